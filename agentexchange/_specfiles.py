@@ -1,0 +1,24 @@
+"""Where the mock and the contract tests find openapi.yaml / asyncapi.yaml.
+
+The documents are committed once, at the repository root (DESIGN.md: one source of
+truth). A built wheel carries a copy inside the package (``setup.py`` copies it at
+build time); an editable install or a checkout reads the repository's file.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def spec_path(name: str = "openapi.yaml") -> Path:
+    """Path of a spec document shipped with (or next to) the package."""
+    packaged = Path(str(resources.files("agentexchange"))) / name
+    if packaged.is_file():
+        return packaged
+    local = _REPO_ROOT / name
+    if local.is_file():
+        return local
+    raise FileNotFoundError(f"{name} is neither in the installed package nor in the repository")

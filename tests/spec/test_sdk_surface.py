@@ -1,0 +1,266 @@
+"""The SDK surface in openapi.yaml (x-sdk, x-sdk-model) against the product docs.
+
+The tables below are copied BY HAND from ../shared/seeds (000 sync client, 001 async
+client, 003 agent management) and from issue 2's agent-management signatures. They are
+deliberately not derived from the spec, so a drift in either direction fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIRED = object()  # marker: a parameter without a default
+
+# name -> list of (param, default); "*" marks the start of keyword-only parameters.
+DOCUMENTED: dict[str, list[Any]] = {
+    # Market data (6)
+    "get_price": [("symbol", REQUIRED)],
+    "get_all_prices": [],
+    "get_candles": [("symbol", REQUIRED), ("interval", REQUIRED), ("limit", 100)],
+    "get_ticker": [("symbol", REQUIRED)],
+    "get_recent_trades": [("symbol", REQUIRED)],
+    "get_orderbook": [("symbol", REQUIRED), ("depth", 20)],
+    # Trading (9)
+    "place_market_order": [("symbol", REQUIRED), ("side", REQUIRED), ("quantity", REQUIRED)],
+    "place_limit_order": [("symbol", REQUIRED), ("side", REQUIRED), ("quantity", REQUIRED), ("price", REQUIRED)],
+    "place_stop_loss": [("symbol", REQUIRED), ("side", REQUIRED), ("quantity", REQUIRED), ("trigger_price", REQUIRED)],
+    "place_take_profit": [("symbol", REQUIRED), ("side", REQUIRED), ("quantity", REQUIRED), ("trigger_price", REQUIRED)],
+    "get_order": [("order_id", REQUIRED)],
+    "get_open_orders": [],
+    "cancel_order": [("order_id", REQUIRED)],
+    "cancel_all_orders": [],
+    "get_trade_history": [("symbol", None), ("limit", 50)],
+    # Account (6)
+    "get_account_info": [],
+    "get_balance": [],
+    "get_positions": [],
+    "get_portfolio": [],
+    "get_pnl": [],
+    "reset_account": [("starting_balance", None)],
+    # Analytics (3)
+    "get_performance": [("period", "all")],
+    "get_portfolio_history": [("interval", None), ("limit", None)],
+    "get_leaderboard": [("limit", 10)],
+    # Strategies (6)
+    "create_strategy": [("name", REQUIRED), ("description", REQUIRED), ("config", REQUIRED)],
+    "get_strategies": [],
+    "get_strategy": [("strategy_id", REQUIRED)],
+    "create_version": [("strategy_id", REQUIRED), ("config", REQUIRED), ("notes", None)],
+    "deploy_strategy": [("strategy_id", REQUIRED)],
+    "undeploy_strategy": [("strategy_id", REQUIRED)],
+    # Strategy testing (4)
+    "run_test": [
+        ("strategy_id", REQUIRED), ("version_id", REQUIRED), ("start_time", REQUIRED),
+        ("end_time", REQUIRED), ("symbol", REQUIRED), ("interval", REQUIRED),
+    ],
+    "get_test_status": [("run_id", REQUIRED)],
+    "get_test_results": [("run_id", REQUIRED)],
+    "compare_versions": [("strategy_id", REQUIRED), ("version_ids", REQUIRED)],
+    # Training (3)
+    "get_training_runs": [],
+    "get_training_run": [("run_id", REQUIRED)],
+    "compare_training_runs": [("run_ids", REQUIRED)],
+    # Agent management (seed 003 + issue 2)
+    "create_agent": [
+        ("display_name", REQUIRED), ("starting_balance", "10000.00"), ("llm_model", None),
+        ("framework", None), ("strategy_tags", None), ("risk_profile", None), ("color", None),
+    ],
+    "list_agents": [("include_archived", False), ("limit", 100), ("offset", 0)],
+    "get_agents_overview": [],
+    "get_agent": [("agent_id", REQUIRED)],
+    "update_agent": [
+        ("agent_id", REQUIRED), "*", ("display_name", None), ("llm_model", None),
+        ("framework", None), ("strategy_tags", None), ("color", None),
+    ],
+    "clone_agent": [("agent_id", REQUIRED), ("new_name", None)],
+    "reset_agent": [("agent_id", REQUIRED)],
+    "archive_agent": [("agent_id", REQUIRED)],
+    "delete_agent": [("agent_id", REQUIRED)],
+    "get_agent_api_key": [("agent_id", REQUIRED)],
+    "regenerate_agent_key": [("agent_id", REQUIRED)],
+    "get_agent_risk_profile": [("agent_id", REQUIRED)],
+    "update_agent_risk": [
+        ("agent_id", REQUIRED), ("max_position_size_pct", REQUIRED),
+        ("daily_loss_limit_pct", REQUIRED), ("max_open_orders", REQUIRED),
+    ],
+    "get_agent_skill": [("agent_id", REQUIRED)],
+}
+
+# name -> (kind, model): what the docs say each method returns.
+RETURNS: dict[str, tuple[str, str | None]] = {
+    "get_price": ("model", "Price"),
+    "get_all_prices": ("map_list", "Price"),
+    "get_candles": ("list", "Candle"),
+    "get_ticker": ("model", "Ticker"),
+    "get_recent_trades": ("list", "Trade"),
+    "get_orderbook": ("model", "OrderBook"),
+    "place_market_order": ("model", "Order"),
+    "place_limit_order": ("model", "Order"),
+    "place_stop_loss": ("model", "Order"),
+    "place_take_profit": ("model", "Order"),
+    "get_order": ("model", "Order"),
+    "get_open_orders": ("list", "Order"),
+    "cancel_order": ("none", None),
+    "cancel_all_orders": ("none", None),
+    "get_trade_history": ("list", "Trade"),
+    "get_account_info": ("model", "AccountInfo"),
+    "get_balance": ("model", "Balance"),
+    "get_positions": ("list", "Position"),
+    "get_portfolio": ("model", "Portfolio"),
+    "get_pnl": ("model", "PnL"),
+    "get_performance": ("model", "Performance"),
+    "get_portfolio_history": ("list", "Snapshot"),
+    "get_leaderboard": ("list", "LeaderboardEntry"),
+    "get_strategies": ("list", "Strategy"),
+    "undeploy_strategy": ("none", None),
+    "get_training_runs": ("list", "TrainingRun"),
+    "delete_agent": ("none", None),
+    "get_agent_skill": ("text", None),
+    "list_agents": ("model", "AgentList"),
+}
+
+# The docs' "Response Models" table (seed 000), in its order.
+MODEL_FIELDS: dict[str, list[str]] = {
+    "Price": ["symbol", "price", "timestamp"],
+    "Ticker": ["symbol", "open", "high", "low", "close", "volume", "change_pct"],
+    "Candle": ["open_time", "open", "high", "low", "close", "volume"],
+    "Balance": ["total_equity_usdt", "balances"],
+    "Position": ["symbol", "quantity", "avg_entry_price", "current_price", "unrealized_pnl", "unrealized_pnl_pct"],
+    "Portfolio": ["total_equity", "starting_balance", "roi_pct", "unrealized_pnl", "realized_pnl", "available_cash", "position_count"],
+    "PnL": ["total_realized", "total_unrealized", "by_symbol"],
+    "Order": ["order_id", "symbol", "side", "order_type", "status", "quantity", "price", "executed_price", "slippage_pct", "fee", "created_at"],
+    "Trade": ["trade_id", "symbol", "side", "quantity", "price", "fee", "pnl", "created_at"],
+    "Performance": ["sharpe_ratio", "win_rate", "max_drawdown_pct", "total_trades", "profit_factor"],
+    "Snapshot": ["timestamp", "equity"],
+    "LeaderboardEntry": ["rank", "display_name", "roi_pct", "total_trades"],
+    "AccountInfo": ["account_id", "display_name", "is_active", "circuit_breaker_triggered", "created_at"],
+}
+
+# Wire names the docs and issue 2 pin for renamed or derived fields.
+FIELD_WIRE: dict[tuple[str, str], dict[str, Any]] = {
+    ("Candle", "open_time"): {"wire": "time"},
+    ("Order", "order_type"): {"wire": "type"},
+    ("Order", "quantity"): {"wire": ["quantity", "requested_quantity"]},
+    ("Snapshot", "equity"): {"wire": "total_equity"},
+    ("Snapshot", "timestamp"): {"wire": "time"},
+    ("PnL", "total_realized"): {"wire": "realized_pnl"},
+    ("AccountInfo", "is_active"): {"equals": ["status", "active"]},
+    ("Portfolio", "position_count"): {"count": "positions"},
+}
+
+
+def _load() -> dict[str, Any]:
+    with open(ROOT / "openapi.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+SPEC = _load()
+
+
+def _methods() -> dict[str, tuple[str, str, dict[str, Any]]]:
+    found: dict[str, tuple[str, str, dict[str, Any]]] = {}
+    for path, item in SPEC["paths"].items():
+        for verb, op in item.items():
+            for method in op.get("x-sdk", []):
+                assert method["method"] not in found, f"{method['method']} defined twice"
+                found[method["method"]] = (verb, path, method)
+    return found
+
+
+METHODS = _methods()
+
+
+def _models() -> dict[str, dict[str, Any]]:
+    out = {}
+    for schema in SPEC["components"]["schemas"].values():
+        model = schema.get("x-sdk-model") if isinstance(schema, dict) else None
+        if model:
+            out[model["name"]] = model
+    return out
+
+
+MODELS = _models()
+
+
+def test_all_documented_methods_are_described() -> None:
+    missing = sorted(set(DOCUMENTED) - set(METHODS))
+    assert not missing, f"methods of the docs missing from openapi.yaml: {missing}"
+    assert len([m for m in DOCUMENTED if m not in AGENT_METHODS]) == 37
+
+
+AGENT_METHODS = {
+    "create_agent", "list_agents", "get_agents_overview", "get_agent", "update_agent",
+    "clone_agent", "reset_agent", "archive_agent", "delete_agent", "get_agent_api_key",
+    "regenerate_agent_key", "get_agent_risk_profile", "update_agent_risk", "get_agent_skill",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTED))
+def test_signature_matches_docs(name: str) -> None:
+    params = METHODS[name][2].get("params", [])
+    expected = DOCUMENTED[name]
+    got: list[Any] = []
+    kw_started = False
+    for p in params:
+        if p.get("keyword_only") and not kw_started:
+            got.append("*")
+            kw_started = True
+        got.append((p["name"], p.get("default", REQUIRED) if "default" in p else REQUIRED))
+    # Extra parameters beyond the docs are allowed only as keyword-only optionals.
+    documented_part = got[: len(expected)]
+    assert documented_part == expected, f"{name}: {documented_part} != {expected}"
+    extra = got[len(expected):]
+    if extra:
+        assert "*" in expected or extra[0] == "*", f"{name}: extra parameters must be keyword-only: {extra}"
+        assert all(e == "*" or e[1] is not REQUIRED for e in extra), f"{name}: extra parameters need defaults"
+
+
+@pytest.mark.parametrize("name", sorted(RETURNS))
+def test_return_shape_matches_docs(name: str) -> None:
+    kind, model = RETURNS[name]
+    returns = METHODS[name][2]["returns"]
+    assert returns["kind"] == kind
+    assert returns.get("model") == model
+
+
+@pytest.mark.parametrize("model", sorted(MODEL_FIELDS))
+def test_model_fields_match_docs(model: str) -> None:
+    fields = list(MODELS[model]["fields"])
+    assert fields[: len(MODEL_FIELDS[model])] == MODEL_FIELDS[model]
+
+
+@pytest.mark.parametrize(("model", "field"), sorted(FIELD_WIRE))
+def test_renamed_and_derived_fields(model: str, field: str) -> None:
+    spec = MODELS[model]["fields"][field]
+    for key, value in FIELD_WIRE[(model, field)].items():
+        assert spec.get(key) == value, f"{model}.{field}: {key}={spec.get(key)!r}"
+
+
+def test_wire_mapping_of_renamed_parameters() -> None:
+    """The docs' renames onto the real platform's wire (issue 2, item 3)."""
+    _, _, stop = METHODS["place_stop_loss"]
+    assert {p["name"]: p["wire"] for p in stop["params"]}["trigger_price"] == "body.price"
+    assert stop["fixed"] == {"body.type": "stop_loss"}
+    _, _, reset = METHODS["reset_account"]
+    assert reset["params"][0]["wire"] == "body.new_starting_balance"
+    assert reset["fixed"] == {"body.confirm": True}
+    _, _, create = METHODS["create_strategy"]
+    assert {p["name"]: p["wire"] for p in create["params"]}["config"] == "body.definition"
+    _, _, run = METHODS["run_test"]
+    wires = {p["name"]: p["wire"] for p in run["params"]}
+    assert wires["start_time"] == "body.date_range.start"
+    assert wires["end_time"] == "body.date_range.end"
+    _, _, compare = METHODS["compare_versions"]
+    assert compare["params"][1]["wire"] == ["query.v1", "query.v2"]
+    _, _, prices = METHODS["get_all_prices"]
+    assert prices["returns"]["also"] == {"timestamp": "timestamp"}
+
+
+def test_order_placement_is_idempotent() -> None:
+    for name in ("place_market_order", "place_limit_order", "place_stop_loss", "place_take_profit"):
+        assert METHODS[name][2].get("idempotent") is True, name
