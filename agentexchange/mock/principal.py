@@ -1,0 +1,17 @@
+"""Who is calling: what the gatekeeper resolves from ``X-API-Key`` / ``Authorization``.
+
+An agent key acts as its agent; an account key or a JWT acts as the agent named by
+``X-Agent-Id`` or, without it, as the account's default agent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    account_id: str
+    agent_id: str | None  # the acting agent (trading, account, analytics routes)
+    scheme: str  # "api_key" | "agent_key" | "bearer"
+    key: str | None = None  # the presented key, for rate limiting; never logged

@@ -1,0 +1,99 @@
+"""The mock exchange in-process, on a real loopback socket, for tests and scripts.
+
+DESIGN.md: tests that need time to pass start the server in-process and drive the
+clock through Python (there is no admin route). ``MockServer`` runs uvicorn in a
+background thread and exposes the ``Exchange`` itself::
+
+    with MockServer(seed=7) as mock:
+        client = AgentExchangeClient(base_url=mock.base_url, **mock.credentials())
+        mock.exchange.tick(60)      # one simulated minute; pending orders are matched
+"""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import Any
+
+from .app import ASGIApp
+from .exchange import Exchange, MockConfig
+from .server import bind_socket, build_app
+
+
+class MockServer:
+    def __init__(
+        self,
+        *,
+        seed: int = 42,
+        pairs: int = 600,
+        rate_limits: bool = False,
+        tick_interval: float | None = None,
+        validate_responses: bool = True,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        wrap: Any = None,
+    ) -> None:
+        """``tick_interval=None``: time moves only when the test calls ``exchange.tick``.
+
+        ``wrap`` (optional) takes the ASGI app and returns another — e.g. a middleware
+        that injects a defect for a test that proves a checker can fail.
+        """
+        self.exchange = Exchange(MockConfig(seed=seed, pairs=pairs, rate_limits=rate_limits))
+        app: ASGIApp = build_app(
+            self.exchange, tick_interval=tick_interval, validate_responses=validate_responses
+        )
+        self.app = wrap(app) if wrap is not None else app
+        self._sock = bind_socket(host, port)
+        self.host, self.port = self._sock.getsockname()[:2]
+        self.base_url = f"http://{host}:{self.port}"
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def credentials(self) -> dict[str, str]:
+        """The demo account as client keyword arguments (api_key, api_secret)."""
+        demo = self.exchange.accounts.demo_credentials()
+        return {"api_key": demo["api_key"], "api_secret": demo["api_secret"]}
+
+    def start(self) -> MockServer:
+        import uvicorn
+
+        config = uvicorn.Config(
+            self.app, log_level="warning", access_log=False, lifespan="on", ws="none"
+        )
+        # Off the main thread uvicorn installs no signal handlers.
+        self._server = uvicorn.Server(config)
+        started = threading.Event()
+        server = self._server
+
+        original_startup = server.startup
+
+        async def startup(sockets: Any = None) -> None:
+            await original_startup(sockets=sockets)
+            started.set()
+
+        server.startup = startup
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [self._sock]}, name="mock-exchange", daemon=True
+        )
+        self._thread.start()
+        if not started.wait(30):
+            raise RuntimeError("mock exchange did not start within 30 s")
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(15)
+        self._sock.close()
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
