@@ -7,15 +7,15 @@ build time); an editable install or a checkout reads the repository's file.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_REPO_ROOT = _PACKAGE.parent
 
 
 def spec_path(name: str = "openapi.yaml") -> Path:
     """Path of a spec document shipped with (or next to) the package."""
-    packaged = Path(str(resources.files("agentexchange"))) / name
+    packaged = _PACKAGE / name
     if packaged.is_file():
         return packaged
     local = _REPO_ROOT / name
