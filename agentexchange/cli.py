@@ -19,12 +19,15 @@ def _mock_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--seed", type=int, default=42, help="market and demo-account seed (default 42)")
     p.add_argument("--pairs", type=int, default=600, help="number of USDT pairs (default 600)")
     p.add_argument(
-        "--tick-interval", type=float, default=1.0,
+        "--tick-interval",
+        type=float,
+        default=1.0,
         help="wall-clock seconds per market tick; each tick advances simulated time as much (default 1)",
     )
     p.add_argument("--no-rate-limits", action="store_true", help="disable the per-key rate limits")
     p.add_argument(
-        "--demo-credentials", action="store_true",
+        "--demo-credentials",
+        action="store_true",
         help="print the seed's demo account as JSON and exit",
     )
     p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])

@@ -106,7 +106,9 @@ def _json_default(value: Any) -> Any:
 
 
 def dump_json(body: Any) -> bytes:
-    return json.dumps(body, default=_json_default, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(
+        body, default=_json_default, separators=(",", ":"), ensure_ascii=False
+    ).encode()
 
 
 def error_body(code: str, message: str, details: Mapping[str, Any] | None = None) -> bytes:
@@ -162,7 +164,9 @@ class MockApp:
                 body=BodyValidator(op.body_schema) if op.body_schema is not None else None,
                 response=(
                     BodyValidator(op.success_schema)
-                    if validate_responses and op.success_schema is not None and op.success_media == "application/json"
+                    if validate_responses
+                    and op.success_schema is not None
+                    and op.success_media == "application/json"
                     else None
                 ),
             )
@@ -202,7 +206,9 @@ class MockApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    def _match(self, method: str, path: str) -> tuple[_CompiledOperation | None, dict[str, str], list[str]]:
+    def _match(
+        self, method: str, path: str
+    ) -> tuple[_CompiledOperation | None, dict[str, str], list[str]]:
         """The operation for (method, path), its path params, and the allowed methods."""
         static = self._static.get(path)
         if static is not None:
@@ -228,8 +234,11 @@ class MockApp:
             if compiled is None:
                 if allowed:
                     raise ApiError(
-                        405, "METHOD_NOT_ALLOWED", f"{method} is not allowed on {path}.",
-                        {"allowed": allowed}, {"allow": ", ".join(allowed)},
+                        405,
+                        "METHOD_NOT_ALLOWED",
+                        f"{method} is not allowed on {path}.",
+                        {"allowed": allowed},
+                        {"allow": ", ".join(allowed)},
                     )
                 raise ApiError(404, "NOT_FOUND", f"No route {path}.")
             raw_body = await _read_body(receive)
@@ -240,10 +249,16 @@ class MockApp:
         await _send(send, status, body, headers, media)
         if log.isEnabledFor(logging.INFO):
             # No query string: it may carry an api_key (the WebSocket) or other secrets.
-            log.info("%s %s %d %.1fms", method, path, status, (time.perf_counter() - started) * 1000)
+            log.info(
+                "%s %s %d %.1fms", method, path, status, (time.perf_counter() - started) * 1000
+            )
 
     def _dispatch(
-        self, compiled: _CompiledOperation, scope: Scope, raw_params: dict[str, str], raw_body: bytes
+        self,
+        compiled: _CompiledOperation,
+        scope: Scope,
+        raw_params: dict[str, str],
+        raw_body: bytes,
     ) -> tuple[int, bytes, dict[str, str], str]:
         op = compiled.operation
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -287,7 +302,9 @@ class MockApp:
                 try:
                     compiled.response.validate(encoded)
                 except RequestInvalid as exc:
-                    raise ApiError(500, "INTERNAL_ERROR", f"response violates openapi.yaml: {exc.message}") from exc
+                    raise ApiError(
+                        500, "INTERNAL_ERROR", f"response violates openapi.yaml: {exc.message}"
+                    ) from exc
             return status, dump_json(reply.body), extra_headers, media
         text = reply.body if isinstance(reply.body, str) else str(reply.body)
         return status, text.encode("utf-8"), extra_headers, f"{media}; charset=utf-8"
@@ -303,7 +320,12 @@ class MockApp:
         content_type = headers.get("content-type", "")
         media = content_type.split(";", 1)[0].strip().lower()
         if media != "application/json" and not media.endswith("+json"):
-            raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Expected an application/json body.", {"content_type": content_type})
+            raise ApiError(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "Expected an application/json body.",
+                {"content_type": content_type},
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -311,7 +333,9 @@ class MockApp:
         try:
             body = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as exc:
-            raise ApiError(400, "INVALID_JSON", f"The request body is not valid JSON: {exc.msg}.") from None
+            raise ApiError(
+                400, "INVALID_JSON", f"The request body is not valid JSON: {exc.msg}."
+            ) from None
         except ValueError:  # e.g. a number too large for Decimal's context
             raise ApiError(400, "INVALID_JSON", "The request body is not valid JSON.") from None
         compiled.body.validate(body)
@@ -328,7 +352,9 @@ async def _read_body(receive: Receive) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:
-            raise ApiError(400, "INVALID_JSON", f"The request body is larger than {MAX_BODY} bytes.")
+            raise ApiError(
+                400, "INVALID_JSON", f"The request body is larger than {MAX_BODY} bytes."
+            )
         chunks.append(chunk)
         if not message.get("more_body", False):
             break
@@ -337,7 +363,12 @@ async def _read_body(receive: Receive) -> bytes:
 
 def _error_reply(exc: Exception) -> tuple[int, bytes, dict[str, str], str]:
     if isinstance(exc, RequestInvalid):
-        return 422, error_body("VALIDATION_ERROR", exc.message, {"field": exc.field}), {}, "application/json"
+        return (
+            422,
+            error_body("VALIDATION_ERROR", exc.message, {"field": exc.field}),
+            {},
+            "application/json",
+        )
     code = getattr(exc, "code", None)
     status = getattr(exc, "status", None)
     if isinstance(code, str) and isinstance(status, int):
@@ -346,13 +377,22 @@ def _error_reply(exc: Exception) -> tuple[int, bytes, dict[str, str], str]:
         headers = dict(getattr(exc, "headers", None) or {})
         return status, error_body(code, message, details), headers, "application/json"
     log.exception("unhandled error in the mock exchange")
-    return 500, error_body("INTERNAL_ERROR", "An unexpected error occurred."), {}, "application/json"
+    return (
+        500,
+        error_body("INTERNAL_ERROR", "An unexpected error occurred."),
+        {},
+        "application/json",
+    )
 
 
-async def _send(send: Send, status: int, body: bytes, headers: Mapping[str, str], media: str) -> None:
+async def _send(
+    send: Send, status: int, body: bytes, headers: Mapping[str, str], media: str
+) -> None:
     raw_headers = [(b"content-length", str(len(body)).encode())]
     if media:
         raw_headers.append((b"content-type", media.encode()))
-    raw_headers.extend((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items())
+    raw_headers.extend(
+        (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
+    )
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body})

@@ -81,7 +81,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def banner(url: str, config: MockConfig, tick: float, credentials: dict[str, str], out: TextIO) -> None:
+def banner(
+    url: str, config: MockConfig, tick: float, credentials: dict[str, str], out: TextIO
+) -> None:
     out.write(
         f"AgentExchange mock exchange on {url}  (seed {config.seed}, {config.pairs} pairs, "
         f"tick {tick:g}s, rate limits {'on' if config.rate_limits else 'off'})\n"
@@ -109,7 +111,13 @@ def run_from_args(args: argparse.Namespace) -> int:
     sock = bind_socket(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    banner(f"http://{shown}:{port}", config, args.tick_interval, exchange.accounts.demo_credentials(), sys.stdout)
+    banner(
+        f"http://{shown}:{port}",
+        config,
+        args.tick_interval,
+        exchange.accounts.demo_credentials(),
+        sys.stdout,
+    )
     server = uvicorn.Server(
         uvicorn.Config(app, log_level=args.log_level, access_log=False, lifespan="on", ws="none")
     )

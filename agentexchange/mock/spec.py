@@ -108,9 +108,7 @@ def load_spec(path: Path | None = None) -> ApiSpec:
             success_response = op["responses"][str(success)]
             content = success_response.get("content") or {}
             media = next(iter(content), None)
-            security = tuple(
-                name for alternative in op.get("security", []) for name in alternative
-            )
+            security = tuple(name for alternative in op.get("security", []) for name in alternative)
             operations.append(
                 Operation(
                     operation_id=op["operationId"],

@@ -118,7 +118,9 @@ def _check_string(name: str, schema: Mapping[str, Any]) -> ParamCheck:
             try:
                 parsed = datetime.fromisoformat(raw)
             except ValueError:
-                raise RequestInvalid(name, f"{name}: {raw!r} is not an ISO 8601 date-time") from None
+                raise RequestInvalid(
+                    name, f"{name}: {raw!r} is not an ISO 8601 date-time"
+                ) from None
             if parsed.tzinfo is None:
                 raise RequestInvalid(name, f"{name}: {raw!r} needs a time zone (e.g. Z)")
             return parsed

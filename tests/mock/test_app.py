@@ -26,8 +26,12 @@ class OpenGate:
 
 
 def _echo(request: ApiRequest) -> Any:
-    return {"op": request.operation.operation_id, "path": request.path_params, "query": request.query,
-            "body": request.body}
+    return {
+        "op": request.operation.operation_id,
+        "path": request.path_params,
+        "query": request.query,
+        "body": request.body,
+    }
 
 
 def make_app(**overrides: Any) -> MockApp:
@@ -88,22 +92,37 @@ async def test_wrong_method_is_405_with_allow() -> None:
 
 
 async def test_non_utf8_body_is_400_not_500() -> None:
-    response = await call(make_app(), "POST", "/api/v1/trade/order", content=b"\x7fv\xff",
-                          headers={"content-type": "application/json"})
+    response = await call(
+        make_app(),
+        "POST",
+        "/api/v1/trade/order",
+        content=b"\x7fv\xff",
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 400
     assert envelope(response)["code"] == "INVALID_JSON"
 
 
 async def test_malformed_json_is_400() -> None:
-    response = await call(make_app(), "POST", "/api/v1/trade/order", content=b'{"symbol": ',
-                          headers={"content-type": "application/json"})
+    response = await call(
+        make_app(),
+        "POST",
+        "/api/v1/trade/order",
+        content=b'{"symbol": ',
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 400
     assert envelope(response)["code"] == "INVALID_JSON"
 
 
 async def test_wrong_media_type_is_415() -> None:
-    response = await call(make_app(), "POST", "/api/v1/trade/order", content=b"symbol=BTCUSDT",
-                          headers={"content-type": "application/x-www-form-urlencoded"})
+    response = await call(
+        make_app(),
+        "POST",
+        "/api/v1/trade/order",
+        content=b"symbol=BTCUSDT",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 415
     assert envelope(response)["code"] == "UNSUPPORTED_MEDIA_TYPE"
 
@@ -131,19 +150,30 @@ async def test_json_numbers_reach_handlers_as_decimal() -> None:
         return {}
 
     body = b'{"confirm": true, "new_starting_balance": "5000.10"}'
-    await call(make_app(reset_account=reset), "POST", "/api/v1/account/reset", content=body,
-               headers={"content-type": "application/json"})
+    await call(
+        make_app(reset_account=reset),
+        "POST",
+        "/api/v1/account/reset",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
     assert seen and seen[0]["confirm"] is True
 
 
 async def test_domain_error_keeps_its_status_code_details_and_headers() -> None:
     def limited(request: ApiRequest) -> Any:
-        raise DomainError("RATE_LIMIT_EXCEEDED", "Slow down.", 429, {"limit": 5}, {"Retry-After": "7"})
+        raise DomainError(
+            "RATE_LIMIT_EXCEEDED", "Slow down.", 429, {"limit": 5}, {"Retry-After": "7"}
+        )
 
     response = await call(make_app(get_price=limited), "GET", "/api/v1/market/price/BTCUSDT")
     assert response.status_code == 429
     assert response.headers["retry-after"] == "7"
-    assert envelope(response) == {"code": "RATE_LIMIT_EXCEEDED", "message": "Slow down.", "details": {"limit": 5}}
+    assert envelope(response) == {
+        "code": "RATE_LIMIT_EXCEEDED",
+        "message": "Slow down.",
+        "details": {"limit": 5},
+    }
 
 
 async def test_unexpected_exception_is_500_envelope_without_internals() -> None:
@@ -161,7 +191,11 @@ async def test_reply_sets_status_and_headers_and_text_media() -> None:
     def skill(request: ApiRequest) -> Any:
         return Reply(body="# Agent: x\n", headers={"idempotency-key": "k"})
 
-    response = await call(make_app(get_agent_skill=skill), "GET", "/api/v1/agents/6f1c1e4e-5d7a-4d55-9a4e-1f1d8a0e2b11/skill.md")
+    response = await call(
+        make_app(get_agent_skill=skill),
+        "GET",
+        "/api/v1/agents/6f1c1e4e-5d7a-4d55-9a4e-1f1d8a0e2b11/skill.md",
+    )
     assert response.status_code == 200
     assert response.text == "# Agent: x\n"
     assert response.headers["content-type"].startswith("text/")
