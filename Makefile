@@ -27,8 +27,9 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The main job: start the mock exchange on a free port, run the quick start against it, stop it.
 demo: install
-	@echo "make demo: not built yet (issue 4: reference mock exchange)"; exit 1
+	$(PY) examples/with_mock.py examples/quickstart.py
 
 # Everything CI checks. Cheap static checks first, then the test suite.
 test: install lint-spec lint pytest
@@ -52,11 +53,15 @@ lint-spec: install
 typecheck: install
 	@echo "make typecheck: not built yet (issue 3: generated clients)"; exit 1
 
+# make mock [MOCK_ARGS="--port 8000 --seed 42 --no-rate-limits"]
+MOCK_ARGS ?=
 mock: install
-	@echo "make mock: not built yet (issue 4: reference mock exchange)"; exit 1
+	$(BIN)/agentexchange mock $(MOCK_ARGS)
 
 contract: install
 	@echo "make contract: not built yet (issue 6: contract tests)"; exit 1
 
+# Ratios against baselines run in the same process/run (raw httpx, bare Starlette, raw websockets).
 bench: install
-	@echo "make bench: not built yet (issues 3-5)"; exit 1
+	@command -v wrk >/dev/null || (apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)) >/dev/null
+	$(PY) bench/run.py
