@@ -1,0 +1,138 @@
+"""agentexchange: Python SDK for the AgentExchange (TradeReady) agent paper-trading API.
+
+The clients and models are generated from openapi.yaml (`make generate`); the transport,
+the exceptions and the WebSocket client are hand-written.
+
+    from agentexchange import AgentExchangeClient
+
+    with AgentExchangeClient(api_key="ak_live_...") as client:
+        price = client.get_price("BTCUSDT")   # Price(symbol=..., price=Decimal(...), ...)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .async_client import AsyncAgentExchangeClient
+from .client import AgentExchangeClient
+from .exceptions import (
+    AgentExchangeError,
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    ConflictError,
+    InsufficientBalanceError,
+    InvalidSymbolError,
+    NotFoundError,
+    OrderError,
+    OrderNotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RiskLimitError,
+    ServerError,
+    ValidationError,
+)
+from .models import (
+    AccountInfo,
+    Agent,
+    AgentCredentials,
+    AgentKey,
+    AgentList,
+    AssetBalance,
+    AuthToken,
+    Balance,
+    Candle,
+    LeaderboardEntry,
+    Order,
+    OrderBook,
+    Pair,
+    Performance,
+    PnL,
+    PnLItem,
+    Portfolio,
+    Position,
+    Price,
+    Registration,
+    ResetResult,
+    RiskProfile,
+    Session,
+    Snapshot,
+    Strategy,
+    StrategyVersion,
+    TestRun,
+    Ticker,
+    Trade,
+    TrainingComparison,
+    TrainingEpisode,
+    TrainingRun,
+    TrainingRunMetrics,
+    VersionComparison,
+    VersionMetrics,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APIConnectionError",
+    "APITimeoutError",
+    "AccountInfo",
+    "Agent",
+    "AgentCredentials",
+    "AgentExchangeClient",
+    "AgentExchangeError",
+    "AgentExchangeWS",
+    "AgentKey",
+    "AgentList",
+    "AssetBalance",
+    "AsyncAgentExchangeClient",
+    "AuthToken",
+    "AuthenticationError",
+    "Balance",
+    "Candle",
+    "ConflictError",
+    "InsufficientBalanceError",
+    "InvalidSymbolError",
+    "LeaderboardEntry",
+    "NotFoundError",
+    "Order",
+    "OrderBook",
+    "OrderError",
+    "OrderNotFoundError",
+    "Pair",
+    "Performance",
+    "PermissionDeniedError",
+    "PnL",
+    "PnLItem",
+    "Portfolio",
+    "Position",
+    "Price",
+    "RateLimitError",
+    "Registration",
+    "ResetResult",
+    "RiskLimitError",
+    "RiskProfile",
+    "ServerError",
+    "Session",
+    "Snapshot",
+    "Strategy",
+    "StrategyVersion",
+    "TestRun",
+    "Ticker",
+    "Trade",
+    "TrainingComparison",
+    "TrainingEpisode",
+    "TrainingRun",
+    "TrainingRunMetrics",
+    "ValidationError",
+    "VersionComparison",
+    "VersionMetrics",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # The WebSocket client (and its `websockets` import) loads only when asked for.
+    if name == "AgentExchangeWS":
+        return importlib.import_module(".ws", __name__).AgentExchangeWS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

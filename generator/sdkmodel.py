@@ -1,0 +1,771 @@
+"""The SDK's intermediate representation, built from the document's vendor extensions.
+
+`build(spec)` validates `x-sdk` (per operation), `x-sdk-model` (per schema),
+`x-error-codes`, `x-order-reject-reasons` and `x-sdk-auth` against the closed vocabulary
+described at the top of openapi.yaml and returns plain data the templates render. Every
+problem is a `VocabularyError` naming the operation (or schema) and the offending key.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .load import Operation, Spec, SpecError
+
+
+class VocabularyError(SpecError):
+    """A vendor extension does not follow the SDK vocabulary."""
+
+
+SCALAR_TYPES = {"str", "int", "bool", "decimal", "datetime", "object"}
+PARAM_TYPES = SCALAR_TYPES | {"list[str]", "list[int]"}
+RETURN_KINDS = {"model", "list", "map_list", "none", "text", "raw"}
+PARAM_KEYS = {"name", "wire", "default", "keyword_only", "type", "csv", "doc"}
+METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns"}
+RETURN_KEYS = {"kind", "model", "from", "key", "value", "also"}
+FIELD_KEYS = {"wire", "type", "equals", "count", "default", "secret"}
+MODEL_KEYS = {"name", "doc", "fields"}
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+TARGET = re.compile(
+    r"^(path|query|header)\.([A-Za-z0-9_\-]+)$|^body\.([A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*)$"
+)
+MEMBER = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
+
+
+# ------------------------------------------------------------------------------ IR
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a value goes on the wire."""
+
+    location: str  # path | query | header | body
+    key: tuple[str, ...]  # one name, or the body's nested keys
+
+    @property
+    def name(self) -> str:
+        return self.key[-1]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of an SDK method."""
+
+    name: str
+    type: str  # an sdk type (PARAM_TYPES)
+    targets: tuple[Target, ...]
+    spread: bool  # the wire is a list: the sequence argument spreads over the targets
+    required: bool
+    default: Any  # the Python value of the default (when not required)
+    keyword_only: bool
+    csv: bool
+    doc: str | None
+
+    @property
+    def optional(self) -> bool:
+        """None is accepted (and means: send nothing)."""
+        return not self.required and self.default is None
+
+    @property
+    def item_type(self) -> str:
+        """The element type of a list type (for spread and csv)."""
+        return self.type[5:-1] if self.type.startswith("list[") else self.type
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A constant sent on every call."""
+
+    target: Target
+    value: Any
+
+
+@dataclass(frozen=True)
+class BodyNode:
+    """One object of the JSON body: required members inline, optional ones added after."""
+
+    key: tuple[str, ...]  # path from the body root ( () = the body itself)
+    members: list[tuple[str, Any]]  # (wire key, Param | Fixed | BodyNode)
+
+    def optional_leaves(self) -> list[tuple[tuple[str, ...], Param]]:
+        """(full key, param) of the optional parameters, depth first in document order."""
+        out: list[tuple[tuple[str, ...], Param]] = []
+        for key, item in self.members:
+            if isinstance(item, BodyNode):
+                out += item.optional_leaves()
+            elif isinstance(item, Param) and item.optional:
+                out.append(((*self.key, key), item))
+        return out
+
+
+@dataclass(frozen=True)
+class Returns:
+    kind: str
+    model: str | None = None
+    from_: tuple[str, ...] = ()
+    key: str | None = None
+    value: str | None = None
+    also: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (model field, body member path)
+
+
+@dataclass(frozen=True)
+class Method:
+    """One SDK method (rendered in both clients)."""
+
+    name: str
+    operation_id: str
+    http_method: str
+    path: str
+    security: tuple[str, ...]
+    params: list[Param]
+    fixed: list[Fixed]
+    body: BodyNode | None
+    idempotent: bool
+    returns: Returns
+    summary: str
+    description: str | None
+
+    @property
+    def expect(self) -> str:
+        return {"none": "none", "text": "text"}.get(self.returns.kind, "json")
+
+    def targets(self, location: str) -> list[tuple[Param, int, Target]]:
+        """(param, index in a spread, target) for each target at `location`, in order."""
+        out = []
+        for p in self.params:
+            for i, t in enumerate(p.targets):
+                if t.location == location:
+                    out.append((p, i, t))
+        return out
+
+    def fixed_at(self, location: str) -> list[Fixed]:
+        return [f for f in self.fixed if f.target.location == location]
+
+
+@dataclass(frozen=True)
+class ModelField:
+    """One field of an SDK model and how it is read from the wire."""
+
+    name: str
+    type: str  # sdk type, model:<N>, list[model:<N>], list[list[decimal]], list[str]
+    kind: str  # value | equals | count
+    wires: tuple[tuple[str, ...], ...]  # value: candidate members (dotted -> nested)
+    wire_kind: str  # the JSON type of the wire member: string | number | integer | boolean | other
+    required: bool  # present and non-null in every valid response
+    has_default: bool
+    default: Any
+    equals: Any = None  # equals: the value compared with
+    secret: bool = False
+
+    @property
+    def optional(self) -> bool:
+        """The Python type admits None."""
+        return not self.required and (not self.has_default or self.default is None)
+
+    @property
+    def model_name(self) -> str | None:
+        m = re.fullmatch(r"(?:list\[)?model:([A-Za-z_][A-Za-z0-9_]*)\]?", self.type)
+        return m.group(1) if m else None
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    doc: str | None
+    schema_name: str
+    fields: list[ModelField]
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    status: int
+    exception: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ErrorTables:
+    codes: list[ErrorCode]  # sorted by code
+    reasons: list[tuple[str, str]]  # sorted by reason
+    login_path: str
+
+
+@dataclass
+class SdkModel:
+    methods: list[Method] = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+    errors: ErrorTables | None = None
+
+
+# --------------------------------------------------------------------- document level
+
+
+def build_errors(spec: Spec) -> ErrorTables:
+    raw = spec.raw
+    codes_raw = raw.get("x-error-codes")
+    if not isinstance(codes_raw, dict) or not codes_raw:
+        raise VocabularyError("x-error-codes: missing or not a mapping")
+    codes = []
+    for code, entry in sorted(codes_raw.items()):
+        if not isinstance(entry, dict) or not isinstance(entry.get("status"), int):
+            raise VocabularyError(f"x-error-codes.{code}: needs an integer status")
+        exc = entry.get("exception")
+        if not isinstance(exc, str) or not IDENT.match(exc):
+            raise VocabularyError(f"x-error-codes.{code}: exception must be a class name")
+        codes.append(ErrorCode(code, entry["status"], exc, str(entry.get("description", ""))))
+    reasons_raw = raw.get("x-order-reject-reasons") or {}
+    if not isinstance(reasons_raw, dict):
+        raise VocabularyError("x-order-reject-reasons: not a mapping")
+    for reason, exc in reasons_raw.items():
+        if not isinstance(exc, str) or not IDENT.match(exc):
+            raise VocabularyError(
+                f"x-order-reject-reasons.{reason}: exception must be a class name"
+            )
+    auth = raw.get("x-sdk-auth")
+    if not isinstance(auth, dict) or not isinstance(auth.get("login"), str):
+        raise VocabularyError("x-sdk-auth: needs {login: <operationId>}")
+    login = [op for op in spec.operations if op.operation_id == auth["login"]]
+    if not login:
+        raise VocabularyError(f"x-sdk-auth.login: no operation {auth['login']!r}")
+    return ErrorTables(codes, sorted(reasons_raw.items()), login[0].path)
+
+
+# ------------------------------------------------------------------- schema helpers
+
+
+def _schema_type(spec: Spec, schema: Any, where: str) -> str:
+    """The sdk type a wire schema maps to by default."""
+    schema = spec.resolve(schema)
+    if not isinstance(schema, dict):
+        raise VocabularyError(f"{where}: no schema")
+    model = schema.get("x-sdk-model")
+    if isinstance(model, dict) and "name" in model:
+        return f"model:{model['name']}"
+    if "allOf" in schema and len(schema["allOf"]) == 1:
+        return _schema_type(spec, schema["allOf"][0], where)
+    kind = schema.get("type")
+    fmt = schema.get("format")
+    if kind == "string":
+        return {"decimal": "decimal", "date-time": "datetime"}.get(fmt, "str")
+    if kind == "integer":
+        return "int"
+    if kind == "number":
+        return "decimal"
+    if kind == "boolean":
+        return "bool"
+    if kind == "object":
+        return "object"
+    if kind == "array":
+        item = _schema_type(spec, schema.get("items", {}), where + "[]")
+        if item == "list[decimal]":
+            return "list[list[decimal]]"
+        if item in {"str", "int", "decimal"} or item.startswith("model:"):
+            return f"list[{item}]"
+        raise VocabularyError(f"{where}: unsupported array items {item!r}; give a type")
+    raise VocabularyError(f"{where}: cannot derive a type from the wire schema; give a type")
+
+
+def _wire_kind(spec: Spec, schema: Any) -> str:
+    schema = spec.resolve(schema)
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return kind if kind in {"string", "number", "integer", "boolean"} else "other"
+
+
+def _properties(spec: Spec, schema: Any) -> tuple[dict[str, Any], set[str]]:
+    """Properties and required names of an object schema (allOf merged)."""
+    schema = spec.resolve(schema)
+    props: dict[str, Any] = {}
+    required: set[str] = set()
+    for part in schema.get("allOf", []):
+        p, r = _properties(spec, part)
+        props.update(p)
+        required |= r
+    props.update(schema.get("properties") or {})
+    required |= set(schema.get("required") or [])
+    return props, required
+
+
+def _member(spec: Spec, schema: Any, path: tuple[str, ...]) -> tuple[Any, bool] | None:
+    """(schema, required-all-the-way) of a dotted member, or None when not described."""
+    required = True
+    node = schema
+    for part in path:
+        props, req = _properties(spec, node)
+        if part not in props:
+            return None
+        node = spec.resolve(props[part])
+        required = required and part in req and not node.get("nullable", False)
+    return node, required
+
+
+# ---------------------------------------------------------------------------- models
+
+
+def build_models(spec: Spec) -> list[Model]:
+    schemas = (spec.raw.get("components") or {}).get("schemas") or {}
+    models: list[Model] = []
+    names: set[str] = set()
+    for schema_name, schema in schemas.items():
+        if not isinstance(schema, dict) or "x-sdk-model" not in schema:
+            continue
+        ext = schema["x-sdk-model"]
+        where = f"components.schemas.{schema_name}.x-sdk-model"
+        if not isinstance(ext, dict):
+            raise VocabularyError(f"{where}: not a mapping")
+        unknown = set(ext) - MODEL_KEYS
+        if unknown:
+            raise VocabularyError(f"{where}: unknown keys {sorted(unknown)}")
+        name = ext.get("name")
+        if not isinstance(name, str) or not IDENT.match(name):
+            raise VocabularyError(f"{where}: name must be a Python class name")
+        if name in names:
+            raise VocabularyError(f"{where}: model {name} defined twice")
+        names.add(name)
+        fields_raw = ext.get("fields")
+        if not isinstance(fields_raw, dict) or not fields_raw:
+            raise VocabularyError(f"{where}: fields must be a non-empty mapping")
+        fields = [
+            _build_field(spec, schema, fname, fspec or {}, f"{where}.fields.{fname}")
+            for fname, fspec in fields_raw.items()
+        ]
+        models.append(Model(name, ext.get("doc"), schema_name, fields))
+    known = {m.name for m in models}
+    for m in models:
+        for f in m.fields:
+            ref = f.model_name
+            if ref is not None and ref not in known:
+                raise VocabularyError(f"x-sdk-model {m.name}.{f.name}: unknown model {ref!r}")
+    return models
+
+
+def _build_field(spec: Spec, host: Any, name: str, fspec: Any, where: str) -> ModelField:
+    if not isinstance(fspec, dict):
+        raise VocabularyError(f"{where}: must be a mapping")
+    unknown = set(fspec) - FIELD_KEYS
+    if unknown:
+        raise VocabularyError(f"{where}: unknown keys {sorted(unknown)}")
+    if not IDENT.match(name) or keyword.iskeyword(name):
+        raise VocabularyError(f"{where}: not a Python identifier")
+    has_default = "default" in fspec
+    default = fspec.get("default")
+    secret = bool(fspec.get("secret", False))
+    derived = [k for k in ("equals", "count") if k in fspec]
+    if len(derived) > 1 or (derived and ("wire" in fspec or "type" in fspec)):
+        raise VocabularyError(f"{where}: equals/count exclude each other and wire/type")
+    if "equals" in fspec:
+        eq = fspec["equals"]
+        if not (
+            isinstance(eq, list) and len(eq) == 2 and isinstance(eq[0], str) and MEMBER.match(eq[0])
+        ):
+            raise VocabularyError(f"{where}: equals must be [<member>, <value>]")
+        return ModelField(
+            name,
+            "bool",
+            "equals",
+            (tuple(eq[0].split(".")),),
+            "other",
+            True,
+            False,
+            None,
+            equals=eq[1],
+            secret=secret,
+        )
+    if "count" in fspec:
+        member = fspec["count"]
+        if not isinstance(member, str) or not MEMBER.match(member):
+            raise VocabularyError(f"{where}: count must name a wire member")
+        return ModelField(
+            name,
+            "int",
+            "count",
+            (tuple(member.split(".")),),
+            "other",
+            True,
+            False,
+            None,
+            secret=secret,
+        )
+
+    wire = fspec.get("wire", name)
+    wires_raw = wire if isinstance(wire, list) else [wire]
+    if not wires_raw or not all(isinstance(w, str) and MEMBER.match(w) for w in wires_raw):
+        raise VocabularyError(f"{where}: wire must be a member name or a list of them")
+    wires = tuple(tuple(w.split(".")) for w in wires_raw)
+    found = _member(spec, host, wires[0])
+    ftype = fspec.get("type")
+    if ftype is None:
+        if found is None:
+            raise VocabularyError(
+                f"{where}: wire member {'.'.join(wires[0])!r} not in the schema; give a type"
+            )
+        ftype = _schema_type(spec, found[0], where)
+    elif not _valid_field_type(ftype):
+        raise VocabularyError(f"{where}: unknown type {ftype!r}")
+    # An explicit type may cover several wire shapes (Trade.trade_id: uuid or integer):
+    # then the value is always converted, never taken as it is.
+    wire_kind = _wire_kind(spec, found[0]) if found is not None and "type" not in fspec else "other"
+    required = found is not None and found[1] and len(wires) == 1 and not has_default
+    if has_default and default is not None and not _default_fits(ftype, default):
+        raise VocabularyError(f"{where}: default {default!r} does not fit type {ftype}")
+    return ModelField(
+        name, ftype, "value", wires, wire_kind, required, has_default, default, secret=secret
+    )
+
+
+def _valid_field_type(t: Any) -> bool:
+    if not isinstance(t, str):
+        return False
+    if t in PARAM_TYPES or t == "list[list[decimal]]":
+        return True
+    return re.fullmatch(r"(list\[)?model:[A-Za-z_][A-Za-z0-9_]*(?(1)\])", t) is not None
+
+
+def _default_fits(t: str, value: Any) -> bool:
+    if t.startswith("list["):
+        return value == []
+    return {
+        "str": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "decimal": isinstance(value, str | int) and not isinstance(value, bool),
+        "datetime": False,
+        "object": value == {},
+    }.get(t, False)
+
+
+# --------------------------------------------------------------------------- methods
+
+
+def build_methods(spec: Spec, models: list[Model]) -> list[Method]:
+    model_by_name = {m.name: m for m in models}
+    schemes = (spec.raw.get("components") or {}).get("securitySchemes") or {}
+    methods: list[Method] = []
+    seen: dict[str, str] = {}
+    for op in spec.operations:
+        entries = op.raw.get("x-sdk")
+        if entries is None:
+            continue
+        if not isinstance(entries, list) or not entries:
+            raise VocabularyError(f"{op.operation_id}: x-sdk must be a non-empty list of methods")
+        security = _security(op, schemes)
+        for i, entry in enumerate(entries):
+            method = _build_method(spec, op, entry, i, security, model_by_name)
+            if method.name in seen:
+                raise VocabularyError(
+                    f"{op.operation_id}: method {method.name} already defined by {seen[method.name]}"
+                )
+            seen[method.name] = op.operation_id
+            methods.append(method)
+    return methods
+
+
+def _security(op: Operation, schemes: dict[str, Any]) -> tuple[str, ...]:
+    raw = op.raw.get("security")
+    if raw is None:
+        raise VocabularyError(
+            f"{op.operation_id}: needs an operation-level security (use [] for public)"
+        )
+    out = []
+    for alt in raw:
+        if not isinstance(alt, dict) or len(alt) != 1:
+            raise VocabularyError(
+                f"{op.operation_id}: each security alternative must name exactly one scheme"
+            )
+        (name,) = alt
+        if name not in schemes:
+            raise VocabularyError(f"{op.operation_id}: unknown security scheme {name!r}")
+        out.append(name)
+    return tuple(out)
+
+
+def _target(op: Operation, text: Any, where: str) -> Target:
+    if not isinstance(text, str) or not TARGET.match(text):
+        raise VocabularyError(
+            f"{where}: bad wire target {text!r} (path.<n> | query.<n> | header.<N> | body.<k>[.<k>])"
+        )
+    location, _, rest = text.partition(".")
+    if location != "body" and (location, rest) not in op.params:
+        raise VocabularyError(f"{where}: {op.operation_id} has no {location} parameter {rest!r}")
+    if location == "body" and "requestBody" not in op.raw:
+        raise VocabularyError(f"{where}: {op.operation_id} has no request body")
+    return Target(location, tuple(rest.split(".")) if location == "body" else (rest,))
+
+
+def _body_schema(spec: Spec, op: Operation) -> Any:
+    body = spec.resolve(op.raw.get("requestBody", {}))
+    return spec.resolve(
+        ((body.get("content") or {}).get("application/json") or {}).get("schema", {})
+    )
+
+
+def _target_schema(spec: Spec, op: Operation, target: Target) -> Any:
+    if target.location == "body":
+        found = _member(spec, _body_schema(spec, op), target.key)
+        return found[0] if found else None
+    return op.params[(target.location, target.name)].schema
+
+
+def _build_method(
+    spec: Spec,
+    op: Operation,
+    entry: Any,
+    index: int,
+    security: tuple[str, ...],
+    models: dict[str, Model],
+) -> Method:
+    where = f"{op.operation_id}: x-sdk[{index}]"
+    if not isinstance(entry, dict):
+        raise VocabularyError(f"{where}: must be a mapping")
+    unknown = set(entry) - METHOD_KEYS
+    if unknown:
+        raise VocabularyError(f"{where}: unknown keys {sorted(unknown)}")
+    name = entry.get("method")
+    if (
+        not isinstance(name, str)
+        or not IDENT.match(name)
+        or keyword.iskeyword(name)
+        or name.startswith("_")
+    ):
+        raise VocabularyError(f"{where}: method must be a public Python name, got {name!r}")
+    where = f"{op.operation_id}: x-sdk method {name}"
+
+    params: list[Param] = []
+    used: dict[Target, str] = {}
+    keyword_only = False
+    seen_default = False
+    params_raw = entry.get("params", [])
+    if not isinstance(params_raw, list):
+        raise VocabularyError(f"{where}: params must be a list")
+    for praw in params_raw:
+        param = _build_param(spec, op, praw, where, keyword_only)
+        keyword_only = param.keyword_only
+        if not param.keyword_only:
+            if param.required and seen_default:
+                raise VocabularyError(
+                    f"{where}: required parameter {param.name} follows one with a default"
+                )
+            seen_default = seen_default or not param.required
+        if any(p.name == param.name for p in params):
+            raise VocabularyError(f"{where}: parameter {param.name} given twice")
+        for t in param.targets:
+            if t in used:
+                raise VocabularyError(
+                    f"{where}: {param.name} and {used[t]} both send {t.location}.{'.'.join(t.key)}"
+                )
+            used[t] = param.name
+        params.append(param)
+
+    fixed: list[Fixed] = []
+    fixed_raw = entry.get("fixed", {})
+    if not isinstance(fixed_raw, dict):
+        raise VocabularyError(f"{where}: fixed must be a mapping of target to value")
+    for text, value in fixed_raw.items():
+        t = _target(op, text, f"{where}: fixed")
+        if t in used:
+            raise VocabularyError(f"{where}: fixed {text} is also a parameter's target")
+        if t.location != "body" and not isinstance(value, str | int | bool):
+            raise VocabularyError(f"{where}: fixed {text} must be a scalar")
+        used[t] = "fixed"
+        fixed.append(Fixed(t, value))
+
+    # Every required path parameter must be filled.
+    for location, pname in sorted(op.params):
+        if location == "path" and Target("path", (pname,)) not in used:
+            raise VocabularyError(f"{where}: path parameter {pname!r} is not sent")
+
+    idempotent = entry.get("idempotent", False)
+    if not isinstance(idempotent, bool):
+        raise VocabularyError(f"{where}: idempotent must be true or false")
+    returns = _build_returns(entry.get("returns"), where, models)
+    summary = str(
+        entry.get("doc") or op.raw.get("summary") or name.replace("_", " ").capitalize() + "."
+    )
+    description = None if entry.get("doc") else op.raw.get("description")
+    body = _body_tree(params, fixed, where)
+    return Method(
+        name=name,
+        operation_id=op.operation_id,
+        http_method=op.method,
+        path=op.path,
+        security=security,
+        params=params,
+        fixed=fixed,
+        body=body,
+        idempotent=idempotent,
+        returns=returns,
+        summary=summary.strip(),
+        description=description.strip() if isinstance(description, str) else None,
+    )
+
+
+def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only: bool) -> Param:
+    if not isinstance(praw, dict):
+        raise VocabularyError(f"{where}: each param must be a mapping")
+    unknown = set(praw) - PARAM_KEYS
+    if unknown:
+        raise VocabularyError(
+            f"{where}: param {praw.get('name')!r}: unknown keys {sorted(unknown)}"
+        )
+    name = praw.get("name")
+    if (
+        not isinstance(name, str)
+        or not IDENT.match(name)
+        or keyword.iskeyword(name)
+        or name == "self"
+    ):
+        raise VocabularyError(f"{where}: param name must be a Python identifier, got {name!r}")
+    pwhere = f"{where}: param {name}"
+    if "wire" not in praw:
+        raise VocabularyError(f"{pwhere}: needs a wire target")
+    wire = praw["wire"]
+    spread = isinstance(wire, list)
+    if spread and len(wire) < 2:
+        raise VocabularyError(f"{pwhere}: a wire list needs at least two targets")
+    targets = tuple(_target(op, w, pwhere) for w in (wire if spread else [wire]))
+    ptype = praw.get("type")
+    if ptype is None:
+        schema = _target_schema(spec, op, targets[0])
+        if schema is None:
+            raise VocabularyError(
+                f"{pwhere}: {'.'.join(targets[0].key)} not in the body schema; give a type"
+            )
+        ptype = _schema_type(spec, schema, pwhere)
+        if spread:
+            ptype = f"list[{ptype}]"
+    if ptype not in PARAM_TYPES:
+        raise VocabularyError(f"{pwhere}: unknown type {ptype!r} (one of {sorted(PARAM_TYPES)})")
+    csv = praw.get("csv", False)
+    if not isinstance(csv, bool):
+        raise VocabularyError(f"{pwhere}: csv must be true or false")
+    if csv and (
+        not ptype.startswith("list[") or any(t.location != "query" for t in targets) or spread
+    ):
+        raise VocabularyError(f"{pwhere}: csv needs a list type and one query target")
+    if spread and not ptype.startswith("list["):
+        raise VocabularyError(f"{pwhere}: a wire list needs a list type")
+    if spread and any(t.location == "body" and len(t.key) > 1 for t in targets):
+        pass
+    for t in targets:
+        if t.location in {"path", "query", "header"} and ptype == "object":
+            raise VocabularyError(f"{pwhere}: an object cannot go to {t.location}")
+        if t.location in {"path", "header"} and ptype.startswith("list[") and not spread:
+            raise VocabularyError(f"{pwhere}: a list cannot go to {t.location}")
+        if t.location == "query" and ptype.startswith("list[") and not (spread or csv):
+            raise VocabularyError(f"{pwhere}: a list sent as query needs csv: true or a wire list")
+    required = "default" not in praw
+    default = praw.get("default")
+    if not required and default is not None and not _default_fits(ptype, default):
+        raise VocabularyError(f"{pwhere}: default {default!r} does not fit type {ptype}")
+    if not required and default is not None and ptype.startswith("list["):
+        raise VocabularyError(f"{pwhere}: a list default must be null")
+    kw = praw.get("keyword_only", False)
+    if not isinstance(kw, bool):
+        raise VocabularyError(f"{pwhere}: keyword_only must be true or false")
+    if keyword_only and kw is False and "keyword_only" in praw:
+        raise VocabularyError(f"{pwhere}: keyword_only cannot be switched off again")
+    if any(t.location == "path" for t in targets) and not required:
+        raise VocabularyError(f"{pwhere}: a path parameter cannot have a default")
+    doc = praw.get("doc")
+    if doc is not None and not isinstance(doc, str):
+        raise VocabularyError(f"{pwhere}: doc must be text")
+    if doc is None and targets[0].location != "body":
+        doc = op.params[(targets[0].location, targets[0].name)].description
+    return Param(name, ptype, targets, spread, required, default, keyword_only or kw, csv, doc)
+
+
+def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
+    if not isinstance(raw, dict):
+        raise VocabularyError(f"{where}: returns must be a mapping with a kind")
+    unknown = set(raw) - RETURN_KEYS
+    if unknown:
+        raise VocabularyError(f"{where}: returns: unknown keys {sorted(unknown)}")
+    kind = raw.get("kind")
+    if kind not in RETURN_KINDS:
+        raise VocabularyError(
+            f"{where}: returns.kind must be one of {sorted(RETURN_KINDS)}, got {kind!r}"
+        )
+    model = raw.get("model")
+    if kind in {"model", "list", "map_list"}:
+        if model not in models:
+            raise VocabularyError(f"{where}: returns.model {model!r} is not an x-sdk-model")
+    elif model is not None:
+        raise VocabularyError(f"{where}: returns.model makes no sense for kind {kind}")
+    frm = raw.get("from")
+    if frm is not None and (
+        not isinstance(frm, str) or not MEMBER.match(frm) or kind in {"none", "text"}
+    ):
+        raise VocabularyError(f"{where}: returns.from must be a member name (not for kind {kind})")
+    key, value = raw.get("key"), raw.get("value")
+    fields = {f.name: f for f in models[model].fields} if model in models else {}
+    if kind == "map_list":
+        if frm is None or key is None or value is None:
+            raise VocabularyError(f"{where}: map_list needs from, key and value")
+        for what, fname in (("key", key), ("value", value)):
+            if fname not in fields or fields[fname].kind != "value":
+                raise VocabularyError(
+                    f"{where}: returns.{what} {fname!r} is not a field of {model}"
+                )
+    elif key is not None or value is not None:
+        raise VocabularyError(f"{where}: returns.key/value only for map_list")
+    also_raw = raw.get("also", {})
+    if not isinstance(also_raw, dict) or (also_raw and kind not in {"list", "map_list"}):
+        raise VocabularyError(f"{where}: returns.also is a mapping, only for list and map_list")
+    also = []
+    for fname, member in also_raw.items():
+        if fname not in fields or fields[fname].kind != "value":
+            raise VocabularyError(f"{where}: returns.also {fname!r} is not a field of {model}")
+        if not isinstance(member, str) or not MEMBER.match(member):
+            raise VocabularyError(f"{where}: returns.also.{fname} must name a body member")
+        also.append((fname, tuple(member.split("."))))
+    if kind == "map_list":
+        provided = {key, value, *also_raw}
+        for f in fields.values():
+            if f.name not in provided and f.required:
+                raise VocabularyError(
+                    f"{where}: map_list leaves required field {model}.{f.name} unset"
+                )
+    return Returns(kind, model, tuple(frm.split(".")) if frm else (), key, value, tuple(also))
+
+
+def _body_tree(params: list[Param], fixed: list[Fixed], where: str) -> BodyNode | None:
+    items: list[tuple[tuple[str, ...], Any]] = []
+    for p in params:
+        for t in p.targets:
+            if t.location == "body":
+                if p.spread:
+                    raise VocabularyError(
+                        f"{where}: param {p.name}: a wire list can only target path/query/header"
+                    )
+                items.append((t.key, p))
+    items += [(f.target.key, f) for f in fixed if f.target.location == "body"]
+    if not items:
+        return None
+    root = BodyNode((), [])
+    for key, leaf in items:
+        node = root
+        for depth, part in enumerate(key[:-1]):
+            existing = dict(node.members).get(part)
+            if existing is None:
+                existing = BodyNode(key[: depth + 1], [])
+                node.members.append((part, existing))
+            elif not isinstance(existing, BodyNode):
+                raise VocabularyError(
+                    f"{where}: body.{'.'.join(key)} conflicts with body.{'.'.join(key[: depth + 1])}"
+                )
+            node = existing
+        if key[-1] in dict(node.members):
+            raise VocabularyError(f"{where}: body.{'.'.join(key)} given twice")
+        node.members.append((key[-1], leaf))
+    return root
+
+
+# ----------------------------------------------------------------------------- all
+
+
+def build(spec: Spec) -> SdkModel:
+    models = build_models(spec)
+    return SdkModel(methods=build_methods(spec, models), models=models, errors=build_errors(spec))

@@ -1,0 +1,79 @@
+"""A malformed SDK vocabulary gives a clear generator error naming the operation."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.load import SpecError, build_spec
+from generator.sdkmodel import VocabularyError, build
+
+FIXTURE = yaml.safe_load((Path(__file__).parents[1] / "golden" / "fixture.yaml").read_text(encoding="utf-8"))
+
+
+def _build(mutate: Any) -> None:
+    raw = copy.deepcopy(FIXTURE)
+    mutate(raw)
+    build(build_spec(raw))
+
+
+def _sdk(raw: dict[str, Any], path: str, verb: str, i: int = 0) -> dict[str, Any]:
+    entry: dict[str, Any] = raw["paths"][path][verb]["x-sdk"][i]
+    return entry
+
+
+def test_fixture_builds() -> None:
+    sdk = build(build_spec(copy.deepcopy(FIXTURE)))
+    assert {m.name for m in sdk.methods} >= {"get_thing", "create_thing", "get_quotes"}
+
+
+CASES = [
+    ("unknown method key", lambda r: _sdk(r, "/things", "get").update(retruns={}), "list_things.*unknown keys"),
+    ("bad wire target", lambda r: _sdk(r, "/things", "get")["params"][1].update(wire="querry.ids"), "list_things.*bad wire target"),
+    ("missing parameter", lambda r: _sdk(r, "/things", "get")["params"][1].update(wire="query.nope"), "list_things.*no query parameter 'nope'"),
+    ("bad return kind", lambda r: _sdk(r, "/things", "get")["returns"].update(kind="tuple"), "list_things.*returns.kind"),
+    ("unknown model", lambda r: _sdk(r, "/things", "get")["returns"].update(model="Nope"), "list_things.*not an x-sdk-model"),
+    ("map_list without key", lambda r: _sdk(r, "/quotes", "get")["returns"].pop("key"), "get_quotes.*map_list needs"),
+    ("path param not sent", lambda r: _sdk(r, "/things/{thing_id}", "get")["params"].pop(0), "get_thing.*path parameter 'thing_id'"),
+    ("required after default", lambda r: _sdk(r, "/things", "get")["params"].append({"name": "z", "wire": "query.mode"}), "list_things.*follows one with a default"),
+    ("unknown type", lambda r: _sdk(r, "/things", "get")["params"][2].update(type="float"), "list_things.*unknown type 'float'"),
+    ("float default for decimal", lambda r: _sdk(r, "/things", "post")["params"][1].update(default=1.5), "create_thing.*does not fit"),
+    ("csv on body", lambda r: _sdk(r, "/things", "post")["params"][4].update(csv=True), "create_thing.*csv"),
+    ("duplicate method", lambda r: _sdk(r, "/things", "post").update(method="list_things"), "create_thing.*already defined"),
+    ("bad method name", lambda r: _sdk(r, "/things", "post").update(method="create-thing"), "create_thing.*public Python name"),
+    ("fixed clashes", lambda r: _sdk(r, "/things", "post")["fixed"].update({"body.name": "x"}), "create_thing.*fixed body.name"),
+    ("model field unknown key", lambda r: r["components"]["schemas"]["Quote"]["x-sdk-model"]["fields"]["at"].update(wyre="x"), "Quote.*unknown keys"),
+    ("model field not in schema", lambda r: r["components"]["schemas"]["Quote"]["x-sdk-model"]["fields"].update(nope={}), "Quote.*'nope' not in the schema"),
+    ("bad equals", lambda r: r["components"]["schemas"]["Thing"]["x-sdk-model"]["fields"]["is_open"].update(equals="status"), "Thing.*equals"),
+    ("error code without status", lambda r: r["x-error-codes"]["BAD_THING"].pop("status"), "x-error-codes.BAD_THING"),
+    ("login op missing", lambda r: r["x-sdk-auth"].update(login="nope"), "x-sdk-auth.login"),
+    ("no security", lambda r: r["paths"]["/things"]["get"].pop("security"), "list_things: needs an operation-level security"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "pattern"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_vocabulary_error(mutate: Any, pattern: str) -> None:
+    with pytest.raises(VocabularyError, match=pattern):
+        _build(mutate)
+
+
+def test_parser_errors_are_reported() -> None:
+    raw = copy.deepcopy(FIXTURE)
+    raw["paths"]["/things"]["get"]["parameters"][0]["in"] = "nowhere"
+    with pytest.raises(SpecError):
+        build(build_spec(raw))
+
+
+def test_cli_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.__main__ import main
+
+    raw = copy.deepcopy(FIXTURE)
+    _sdk(raw, "/things", "get")["returns"]["kind"] = "tuple"
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    assert main(["--spec", str(spec), "--out", str(tmp_path)]) == 2
+    assert "list_things" in capsys.readouterr().err

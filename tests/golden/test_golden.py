@@ -1,0 +1,130 @@
+"""Golden tests: tests/golden/fixture.yaml rendered and compared byte for byte with expected/.
+
+The fixture exercises every transform of the SDK vocabulary, so a template change shows
+up here as a readable diff. Refresh the expected files after an intended change with
+`UPDATE_GOLDEN=1 .venv/bin/pytest tests/golden`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.main import OUTPUTS, generate_from_dict
+
+HERE = Path(__file__).parent
+EXPECTED = HERE / "expected"
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    raw = yaml.safe_load((HERE / "fixture.yaml").read_text(encoding="utf-8"))
+    return generate_from_dict(raw)
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUTS))
+def test_matches_expected(rendered: dict[str, str], name: str) -> None:
+    path = EXPECTED / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        EXPECTED.mkdir(exist_ok=True)
+        path.write_text(rendered[name], encoding="utf-8")
+    assert path.exists(), f"{path} missing: run with UPDATE_GOLDEN=1"
+    assert rendered[name] == path.read_text(encoding="utf-8"), (
+        f"{name} differs from {path}; if intended, refresh with UPDATE_GOLDEN=1"
+    )
+
+
+def test_rendering_is_deterministic(rendered: dict[str, str]) -> None:
+    raw = yaml.safe_load((HERE / "fixture.yaml").read_text(encoding="utf-8"))
+    assert generate_from_dict(raw) == rendered
+
+
+def test_sync_and_async_differ_only_by_async(rendered: dict[str, str]) -> None:
+    sync, async_ = rendered["client.py"], rendered["async_client.py"]
+    normalized = (
+        async_.replace("async def", "def")
+        .replace("await ", "")
+        .replace("AsyncAgentExchangeClient", "AgentExchangeClient")
+        .replace("AsyncTransport", "SyncTransport")
+        .replace("httpx.AsyncClient", "httpx.Client")
+        .replace("__aenter__", "__enter__")
+        .replace("__aexit__", "__exit__")
+        .replace("asynchronous", "synchronous")
+        .replace("Asynchronous", "Synchronous")
+        .replace("as an async context manager", "as a context manager")
+        # isort orders the two transport names differently
+        .replace("import SyncTransport, Call", "import Call, SyncTransport")
+    )
+    assert normalized == sync
+
+
+def test_generated_fixture_package_imports_and_works(rendered: dict[str, str], tmp_path: Path) -> None:
+    """The expected client runs: a fake transport records the Call each method makes."""
+    import importlib
+    import sys
+    from decimal import Decimal
+
+    pkg = tmp_path / "fixturepkg"
+    pkg.mkdir()
+    root = Path(__file__).resolve().parents[2] / "agentexchange"
+    for name in ("_convert.py", "exceptions.py"):
+        (pkg / name).write_text((root / name).read_text(encoding="utf-8"), encoding="utf-8")
+    for name, text in rendered.items():
+        (pkg / name).write_text(text, encoding="utf-8")
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "_transport.py").write_text(
+        "from dataclasses import dataclass\n"
+        "from typing import Any\n"
+        "@dataclass(frozen=True)\n"
+        "class Call:\n"
+        "    method: str\n    path: str\n    security: tuple[str, ...]\n"
+        "    params: Any = None\n    json: Any = None\n    headers: Any = None\n"
+        "    idempotent: bool = False\n    expect: str = 'json'\n"
+        "class SyncTransport:\n"
+        "    reply: Any = None\n"
+        "    def __init__(self, **kw: Any) -> None:\n        self.calls: list[Call] = []\n"
+        "    def request(self, call: Call) -> Any:\n        self.calls.append(call)\n        return self.reply\n"
+        "    def close(self) -> None: ...\n"
+        "class AsyncTransport(SyncTransport):\n"
+        "    async def request(self, call: Call) -> Any:  # type: ignore[override]\n"
+        "        self.calls.append(call)\n        return self.reply\n"
+        "    async def close(self) -> None: ...\n",
+        encoding="utf-8",
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        client_mod = importlib.import_module("fixturepkg.client")
+        client = client_mod.AgentExchangeClient()
+        t = client._transport
+        t.reply = {"quotes": {"A": "1.50", "B": "2"}, "data": {"at": "2024-01-01T00:00:00Z"}}
+        quotes = client.get_quotes()
+        assert [(q.symbol, q.price) for q in quotes] == [("A", Decimal("1.50")), ("B", Decimal("2"))]
+        t.reply = {"thing_id": 7, "status": "open", "price": "1.0", "created": "2024-01-01T00:00:00+02:00",
+                   "items": [{"id": "x", "amount": "3"}], "book": [["1", "2"]], "inner": {"id": "i"},
+                   "qty": None, "requested_qty": "0.5", "nested": {"deep": "d"}, "code": "s3cret", "zzz": 1}
+        thing = client.create_thing("n", Decimal("1.10"), "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", labels=["a"])
+        call = t.calls[-1]
+        assert call.json == {"name": "n", "amount": "1.10", "window": {"start": "2024-01-01T00:00:00Z",
+                             "end": "2024-02-01T00:00:00Z"}, "note": "hello", "kind": "special", "labels": ["a"]}
+        assert call.idempotent and call.security == ("Jwt", "Key")
+        assert thing.thing_id == "7" and thing.is_open and thing.item_count == 1
+        assert thing.quantity == Decimal("0.5") and thing.deep == "d" and thing.flag is False
+        assert "s3cret" not in repr(thing)
+        with pytest.raises(TypeError, match="str or Decimal"):
+            client.create_thing("n", 1.1, "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z")
+        t.reply = {"things": [], "status": "ok"}
+        client.list_things((1, 2), ids=["x", "y"])
+        assert t.calls[-1].params == {"mode": "full", "a": "1", "b": "2", "limit": "10", "all": "false", "ids": "x,y"}
+        t.reply = {**t.reply, "things": None}
+        t.reply = {"thing_id": "1", "status": "x", "price": "1", "created": "2024-01-01T00:00:00",
+                   "items": [], "book": [], "inner": {"id": "i"}}
+        naive = client.get_thing("a/b", trace="t1")
+        assert naive.created_at.tzinfo is not None and naive.quantity is None
+        assert t.calls[-1].path == "/things/a%2Fb" and t.calls[-1].headers == {"X-Trace": "t1"}
+    finally:
+        sys.path.remove(str(tmp_path))
+        for mod in [m for m in sys.modules if m.startswith("fixturepkg")]:
+            del sys.modules[mod]

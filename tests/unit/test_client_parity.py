@@ -1,0 +1,58 @@
+"""The sync and async clients expose the same public names with the same parameters."""
+
+from __future__ import annotations
+
+import inspect
+
+from agentexchange import AgentExchangeClient, AsyncAgentExchangeClient
+
+
+def _public(cls: type) -> dict[str, inspect.Signature]:
+    return {
+        name: inspect.signature(member)
+        for name, member in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_") or name == "__init__"
+    }
+
+
+def test_same_public_names() -> None:
+    assert set(_public(AgentExchangeClient)) == set(_public(AsyncAgentExchangeClient))
+
+
+def test_same_parameter_lists() -> None:
+    sync, async_ = _public(AgentExchangeClient), _public(AsyncAgentExchangeClient)
+    for name, sig in sync.items():
+        other = async_[name]
+        got = [(p.name, p.kind, p.default, p.annotation) for p in other.parameters.values()]
+        want = [(p.name, p.kind, p.default, p.annotation) for p in sig.parameters.values()]
+        if name == "__init__":  # the http_client type differs (httpx.Client vs AsyncClient)
+            got, want = got[:-1], want[:-1]
+        assert got == want, name
+        assert sig.return_annotation == other.return_annotation, name
+
+
+def test_async_methods_are_coroutines_and_sync_are_not() -> None:
+    for name in _public(AgentExchangeClient):
+        if name == "__init__":
+            continue
+        assert not inspect.iscoroutinefunction(getattr(AgentExchangeClient, name)), name
+        assert inspect.iscoroutinefunction(getattr(AsyncAgentExchangeClient, name)), name
+
+
+def test_no_shared_base_class() -> None:
+    assert AgentExchangeClient.__mro__[1:] == (object,)
+    assert AsyncAgentExchangeClient.__mro__[1:] == (object,)
+
+
+def test_context_managers() -> None:
+    assert hasattr(AgentExchangeClient, "__enter__") and hasattr(AgentExchangeClient, "__exit__")
+    assert hasattr(AsyncAgentExchangeClient, "__aenter__") and hasattr(AsyncAgentExchangeClient, "__aexit__")
+
+
+def test_repr_hides_secrets() -> None:
+    client = AgentExchangeClient(api_key="ak_live_abcdefghijklmnop1234", api_secret="sk_live_topsecret99")
+    try:
+        text = repr(client)
+        assert "abcdefghijklmnop" not in text and "topsecret" not in text
+    finally:
+        client.close()
