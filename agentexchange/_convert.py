@@ -46,6 +46,7 @@ __all__ = [
     "parse_int",
     "parse_str",
     "path_param",
+    "slot_setters",
     "spread_param",
 ]
 
@@ -237,3 +238,17 @@ def list_param(values: Iterable[T], name: str) -> list[T]:
     if isinstance(values, str | bytes):
         raise TypeError(f"{name} must be a list, not a single {type(values).__name__}")
     return list(values)
+
+
+def slot_setters(cls: type, *names: str) -> tuple[Callable[[Any, Any], None], ...]:
+    """The slot descriptors' ``__set__`` for ``names`` of a frozen, slotted dataclass.
+
+    Generated ``_make`` constructors call these directly: a frozen dataclass's own
+    ``__init__`` goes through ``object.__setattr__`` per field, which dominates the cost
+    of parsing long lists such as ``get_all_prices``. Frozenness for users is unchanged.
+    """
+    setters = []
+    for name in names:
+        descriptor = cls.__dict__[name]
+        setters.append(descriptor.__set__)
+    return tuple(setters)

@@ -219,11 +219,12 @@ class AgentExchangeClient:
         )
         try:
             _timestamp = parse_datetime(_data["timestamp"])
+            _make = Price._make
             return [
-                Price(
-                    symbol=_k,
-                    price=Decimal(_v),
-                    timestamp=_timestamp,
+                _make(
+                    _k,
+                    Decimal(_v),
+                    _timestamp,
                 )
                 for _k, _v in _data["prices"].items()
             ]

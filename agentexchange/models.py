@@ -29,6 +29,7 @@ from ._convert import (
     parse_decimal,
     parse_dict,
     parse_str,
+    slot_setters,
 )
 
 __all__ = [
@@ -89,16 +90,56 @@ class Registration:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            account_id=d["account_id"],
-            api_key=d["api_key"],
-            api_secret=d["api_secret"],
-            display_name=d["display_name"],
-            starting_balance=Decimal(d["starting_balance"]),
-            agent_id=opt_str(d.get("agent_id")),
-            agent_api_key=opt_str(d.get("agent_api_key")),
-            message=opt_str(d.get("message")),
+        return cls._make(
+            d["account_id"],  # account_id
+            d["api_key"],  # api_key
+            d["api_secret"],  # api_secret
+            d["display_name"],  # display_name
+            Decimal(d["starting_balance"]),  # starting_balance
+            opt_str(d.get("agent_id")),  # agent_id
+            opt_str(d.get("agent_api_key")),  # agent_api_key
+            opt_str(d.get("message")),  # message
         )
+
+    @classmethod
+    def _make(
+        cls,
+        account_id: str,
+        api_key: str,
+        api_secret: str,
+        display_name: str,
+        starting_balance: Decimal,
+        agent_id: str | None,
+        agent_api_key: str | None,
+        message: str | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Registration_setters
+        _set[0](self, account_id)
+        _set[1](self, api_key)
+        _set[2](self, api_secret)
+        _set[3](self, display_name)
+        _set[4](self, starting_balance)
+        _set[5](self, agent_id)
+        _set[6](self, agent_api_key)
+        _set[7](self, message)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Registration_setters = slot_setters(
+    Registration,
+    "account_id",
+    "api_key",
+    "api_secret",
+    "display_name",
+    "starting_balance",
+    "agent_id",
+    "agent_api_key",
+    "message",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,12 +157,40 @@ class AuthToken:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            token=d["token"],
-            expires_at=parse_datetime(d["expires_at"]),
-            expires_in=opt_int(d.get("expires_in")),
-            token_type=opt_str(d.get("token_type")),
+        return cls._make(
+            d["token"],  # token
+            parse_datetime(d["expires_at"]),  # expires_at
+            opt_int(d.get("expires_in")),  # expires_in
+            opt_str(d.get("token_type")),  # token_type
         )
+
+    @classmethod
+    def _make(
+        cls,
+        token: str,
+        expires_at: datetime,
+        expires_in: int | None,
+        token_type: str | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _AuthToken_setters
+        _set[0](self, token)
+        _set[1](self, expires_at)
+        _set[2](self, expires_in)
+        _set[3](self, token_type)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_AuthToken_setters = slot_setters(
+    AuthToken,
+    "token",
+    "expires_at",
+    "expires_in",
+    "token_type",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,11 +207,36 @@ class Price:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            symbol=d["symbol"],
-            price=Decimal(d["price"]),
-            timestamp=parse_datetime(d["timestamp"]),
+        return cls._make(
+            d["symbol"],  # symbol
+            Decimal(d["price"]),  # price
+            parse_datetime(d["timestamp"]),  # timestamp
         )
+
+    @classmethod
+    def _make(
+        cls,
+        symbol: str,
+        price: Decimal,
+        timestamp: datetime,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Price_setters
+        _set[0](self, symbol)
+        _set[1](self, price)
+        _set[2](self, timestamp)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Price_setters = slot_setters(
+    Price,
+    "symbol",
+    "price",
+    "timestamp",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,15 +257,52 @@ class Candle:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            open_time=parse_datetime(d["time"]),
-            open=Decimal(d["open"]),
-            high=Decimal(d["high"]),
-            low=Decimal(d["low"]),
-            close=Decimal(d["close"]),
-            volume=Decimal(d["volume"]),
-            trade_count=opt_int(d.get("trade_count")),
+        return cls._make(
+            parse_datetime(d["time"]),  # open_time
+            Decimal(d["open"]),  # open
+            Decimal(d["high"]),  # high
+            Decimal(d["low"]),  # low
+            Decimal(d["close"]),  # close
+            Decimal(d["volume"]),  # volume
+            opt_int(d.get("trade_count")),  # trade_count
         )
+
+    @classmethod
+    def _make(
+        cls,
+        open_time: datetime,
+        open: Decimal,
+        high: Decimal,
+        low: Decimal,
+        close: Decimal,
+        volume: Decimal,
+        trade_count: int | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Candle_setters
+        _set[0](self, open_time)
+        _set[1](self, open)
+        _set[2](self, high)
+        _set[3](self, low)
+        _set[4](self, close)
+        _set[5](self, volume)
+        _set[6](self, trade_count)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Candle_setters = slot_setters(
+    Candle,
+    "open_time",
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "trade_count",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -196,19 +327,68 @@ class Ticker:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            symbol=d["symbol"],
-            open=Decimal(d["open"]),
-            high=Decimal(d["high"]),
-            low=Decimal(d["low"]),
-            close=Decimal(d["close"]),
-            volume=Decimal(d["volume"]),
-            change_pct=Decimal(d["change_pct"]),
-            quote_volume=opt_decimal(d.get("quote_volume")),
-            change=opt_decimal(d.get("change")),
-            trade_count=opt_int(d.get("trade_count")),
-            timestamp=parse_datetime(d["timestamp"]),
+        return cls._make(
+            d["symbol"],  # symbol
+            Decimal(d["open"]),  # open
+            Decimal(d["high"]),  # high
+            Decimal(d["low"]),  # low
+            Decimal(d["close"]),  # close
+            Decimal(d["volume"]),  # volume
+            Decimal(d["change_pct"]),  # change_pct
+            opt_decimal(d.get("quote_volume")),  # quote_volume
+            opt_decimal(d.get("change")),  # change
+            opt_int(d.get("trade_count")),  # trade_count
+            parse_datetime(d["timestamp"]),  # timestamp
         )
+
+    @classmethod
+    def _make(
+        cls,
+        symbol: str,
+        open: Decimal,
+        high: Decimal,
+        low: Decimal,
+        close: Decimal,
+        volume: Decimal,
+        change_pct: Decimal,
+        quote_volume: Decimal | None,
+        change: Decimal | None,
+        trade_count: int | None,
+        timestamp: datetime,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Ticker_setters
+        _set[0](self, symbol)
+        _set[1](self, open)
+        _set[2](self, high)
+        _set[3](self, low)
+        _set[4](self, close)
+        _set[5](self, volume)
+        _set[6](self, change_pct)
+        _set[7](self, quote_volume)
+        _set[8](self, change)
+        _set[9](self, trade_count)
+        _set[10](self, timestamp)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Ticker_setters = slot_setters(
+    Ticker,
+    "symbol",
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "change_pct",
+    "quote_volume",
+    "change",
+    "trade_count",
+    "timestamp",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -226,12 +406,40 @@ class OrderBook:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            symbol=d["symbol"],
-            bids=[[Decimal(_i) for _i in _level] for _level in d["bids"]],
-            asks=[[Decimal(_i) for _i in _level] for _level in d["asks"]],
-            timestamp=parse_datetime(d["timestamp"]),
+        return cls._make(
+            d["symbol"],  # symbol
+            [[Decimal(_i) for _i in _level] for _level in d["bids"]],  # bids
+            [[Decimal(_i) for _i in _level] for _level in d["asks"]],  # asks
+            parse_datetime(d["timestamp"]),  # timestamp
         )
+
+    @classmethod
+    def _make(
+        cls,
+        symbol: str,
+        bids: list[list[Decimal]],
+        asks: list[list[Decimal]],
+        timestamp: datetime,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _OrderBook_setters
+        _set[0](self, symbol)
+        _set[1](self, bids)
+        _set[2](self, asks)
+        _set[3](self, timestamp)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_OrderBook_setters = slot_setters(
+    OrderBook,
+    "symbol",
+    "bids",
+    "asks",
+    "timestamp",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -253,16 +461,56 @@ class Pair:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            symbol=d["symbol"],
-            base_asset=d["base_asset"],
-            quote_asset=d["quote_asset"],
-            status=d["status"],
-            min_qty=Decimal(d["min_qty"]),
-            step_size=Decimal(d["step_size"]),
-            min_notional=Decimal(d["min_notional"]),
-            has_price=d["has_price"],
+        return cls._make(
+            d["symbol"],  # symbol
+            d["base_asset"],  # base_asset
+            d["quote_asset"],  # quote_asset
+            d["status"],  # status
+            Decimal(d["min_qty"]),  # min_qty
+            Decimal(d["step_size"]),  # step_size
+            Decimal(d["min_notional"]),  # min_notional
+            d["has_price"],  # has_price
         )
+
+    @classmethod
+    def _make(
+        cls,
+        symbol: str,
+        base_asset: str,
+        quote_asset: str,
+        status: str,
+        min_qty: Decimal,
+        step_size: Decimal,
+        min_notional: Decimal,
+        has_price: bool,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Pair_setters
+        _set[0](self, symbol)
+        _set[1](self, base_asset)
+        _set[2](self, quote_asset)
+        _set[3](self, status)
+        _set[4](self, min_qty)
+        _set[5](self, step_size)
+        _set[6](self, min_notional)
+        _set[7](self, has_price)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Pair_setters = slot_setters(
+    Pair,
+    "symbol",
+    "base_asset",
+    "quote_asset",
+    "status",
+    "min_qty",
+    "step_size",
+    "min_notional",
+    "has_price",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -291,23 +539,84 @@ class Order:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            order_id=d["order_id"],
-            symbol=d["symbol"],
-            side=d["side"],
-            order_type=d["type"],
-            status=d["status"],
-            quantity=opt_decimal(first_present(d, "quantity", "requested_quantity")),
-            price=opt_decimal(d.get("price")),
-            executed_price=opt_decimal(d.get("executed_price")),
-            slippage_pct=opt_decimal(d.get("slippage_pct")),
-            fee=opt_decimal(d.get("fee")),
-            created_at=opt_datetime(d.get("created_at")),
-            executed_quantity=opt_decimal(first_present(d, "executed_quantity", "executed_qty")),
-            total_cost=opt_decimal(d.get("total_cost")),
-            locked_amount=opt_decimal(d.get("locked_amount")),
-            filled_at=opt_datetime(d.get("filled_at")),
+        return cls._make(
+            d["order_id"],  # order_id
+            d["symbol"],  # symbol
+            d["side"],  # side
+            d["type"],  # order_type
+            d["status"],  # status
+            opt_decimal(first_present(d, "quantity", "requested_quantity")),  # quantity
+            opt_decimal(d.get("price")),  # price
+            opt_decimal(d.get("executed_price")),  # executed_price
+            opt_decimal(d.get("slippage_pct")),  # slippage_pct
+            opt_decimal(d.get("fee")),  # fee
+            opt_datetime(d.get("created_at")),  # created_at
+            opt_decimal(first_present(d, "executed_quantity", "executed_qty")),  # executed_quantity
+            opt_decimal(d.get("total_cost")),  # total_cost
+            opt_decimal(d.get("locked_amount")),  # locked_amount
+            opt_datetime(d.get("filled_at")),  # filled_at
         )
+
+    @classmethod
+    def _make(
+        cls,
+        order_id: str,
+        symbol: str,
+        side: str,
+        order_type: str,
+        status: str,
+        quantity: Decimal | None,
+        price: Decimal | None,
+        executed_price: Decimal | None,
+        slippage_pct: Decimal | None,
+        fee: Decimal | None,
+        created_at: datetime | None,
+        executed_quantity: Decimal | None,
+        total_cost: Decimal | None,
+        locked_amount: Decimal | None,
+        filled_at: datetime | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Order_setters
+        _set[0](self, order_id)
+        _set[1](self, symbol)
+        _set[2](self, side)
+        _set[3](self, order_type)
+        _set[4](self, status)
+        _set[5](self, quantity)
+        _set[6](self, price)
+        _set[7](self, executed_price)
+        _set[8](self, slippage_pct)
+        _set[9](self, fee)
+        _set[10](self, created_at)
+        _set[11](self, executed_quantity)
+        _set[12](self, total_cost)
+        _set[13](self, locked_amount)
+        _set[14](self, filled_at)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Order_setters = slot_setters(
+    Order,
+    "order_id",
+    "symbol",
+    "side",
+    "order_type",
+    "status",
+    "quantity",
+    "price",
+    "executed_price",
+    "slippage_pct",
+    "fee",
+    "created_at",
+    "executed_quantity",
+    "total_cost",
+    "locked_amount",
+    "filled_at",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -332,19 +641,68 @@ class Trade:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            trade_id=parse_str(d["trade_id"]),
-            symbol=d["symbol"],
-            side=opt_str(d.get("side")),
-            quantity=Decimal(d["quantity"]),
-            price=Decimal(d["price"]),
-            fee=opt_decimal(d.get("fee")),
-            pnl=opt_decimal(d.get("pnl")),
-            created_at=opt_datetime(first_present(d, "executed_at", "time")),
-            order_id=opt_str(d.get("order_id")),
-            total=opt_decimal(d.get("total")),
-            is_buyer_maker=opt_bool(d.get("is_buyer_maker")),
+        return cls._make(
+            parse_str(d["trade_id"]),  # trade_id
+            d["symbol"],  # symbol
+            opt_str(d.get("side")),  # side
+            Decimal(d["quantity"]),  # quantity
+            Decimal(d["price"]),  # price
+            opt_decimal(d.get("fee")),  # fee
+            opt_decimal(d.get("pnl")),  # pnl
+            opt_datetime(first_present(d, "executed_at", "time")),  # created_at
+            opt_str(d.get("order_id")),  # order_id
+            opt_decimal(d.get("total")),  # total
+            opt_bool(d.get("is_buyer_maker")),  # is_buyer_maker
         )
+
+    @classmethod
+    def _make(
+        cls,
+        trade_id: str,
+        symbol: str,
+        side: str | None,
+        quantity: Decimal,
+        price: Decimal,
+        fee: Decimal | None,
+        pnl: Decimal | None,
+        created_at: datetime | None,
+        order_id: str | None,
+        total: Decimal | None,
+        is_buyer_maker: bool | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Trade_setters
+        _set[0](self, trade_id)
+        _set[1](self, symbol)
+        _set[2](self, side)
+        _set[3](self, quantity)
+        _set[4](self, price)
+        _set[5](self, fee)
+        _set[6](self, pnl)
+        _set[7](self, created_at)
+        _set[8](self, order_id)
+        _set[9](self, total)
+        _set[10](self, is_buyer_maker)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Trade_setters = slot_setters(
+    Trade,
+    "trade_id",
+    "symbol",
+    "side",
+    "quantity",
+    "price",
+    "fee",
+    "pnl",
+    "created_at",
+    "order_id",
+    "total",
+    "is_buyer_maker",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -362,12 +720,40 @@ class RiskProfile:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            max_position_size_pct=d["max_position_size_pct"],
-            daily_loss_limit_pct=d["daily_loss_limit_pct"],
-            max_open_orders=d["max_open_orders"],
-            max_order_size_pct=opt_int(d.get("max_order_size_pct")),
+        return cls._make(
+            d["max_position_size_pct"],  # max_position_size_pct
+            d["daily_loss_limit_pct"],  # daily_loss_limit_pct
+            d["max_open_orders"],  # max_open_orders
+            opt_int(d.get("max_order_size_pct")),  # max_order_size_pct
         )
+
+    @classmethod
+    def _make(
+        cls,
+        max_position_size_pct: int,
+        daily_loss_limit_pct: int,
+        max_open_orders: int,
+        max_order_size_pct: int | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _RiskProfile_setters
+        _set[0](self, max_position_size_pct)
+        _set[1](self, daily_loss_limit_pct)
+        _set[2](self, max_open_orders)
+        _set[3](self, max_order_size_pct)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_RiskProfile_setters = slot_setters(
+    RiskProfile,
+    "max_position_size_pct",
+    "daily_loss_limit_pct",
+    "max_open_orders",
+    "max_order_size_pct",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -383,10 +769,32 @@ class Session:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            session_id=d["session_id"],
-            started_at=parse_datetime(d["started_at"]),
+        return cls._make(
+            d["session_id"],  # session_id
+            parse_datetime(d["started_at"]),  # started_at
         )
+
+    @classmethod
+    def _make(
+        cls,
+        session_id: str,
+        started_at: datetime,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Session_setters
+        _set[0](self, session_id)
+        _set[1](self, started_at)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Session_setters = slot_setters(
+    Session,
+    "session_id",
+    "started_at",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -409,19 +817,62 @@ class AccountInfo:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            account_id=d["account_id"],
-            display_name=d["display_name"],
-            is_active=d.get("status") == "active",
-            circuit_breaker_triggered=or_default(
+        return cls._make(
+            d["account_id"],  # account_id
+            d["display_name"],  # display_name
+            d.get("status") == "active",  # is_active
+            or_default(
                 opt_bool(d.get("circuit_breaker_triggered")), False
-            ),
-            created_at=parse_datetime(d["created_at"]),
-            status=d["status"],
-            starting_balance=Decimal(d["starting_balance"]),
-            current_session=opt_model(Session._from_wire, d.get("current_session")),
-            risk_profile=opt_model(RiskProfile._from_wire, d.get("risk_profile")),
+            ),  # circuit_breaker_triggered
+            parse_datetime(d["created_at"]),  # created_at
+            d["status"],  # status
+            Decimal(d["starting_balance"]),  # starting_balance
+            opt_model(Session._from_wire, d.get("current_session")),  # current_session
+            opt_model(RiskProfile._from_wire, d.get("risk_profile")),  # risk_profile
         )
+
+    @classmethod
+    def _make(
+        cls,
+        account_id: str,
+        display_name: str,
+        is_active: bool,
+        circuit_breaker_triggered: bool,
+        created_at: datetime,
+        status: str,
+        starting_balance: Decimal,
+        current_session: Session | None,
+        risk_profile: RiskProfile | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _AccountInfo_setters
+        _set[0](self, account_id)
+        _set[1](self, display_name)
+        _set[2](self, is_active)
+        _set[3](self, circuit_breaker_triggered)
+        _set[4](self, created_at)
+        _set[5](self, status)
+        _set[6](self, starting_balance)
+        _set[7](self, current_session)
+        _set[8](self, risk_profile)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_AccountInfo_setters = slot_setters(
+    AccountInfo,
+    "account_id",
+    "display_name",
+    "is_active",
+    "circuit_breaker_triggered",
+    "created_at",
+    "status",
+    "starting_balance",
+    "current_session",
+    "risk_profile",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -439,12 +890,40 @@ class AssetBalance:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            asset=d["asset"],
-            available=Decimal(d["available"]),
-            locked=Decimal(d["locked"]),
-            total=Decimal(d["total"]),
+        return cls._make(
+            d["asset"],  # asset
+            Decimal(d["available"]),  # available
+            Decimal(d["locked"]),  # locked
+            Decimal(d["total"]),  # total
         )
+
+    @classmethod
+    def _make(
+        cls,
+        asset: str,
+        available: Decimal,
+        locked: Decimal,
+        total: Decimal,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _AssetBalance_setters
+        _set[0](self, asset)
+        _set[1](self, available)
+        _set[2](self, locked)
+        _set[3](self, total)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_AssetBalance_setters = slot_setters(
+    AssetBalance,
+    "asset",
+    "available",
+    "locked",
+    "total",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -460,10 +939,32 @@ class Balance:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            total_equity_usdt=Decimal(d["total_equity_usdt"]),
-            balances=[AssetBalance._from_wire(_i) for _i in d["balances"]],
+        return cls._make(
+            Decimal(d["total_equity_usdt"]),  # total_equity_usdt
+            [AssetBalance._from_wire(_i) for _i in d["balances"]],  # balances
         )
+
+    @classmethod
+    def _make(
+        cls,
+        total_equity_usdt: Decimal,
+        balances: list[AssetBalance],
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Balance_setters
+        _set[0](self, total_equity_usdt)
+        _set[1](self, balances)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Balance_setters = slot_setters(
+    Balance,
+    "total_equity_usdt",
+    "balances",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -486,17 +987,60 @@ class Position:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            symbol=d["symbol"],
-            quantity=Decimal(d["quantity"]),
-            avg_entry_price=Decimal(d["avg_entry_price"]),
-            current_price=Decimal(d["current_price"]),
-            unrealized_pnl=Decimal(d["unrealized_pnl"]),
-            unrealized_pnl_pct=Decimal(d["unrealized_pnl_pct"]),
-            asset=d["asset"],
-            market_value=Decimal(d["market_value"]),
-            opened_at=parse_datetime(d["opened_at"]),
+        return cls._make(
+            d["symbol"],  # symbol
+            Decimal(d["quantity"]),  # quantity
+            Decimal(d["avg_entry_price"]),  # avg_entry_price
+            Decimal(d["current_price"]),  # current_price
+            Decimal(d["unrealized_pnl"]),  # unrealized_pnl
+            Decimal(d["unrealized_pnl_pct"]),  # unrealized_pnl_pct
+            d["asset"],  # asset
+            Decimal(d["market_value"]),  # market_value
+            parse_datetime(d["opened_at"]),  # opened_at
         )
+
+    @classmethod
+    def _make(
+        cls,
+        symbol: str,
+        quantity: Decimal,
+        avg_entry_price: Decimal,
+        current_price: Decimal,
+        unrealized_pnl: Decimal,
+        unrealized_pnl_pct: Decimal,
+        asset: str,
+        market_value: Decimal,
+        opened_at: datetime,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Position_setters
+        _set[0](self, symbol)
+        _set[1](self, quantity)
+        _set[2](self, avg_entry_price)
+        _set[3](self, current_price)
+        _set[4](self, unrealized_pnl)
+        _set[5](self, unrealized_pnl_pct)
+        _set[6](self, asset)
+        _set[7](self, market_value)
+        _set[8](self, opened_at)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Position_setters = slot_setters(
+    Position,
+    "symbol",
+    "quantity",
+    "avg_entry_price",
+    "current_price",
+    "unrealized_pnl",
+    "unrealized_pnl_pct",
+    "asset",
+    "market_value",
+    "opened_at",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -522,20 +1066,72 @@ class Portfolio:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            total_equity=Decimal(d["total_equity"]),
-            starting_balance=Decimal(d["starting_balance"]),
-            roi_pct=Decimal(d["roi_pct"]),
-            unrealized_pnl=Decimal(d["unrealized_pnl"]),
-            realized_pnl=Decimal(d["realized_pnl"]),
-            available_cash=Decimal(d["available_cash"]),
-            position_count=len(d.get("positions") or ()),
-            locked_cash=Decimal(d["locked_cash"]),
-            total_position_value=Decimal(d["total_position_value"]),
-            total_pnl=Decimal(d["total_pnl"]),
-            positions=[Position._from_wire(_i) for _i in d["positions"]],
-            timestamp=parse_datetime(d["timestamp"]),
+        return cls._make(
+            Decimal(d["total_equity"]),  # total_equity
+            Decimal(d["starting_balance"]),  # starting_balance
+            Decimal(d["roi_pct"]),  # roi_pct
+            Decimal(d["unrealized_pnl"]),  # unrealized_pnl
+            Decimal(d["realized_pnl"]),  # realized_pnl
+            Decimal(d["available_cash"]),  # available_cash
+            len(d.get("positions") or ()),  # position_count
+            Decimal(d["locked_cash"]),  # locked_cash
+            Decimal(d["total_position_value"]),  # total_position_value
+            Decimal(d["total_pnl"]),  # total_pnl
+            [Position._from_wire(_i) for _i in d["positions"]],  # positions
+            parse_datetime(d["timestamp"]),  # timestamp
         )
+
+    @classmethod
+    def _make(
+        cls,
+        total_equity: Decimal,
+        starting_balance: Decimal,
+        roi_pct: Decimal,
+        unrealized_pnl: Decimal,
+        realized_pnl: Decimal,
+        available_cash: Decimal,
+        position_count: int,
+        locked_cash: Decimal,
+        total_position_value: Decimal,
+        total_pnl: Decimal,
+        positions: list[Position],
+        timestamp: datetime,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Portfolio_setters
+        _set[0](self, total_equity)
+        _set[1](self, starting_balance)
+        _set[2](self, roi_pct)
+        _set[3](self, unrealized_pnl)
+        _set[4](self, realized_pnl)
+        _set[5](self, available_cash)
+        _set[6](self, position_count)
+        _set[7](self, locked_cash)
+        _set[8](self, total_position_value)
+        _set[9](self, total_pnl)
+        _set[10](self, positions)
+        _set[11](self, timestamp)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Portfolio_setters = slot_setters(
+    Portfolio,
+    "total_equity",
+    "starting_balance",
+    "roi_pct",
+    "unrealized_pnl",
+    "realized_pnl",
+    "available_cash",
+    "position_count",
+    "locked_cash",
+    "total_position_value",
+    "total_pnl",
+    "positions",
+    "timestamp",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -552,11 +1148,36 @@ class PnLItem:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            symbol=d["symbol"],
-            realized=Decimal(d["realized"]),
-            unrealized=Decimal(d["unrealized"]),
+        return cls._make(
+            d["symbol"],  # symbol
+            Decimal(d["realized"]),  # realized
+            Decimal(d["unrealized"]),  # unrealized
         )
+
+    @classmethod
+    def _make(
+        cls,
+        symbol: str,
+        realized: Decimal,
+        unrealized: Decimal,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _PnLItem_setters
+        _set[0](self, symbol)
+        _set[1](self, realized)
+        _set[2](self, unrealized)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_PnLItem_setters = slot_setters(
+    PnLItem,
+    "symbol",
+    "realized",
+    "unrealized",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -580,18 +1201,64 @@ class PnL:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            total_realized=Decimal(d["realized_pnl"]),
-            total_unrealized=Decimal(d["unrealized_pnl"]),
-            by_symbol=or_default(opt_list(d.get("by_symbol"), PnLItem._from_wire), []),
-            period=d["period"],
-            total_pnl=Decimal(d["total_pnl"]),
-            fees_paid=Decimal(d["fees_paid"]),
-            net_pnl=Decimal(d["net_pnl"]),
-            winning_trades=d["winning_trades"],
-            losing_trades=d["losing_trades"],
-            win_rate=Decimal(d["win_rate"]),
+        return cls._make(
+            Decimal(d["realized_pnl"]),  # total_realized
+            Decimal(d["unrealized_pnl"]),  # total_unrealized
+            or_default(opt_list(d.get("by_symbol"), PnLItem._from_wire), []),  # by_symbol
+            d["period"],  # period
+            Decimal(d["total_pnl"]),  # total_pnl
+            Decimal(d["fees_paid"]),  # fees_paid
+            Decimal(d["net_pnl"]),  # net_pnl
+            d["winning_trades"],  # winning_trades
+            d["losing_trades"],  # losing_trades
+            Decimal(d["win_rate"]),  # win_rate
         )
+
+    @classmethod
+    def _make(
+        cls,
+        total_realized: Decimal,
+        total_unrealized: Decimal,
+        by_symbol: list[PnLItem],
+        period: str,
+        total_pnl: Decimal,
+        fees_paid: Decimal,
+        net_pnl: Decimal,
+        winning_trades: int,
+        losing_trades: int,
+        win_rate: Decimal,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _PnL_setters
+        _set[0](self, total_realized)
+        _set[1](self, total_unrealized)
+        _set[2](self, by_symbol)
+        _set[3](self, period)
+        _set[4](self, total_pnl)
+        _set[5](self, fees_paid)
+        _set[6](self, net_pnl)
+        _set[7](self, winning_trades)
+        _set[8](self, losing_trades)
+        _set[9](self, win_rate)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_PnL_setters = slot_setters(
+    PnL,
+    "total_realized",
+    "total_unrealized",
+    "by_symbol",
+    "period",
+    "total_pnl",
+    "fees_paid",
+    "net_pnl",
+    "winning_trades",
+    "losing_trades",
+    "win_rate",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -611,14 +1278,48 @@ class ResetResult:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            session_id=parse_str(d["new_session"]["session_id"]),
-            starting_balance=parse_decimal(d["new_session"]["starting_balance"]),
-            started_at=parse_datetime(d["new_session"]["started_at"]),
-            previous_session_id=parse_str(d["previous_session"]["session_id"]),
-            ending_equity=parse_decimal(d["previous_session"]["ending_equity"]),
-            message=d["message"],
+        return cls._make(
+            parse_str(d["new_session"]["session_id"]),  # session_id
+            parse_decimal(d["new_session"]["starting_balance"]),  # starting_balance
+            parse_datetime(d["new_session"]["started_at"]),  # started_at
+            parse_str(d["previous_session"]["session_id"]),  # previous_session_id
+            parse_decimal(d["previous_session"]["ending_equity"]),  # ending_equity
+            d["message"],  # message
         )
+
+    @classmethod
+    def _make(
+        cls,
+        session_id: str,
+        starting_balance: Decimal,
+        started_at: datetime,
+        previous_session_id: str,
+        ending_equity: Decimal,
+        message: str,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _ResetResult_setters
+        _set[0](self, session_id)
+        _set[1](self, starting_balance)
+        _set[2](self, started_at)
+        _set[3](self, previous_session_id)
+        _set[4](self, ending_equity)
+        _set[5](self, message)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_ResetResult_setters = slot_setters(
+    ResetResult,
+    "session_id",
+    "starting_balance",
+    "started_at",
+    "previous_session_id",
+    "ending_equity",
+    "message",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -646,22 +1347,80 @@ class Performance:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            sharpe_ratio=Decimal(d["sharpe_ratio"]),
-            win_rate=Decimal(d["win_rate"]),
-            max_drawdown_pct=Decimal(d["max_drawdown_pct"]),
-            total_trades=d["total_trades"],
-            profit_factor=Decimal(d["profit_factor"]),
-            period=d["period"],
-            sortino_ratio=Decimal(d["sortino_ratio"]),
-            max_drawdown_duration_days=d["max_drawdown_duration_days"],
-            avg_win=Decimal(d["avg_win"]),
-            avg_loss=Decimal(d["avg_loss"]),
-            avg_trades_per_day=Decimal(d["avg_trades_per_day"]),
-            best_trade=Decimal(d["best_trade"]),
-            worst_trade=Decimal(d["worst_trade"]),
-            current_streak=d["current_streak"],
+        return cls._make(
+            Decimal(d["sharpe_ratio"]),  # sharpe_ratio
+            Decimal(d["win_rate"]),  # win_rate
+            Decimal(d["max_drawdown_pct"]),  # max_drawdown_pct
+            d["total_trades"],  # total_trades
+            Decimal(d["profit_factor"]),  # profit_factor
+            d["period"],  # period
+            Decimal(d["sortino_ratio"]),  # sortino_ratio
+            d["max_drawdown_duration_days"],  # max_drawdown_duration_days
+            Decimal(d["avg_win"]),  # avg_win
+            Decimal(d["avg_loss"]),  # avg_loss
+            Decimal(d["avg_trades_per_day"]),  # avg_trades_per_day
+            Decimal(d["best_trade"]),  # best_trade
+            Decimal(d["worst_trade"]),  # worst_trade
+            d["current_streak"],  # current_streak
         )
+
+    @classmethod
+    def _make(
+        cls,
+        sharpe_ratio: Decimal,
+        win_rate: Decimal,
+        max_drawdown_pct: Decimal,
+        total_trades: int,
+        profit_factor: Decimal,
+        period: str,
+        sortino_ratio: Decimal,
+        max_drawdown_duration_days: int,
+        avg_win: Decimal,
+        avg_loss: Decimal,
+        avg_trades_per_day: Decimal,
+        best_trade: Decimal,
+        worst_trade: Decimal,
+        current_streak: int,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Performance_setters
+        _set[0](self, sharpe_ratio)
+        _set[1](self, win_rate)
+        _set[2](self, max_drawdown_pct)
+        _set[3](self, total_trades)
+        _set[4](self, profit_factor)
+        _set[5](self, period)
+        _set[6](self, sortino_ratio)
+        _set[7](self, max_drawdown_duration_days)
+        _set[8](self, avg_win)
+        _set[9](self, avg_loss)
+        _set[10](self, avg_trades_per_day)
+        _set[11](self, best_trade)
+        _set[12](self, worst_trade)
+        _set[13](self, current_streak)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Performance_setters = slot_setters(
+    Performance,
+    "sharpe_ratio",
+    "win_rate",
+    "max_drawdown_pct",
+    "total_trades",
+    "profit_factor",
+    "period",
+    "sortino_ratio",
+    "max_drawdown_duration_days",
+    "avg_win",
+    "avg_loss",
+    "avg_trades_per_day",
+    "best_trade",
+    "worst_trade",
+    "current_streak",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -679,12 +1438,40 @@ class Snapshot:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            timestamp=parse_datetime(d["time"]),
-            equity=Decimal(d["total_equity"]),
-            unrealized_pnl=Decimal(d["unrealized_pnl"]),
-            realized_pnl=Decimal(d["realized_pnl"]),
+        return cls._make(
+            parse_datetime(d["time"]),  # timestamp
+            Decimal(d["total_equity"]),  # equity
+            Decimal(d["unrealized_pnl"]),  # unrealized_pnl
+            Decimal(d["realized_pnl"]),  # realized_pnl
         )
+
+    @classmethod
+    def _make(
+        cls,
+        timestamp: datetime,
+        equity: Decimal,
+        unrealized_pnl: Decimal,
+        realized_pnl: Decimal,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Snapshot_setters
+        _set[0](self, timestamp)
+        _set[1](self, equity)
+        _set[2](self, unrealized_pnl)
+        _set[3](self, realized_pnl)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Snapshot_setters = slot_setters(
+    Snapshot,
+    "timestamp",
+    "equity",
+    "unrealized_pnl",
+    "realized_pnl",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -706,16 +1493,56 @@ class LeaderboardEntry:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            rank=d["rank"],
-            display_name=d["display_name"],
-            roi_pct=Decimal(d["roi_pct"]),
-            total_trades=d["total_trades"],
-            account_id=d["account_id"],
-            agent_id=opt_str(d.get("agent_id")),
-            sharpe_ratio=Decimal(d["sharpe_ratio"]),
-            win_rate=Decimal(d["win_rate"]),
+        return cls._make(
+            d["rank"],  # rank
+            d["display_name"],  # display_name
+            Decimal(d["roi_pct"]),  # roi_pct
+            d["total_trades"],  # total_trades
+            d["account_id"],  # account_id
+            opt_str(d.get("agent_id")),  # agent_id
+            Decimal(d["sharpe_ratio"]),  # sharpe_ratio
+            Decimal(d["win_rate"]),  # win_rate
         )
+
+    @classmethod
+    def _make(
+        cls,
+        rank: int,
+        display_name: str,
+        roi_pct: Decimal,
+        total_trades: int,
+        account_id: str,
+        agent_id: str | None,
+        sharpe_ratio: Decimal,
+        win_rate: Decimal,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _LeaderboardEntry_setters
+        _set[0](self, rank)
+        _set[1](self, display_name)
+        _set[2](self, roi_pct)
+        _set[3](self, total_trades)
+        _set[4](self, account_id)
+        _set[5](self, agent_id)
+        _set[6](self, sharpe_ratio)
+        _set[7](self, win_rate)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_LeaderboardEntry_setters = slot_setters(
+    LeaderboardEntry,
+    "rank",
+    "display_name",
+    "roi_pct",
+    "total_trades",
+    "account_id",
+    "agent_id",
+    "sharpe_ratio",
+    "win_rate",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -739,18 +1566,64 @@ class Strategy:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            strategy_id=d["strategy_id"],
-            name=d["name"],
-            description=opt_str(d.get("description")),
-            current_version=d["current_version"],
-            status=d["status"],
-            deployed_at=opt_datetime(d.get("deployed_at")),
-            created_at=parse_datetime(d["created_at"]),
-            updated_at=parse_datetime(d["updated_at"]),
-            current_definition=opt_dict(d.get("current_definition")),
-            latest_test_results=opt_dict(d.get("latest_test_results")),
+        return cls._make(
+            d["strategy_id"],  # strategy_id
+            d["name"],  # name
+            opt_str(d.get("description")),  # description
+            d["current_version"],  # current_version
+            d["status"],  # status
+            opt_datetime(d.get("deployed_at")),  # deployed_at
+            parse_datetime(d["created_at"]),  # created_at
+            parse_datetime(d["updated_at"]),  # updated_at
+            opt_dict(d.get("current_definition")),  # current_definition
+            opt_dict(d.get("latest_test_results")),  # latest_test_results
         )
+
+    @classmethod
+    def _make(
+        cls,
+        strategy_id: str,
+        name: str,
+        description: str | None,
+        current_version: int,
+        status: str,
+        deployed_at: datetime | None,
+        created_at: datetime,
+        updated_at: datetime,
+        current_definition: dict[str, Any] | None,
+        latest_test_results: dict[str, Any] | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Strategy_setters
+        _set[0](self, strategy_id)
+        _set[1](self, name)
+        _set[2](self, description)
+        _set[3](self, current_version)
+        _set[4](self, status)
+        _set[5](self, deployed_at)
+        _set[6](self, created_at)
+        _set[7](self, updated_at)
+        _set[8](self, current_definition)
+        _set[9](self, latest_test_results)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Strategy_setters = slot_setters(
+    Strategy,
+    "strategy_id",
+    "name",
+    "description",
+    "current_version",
+    "status",
+    "deployed_at",
+    "created_at",
+    "updated_at",
+    "current_definition",
+    "latest_test_results",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -772,16 +1645,56 @@ class StrategyVersion:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            version_id=d["version_id"],
-            strategy_id=d["strategy_id"],
-            version=d["version"],
-            definition=parse_dict(d["definition"]),
-            change_notes=opt_str(d.get("change_notes")),
-            parent_version=opt_int(d.get("parent_version")),
-            status=d["status"],
-            created_at=parse_datetime(d["created_at"]),
+        return cls._make(
+            d["version_id"],  # version_id
+            d["strategy_id"],  # strategy_id
+            d["version"],  # version
+            parse_dict(d["definition"]),  # definition
+            opt_str(d.get("change_notes")),  # change_notes
+            opt_int(d.get("parent_version")),  # parent_version
+            d["status"],  # status
+            parse_datetime(d["created_at"]),  # created_at
         )
+
+    @classmethod
+    def _make(
+        cls,
+        version_id: str,
+        strategy_id: str,
+        version: int,
+        definition: dict[str, Any],
+        change_notes: str | None,
+        parent_version: int | None,
+        status: str,
+        created_at: datetime,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _StrategyVersion_setters
+        _set[0](self, version_id)
+        _set[1](self, strategy_id)
+        _set[2](self, version)
+        _set[3](self, definition)
+        _set[4](self, change_notes)
+        _set[5](self, parent_version)
+        _set[6](self, status)
+        _set[7](self, created_at)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_StrategyVersion_setters = slot_setters(
+    StrategyVersion,
+    "version_id",
+    "strategy_id",
+    "version",
+    "definition",
+    "change_notes",
+    "parent_version",
+    "status",
+    "created_at",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -808,21 +1721,76 @@ class TestRun:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            run_id=d["test_run_id"],
-            status=d["status"],
-            progress_pct=parse_decimal(d["progress_pct"]),
-            episodes_total=d["episodes_total"],
-            episodes_completed=d["episodes_completed"],
-            strategy_id=opt_str(d.get("strategy_id")),
-            version=opt_int(d.get("version")),
-            created_at=opt_datetime(d.get("created_at")),
-            started_at=opt_datetime(d.get("started_at")),
-            completed_at=opt_datetime(d.get("completed_at")),
-            results=opt_dict(d.get("results")),
-            recommendations=opt_list(d.get("recommendations"), parse_str),
-            config=opt_dict(d.get("config")),
+        return cls._make(
+            d["test_run_id"],  # run_id
+            d["status"],  # status
+            parse_decimal(d["progress_pct"]),  # progress_pct
+            d["episodes_total"],  # episodes_total
+            d["episodes_completed"],  # episodes_completed
+            opt_str(d.get("strategy_id")),  # strategy_id
+            opt_int(d.get("version")),  # version
+            opt_datetime(d.get("created_at")),  # created_at
+            opt_datetime(d.get("started_at")),  # started_at
+            opt_datetime(d.get("completed_at")),  # completed_at
+            opt_dict(d.get("results")),  # results
+            opt_list(d.get("recommendations"), parse_str),  # recommendations
+            opt_dict(d.get("config")),  # config
         )
+
+    @classmethod
+    def _make(
+        cls,
+        run_id: str,
+        status: str,
+        progress_pct: Decimal,
+        episodes_total: int,
+        episodes_completed: int,
+        strategy_id: str | None,
+        version: int | None,
+        created_at: datetime | None,
+        started_at: datetime | None,
+        completed_at: datetime | None,
+        results: dict[str, Any] | None,
+        recommendations: list[str] | None,
+        config: dict[str, Any] | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _TestRun_setters
+        _set[0](self, run_id)
+        _set[1](self, status)
+        _set[2](self, progress_pct)
+        _set[3](self, episodes_total)
+        _set[4](self, episodes_completed)
+        _set[5](self, strategy_id)
+        _set[6](self, version)
+        _set[7](self, created_at)
+        _set[8](self, started_at)
+        _set[9](self, completed_at)
+        _set[10](self, results)
+        _set[11](self, recommendations)
+        _set[12](self, config)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_TestRun_setters = slot_setters(
+    TestRun,
+    "run_id",
+    "status",
+    "progress_pct",
+    "episodes_total",
+    "episodes_completed",
+    "strategy_id",
+    "version",
+    "created_at",
+    "started_at",
+    "completed_at",
+    "results",
+    "recommendations",
+    "config",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -842,14 +1810,48 @@ class VersionMetrics:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            version=d["version"],
-            avg_roi_pct=opt_decimal(d.get("avg_roi_pct")),
-            avg_sharpe=opt_decimal(d.get("avg_sharpe")),
-            avg_max_drawdown_pct=opt_decimal(d.get("avg_max_drawdown_pct")),
-            total_trades=d["total_trades"],
-            episodes_completed=d["episodes_completed"],
+        return cls._make(
+            d["version"],  # version
+            opt_decimal(d.get("avg_roi_pct")),  # avg_roi_pct
+            opt_decimal(d.get("avg_sharpe")),  # avg_sharpe
+            opt_decimal(d.get("avg_max_drawdown_pct")),  # avg_max_drawdown_pct
+            d["total_trades"],  # total_trades
+            d["episodes_completed"],  # episodes_completed
         )
+
+    @classmethod
+    def _make(
+        cls,
+        version: int,
+        avg_roi_pct: Decimal | None,
+        avg_sharpe: Decimal | None,
+        avg_max_drawdown_pct: Decimal | None,
+        total_trades: int,
+        episodes_completed: int,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _VersionMetrics_setters
+        _set[0](self, version)
+        _set[1](self, avg_roi_pct)
+        _set[2](self, avg_sharpe)
+        _set[3](self, avg_max_drawdown_pct)
+        _set[4](self, total_trades)
+        _set[5](self, episodes_completed)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_VersionMetrics_setters = slot_setters(
+    VersionMetrics,
+    "version",
+    "avg_roi_pct",
+    "avg_sharpe",
+    "avg_max_drawdown_pct",
+    "total_trades",
+    "episodes_completed",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -867,12 +1869,40 @@ class VersionComparison:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            v1=VersionMetrics._from_wire(d["v1"]),
-            v2=VersionMetrics._from_wire(d["v2"]),
-            improvements=parse_dict(d["improvements"]),
-            verdict=d["verdict"],
+        return cls._make(
+            VersionMetrics._from_wire(d["v1"]),  # v1
+            VersionMetrics._from_wire(d["v2"]),  # v2
+            parse_dict(d["improvements"]),  # improvements
+            d["verdict"],  # verdict
         )
+
+    @classmethod
+    def _make(
+        cls,
+        v1: VersionMetrics,
+        v2: VersionMetrics,
+        improvements: dict[str, Any],
+        verdict: str,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _VersionComparison_setters
+        _set[0](self, v1)
+        _set[1](self, v2)
+        _set[2](self, improvements)
+        _set[3](self, verdict)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_VersionComparison_setters = slot_setters(
+    VersionComparison,
+    "v1",
+    "v2",
+    "improvements",
+    "verdict",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -893,15 +1923,52 @@ class TrainingEpisode:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            episode_number=d["episode_number"],
-            session_id=opt_str(d.get("session_id")),
-            roi_pct=opt_decimal(d.get("roi_pct")),
-            sharpe_ratio=opt_decimal(d.get("sharpe_ratio")),
-            max_drawdown_pct=opt_decimal(d.get("max_drawdown_pct")),
-            total_trades=opt_int(d.get("total_trades")),
-            reward_sum=opt_decimal(d.get("reward_sum")),
+        return cls._make(
+            d["episode_number"],  # episode_number
+            opt_str(d.get("session_id")),  # session_id
+            opt_decimal(d.get("roi_pct")),  # roi_pct
+            opt_decimal(d.get("sharpe_ratio")),  # sharpe_ratio
+            opt_decimal(d.get("max_drawdown_pct")),  # max_drawdown_pct
+            opt_int(d.get("total_trades")),  # total_trades
+            opt_decimal(d.get("reward_sum")),  # reward_sum
         )
+
+    @classmethod
+    def _make(
+        cls,
+        episode_number: int,
+        session_id: str | None,
+        roi_pct: Decimal | None,
+        sharpe_ratio: Decimal | None,
+        max_drawdown_pct: Decimal | None,
+        total_trades: int | None,
+        reward_sum: Decimal | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _TrainingEpisode_setters
+        _set[0](self, episode_number)
+        _set[1](self, session_id)
+        _set[2](self, roi_pct)
+        _set[3](self, sharpe_ratio)
+        _set[4](self, max_drawdown_pct)
+        _set[5](self, total_trades)
+        _set[6](self, reward_sum)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_TrainingEpisode_setters = slot_setters(
+    TrainingEpisode,
+    "episode_number",
+    "session_id",
+    "roi_pct",
+    "sharpe_ratio",
+    "max_drawdown_pct",
+    "total_trades",
+    "reward_sum",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -925,18 +1992,64 @@ class TrainingRun:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            run_id=d["run_id"],
-            status=d["status"],
-            config=opt_dict(d.get("config")),
-            episodes_total=opt_int(d.get("episodes_total")),
-            episodes_completed=d["episodes_completed"],
-            started_at=opt_datetime(d.get("started_at")),
-            completed_at=opt_datetime(d.get("completed_at")),
-            learning_curve=opt_dict(d.get("learning_curve")),
-            aggregate_stats=opt_dict(d.get("aggregate_stats")),
-            episodes=or_default(opt_list(d.get("episodes"), TrainingEpisode._from_wire), []),
+        return cls._make(
+            d["run_id"],  # run_id
+            d["status"],  # status
+            opt_dict(d.get("config")),  # config
+            opt_int(d.get("episodes_total")),  # episodes_total
+            d["episodes_completed"],  # episodes_completed
+            opt_datetime(d.get("started_at")),  # started_at
+            opt_datetime(d.get("completed_at")),  # completed_at
+            opt_dict(d.get("learning_curve")),  # learning_curve
+            opt_dict(d.get("aggregate_stats")),  # aggregate_stats
+            or_default(opt_list(d.get("episodes"), TrainingEpisode._from_wire), []),  # episodes
         )
+
+    @classmethod
+    def _make(
+        cls,
+        run_id: str,
+        status: str,
+        config: dict[str, Any] | None,
+        episodes_total: int | None,
+        episodes_completed: int,
+        started_at: datetime | None,
+        completed_at: datetime | None,
+        learning_curve: dict[str, Any] | None,
+        aggregate_stats: dict[str, Any] | None,
+        episodes: list[TrainingEpisode],
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _TrainingRun_setters
+        _set[0](self, run_id)
+        _set[1](self, status)
+        _set[2](self, config)
+        _set[3](self, episodes_total)
+        _set[4](self, episodes_completed)
+        _set[5](self, started_at)
+        _set[6](self, completed_at)
+        _set[7](self, learning_curve)
+        _set[8](self, aggregate_stats)
+        _set[9](self, episodes)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_TrainingRun_setters = slot_setters(
+    TrainingRun,
+    "run_id",
+    "status",
+    "config",
+    "episodes_total",
+    "episodes_completed",
+    "started_at",
+    "completed_at",
+    "learning_curve",
+    "aggregate_stats",
+    "episodes",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -956,14 +2069,48 @@ class TrainingRunMetrics:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            run_id=d["run_id"],
-            status=d["status"],
-            episodes_completed=opt_int(d.get("episodes_completed")),
-            aggregate_stats=opt_dict(d.get("aggregate_stats")),
-            started_at=opt_str(d.get("started_at")),
-            completed_at=opt_str(d.get("completed_at")),
+        return cls._make(
+            d["run_id"],  # run_id
+            d["status"],  # status
+            opt_int(d.get("episodes_completed")),  # episodes_completed
+            opt_dict(d.get("aggregate_stats")),  # aggregate_stats
+            opt_str(d.get("started_at")),  # started_at
+            opt_str(d.get("completed_at")),  # completed_at
         )
+
+    @classmethod
+    def _make(
+        cls,
+        run_id: str,
+        status: str,
+        episodes_completed: int | None,
+        aggregate_stats: dict[str, Any] | None,
+        started_at: str | None,
+        completed_at: str | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _TrainingRunMetrics_setters
+        _set[0](self, run_id)
+        _set[1](self, status)
+        _set[2](self, episodes_completed)
+        _set[3](self, aggregate_stats)
+        _set[4](self, started_at)
+        _set[5](self, completed_at)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_TrainingRunMetrics_setters = slot_setters(
+    TrainingRunMetrics,
+    "run_id",
+    "status",
+    "episodes_completed",
+    "aggregate_stats",
+    "started_at",
+    "completed_at",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -978,9 +2125,28 @@ class TrainingComparison:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            runs=[TrainingRunMetrics._from_wire(_i) for _i in d["runs"]],
+        return cls._make(
+            [TrainingRunMetrics._from_wire(_i) for _i in d["runs"]],  # runs
         )
+
+    @classmethod
+    def _make(
+        cls,
+        runs: list[TrainingRunMetrics],
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _TrainingComparison_setters
+        _set[0](self, runs)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_TrainingComparison_setters = slot_setters(
+    TrainingComparison,
+    "runs",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -999,13 +2165,44 @@ class AgentCredentials:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            agent_id=d["agent_id"],
-            api_key=d["api_key"],
-            display_name=d["display_name"],
-            starting_balance=Decimal(d["starting_balance"]),
-            message=opt_str(d.get("message")),
+        return cls._make(
+            d["agent_id"],  # agent_id
+            d["api_key"],  # api_key
+            d["display_name"],  # display_name
+            Decimal(d["starting_balance"]),  # starting_balance
+            opt_str(d.get("message")),  # message
         )
+
+    @classmethod
+    def _make(
+        cls,
+        agent_id: str,
+        api_key: str,
+        display_name: str,
+        starting_balance: Decimal,
+        message: str | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _AgentCredentials_setters
+        _set[0](self, agent_id)
+        _set[1](self, api_key)
+        _set[2](self, display_name)
+        _set[3](self, starting_balance)
+        _set[4](self, message)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_AgentCredentials_setters = slot_setters(
+    AgentCredentials,
+    "agent_id",
+    "api_key",
+    "display_name",
+    "starting_balance",
+    "message",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1036,25 +2233,92 @@ class Agent:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            id=d["id"],
-            display_name=d["display_name"],
-            status=d["status"],
-            account_id=d["account_id"],
-            api_key_preview=d["api_key_preview"],
-            starting_balance=Decimal(d["starting_balance"]),
-            llm_model=opt_str(d.get("llm_model")),
-            framework=opt_str(d.get("framework")),
-            strategy_tags=[parse_str(_i) for _i in d["strategy_tags"]],
-            risk_profile=parse_dict(d["risk_profile"]),
-            avatar_url=opt_str(d.get("avatar_url")),
-            color=opt_str(d.get("color")),
-            created_at=parse_datetime(d["created_at"]),
-            updated_at=parse_datetime(d["updated_at"]),
-            equity=opt_decimal(d.get("equity")),
-            total_pnl=opt_decimal(d.get("total_pnl")),
-            total_trades=opt_int(d.get("total_trades")),
+        return cls._make(
+            d["id"],  # id
+            d["display_name"],  # display_name
+            d["status"],  # status
+            d["account_id"],  # account_id
+            d["api_key_preview"],  # api_key_preview
+            Decimal(d["starting_balance"]),  # starting_balance
+            opt_str(d.get("llm_model")),  # llm_model
+            opt_str(d.get("framework")),  # framework
+            [parse_str(_i) for _i in d["strategy_tags"]],  # strategy_tags
+            parse_dict(d["risk_profile"]),  # risk_profile
+            opt_str(d.get("avatar_url")),  # avatar_url
+            opt_str(d.get("color")),  # color
+            parse_datetime(d["created_at"]),  # created_at
+            parse_datetime(d["updated_at"]),  # updated_at
+            opt_decimal(d.get("equity")),  # equity
+            opt_decimal(d.get("total_pnl")),  # total_pnl
+            opt_int(d.get("total_trades")),  # total_trades
         )
+
+    @classmethod
+    def _make(
+        cls,
+        id: str,
+        display_name: str,
+        status: str,
+        account_id: str,
+        api_key_preview: str,
+        starting_balance: Decimal,
+        llm_model: str | None,
+        framework: str | None,
+        strategy_tags: list[str],
+        risk_profile: dict[str, Any],
+        avatar_url: str | None,
+        color: str | None,
+        created_at: datetime,
+        updated_at: datetime,
+        equity: Decimal | None,
+        total_pnl: Decimal | None,
+        total_trades: int | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Agent_setters
+        _set[0](self, id)
+        _set[1](self, display_name)
+        _set[2](self, status)
+        _set[3](self, account_id)
+        _set[4](self, api_key_preview)
+        _set[5](self, starting_balance)
+        _set[6](self, llm_model)
+        _set[7](self, framework)
+        _set[8](self, strategy_tags)
+        _set[9](self, risk_profile)
+        _set[10](self, avatar_url)
+        _set[11](self, color)
+        _set[12](self, created_at)
+        _set[13](self, updated_at)
+        _set[14](self, equity)
+        _set[15](self, total_pnl)
+        _set[16](self, total_trades)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Agent_setters = slot_setters(
+    Agent,
+    "id",
+    "display_name",
+    "status",
+    "account_id",
+    "api_key_preview",
+    "starting_balance",
+    "llm_model",
+    "framework",
+    "strategy_tags",
+    "risk_profile",
+    "avatar_url",
+    "color",
+    "created_at",
+    "updated_at",
+    "equity",
+    "total_pnl",
+    "total_trades",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1070,10 +2334,32 @@ class AgentList:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            agents=[Agent._from_wire(_i) for _i in d["agents"]],
-            total=d["total"],
+        return cls._make(
+            [Agent._from_wire(_i) for _i in d["agents"]],  # agents
+            d["total"],  # total
         )
+
+    @classmethod
+    def _make(
+        cls,
+        agents: list[Agent],
+        total: int,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _AgentList_setters
+        _set[0](self, agents)
+        _set[1](self, total)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_AgentList_setters = slot_setters(
+    AgentList,
+    "agents",
+    "total",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1090,8 +2376,33 @@ class AgentKey:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            agent_id=d["agent_id"],
-            api_key=d["api_key"],
-            message=opt_str(d.get("message")),
+        return cls._make(
+            d["agent_id"],  # agent_id
+            d["api_key"],  # api_key
+            opt_str(d.get("message")),  # message
         )
+
+    @classmethod
+    def _make(
+        cls,
+        agent_id: str,
+        api_key: str,
+        message: str | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _AgentKey_setters
+        _set[0](self, agent_id)
+        _set[1](self, api_key)
+        _set[2](self, message)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_AgentKey_setters = slot_setters(
+    AgentKey,
+    "agent_id",
+    "api_key",
+    "message",
+)

@@ -331,7 +331,7 @@ class MockApp:
         except UnicodeDecodeError:
             raise ApiError(400, "INVALID_JSON", "The request body is not valid UTF-8.") from None
         try:
-            body = json.loads(text, parse_float=Decimal)
+            body = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
             raise ApiError(
                 400, "INVALID_JSON", f"The request body is not valid JSON: {exc.msg}."
@@ -340,6 +340,11 @@ class MockApp:
             raise ApiError(400, "INVALID_JSON", "The request body is not valid JSON.") from None
         compiled.body.validate(body)
         return body
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON; Python's parser accepts them unless told not to.
+    raise ValueError(f"{name} is not valid JSON")
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -200,3 +200,15 @@ async def test_reply_sets_status_and_headers_and_text_media() -> None:
     assert response.text == "# Agent: x\n"
     assert response.headers["content-type"].startswith("text/")
     assert response.headers["idempotency-key"] == "k"
+
+
+async def test_nan_literal_is_400_invalid_json() -> None:
+    response = await call(
+        make_app(),
+        "POST",
+        "/api/v1/account/reset",
+        content=b'{"confirm": true, "new_starting_balance": NaN}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert envelope(response)["code"] == "INVALID_JSON"

@@ -273,11 +273,12 @@ class AsyncAgentExchangeClient:
         )
         try:
             _at = parse_datetime(_data["data"]["at"])
+            _make = Quote._make
             return [
-                Quote(
-                    symbol=_k,
-                    price=Decimal(_v),
-                    at=_at,
+                _make(
+                    _k,
+                    Decimal(_v),
+                    _at,
                 )
                 for _k, _v in _data["quotes"].items()
             ]

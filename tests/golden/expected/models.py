@@ -25,6 +25,7 @@ from ._convert import (
     or_default,
     parse_datetime,
     parse_str,
+    slot_setters,
 )
 
 __all__ = [
@@ -48,10 +49,32 @@ class AuthToken:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            token=d["token"],
-            expires_at=parse_datetime(d["expires_at"]),
+        return cls._make(
+            d["token"],  # token
+            parse_datetime(d["expires_at"]),  # expires_at
         )
+
+    @classmethod
+    def _make(
+        cls,
+        token: str,
+        expires_at: datetime,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _AuthToken_setters
+        _set[0](self, token)
+        _set[1](self, expires_at)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_AuthToken_setters = slot_setters(
+    AuthToken,
+    "token",
+    "expires_at",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,10 +90,32 @@ class Inner:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            id=d["id"],
-            amount=opt_decimal(d.get("amount")),
+        return cls._make(
+            d["id"],  # id
+            opt_decimal(d.get("amount")),  # amount
         )
+
+    @classmethod
+    def _make(
+        cls,
+        id: str,
+        amount: Decimal | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Inner_setters
+        _set[0](self, id)
+        _set[1](self, amount)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Inner_setters = slot_setters(
+    Inner,
+    "id",
+    "amount",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,24 +145,88 @@ class Thing:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            thing_id=parse_str(d["thing_id"]),
-            is_open=d.get("status") == "open",
-            item_count=len(d.get("items") or ()),
-            price=Decimal(d["price"]),
-            ratio=opt_decimal(d.get("ratio")),
-            quantity=opt_decimal(first_present(d, "qty", "requested_qty")),
-            created_at=parse_datetime(d["created"]),
-            items=[Inner._from_wire(_i) for _i in d["items"]],
-            book=[[Decimal(_i) for _i in _level] for _level in d["book"]],
-            inner=Inner._from_wire(d["inner"]),
-            deep=opt_str(get_opt(d, "nested.deep")),
-            tags=opt_list(d.get("tags"), parse_str),
-            extra=opt_dict(d.get("extra")),
-            flag=or_default(opt_bool(d.get("flag")), False),
-            note=opt_str(d.get("note")),
-            secret_code=opt_str(d.get("code")),
+        return cls._make(
+            parse_str(d["thing_id"]),  # thing_id
+            d.get("status") == "open",  # is_open
+            len(d.get("items") or ()),  # item_count
+            Decimal(d["price"]),  # price
+            opt_decimal(d.get("ratio")),  # ratio
+            opt_decimal(first_present(d, "qty", "requested_qty")),  # quantity
+            parse_datetime(d["created"]),  # created_at
+            [Inner._from_wire(_i) for _i in d["items"]],  # items
+            [[Decimal(_i) for _i in _level] for _level in d["book"]],  # book
+            Inner._from_wire(d["inner"]),  # inner
+            opt_str(get_opt(d, "nested.deep")),  # deep
+            opt_list(d.get("tags"), parse_str),  # tags
+            opt_dict(d.get("extra")),  # extra
+            or_default(opt_bool(d.get("flag")), False),  # flag
+            opt_str(d.get("note")),  # note
+            opt_str(d.get("code")),  # secret_code
         )
+
+    @classmethod
+    def _make(
+        cls,
+        thing_id: str,
+        is_open: bool,
+        item_count: int,
+        price: Decimal,
+        ratio: Decimal | None,
+        quantity: Decimal | None,
+        created_at: datetime,
+        items: list[Inner],
+        book: list[list[Decimal]],
+        inner: Inner,
+        deep: str | None,
+        tags: list[str] | None,
+        extra: dict[str, Any] | None,
+        flag: bool,
+        note: str | None,
+        secret_code: str | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Thing_setters
+        _set[0](self, thing_id)
+        _set[1](self, is_open)
+        _set[2](self, item_count)
+        _set[3](self, price)
+        _set[4](self, ratio)
+        _set[5](self, quantity)
+        _set[6](self, created_at)
+        _set[7](self, items)
+        _set[8](self, book)
+        _set[9](self, inner)
+        _set[10](self, deep)
+        _set[11](self, tags)
+        _set[12](self, extra)
+        _set[13](self, flag)
+        _set[14](self, note)
+        _set[15](self, secret_code)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Thing_setters = slot_setters(
+    Thing,
+    "thing_id",
+    "is_open",
+    "item_count",
+    "price",
+    "ratio",
+    "quantity",
+    "created_at",
+    "items",
+    "book",
+    "inner",
+    "deep",
+    "tags",
+    "extra",
+    "flag",
+    "note",
+    "secret_code",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,8 +243,33 @@ class Quote:
     @classmethod
     def _from_wire(cls, d: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls(
-            symbol=d["sym"],
-            price=Decimal(d["px"]),
-            at=parse_datetime(d["at"]),
+        return cls._make(
+            d["sym"],  # symbol
+            Decimal(d["px"]),  # price
+            parse_datetime(d["at"]),  # at
         )
+
+    @classmethod
+    def _make(
+        cls,
+        symbol: str,
+        price: Decimal,
+        at: datetime,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Quote_setters
+        _set[0](self, symbol)
+        _set[1](self, price)
+        _set[2](self, at)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Quote_setters = slot_setters(
+    Quote,
+    "symbol",
+    "price",
+    "at",
+)
