@@ -86,8 +86,8 @@ def second_agent(client: AgentExchangeClient) -> None:
     agent = client.create_agent("Momentum Bot", starting_balance=Decimal("5000"))
     print(f"Created agent {agent.display_name} ({agent.agent_id}) with ${agent.starting_balance}")
     with AgentExchangeClient(api_key=agent.api_key) as bot:
-        order = bot.place_market_order("ETHUSDT", "buy", Decimal("0.5"))
-        print(f"Agent bought 0.5 ETH at ${order.executed_price}")
+        order = bot.place_market_order("ETHUSDT", "buy", Decimal("0.25"))
+        print(f"Agent bought 0.25 ETH at ${order.executed_price}")
         mine = {p.symbol for p in bot.get_positions()}
     ours = {p.symbol for p in client.get_positions()}
     print(f"Agent's positions: {sorted(mine)}; default agent's positions: {sorted(ours)}")

@@ -1,0 +1,29 @@
+"""The examples run as users run them: `make demo` is examples/with_mock.py + quickstart.py."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_quickstart_runs_against_a_fresh_mock() -> None:
+    result = subprocess.run(
+        [sys.executable, "examples/with_mock.py", "examples/quickstart.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "get_all_prices(): 6" in out  # 600+ pairs
+    assert "Market buy" in out and ": filled at $" in out
+    assert "stop-loss listed: True" in out
+    assert "A 1000 BTC buy is refused: need" in out
+    assert "Agent's positions: ['ETHUSDT']; default agent's positions: ['BTCUSDT']" in out
+    assert out.rstrip().endswith("Done.")
+    # The demo account's secret is printed by the mock's banner only, never by the example.
+    assert "sk_live_" not in out
