@@ -336,7 +336,7 @@ class MockApp:
             raise ApiError(
                 400, "INVALID_JSON", f"The request body is not valid JSON: {exc.msg}."
             ) from None
-        except ValueError:  # e.g. a number too large for Decimal's context
+        except (ValueError, RecursionError):  # NaN, a huge number, or absurd nesting
             raise ApiError(400, "INVALID_JSON", "The request body is not valid JSON.") from None
         compiled.body.validate(body)
         return body

@@ -6,7 +6,7 @@ An agent key acts as its agent; an account key or a JWT acts as the agent named 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,4 +14,4 @@ class Principal:
     account_id: str
     agent_id: str | None  # the acting agent (trading, account, analytics routes)
     scheme: str  # "api_key" | "agent_key" | "bearer"
-    key: str | None = None  # the presented key, for rate limiting; never logged
+    key: str | None = field(default=None, repr=False)  # for rate limiting; never shown

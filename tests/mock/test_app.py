@@ -212,3 +212,15 @@ async def test_nan_literal_is_400_invalid_json() -> None:
     )
     assert response.status_code == 400
     assert envelope(response)["code"] == "INVALID_JSON"
+
+
+async def test_absurdly_nested_json_is_400_not_500() -> None:
+    response = await call(
+        make_app(),
+        "POST",
+        "/api/v1/trade/order",
+        content=b"[" * 200_000,
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert envelope(response)["code"] == "INVALID_JSON"
