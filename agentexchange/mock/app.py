@@ -94,7 +94,8 @@ class Gatekeeper(Protocol):
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        # Fixed-point always: str() would write "0E-8" for a quantized zero.
+        return format(value, "f")
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
