@@ -30,6 +30,7 @@ __all__ = [
     "get_path",
     "invalid_response",
     "list_param",
+    "number_param",
     "opt_bool",
     "opt_datetime",
     "opt_decimal",
@@ -79,6 +80,22 @@ def decimal_param(value: Decimal | str | int, name: str) -> str:
     raise TypeError(f"{name} must be a str or Decimal, not {type(value).__name__}")
 
 
+def number_param(value: Decimal | str | int, name: str) -> int | float:
+    """A decimal argument for a wire member the document types as a JSON number.
+
+    Metrics such as ``sharpe_ratio`` are numbers on the wire; the value is sent as an int
+    when integral, else as the float whose shortest repr is exactly the decimal given —
+    a value a float cannot carry exactly is refused rather than silently rounded.
+    """
+    exact = Decimal(decimal_param(value, name))
+    if exact == exact.to_integral_value():
+        return int(exact)
+    approx = float(exact)
+    if Decimal(repr(approx)) != exact:
+        raise ValueError(f"{name}: {exact} has more digits than a JSON number carries exactly; round it")
+    return approx
+
+
 def datetime_param(value: datetime | str, name: str) -> str:
     """A datetime argument as ISO-8601; a naive datetime is taken as UTC."""
     if isinstance(value, datetime):
@@ -120,6 +137,8 @@ def spread_param(values: Sequence[T], count: int, name: str) -> Sequence[T]:
 
 def parse_decimal(value: Any) -> Decimal:
     """A wire number or decimal string as Decimal (a JSON float via its shortest repr)."""
+    if isinstance(value, Decimal):  # the transport decodes JSON numbers as Decimal
+        return value
     if isinstance(value, str):
         return Decimal(value)
     if isinstance(value, bool) or not isinstance(value, int | float):

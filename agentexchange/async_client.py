@@ -21,6 +21,7 @@ from ._convert import (
     decimal_param,
     invalid_response,
     list_param,
+    number_param,
     parse_datetime,
     parse_str,
     path_param,
@@ -985,15 +986,15 @@ class AsyncAgentExchangeClient:
             "episode_number": episode_number,
         }
         if roi_pct is not None:
-            _body["roi_pct"] = decimal_param(roi_pct, "roi_pct")
+            _body["roi_pct"] = number_param(roi_pct, "roi_pct")
         if sharpe_ratio is not None:
-            _body["sharpe_ratio"] = decimal_param(sharpe_ratio, "sharpe_ratio")
+            _body["sharpe_ratio"] = number_param(sharpe_ratio, "sharpe_ratio")
         if max_drawdown_pct is not None:
-            _body["max_drawdown_pct"] = decimal_param(max_drawdown_pct, "max_drawdown_pct")
+            _body["max_drawdown_pct"] = number_param(max_drawdown_pct, "max_drawdown_pct")
         if total_trades is not None:
             _body["total_trades"] = total_trades
         if reward_sum is not None:
-            _body["reward_sum"] = decimal_param(reward_sum, "reward_sum")
+            _body["reward_sum"] = number_param(reward_sum, "reward_sum")
         _data = await self._transport.request(
             Call(
                 "POST",

@@ -63,6 +63,7 @@ class Param:
     keyword_only: bool
     csv: bool
     doc: str | None
+    wire_kind: str = "other"  # JSON type of a body target: a decimal goes as a number when "number"
 
     @property
     def optional(self) -> bool:
@@ -674,7 +675,14 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
         raise VocabularyError(f"{pwhere}: doc must be text")
     if doc is None and targets[0].location != "body":
         doc = op.params[(targets[0].location, targets[0].name)].description
-    return Param(name, ptype, targets, spread, required, default, keyword_only or kw, csv, doc)
+    wire_kind = "other"
+    if targets[0].location == "body":
+        body_schema = _target_schema(spec, op, targets[0])
+        if body_schema is not None:
+            wire_kind = _wire_kind(spec, body_schema)
+    return Param(
+        name, ptype, targets, spread, required, default, keyword_only or kw, csv, doc, wire_kind
+    )
 
 
 def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:

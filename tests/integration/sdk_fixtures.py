@@ -24,7 +24,7 @@ import typing
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
@@ -74,7 +74,8 @@ def unique_name(prefix: str = "sdk") -> str:
 
 
 def q8(value: Decimal) -> Decimal:
-    return value.quantize(Q8)
+    """Eight decimal places, half up: how the exchange rounds amounts, prices and fees."""
+    return value.quantize(Q8, rounding=ROUND_HALF_UP)
 
 
 # --------------------------------------------------------------------------- drivers
