@@ -373,7 +373,7 @@ class AgentExchangeClient:
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
     ) -> Order:
-        """Place a stop-loss order that triggers when the price falls to trigger_price."""
+        """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy)."""
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -402,7 +402,7 @@ class AgentExchangeClient:
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
     ) -> Order:
-        """Place a take-profit order that triggers when the price rises to trigger_price."""
+        """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy)."""
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
