@@ -54,6 +54,7 @@ lint: install
 lint-spec: install
 	$(BIN)/openapi-spec-validator openapi.yaml
 	node_modules/.bin/redocly lint openapi.yaml --format=stylish
+	node scripts/validate_asyncapi.mjs asyncapi.yaml
 
 typecheck: install
 	$(BIN)/mypy --strict agentexchange

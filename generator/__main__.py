@@ -1,4 +1,8 @@
-"""`python -m generator [--spec openapi.yaml] [--out DIR] [--check]`: write the generated SDK files."""
+"""`python -m generator [--spec openapi.yaml] [--out DIR] [--check]`: write the generated SDK files.
+
+openapi.yaml gives client.py, async_client.py, models.py and _errors.py; the
+asyncapi.yaml beside it gives _ws_protocol.py (the WebSocket tables of client and mock).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .asyncapi import AsyncApiError, render_ws_protocol
 from .load import SpecError
 from .main import ROOT, generate
 
@@ -22,7 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         files = generate(args.spec)
-    except SpecError as exc:
+        if (args.spec.parent / "asyncapi.yaml").exists():
+            files["_ws_protocol.py"] = render_ws_protocol(args.spec.parent)
+    except (SpecError, AsyncApiError) as exc:
         print(f"generator: {exc}", file=sys.stderr)
         return 2
     stale = []

@@ -22,6 +22,7 @@ from .app import MockApp
 from .exchange import Exchange, MockConfig
 from .routes import all_handlers
 from .spec import load_spec
+from .ws_hub import WsHub
 
 log = logging.getLogger("agentexchange.mock")
 
@@ -61,13 +62,24 @@ def build_app(
     exchange: Exchange, *, tick_interval: float | None = 1.0, validate_responses: bool = False
 ) -> MockApp:
     ticker = Ticker(exchange, tick_interval)
+    hub = WsHub(exchange)
+
+    async def startup() -> None:
+        await hub.start()
+        await ticker.start()
+
+    async def shutdown() -> None:
+        await hub.stop()
+        await ticker.stop()
+
     return MockApp(
         load_spec(),
         all_handlers(exchange),
         exchange.gatekeeper,
+        websocket=hub,
         validate_responses=validate_responses,
-        lifespan=ticker.start,
-        shutdown=ticker.stop,
+        lifespan=startup,
+        shutdown=shutdown,
     )
 
 
@@ -119,7 +131,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         sys.stdout,
     )
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level=args.log_level, access_log=False, lifespan="on", ws="none")
+        uvicorn.Config(app, log_level=args.log_level, access_log=False, lifespan="on", ws="websockets-sansio")
     )
     try:
         server.run(sockets=[sock])

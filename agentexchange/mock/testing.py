@@ -58,7 +58,7 @@ class MockServer:
         import uvicorn
 
         config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="on", ws="none"
+            self.app, log_level="warning", access_log=False, lifespan="on", ws="websockets-sansio"
         )
         # Off the main thread uvicorn installs no signal handlers.
         self._server = uvicorn.Server(config)

@@ -90,7 +90,8 @@ class Market:
         self._prices: dict[str, Decimal] = {}
         self._tickers: dict[str, tuple[int, Ticker]] = {}
         self._price_cache: dict[str, tuple[int, Decimal]] = {}
-        self._last_tick: int | None = None
+        # The first tick publishes what happened since construction.
+        self._last_tick: int | None = to_second(clock.now())
 
     # ---------------------------------------------------------------- pairs
     def has(self, symbol: str) -> bool:

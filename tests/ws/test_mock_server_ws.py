@@ -1,0 +1,57 @@
+"""The WebSocket as `agentexchange mock` serves it: same port as REST, wired in build_app."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from agentexchange.mock.testing import MockServer
+from agentexchange.ws import AgentExchangeWS
+
+
+async def test_mock_server_streams_ticks_and_own_orders_on_the_rest_port() -> None:
+    with MockServer(seed=5) as mock:
+        key = mock.credentials()["api_key"]
+        ws = AgentExchangeWS(api_key=key, base_url=mock.base_url.replace("http://", "ws://"))
+        ticks: list[dict[str, Any]] = []
+        orders: list[dict[str, Any]] = []
+        got_tick, got_fill = asyncio.Event(), asyncio.Event()
+        connected = asyncio.Event()
+
+        @ws.on_connect()
+        async def _ready(info: dict[str, Any]) -> None:
+            connected.set()
+
+        @ws.on_ticker("BTCUSDT")
+        async def _tick(msg: dict[str, Any]) -> None:
+            ticks.append(msg)
+            got_tick.set()
+
+        @ws.on_order_update()
+        async def _order(msg: dict[str, Any]) -> None:
+            orders.append(msg)
+            if msg["status"] == "filled":
+                got_fill.set()
+
+        runner = asyncio.create_task(ws.connect())
+        try:
+            await asyncio.wait_for(connected.wait(), 10)
+            await asyncio.to_thread(mock.exchange.tick, 1)
+            await asyncio.wait_for(got_tick.wait(), 10)
+            order = {"symbol": "ETHUSDT", "side": "buy", "type": "market", "quantity": "0.01"}
+            async with httpx.AsyncClient(base_url=mock.base_url) as http:
+                placed = await http.post("/api/v1/trade/order", json=order, headers={"X-API-Key": key})
+            assert placed.status_code == 201
+            await asyncio.wait_for(got_fill.wait(), 10)
+        finally:
+            await ws.close()
+            await asyncio.wait_for(runner, 10)
+
+    assert ticks[0]["symbol"] == "BTCUSDT" and isinstance(ticks[0]["price"], str)
+    assert Decimal(ticks[0]["price"]) == mock.exchange.market.price("BTCUSDT")
+    fill = next(o for o in orders if o["status"] == "filled")
+    assert fill["order_id"] == placed.json()["order_id"]
+    assert Decimal(fill["executed_quantity"]) == Decimal("0.01")
