@@ -64,8 +64,19 @@ MOCK_ARGS ?=
 mock: install
 	$(BIN)/agentexchange mock $(MOCK_ARGS)
 
+# make contract BASE_URL=http://host:port [API_KEY=... API_SECRET=...] [MAX_EXAMPLES=20] [SEED=42] [WORKERS=1] [RATE_LIMIT=100/m] [REPORT_DIR=reports/contract]
+MAX_EXAMPLES ?= 20
+SEED ?= 42
+WORKERS ?= 1
+RATE_LIMIT ?=
+REPORT_DIR ?= reports/contract
 contract: install
-	@echo "make contract: not built yet (issue 6: contract tests)"; exit 1
+	@test -n "$(BASE_URL)" || { echo "usage: make contract BASE_URL=http://host:port [API_KEY=... API_SECRET=...]"; exit 2; }
+	@echo "agentexchange contract --base-url $(BASE_URL) (keys hidden)"
+	@$(BIN)/agentexchange contract --base-url $(BASE_URL) \
+		$(if $(API_KEY),--api-key '$(API_KEY)') $(if $(API_SECRET),--api-secret '$(API_SECRET)') \
+		--max-examples $(MAX_EXAMPLES) --seed $(SEED) --workers $(WORKERS) \
+		$(if $(RATE_LIMIT),--rate-limit $(RATE_LIMIT)) --report-dir $(REPORT_DIR)
 
 # Ratios against baselines run in the same process/run (raw httpx, bare Starlette, raw websockets).
 bench: install

@@ -44,9 +44,8 @@ class RiskProfile:
         for key, value in raw.items():
             bounds = _LIMITS.get(key)
             if bounds is None:
-                raise DomainError(
-                    "VALIDATION_ERROR", f"{key}: unknown risk limit.", 422, {"field": key}
-                )
+                # The schema allows extra members; ignoring them is forward compatible.
+                continue
             if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
                 raise DomainError(
                     "VALIDATION_ERROR", f"{key}: must be an integer.", 422, {"field": key}

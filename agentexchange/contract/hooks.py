@@ -1,0 +1,165 @@
+"""schemathesis hooks for openapi.yaml: the ``decimal`` format and the API's auth.
+
+DESIGN.md, "Contract tests": "a ``decimal`` format strategy and dynamic auth live in
+one hooks module". The runner names this module in the generated schemathesis.toml
+(``hooks = "agentexchange.contract.hooks"``), so it is imported inside the schemathesis
+process, where the runner's settings arrive as environment variables
+(``credentials.ENV_*``). Importing it registers its hooks globally (the format, a
+``before_call`` that freshens stateful headers, and ``after_load_schema`` installing
+the auth), which is why nothing else in the package imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import schemathesis
+from schemathesis.auths import CachingAuthProvider
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.wfc.escalation import EscalatingAuthProvider
+
+from .credentials import (
+    ENV_AGENT_ID,
+    ENV_API_KEY,
+    ENV_API_SECRET,
+    ENV_BASE_URL,
+    ENV_PEER_API_KEY,
+    ENV_PEER_API_SECRET,
+    Credentials,
+    CredentialSource,
+)
+from .strategies import decimal_strings
+
+if TYPE_CHECKING:
+    from schemathesis import AuthContext, Case
+
+# JWTs last an hour; log in again well before that on long runs.
+TOKEN_REFRESH_SECONDS = 1800
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+AGENT_HEADER = "X-Agent-Id"
+
+schemathesis.openapi.format("decimal", decimal_strings())
+
+
+def operation_security(operation: Any) -> list[dict[str, list[str]]]:
+    """The operation's ``security`` (or the document's default)."""
+    raw = operation.schema.raw_schema
+    security = operation.definition.raw.get("security", raw.get("security", []))
+    return list(security)
+
+
+OWNER, PEER = "owner", "peer"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """Where one identity's credentials come from (environment variable names)."""
+
+    key_env: str
+    secret_env: str
+    agent_env: str | None = None
+
+
+ACCOUNTS = {
+    OWNER: Account(ENV_API_KEY, ENV_API_SECRET, ENV_AGENT_ID),
+    PEER: Account(ENV_PEER_API_KEY, ENV_PEER_API_SECRET),
+}
+_SOURCES: dict[str, CredentialSource] = {}
+
+
+def _source(name: str, operation: Any) -> CredentialSource:
+    source = _SOURCES.get(name)
+    if source is None:
+        account = ACCOUNTS[name]
+        source = _SOURCES[name] = CredentialSource(
+            os.environ.get(ENV_BASE_URL) or str(operation.base_url or ""),
+            operation.schema.raw_schema,
+            api_key=os.environ.get(account.key_env) or None,
+            api_secret=os.environ.get(account.secret_env) or None,
+            agent_id=(os.environ.get(account.agent_env) or None) if account.agent_env else None,
+        )
+    return source
+
+
+def own_agent_id() -> str | None:
+    """The default agent of the run's account (set by the runner or by our registration)."""
+    source = _SOURCES.get(OWNER)
+    if source is not None and source.agent_id:
+        return source.agent_id
+    return os.environ.get(ENV_AGENT_ID) or None
+
+
+def freshen_headers(headers: Any, *, agent_id: str | None) -> None:
+    """Make schema-valid headers meaningful for a stateful server.
+
+    - ``Idempotency-Key``: generated keys repeat across cases, and a key reused for a
+      different order is rightly refused (422), so every positive case gets a fresh one.
+    - ``X-Agent-Id``: a random UUID is never an agent of ours (403 every time), which
+      would leave the happy path of every trading operation untested. Half the ids
+      (by their first hex digit, so it follows the seed) become our own agent; the
+      other half keep exercising the foreign-agent refusal.
+    """
+    if IDEMPOTENCY_HEADER in headers:
+        headers[IDEMPOTENCY_HEADER] = uuid.uuid4().hex
+    generated = headers.get(AGENT_HEADER)
+    if agent_id and isinstance(generated, str) and generated[:1] in "01234567":
+        headers[AGENT_HEADER] = agent_id
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Case[Any], kwargs: dict[str, Any]) -> None:
+    # Negative header cases must reach the server exactly as generated.
+    if not case.headers or (case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)):
+        return
+    freshen_headers(case.headers, agent_id=own_agent_id())
+
+
+class AccountAuth:
+    """One account: registered/logged in lazily; per operation the header its ``security`` asks for."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def get(self, case: Case[Any], context: AuthContext) -> Credentials:
+        # One Credentials for every operation (cached by schemathesis); ``set`` picks
+        # the header per operation, and public operations get none.
+        return _source(self.name, context.operation).fetch()
+
+    def set(self, case: Case[Any], data: Credentials, context: AuthContext) -> None:
+        operation = context.operation
+        schemes = operation.schema.raw_schema.get("components", {}).get("securitySchemes", {})
+        header = data.header_for(operation_security(operation), schemes)
+        if header is None:
+            return
+        name, value = header
+        if case.headers is None:
+            case.headers = {}
+        case.headers[name] = value
+
+
+def auth_provider(*, with_peer: bool) -> Any:
+    """The owner's auth; with a peer account, wrapped so ``object_level_authorization`` works.
+
+    The check replays the owner's successful reads as the peer and expects a refusal.
+    It finds its identities in an ``EscalatingAuthProvider`` (what ``[auth.wfc]`` builds
+    from a file); building it here keeps per-operation API-key/JWT selection, which a
+    WFC user (one fixed header) cannot express. ``pinned`` keeps every request on the
+    owner: the peer is only used for the check's probes.
+    """
+    owner: CachingAuthProvider[Credentials] = CachingAuthProvider(
+        AccountAuth(OWNER), refresh_interval=TOKEN_REFRESH_SECONDS
+    )
+    if not with_peer:
+        return owner
+    peer: CachingAuthProvider[Credentials] = CachingAuthProvider(
+        AccountAuth(PEER), refresh_interval=TOKEN_REFRESH_SECONDS
+    )
+    return EscalatingAuthProvider([owner, peer], [OWNER, PEER], peers=(OWNER, PEER), pinned=OWNER)
+
+
+@schemathesis.hook
+def after_load_schema(context: Any, schema: Any) -> None:
+    schema.auth.providers.append(auth_provider(with_peer=bool(os.environ.get(ENV_PEER_API_KEY))))

@@ -1,0 +1,169 @@
+"""The contract suite against the reference mock: it passes whole, and it can fail.
+
+DESIGN.md, "Contract tests": in CI the suite runs against the mock with all checks and
+the stateful phase and must pass with zero failures; every operation of the document
+and every enabled check must have actually run (read back from the reports, so a
+silently skipped operation fails). The second test wraps the mock in a middleware that
+breaks one documented field and expects the run to fail and to name that operation.
+A third wraps it in a middleware that stops checking who owns an agent, and expects the
+object-level authorization probes (a second account reading the first one's agent) to
+catch it. The mock is a hard requirement here: no skip hides it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentexchange._specfiles import spec_path
+from agentexchange.contract import policy
+from agentexchange.contract.runner import ContractOptions, ContractResult, run
+from agentexchange.contract.summary import spec_operations
+from agentexchange.mock.testing import MockServer
+
+# Enough cases per operation to mean something, small enough for CI on two cores.
+CI_MAX_EXAMPLES = 25
+SEED = 20261125
+PRICE_LABEL = "GET /api/v1/market/price/{symbol}"
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+pytestmark = [pytest.mark.contract, pytest.mark.timeout(600)]
+
+
+def _run(mock: MockServer, report_dir: Path, **kwargs: Any) -> ContractResult:
+    options = ContractOptions(
+        base_url=mock.base_url, max_examples=CI_MAX_EXAMPLES, seed=SEED, report_dir=report_dir, **kwargs
+    )
+    return run(options, echo=None)
+
+
+def test_the_mock_passes_every_check_on_every_operation(tmp_path: Path) -> None:
+    with MockServer(rate_limits=False, tick_interval=1.0, validate_responses=False) as mock:
+        result = _run(mock, tmp_path)
+    report = result.summary.render()
+
+    assert result.summary.failures == [], report
+    assert result.exit_code == 0, report
+
+    # Every operation of the document reached the server (JUnit: one test case per operation).
+    junit = ET.parse(tmp_path / "junit.xml").getroot()
+    tested = {case.get("name") for case in junit.iter("testcase")}
+    labels = spec_operations(spec_path("openapi.yaml"))
+    missing = sorted(op for op, label in labels.items() if label not in tested)
+    assert missing == [], f"operations never tested: {missing}"
+    assert result.summary.untested_operations == []
+    assert not [c for c in junit.iter("testcase") if c.find("failure") is not None or c.find("error") is not None]
+
+    # Every enabled check ran on real responses (counted from the event log).
+    assert {name for name, (ran, _) in result.summary.checks.items() if ran} == set(policy.CHECKS), report
+    verdict = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert verdict["operations"]["tested"] == len(labels)
+    assert all(phase["status"] != "skip" for phase in verdict["phases"].values()), verdict["phases"]
+
+    # The run's own auth worked both ways: an API-key-first and a JWT-first operation succeeded.
+    assert result.summary.successes.get(labels["get_balance"], 0) > 0, report
+    assert result.summary.successes.get(labels["list_agents"], 0) > 0, report
+    # object_level_authorization had a second account to probe with.
+    assert "peer" in _identities(tmp_path / "events.ndjson")
+
+
+def _identities(events: Path) -> set[str]:
+    seen: set[str] = set()
+    for line in events.read_text(encoding="utf-8").splitlines():
+        finished = json.loads(line).get("ScenarioFinished")
+        for case in ((finished or {}).get("recorder") or {}).get("cases", {}).values():
+            identity = case["value"].get("auth_identity")
+            if identity:
+                seen.add(identity)
+    return seen
+
+
+def price_as_number(app: ASGIApp) -> ASGIApp:
+    """Deliberate defect: GET /api/v1/market/price/{symbol} sends `price` as a JSON number."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith("/api/v1/market/price/"):
+            await app(scope, receive, send)
+            return
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            if start["status"] == 200:
+                document = json.loads(body)
+                document["price"] = float(document["price"])
+                body = json.dumps(document).encode()
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        await app(scope, receive, capture)
+
+    return wrapped
+
+
+def test_a_server_that_breaks_one_field_fails_the_run_naming_the_operation(tmp_path: Path) -> None:
+    with MockServer(rate_limits=False, tick_interval=None, validate_responses=False, wrap=price_as_number) as mock:
+        # Narrowed to two operations: the defective one, and a healthy one that must stay clean.
+        result = _run(mock, tmp_path, operation_ids=("get_price", "get_pairs"))
+    report = result.summary.render()
+
+    assert result.exit_code == 1, report
+    assert result.summary.failed_operations == [PRICE_LABEL], report
+    assert result.summary.checks["response_schema_conformance"][1] > 0, report
+    assert PRICE_LABEL in report and "curl -X GET" in report
+    assert "/api/v1/market/price/" in next(c for f in result.summary.failures for c in f.curls)
+
+
+AGENT_PATH = re.compile(r"^/api/v1/agents/[0-9a-f-]{36}$")
+CREDENTIAL_HEADERS = (b"x-api-key", b"authorization")
+
+
+def agents_readable_by_anyone(app: ASGIApp) -> ASGIApp:
+    """Deliberate defect: GET /api/v1/agents/{id} answers any caller as the agent's first reader."""
+    first_reader: dict[str, list[tuple[bytes, bytes]]] = {}
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and AGENT_PATH.match(scope["path"]):
+            headers = scope["headers"]
+            credentials = [(k, v) for k, v in headers if k in CREDENTIAL_HEADERS]
+            if credentials:
+                owner = first_reader.setdefault(scope["path"], credentials)
+                others = [(k, v) for k, v in headers if k not in CREDENTIAL_HEADERS]
+                scope = {**scope, "headers": [*others, *owner]}
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+def test_another_account_reading_an_agent_is_caught_by_object_level_authorization(tmp_path: Path) -> None:
+    with MockServer(rate_limits=False, tick_interval=None, validate_responses=False, wrap=agents_readable_by_anyone) as mock:
+        result = _run(mock, tmp_path, operation_ids=("create_agent", "get_agent", "list_agents"))
+    report = result.summary.render()
+
+    assert result.exit_code == 1, report
+    assert result.summary.checks["object_level_authorization"][1] > 0, report
+    bypass = [f for f in result.summary.failures if any("Object-level authorization" in t for t in f.titles)]
+    assert [f.operation for f in bypass] == ["GET /api/v1/agents/{agent_id}"], report
