@@ -339,6 +339,15 @@ class MockApp:
             ) from None
         except (ValueError, RecursionError):  # NaN, a huge number, or absurd nesting
             raise ApiError(400, "INVALID_JSON", "The request body is not valid JSON.") from None
+        if b"\\u" in raw:
+            # A "\ud800" escape decodes to a lone surrogate: accepted and stored, it could
+            # never be written back out, so every later read of it would fail.
+            try:
+                json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+            except UnicodeEncodeError:
+                raise ApiError(
+                    400, "INVALID_JSON", "A string in the body is not valid Unicode."
+                ) from None
         compiled.body.validate(body)
         return body
 

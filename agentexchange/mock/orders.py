@@ -30,6 +30,7 @@ MIN_NOTIONAL = Decimal("1")  # USDT, as the reference's order_too_small
 # (a schema-valid "1e30" must be a clear 400, never an arithmetic error).
 MAX_QUANTITY = Decimal("1e12")
 MAX_PRICE = Decimal("1e12")
+MAX_NOTIONAL = Decimal("1e15")  # quantity x price, USDT
 QUOTE = "USDT"
 
 PENDING_TYPES = frozenset({"limit", "stop_loss", "take_profit"})

@@ -29,6 +29,7 @@ from .clock import SimClock
 from .errors import DomainError
 from .events import EventBus
 from .orders import (
+    MAX_NOTIONAL,
     MAX_PRICE,
     MAX_QUANTITY,
     MIN_NOTIONAL,
@@ -210,6 +211,12 @@ class Trading:
         book = agent.book
         base = base_asset(symbol)
         fill: Fill | None = None
+        if quantity * (price if price is not None else reference) > MAX_NOTIONAL:
+            # Bounds every amount to 23 digits at 8 places, inside Decimal's 28.
+            raise DomainError(
+                "INVALID_QUANTITY", f"Order value is above the maximum of {MAX_NOTIONAL:f} {QUOTE}.",
+                400, {"quantity": format(quantity, "f"), "max_notional": format(MAX_NOTIONAL, "f")},
+            )
         if pending:
             assert price is not None
             order_value = quantity * price

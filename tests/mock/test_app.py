@@ -224,3 +224,39 @@ async def test_absurdly_nested_json_is_400_not_500() -> None:
     )
     assert response.status_code == 400
     assert envelope(response)["code"] == "INVALID_JSON"
+
+
+async def test_lone_surrogate_escape_is_400_before_any_handler_runs() -> None:
+    seen: list[Any] = []
+
+    def register(request: ApiRequest) -> Any:
+        seen.append(request.body)
+        return {}
+
+    response = await call(
+        make_app(register=register),
+        "POST",
+        "/api/v1/auth/register",
+        content=b'{"display_name": "\\ud800", "email": "z@b.c"}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert envelope(response)["code"] == "INVALID_JSON"
+    assert seen == []
+
+
+async def test_escaped_surrogate_pair_is_a_valid_character() -> None:
+    seen: list[Any] = []
+
+    def register(request: ApiRequest) -> Any:
+        seen.append(request.body)
+        return {}
+
+    await call(
+        make_app(register=register),
+        "POST",
+        "/api/v1/auth/register",
+        content=b'{"display_name": "rocket \\ud83d\\ude80"}',
+        headers={"content-type": "application/json"},
+    )
+    assert seen and seen[0]["display_name"] == "rocket \U0001f680"

@@ -134,5 +134,5 @@ def test_risk_profile_defaults_and_validation() -> None:
     with pytest.raises(DomainError) as err:
         RiskProfile.validate_overrides({"max_open_orders": 0})
     assert err.value.details == {"field": "max_open_orders"}
-    with pytest.raises(DomainError):
-        RiskProfile.validate_overrides({"leverage": 10})
+    # Members the schema does not name are ignored (it allows extra properties).
+    assert RiskProfile.validate_overrides({"leverage": 10, "max_open_orders": 5}) == {"max_open_orders": 5}

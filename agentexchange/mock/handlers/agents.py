@@ -101,6 +101,8 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
 
     def archive_agent(request: ApiRequest) -> Any:
         agent = owned(request)
+        # An archived agent stops trading: its pending orders are cancelled, funds unlocked.
+        trading.cancel_all_orders(agent.id)
         return accounts.archive_agent(agent.account_id, agent.id).view()
 
     def get_agent_api_key(request: ApiRequest) -> Any:

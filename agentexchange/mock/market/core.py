@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,8 @@ INTERVALS: tuple[str, ...] = tuple(INTERVAL_LEVELS)
 ORDERBOOK_DEPTHS: tuple[int, ...] = (5, 10, 20)
 _PCT_QUANTUM = Decimal("0.000001")
 
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True, slots=True)
 class PairInfo:
@@ -173,15 +175,14 @@ class Market:
                 422,
                 {"field": "interval"},
             )
+        # History begins at the Unix epoch (as backtests assume): earlier ranges are empty.
+        first = None if start is None else max(0, to_second(start))
+        last = None if end is None else to_second(end)
+        if last is not None and last < 0:
+            return []
         with self._lock:
-            return _candles.select(
-                path,
-                interval,
-                self._now(),
-                start=None if start is None else to_second(start),
-                end=None if end is None else to_second(end),
-                limit=limit,
-            )
+            found = _candles.select(path, interval, self._now(), start=first, end=last, limit=limit)
+        return [c for c in found if c.open_time >= _EPOCH]
 
     # --------------------------------------------------------------- ticker
     def ticker(self, symbol: str) -> Ticker:
