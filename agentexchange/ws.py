@@ -72,6 +72,10 @@ class WSStats:
 
 
 def _is_async(func: Callable[..., Any]) -> bool:
+    return _check_async(func)
+
+
+def _check_async(func: Callable[..., Any]) -> bool:
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
         getattr(func, "__call__", None)  # noqa: B004 - an object with an async __call__
     )
@@ -600,6 +604,9 @@ class AgentExchangeWS:
         wake = self._inbox_wake
         worker = self._worker
         assert wake is not None and worker is not None
+        # Whether a handler is a coroutine function, asked on every event: inspect is slow
+        # and the answer never changes (handlers are held by this client anyway).
+        async_of: dict[Any, bool] = {}
         while True:
             if not inbox:
                 wake.clear()
@@ -610,7 +617,13 @@ class AgentExchangeWS:
             for handler in handlers:
                 arg = event if first else dict(event)  # each handler gets its own dict
                 first = False
-                if _is_async(handler):
+                try:
+                    is_async = async_of[handler]
+                except KeyError:
+                    is_async = async_of[handler] = _is_async(handler)
+                except TypeError:  # an unhashable callable object
+                    is_async = _is_async(handler)
+                if is_async:
                     try:
                         await handler(arg)  # type: ignore[misc]
                     except Exception:
