@@ -63,6 +63,9 @@ class MarketView(Protocol):
 _Outcome = dict[str, Any] | DomainError
 
 
+_PLACES_8 = Decimal("0.00000001")
+
+
 class Trading:
     def __init__(self, clock: SimClock, market: MarketView, accounts: Accounts, events: EventBus) -> None:
         self.clock = clock
@@ -206,6 +209,16 @@ class Trading:
                 400, {"quantity": str(quantity), "price": str(price)},
             )
         symbol = self.market.require(symbol)
+        lot = self.market.pair_info(symbol)
+        # As the real platform: at least min_qty (step_size is advertised, not enforced);
+        # and no more than 8 decimal places, which wallets keep exactly.
+        if quantity < lot.min_qty or quantity != quantity.quantize(_PLACES_8):
+            raise DomainError(
+                "INVALID_QUANTITY",
+                f"Quantity must be at least {lot.min_qty:f} for {symbol}, with at most 8 decimal places.",
+                400,
+                {"quantity": format(quantity, "f"), "min_qty": format(lot.min_qty, "f")},
+            )
         reference = self.market.price(symbol)
         now = self.clock.now()
         book = agent.book

@@ -63,3 +63,14 @@ def test_archiving_an_agent_cancels_its_pending_orders(mock: MockServer) -> None
     )
     assert seen.status_code == 200
     assert seen.json()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("quantity", ["0.0010000000000000000000000000000001", "0.000000001", "0.000001"])
+def test_quantities_wallets_cannot_hold_exactly_or_below_min_qty_are_refused(
+    mock: MockServer, quantity: str
+) -> None:
+    order = {"symbol": "BTCUSDT", "side": "buy", "type": "market", "quantity": quantity}
+    response = httpx.post(f"{mock.base_url}/api/v1/trade/order", json=order, headers=key_of(mock))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "INVALID_QUANTITY"
+    assert response.json()["error"]["details"]["min_qty"] == "0.00001"

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from agentexchange.mock.accounts import Accounts
@@ -56,6 +57,11 @@ class FakeMarket:
 
     def volume_24h(self, symbol: str) -> Decimal:
         return self.volumes[symbol]
+
+    def pair_info(self, symbol: str) -> SimpleNamespace:
+        # Lot rules fine enough for every quantity these tests use.
+        self.require(symbol)
+        return SimpleNamespace(min_qty=Decimal("0.00000001"), step_size=Decimal("0.00000001"))
 
 
 @dataclass
