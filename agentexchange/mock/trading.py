@@ -52,10 +52,16 @@ IDEMPOTENCY_KEYS_PER_AGENT = 1000
 SNAPSHOT_EVERY_SECONDS = 60
 
 
+class LotRules(Protocol):
+    @property
+    def min_qty(self) -> Decimal: ...
+
+
 class MarketView(Protocol):
     """The part of ``market.Market`` the trading engine relies on."""
 
     def require(self, symbol: str) -> str: ...
+    def pair_info(self, symbol: str) -> LotRules: ...
     def price(self, symbol: str) -> Decimal: ...
     def volume_24h(self, symbol: str) -> Decimal: ...
 
