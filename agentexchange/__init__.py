@@ -12,7 +12,7 @@ the exceptions and the WebSocket client are hand-written.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .async_client import AsyncAgentExchangeClient
 from .client import AgentExchangeClient
@@ -129,6 +129,10 @@ __all__ = [
     "VersionMetrics",
     "__version__",
 ]
+
+
+if TYPE_CHECKING:  # typed for checkers; loaded lazily at run time (see __getattr__)
+    from .ws import AgentExchangeWS
 
 
 def __getattr__(name: str) -> Any:
