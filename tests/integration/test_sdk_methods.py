@@ -16,7 +16,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 import pytest
 
@@ -358,7 +358,12 @@ def test_pending_limit_order_fills_after_the_market_crosses(sdk: Sdk, mock: Mock
     _, client = sdk.register(starting_balance="10000")
     quantity = Decimal("0.01")
     start = client.get_price("BTCUSDT").price
-    limit_price = (start * Decimal("0.9995")).quantize(Decimal("0.01"))
+    # The price path is a pure function of time: pick a limit the market will reach
+    # within a simulated day (whatever the wall-clock start), below the current price.
+    now = mock.exchange.clock.now()
+    future = (mock.exchange.market.price_at("BTCUSDT", now + timedelta(minutes=k)) for k in range(1, 24 * 60))
+    target = next(p for p in future if p <= start - Decimal("0.02"))
+    limit_price = target.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
     order = client.place_limit_order("BTCUSDT", "buy", quantity, limit_price)
     assert order.status == "pending"
     assert client.get_order(order.order_id).status == "pending"
