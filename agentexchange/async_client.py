@@ -681,7 +681,11 @@ class AsyncAgentExchangeClient:
             )
         )
         try:
-            return [LeaderboardEntry._from_wire(_item) for _item in _data["rankings"]]
+            # The server may ignore the limit (the real platform does): keep it here too.
+            _items = _data["rankings"]
+            if limit is not None:
+                _items = _items[: max(limit, 0)]
+            return [LeaderboardEntry._from_wire(_item) for _item in _items]
         except _MALFORMED as _exc:
             raise invalid_response("get_leaderboard", _exc) from _exc
 

@@ -25,7 +25,7 @@ PARAM_TYPES = SCALAR_TYPES | {"list[str]", "list[int]"}
 RETURN_KINDS = {"model", "list", "map_list", "none", "text", "raw"}
 PARAM_KEYS = {"name", "wire", "default", "keyword_only", "type", "csv", "doc"}
 METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns"}
-RETURN_KEYS = {"kind", "model", "from", "key", "value", "also"}
+RETURN_KEYS = {"kind", "model", "from", "key", "value", "also", "take"}
 FIELD_KEYS = {"wire", "type", "equals", "count", "default", "secret"}
 MODEL_KEYS = {"name", "doc", "fields"}
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -110,6 +110,7 @@ class Returns:
     key: str | None = None
     value: str | None = None
     also: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (model field, body member path)
+    take: str | None = None  # list: keep at most this int parameter's value of items
 
 
 @dataclass(frozen=True)
@@ -582,6 +583,10 @@ def _build_method(
     if not isinstance(idempotent, bool):
         raise VocabularyError(f"{where}: idempotent must be true or false")
     returns = _build_returns(entry.get("returns"), where, models)
+    if returns.take is not None and not any(
+        p.name == returns.take and p.type == "int" for p in params
+    ):
+        raise VocabularyError(f"{where}: returns.take {returns.take!r} is not an int parameter")
     summary = str(
         entry.get("doc") or op.raw.get("summary") or name.replace("_", " ").capitalize() + "."
     )
@@ -736,7 +741,12 @@ def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
                 raise VocabularyError(
                     f"{where}: map_list leaves required field {model}.{f.name} unset"
                 )
-    return Returns(kind, model, tuple(frm.split(".")) if frm else (), key, value, tuple(also))
+    take = raw.get("take")
+    if take is not None and (not isinstance(take, str) or kind != "list"):
+        raise VocabularyError(f"{where}: returns.take names an int parameter, only for kind list")
+    return Returns(
+        kind, model, tuple(frm.split(".")) if frm else (), key, value, tuple(also), take
+    )
 
 
 def _body_tree(params: list[Param], fixed: list[Fixed], where: str) -> BodyNode | None:

@@ -52,6 +52,8 @@ CASES = [
     ("error code without status", lambda r: r["x-error-codes"]["BAD_THING"].pop("status"), "x-error-codes.BAD_THING"),
     ("login op missing", lambda r: r["x-sdk-auth"].update(login="nope"), "x-sdk-auth.login"),
     ("no security", lambda r: r["paths"]["/things"]["get"].pop("security"), "list_things: needs an operation-level security"),
+    ("take names no parameter", lambda r: _sdk(r, "/things", "get")["returns"].update(take="count"), "list_things.*returns.take 'count' is not an int parameter"),
+    ("take on a model", lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(take="x"), "get_thing.*returns.take names an int parameter"),
 ]
 
 

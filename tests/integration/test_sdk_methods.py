@@ -358,23 +358,21 @@ def test_pending_limit_order_fills_after_the_market_crosses(sdk: Sdk, mock: Mock
     _, client = sdk.register(starting_balance="10000")
     quantity = Decimal("0.01")
     start = client.get_price("BTCUSDT").price
-    # The price path is a pure function of time: pick a limit the market will reach
-    # within a simulated day (whatever the wall-clock start), below the current price.
+    # The price path is a pure function of time: find the first minute (within a week,
+    # whatever the wall-clock start) at which the market trades below the current price,
+    # and put the limit there.
     now = mock.exchange.clock.now()
-    future = (mock.exchange.market.price_at("BTCUSDT", now + timedelta(minutes=k)) for k in range(1, 24 * 60))
-    target = next(p for p in future if p <= start - Decimal("0.02"))
+    minutes = range(1, 7 * 24 * 60)
+    path = ((k, mock.exchange.market.price_at("BTCUSDT", now + timedelta(minutes=k))) for k in minutes)
+    crossing, target = next((k, p) for k, p in path if p <= start - Decimal("0.02"))
     limit_price = target.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
     order = client.place_limit_order("BTCUSDT", "buy", quantity, limit_price)
     assert order.status == "pending"
     assert client.get_order(order.order_id).status == "pending"
 
-    # Simulated minutes until the market trades at or below the limit (bounded: a day).
-    for _ in range(24 * 60):
-        mock.exchange.tick(60)
-        if mock.exchange.market.price("BTCUSDT") <= limit_price:
-            break
-    else:
-        pytest.fail(f"BTCUSDT never reached {limit_price} within a simulated day")
+    # Time moves on to that minute; the matcher sees the market at or below the limit.
+    mock.exchange.tick(60 * crossing)
+    assert mock.exchange.market.price("BTCUSDT") <= limit_price
     crossed_at = mock.exchange.market.price("BTCUSDT")
 
     filled = client.get_order(order.order_id)

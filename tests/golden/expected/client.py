@@ -218,8 +218,12 @@ class AgentExchangeClient:
             _also = {
                 "note": _data["status"],
             }
+            # The server may ignore the limit (the real platform does): keep it here too.
+            _items = _data["things"]
+            if limit is not None:
+                _items = _items[: max(limit, 0)]
             # Items keep their own members; the shared ones only fill what they lack.
-            return [Thing._from_wire({**_also, **_item}) for _item in _data["things"]]
+            return [Thing._from_wire({**_also, **_item}) for _item in _items]
         except _MALFORMED as _exc:
             raise invalid_response("list_things", _exc) from _exc
 

@@ -1,0 +1,973 @@
+"""Every client method's request and parsed result, checked against hand-written expectations.
+
+Each case below was written by hand from the product docs (``../shared/seeds/000``, ``001``,
+``003``, ``004``: method names, parameters, defaults) and the real platform's wire reference
+(``../shared/reference/tradeready-api.md`` and ``tradeready-openapi.json``: paths, query
+names, body field names), NOT from ``openapi.yaml`` or the generated code, so a generator or
+spec mistake shows up here as a failing case. Both clients run every case through an
+``httpx.MockTransport`` (no server): the request (method, path, exact query, exact JSON body,
+auth headers, ``Idempotency-Key`` on order placement) and the parsed result (model type,
+``Decimal`` money, aware datetimes, list lengths) are asserted.
+
+Auth expectations:
+- ``key``: the request carries ``X-API-Key`` and no login happens.
+- ``jwt`` (agent management, "JWT only" in seed 003): one ``POST /auth/login`` with
+  ``{api_key, api_secret}`` first, then ``Authorization: Bearer jwt-1``.
+- ``public`` (``/market/*``, ``/auth/register``, ``/auth/login``): no login, no ``Authorization``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from agentexchange import AgentExchangeClient, AsyncAgentExchangeClient
+from agentexchange import models as m
+
+KEY = "ak_live_test"
+SECRET = "sk_live_test"
+BASE = "http://test"
+API = "/api/v1"
+LOGIN = f"{API}/auth/login"
+TOKEN = {
+    "token": "jwt-1",
+    "expires_at": "2099-01-01T00:00:00Z",
+    "expires_in": 3600,
+    "token_type": "Bearer",
+}
+
+NO_BODY: Any = object()  # the request must carry no body at all
+
+# --- ids and timestamps used in canned responses -------------------------------------------
+TS = "2026-03-19T09:00:00Z"
+TS_DT = datetime(2026, 3, 19, 9, 0, tzinfo=UTC)
+ORDER_ID = "660e8400-e29b-41d4-a716-446655440001"
+ACCOUNT_ID = "550e8400-e29b-41d4-a716-446655440000"
+AGENT_ID = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+STRATEGY_ID = "7b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3"
+VERSION_ID = "8c1d2e3f-4051-4b6c-9d7e-8f90a1b2c3d4"
+TEST_ID = "9d2e3f40-5162-4c7d-8e9f-90a1b2c3d4e5"
+RUN_ID = "ppo-btc-run-1"
+RUN_ID_2 = "ppo-btc-run-2"
+SESSION_ID = "aa2e3f40-5162-4c7d-8e9f-90a1b2c3d4e5"
+NEW_SESSION_ID = "bb2e3f40-5162-4c7d-8e9f-90a1b2c3d4e5"
+
+
+def aware(value: Any) -> bool:
+    return isinstance(value, datetime) and value.utcoffset() == timedelta(0)
+
+
+def all_decimal(*values: Any) -> bool:
+    return all(type(v) is Decimal for v in values)
+
+
+# --- canned wire responses (shapes from the wire reference; money as decimal strings) -------
+def order_filled(side: str = "buy") -> dict[str, Any]:
+    return {
+        "order_id": ORDER_ID,
+        "status": "filled",
+        "symbol": "BTCUSDT",
+        "side": side,
+        "type": "market",
+        "requested_quantity": "0.01000000",
+        "executed_quantity": "0.01000000",
+        "executed_price": "64006.40000000",
+        "slippage_pct": "0.010000",
+        "fee": "0.64006400",
+        "total_cost": "640.70406400",
+        "filled_at": TS,
+        "quantity": None,
+        "price": None,
+        "locked_amount": None,
+        "created_at": None,
+    }
+
+
+def order_pending(order_type: str, price: str, side: str = "sell") -> dict[str, Any]:
+    return {
+        "order_id": ORDER_ID,
+        "status": "pending",
+        "symbol": "BTCUSDT",
+        "side": side,
+        "type": order_type,
+        "requested_quantity": None,
+        "executed_quantity": None,
+        "executed_price": None,
+        "slippage_pct": None,
+        "fee": None,
+        "total_cost": None,
+        "filled_at": None,
+        "quantity": "0.01000000",
+        "price": price,
+        "locked_amount": "0.01000000",
+        "created_at": TS,
+    }
+
+
+ORDER_DETAIL = {
+    "order_id": ORDER_ID,
+    "status": "filled",
+    "symbol": "BTCUSDT",
+    "side": "buy",
+    "type": "limit",
+    "quantity": "0.01000000",
+    "price": "62000.00000000",
+    "executed_price": "61994.10000000",
+    "executed_qty": "0.01000000",
+    "slippage_pct": "0.010000",
+    "fee": "0.61994100",
+    "created_at": TS,
+    "filled_at": "2026-03-19T09:05:00Z",
+}
+PENDING_DETAIL = {
+    **ORDER_DETAIL,
+    "order_id": "660e8400-e29b-41d4-a716-446655440002",
+    "status": "pending",
+    "executed_price": None,
+    "executed_qty": None,
+    "slippage_pct": None,
+    "fee": None,
+    "filled_at": None,
+}
+POSITION = {
+    "symbol": "BTCUSDT",
+    "asset": "BTC",
+    "quantity": "0.01000000",
+    "avg_entry_price": "64006.40000000",
+    "current_price": "64521.30000000",
+    "market_value": "645.21300000",
+    "unrealized_pnl": "5.14900000",
+    "unrealized_pnl_pct": "0.80444",
+    "opened_at": TS,
+}
+STRATEGY = {
+    "strategy_id": STRATEGY_ID,
+    "name": "SMA Crossover",
+    "description": "Buy when fast SMA crosses above slow SMA",
+    "current_version": 1,
+    "status": "draft",
+    "deployed_at": None,
+    "created_at": TS,
+    "updated_at": TS,
+}
+DEFINITION = {
+    "pairs": ["BTCUSDT"],
+    "timeframe": "1h",
+    "entry_conditions": {"rsi_below": 30},
+    "exit_conditions": {"stop_loss_pct": 5, "take_profit_pct": 10},
+    "position_size_pct": 10,
+}
+VERSION = {
+    "version_id": VERSION_ID,
+    "strategy_id": STRATEGY_ID,
+    "version": 2,
+    "definition": DEFINITION,
+    "change_notes": "tighter stop",
+    "parent_version": 1,
+    "status": "draft",
+    "created_at": TS,
+}
+TEST_RUN = {
+    "test_run_id": TEST_ID,
+    "status": "running",
+    "episodes_total": 10,
+    "episodes_completed": 4,
+    "progress_pct": 40.5,
+    "version": 2,
+    "created_at": TS,
+    "started_at": TS,
+    "completed_at": None,
+}
+TEST_RESULTS = {
+    **TEST_RUN,
+    "status": "completed",
+    "episodes_completed": 10,
+    "progress_pct": 100.0,
+    "completed_at": "2026-03-19T10:00:00Z",
+    "results": {"avg_roi_pct": 3.2, "avg_sharpe": 1.1},
+    "recommendations": ["Widen the stop loss"],
+    "config": {"episodes": 10},
+}
+TRAINING_RUN = {
+    "run_id": RUN_ID,
+    "status": "running",
+    "config": {"algo": "ppo"},
+    "episodes_total": None,
+    "episodes_completed": 3,
+    "started_at": TS,
+    "completed_at": None,
+}
+AGENT = {
+    "id": AGENT_ID,
+    "account_id": ACCOUNT_ID,
+    "display_name": "RSI Scalper",
+    "api_key_preview": "ak_live_Agen...",
+    "starting_balance": "5000.00000000",
+    "llm_model": "claude-sonnet-4-6",
+    "framework": "custom",
+    "strategy_tags": ["rsi", "scalping", "BTCUSDT"],
+    "risk_profile": {
+        "max_position_size_pct": 20,
+        "daily_loss_limit_pct": 10,
+        "max_open_orders": 10,
+    },
+    "avatar_url": None,
+    "color": None,
+    "status": "active",
+    "created_at": TS,
+    "updated_at": TS,
+}
+AGENT_CREDENTIALS = {
+    "agent_id": AGENT_ID,
+    "api_key": "ak_live_AgentRSIScalper",
+    "display_name": "RSI Scalper",
+    "starting_balance": "5000.00000000",
+    "message": "Save your API key now. It will not be shown again.",
+}
+RISK = {"max_position_size_pct": 10, "daily_loss_limit_pct": 5, "max_open_orders": 5}
+
+
+# --- the table --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Case:
+    id: str
+    method: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    http: str
+    path: str
+    query: dict[str, str]
+    body: Any  # exact JSON body, or NO_BODY
+    auth: str  # "key" | "jwt" | "public"
+    response: Any  # JSON body of the canned answer (bytes/str for a non-JSON answer)
+    check: Callable[[Any], None]
+    status: int = 200
+    order: bool = False  # order placement: an Idempotency-Key must be sent
+    content_type: str = "application/json"
+    body_check: Callable[[Any], None] | None = None  # replaces ``body`` where the wire is silent
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _is(cls: type, **fields: Any) -> Callable[[Any], None]:
+    def check(result: Any) -> None:
+        assert type(result) is cls, (type(result), cls)
+        for name, want in fields.items():
+            got = getattr(result, name)
+            assert got == want and type(got) is type(want), (name, got, want)
+
+    return check
+
+
+def _list_of(cls: type, n: int, then: Callable[[Any], None] | None = None) -> Callable[[Any], None]:
+    def check(result: Any) -> None:
+        assert isinstance(result, list) and len(result) == n, result
+        assert all(type(item) is cls for item in result), result
+        if then is not None:
+            then(result)
+
+    return check
+
+
+def _none(result: Any) -> None:
+    assert result is None, result
+
+
+def _and(*checks: Callable[[Any], None]) -> Callable[[Any], None]:
+    def check(result: Any) -> None:
+        for c in checks:
+            c(result)
+
+    return check
+
+
+def _that(predicate: Callable[[Any], bool], what: str) -> Callable[[Any], None]:
+    def check(result: Any) -> None:
+        assert predicate(result), (what, result)
+
+    return check
+
+
+def _prices(result: list[m.Price]) -> None:
+    by_symbol = {p.symbol: p.price for p in result}
+    assert by_symbol == {"BTCUSDT": Decimal("64521.30"), "ETHUSDT": Decimal("3400.10")}
+    assert all(aware(p.timestamp) for p in result)
+
+
+def _candles(result: list[m.Candle]) -> None:
+    c = result[0]
+    assert c.open_time == TS_DT and aware(c.open_time)
+    assert all_decimal(c.open, c.high, c.low, c.close, c.volume)
+    assert c.close == Decimal("3410.50")
+
+
+def _public_trades(result: list[m.Trade]) -> None:
+    t = result[0]
+    assert t.price == Decimal("64521.30") and t.quantity == Decimal("0.00150000")
+    assert t.is_buyer_maker is False
+    assert t.side is None and t.fee is None and t.pnl is None  # the wire lacks them
+    assert aware(t.created_at)
+
+
+def _own_trades(result: list[m.Trade]) -> None:
+    t = result[0]
+    assert t.trade_id == "t-1" and t.order_id == ORDER_ID and t.side == "buy"
+    assert t.fee == Decimal("0.64006400") and t.total == Decimal("640.70406400")
+    assert t.created_at == TS_DT  # from the wire's executed_at
+
+
+def _orderbook(result: m.OrderBook) -> None:
+    assert result.bids[0] == [Decimal("64500.00"), Decimal("1.25")]
+    assert result.asks[1] == [Decimal("64540.00"), Decimal("0.75")]
+    assert all(type(x) is Decimal for level in result.bids + result.asks for x in level)
+    assert aware(result.timestamp)
+
+
+def _filled(result: m.Order) -> None:
+    assert type(result) is m.Order
+    assert result.order_id == ORDER_ID and result.status == "filled"
+    assert result.order_type == "market"
+    assert result.executed_price == Decimal("64006.40000000")
+    assert result.fee == Decimal("0.64006400") and result.slippage_pct == Decimal("0.010000")
+    assert result.filled_at == TS_DT
+
+
+def _pending(order_type: str, price: str) -> Callable[[Any], None]:
+    def check(result: m.Order) -> None:
+        assert type(result) is m.Order
+        assert result.status == "pending" and result.order_type == order_type
+        assert result.price == Decimal(price) and type(result.price) is Decimal
+        assert result.quantity == Decimal("0.01")
+        assert result.executed_price is None
+        assert result.created_at == TS_DT
+
+    return check
+
+
+def _order_detail(result: m.Order) -> None:
+    assert type(result) is m.Order and result.order_type == "limit"
+    assert result.executed_price == Decimal("61994.10000000")
+    assert result.executed_quantity == Decimal("0.01")  # from the wire's executed_qty
+    assert result.price == Decimal("62000") and aware(result.created_at)
+
+
+def _open_orders(result: list[m.Order]) -> None:
+    assert result[0].status == "pending" and result[0].executed_price is None
+    assert result[0].price == Decimal("62000")
+
+
+def _balance(result: m.Balance) -> None:
+    assert type(result) is m.Balance
+    assert result.total_equity_usdt == Decimal("10012.50000000")
+    assert len(result.balances) == 2 and type(result.balances[0]) is m.AssetBalance
+    assert result.balances[0].asset == "USDT"
+    assert result.balances[0].available == Decimal("9359.28593600")
+    assert all_decimal(
+        result.balances[1].available, result.balances[1].locked, result.balances[1].total
+    )
+
+
+def _positions(result: list[m.Position]) -> None:
+    p = result[0]
+    assert p.symbol == "BTCUSDT" and p.unrealized_pnl_pct == Decimal("0.80444")
+    assert all_decimal(p.quantity, p.avg_entry_price, p.current_price, p.unrealized_pnl)
+    assert aware(p.opened_at)
+
+
+def _portfolio(result: m.Portfolio) -> None:
+    assert type(result) is m.Portfolio
+    assert result.total_equity == Decimal("10012.50000000")
+    assert result.roi_pct == Decimal("0.1250")
+    assert result.available_cash == Decimal("9359.28593600")
+    assert result.position_count == 1 and len(result.positions) == 1
+    assert type(result.positions[0]) is m.Position and aware(result.timestamp)
+
+
+def _pnl(result: m.PnL) -> None:
+    assert type(result) is m.PnL
+    assert result.total_realized == Decimal("12.50000000")
+    assert result.total_unrealized == Decimal("5.14900000")
+    assert type(result.by_symbol) is list
+
+
+def _account_info(result: m.AccountInfo) -> None:
+    assert type(result) is m.AccountInfo
+    assert result.account_id == ACCOUNT_ID and result.display_name == "AlphaBot"
+    assert result.is_active is True
+    assert result.starting_balance == Decimal("10000.00000000")
+    assert result.created_at == TS_DT
+
+
+def _reset(result: m.ResetResult) -> None:
+    assert type(result) is m.ResetResult
+    assert result.session_id == NEW_SESSION_ID
+    assert result.starting_balance == Decimal("10000.00000000")
+    assert aware(result.started_at)
+
+
+def _performance(result: m.Performance) -> None:
+    assert type(result) is m.Performance
+    assert result.sharpe_ratio == Decimal("1.85") and result.win_rate == Decimal("65.71")
+    assert result.max_drawdown_pct == Decimal("8.50") and result.total_trades == 35
+    assert type(result.total_trades) is int and result.profit_factor == Decimal("2.10")
+
+
+def _snapshots(result: list[m.Snapshot]) -> None:
+    assert result[0].timestamp == TS_DT and result[0].equity == Decimal("10000.00000000")
+    assert type(result[1].equity) is Decimal
+
+
+def _leaderboard(result: list[m.LeaderboardEntry]) -> None:
+    assert [e.rank for e in result] == [1, 2]
+    assert result[0].roi_pct == Decimal("24.50") and result[0].display_name == "AlphaBot"
+
+
+def _version_comparison(result: m.VersionComparison) -> None:
+    assert type(result) is m.VersionComparison and result.verdict == "v2 is better"
+    assert result.v1.version == 1 and result.v2.version == 2
+    assert result.v2.avg_roi_pct == Decimal("4.1") and type(result.v2.avg_sharpe) is Decimal
+
+
+def _training_run_detail(result: m.TrainingRun) -> None:
+    assert type(result) is m.TrainingRun and result.run_id == RUN_ID
+    assert len(result.episodes) == 1 and type(result.episodes[0]) is m.TrainingEpisode
+    assert result.episodes[0].roi_pct == Decimal("1.5")
+
+
+def _agent(result: m.Agent) -> None:
+    assert type(result) is m.Agent and result.id == AGENT_ID
+    assert result.starting_balance == Decimal("5000.00000000")
+    assert result.strategy_tags == ["rsi", "scalping", "BTCUSDT"]
+    assert result.created_at == TS_DT
+
+
+def _run_test_body(start: str, end: str) -> Callable[[Any], None]:
+    # The wire's StartTestRequest: version and date_range {start, end} are required. Seed 000's
+    # run_test(strategy_id, version_id, start_time, end_time, symbol, interval) also promises
+    # symbol and interval, which the real request lacks: they travel as our marked extensions.
+    wire_fields = {
+        "version",
+        "episodes",
+        "date_range",
+        "randomize_dates",
+        "episode_duration_days",
+        "starting_balance",
+    }
+    extensions = {"symbol": BTC, "interval": "1h"}
+
+    def check(body: Any) -> None:
+        assert isinstance(body, dict), body
+        assert set(body) <= wire_fields | set(extensions), sorted(set(body) - wire_fields)
+        assert {k: body[k] for k in extensions} == extensions
+        assert body["version"] == 2
+        rng = body["date_range"]
+        assert set(rng) == {"start", "end"}, rng
+        got_start = datetime.fromisoformat(rng["start"].replace("Z", "+00:00"))
+        got_end = datetime.fromisoformat(rng["end"].replace("Z", "+00:00"))
+        assert got_start == datetime.fromisoformat(start) and got_end == datetime.fromisoformat(end)
+
+    return check
+
+
+def C(  # a table row
+    id: str,
+    method: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    http: str,
+    path: str,
+    query: dict[str, str] | None = None,
+    body: Any = NO_BODY,
+    *,
+    auth: str,
+    response: Any,
+    check: Callable[[Any], None],
+    **more: Any,
+) -> Case:
+    return Case(
+        id, method, args, kwargs, http, API + path, query or {}, body, auth, response, check, **more
+    )
+
+
+BTC = "BTCUSDT"
+Q = Decimal("0.01")
+
+# fmt: off
+CASES: list[Case] = [
+    # ---------------- auth (wire §3) ----------------
+    C("register", "register", (), {"display_name": "AlphaBot", "email": "a@example.com", "password": "hunter2hunter2", "starting_balance": Decimal("5000.00")},
+      "POST", "/auth/register", body={"display_name": "AlphaBot", "email": "a@example.com", "password": "hunter2hunter2", "starting_balance": "5000.00"},
+      auth="public", status=201,
+      response={"account_id": ACCOUNT_ID, "api_key": "ak_live_acct", "api_secret": "sk_live_acct", "display_name": "AlphaBot",
+                "starting_balance": "5000.00000000", "agent_id": AGENT_ID, "agent_api_key": "ak_live_agent", "message": "ok"},
+      check=_and(_is(m.Registration, api_secret="sk_live_acct", starting_balance=Decimal("5000.00"), agent_id=AGENT_ID))),
+    C("register-minimal", "register", (), {"display_name": "AlphaBot"},
+      "POST", "/auth/register", body={"display_name": "AlphaBot"}, auth="public", status=201,
+      response={"account_id": ACCOUNT_ID, "api_key": "ak_live_acct", "api_secret": "sk_live_acct", "display_name": "AlphaBot",
+                "starting_balance": "10000.00000000", "message": "ok"},
+      check=_is(m.Registration, account_id=ACCOUNT_ID, agent_id=None)),
+    C("login", "login", ("ak_live_other", "sk_live_other"), {},
+      "POST", "/auth/login", body={"api_key": "ak_live_other", "api_secret": "sk_live_other"}, auth="public",
+      response=TOKEN,
+      check=_and(_is(m.AuthToken, token="jwt-1", expires_in=3600),
+                 _that(lambda r: r.expires_at == datetime(2099, 1, 1, tzinfo=UTC), "expires_at"))),
+    # ---------------- market data (seed 000; wire §1 1-6) ----------------
+    C("get_price", "get_price", (BTC,), {}, "GET", "/market/price/BTCUSDT", auth="public",
+      response={"symbol": BTC, "price": "64521.30", "timestamp": TS},
+      check=_and(_is(m.Price, symbol=BTC, price=Decimal("64521.30"), timestamp=TS_DT),
+                 _that(lambda r: aware(r.timestamp), "aware"))),
+    C("get_all_prices", "get_all_prices", (), {}, "GET", "/market/prices", auth="public",
+      response={"prices": {"BTCUSDT": "64521.30", "ETHUSDT": "3400.10"}, "timestamp": TS, "count": 2, "stale": False},
+      check=_list_of(m.Price, 2, _prices)),
+    C("get_candles", "get_candles", (), {"symbol": "ETHUSDT", "interval": "1h", "limit": 24},
+      "GET", "/market/candles/ETHUSDT", {"interval": "1h", "limit": "24"}, auth="public",
+      response={"symbol": "ETHUSDT", "interval": "1h", "count": 2, "candles": [
+          {"time": TS, "open": "3400.10", "high": "3420.00", "low": "3390.00", "close": "3410.50", "volume": "1234.5", "trade_count": 812},
+          {"time": "2026-03-19T10:00:00Z", "open": "3410.50", "high": "3415.00", "low": "3401.00", "close": "3405.00", "volume": "980.25", "trade_count": 640}]},
+      check=_list_of(m.Candle, 2, _candles)),
+    C("get_candles-default-limit", "get_candles", ("ETHUSDT", "5m"), {},
+      "GET", "/market/candles/ETHUSDT", {"interval": "5m", "limit": "100"}, auth="public",
+      response={"symbol": "ETHUSDT", "interval": "5m", "count": 0, "candles": []},
+      check=_list_of(m.Candle, 0)),
+    C("get_ticker", "get_ticker", ("SOLUSDT",), {}, "GET", "/market/ticker/SOLUSDT", auth="public",
+      response={"symbol": "SOLUSDT", "open": "140.00", "high": "150.00", "low": "138.00", "close": "147.00", "volume": "52000.5",
+                "quote_volume": "7500000.00", "change": "7.00", "change_pct": "5.00", "trade_count": 0, "timestamp": TS},
+      check=_is(m.Ticker, symbol="SOLUSDT", change_pct=Decimal("5.00"), volume=Decimal("52000.5"), close=Decimal("147.00"))),
+    C("get_recent_trades", "get_recent_trades", (BTC,), {}, "GET", "/market/trades/BTCUSDT", auth="public",
+      response={"symbol": BTC, "trades": [
+          {"trade_id": 101, "price": "64521.30", "quantity": "0.00150000", "time": TS, "is_buyer_maker": False},
+          {"trade_id": 102, "price": "64521.10", "quantity": "0.02", "time": TS, "is_buyer_maker": True}]},
+      check=_list_of(m.Trade, 2, _public_trades)),
+    C("get_orderbook", "get_orderbook", (BTC,), {"depth": 10}, "GET", "/market/orderbook/BTCUSDT", {"depth": "10"}, auth="public",
+      response={"symbol": BTC, "bids": [["64500.00", "1.25"], ["64490.00", "2.00"]], "asks": [["64530.00", "0.50"], ["64540.00", "0.75"]], "timestamp": TS},
+      check=_and(_is(m.OrderBook, symbol=BTC), _orderbook)),
+    C("get_orderbook-default-depth", "get_orderbook", (BTC,), {}, "GET", "/market/orderbook/BTCUSDT", {"depth": "20"}, auth="public",
+      response={"symbol": BTC, "bids": [["64500.00", "1.25"]], "asks": [["64530.00", "0.50"], ["64540.00", "0.75"]], "timestamp": TS},
+      check=_and(_is(m.OrderBook, symbol=BTC), _orderbook)),
+    C("get_pairs", "get_pairs", (), {"status": "active"}, "GET", "/market/pairs", {"status": "active"}, auth="public",
+      response={"total": 1, "pairs": [{"symbol": BTC, "base_asset": "BTC", "quote_asset": "USDT", "status": "active",
+                                       "min_qty": "0.00001000", "step_size": "0.00001000", "min_notional": "1.00000000", "has_price": True}]},
+      check=_list_of(m.Pair, 1, lambda r: _is(m.Pair, min_qty=Decimal("0.00001"), has_price=True)(r[0]))),
+    C("get_pairs-all", "get_pairs", (), {}, "GET", "/market/pairs", auth="public",
+      response={"total": 0, "pairs": []}, check=_list_of(m.Pair, 0)),
+    # ---------------- trading (seed 000; wire §1 9-17) ----------------
+    C("place_market_order", "place_market_order", (), {"symbol": BTC, "side": "buy", "quantity": Q},
+      "POST", "/trade/order", body={"symbol": BTC, "side": "buy", "type": "market", "quantity": "0.01"},
+      auth="key", order=True, status=201, response=order_filled(), check=_filled),
+    C("place_limit_order", "place_limit_order", (), {"symbol": BTC, "side": "buy", "quantity": Q, "price": Decimal("62000.00")},
+      "POST", "/trade/order", body={"symbol": BTC, "side": "buy", "type": "limit", "quantity": "0.01", "price": "62000.00"},
+      auth="key", order=True, status=201, response=order_pending("limit", "62000.00", "buy"), check=_pending("limit", "62000.00")),
+    C("place_stop_loss", "place_stop_loss", (), {"symbol": BTC, "side": "sell", "quantity": Q, "trigger_price": Decimal("61000.00")},
+      "POST", "/trade/order", body={"symbol": BTC, "side": "sell", "type": "stop_loss", "quantity": "0.01", "price": "61000.00"},
+      auth="key", order=True, status=201, response=order_pending("stop_loss", "61000.00"), check=_pending("stop_loss", "61000.00")),
+    C("place_take_profit", "place_take_profit", (), {"symbol": BTC, "side": "sell", "quantity": Q, "trigger_price": Decimal("70000.00")},
+      "POST", "/trade/order", body={"symbol": BTC, "side": "sell", "type": "take_profit", "quantity": "0.01", "price": "70000.00"},
+      auth="key", order=True, status=201, response=order_pending("take_profit", "70000.00"), check=_pending("take_profit", "70000.00")),
+    C("place_market_order-str-qty", "place_market_order", (BTC, "sell", "0.5"), {},
+      "POST", "/trade/order", body={"symbol": BTC, "side": "sell", "type": "market", "quantity": "0.5"},
+      auth="key", order=True, status=201, response=order_filled("sell"), check=_filled),
+    C("get_order", "get_order", (ORDER_ID,), {}, "GET", f"/trade/order/{ORDER_ID}", auth="key",
+      response=ORDER_DETAIL, check=_order_detail),
+    C("get_open_orders", "get_open_orders", (), {}, "GET", "/trade/orders/open", auth="key",
+      response={"orders": [PENDING_DETAIL, {**PENDING_DETAIL, "order_id": "o-3"}], "total": 2, "limit": 100, "offset": 0},
+      check=_list_of(m.Order, 2, _open_orders)),
+    C("get_orders", "get_orders", (), {"status": "filled", "symbol": BTC, "limit": 10, "offset": 20},
+      "GET", "/trade/orders", {"status": "filled", "symbol": BTC, "limit": "10", "offset": "20"}, auth="key",
+      response={"orders": [ORDER_DETAIL], "total": 21, "limit": 10, "offset": 20},
+      check=_list_of(m.Order, 1, lambda r: _order_detail(r[0]))),
+    C("get_orders-defaults", "get_orders", (), {}, "GET", "/trade/orders", {"limit": "100", "offset": "0"}, auth="key",
+      response={"orders": [], "total": 0, "limit": 100, "offset": 0}, check=_list_of(m.Order, 0)),
+    C("cancel_order", "cancel_order", (ORDER_ID,), {}, "DELETE", f"/trade/order/{ORDER_ID}", auth="key",
+      response={"order_id": ORDER_ID, "status": "cancelled", "unlocked_amount": "620.62000000", "cancelled_at": TS},
+      check=_none),
+    C("cancel_all_orders", "cancel_all_orders", (), {}, "DELETE", "/trade/orders/open", auth="key",
+      response={"cancelled_count": 3, "total_unlocked": "1500.00000000"}, check=_none),
+    C("get_trade_history", "get_trade_history", (), {"symbol": BTC, "limit": 20},
+      "GET", "/trade/history", {"symbol": BTC, "limit": "20"}, auth="key",
+      response={"trades": [{"trade_id": "t-1", "order_id": ORDER_ID, "symbol": BTC, "side": "buy", "quantity": "0.01000000",
+                            "price": "64006.40000000", "fee": "0.64006400", "total": "640.70406400", "executed_at": TS}],
+                "total": 1, "limit": 20, "offset": 0},
+      check=_list_of(m.Trade, 1, _own_trades)),
+    C("get_trade_history-defaults", "get_trade_history", (), {}, "GET", "/trade/history", {"limit": "50"}, auth="key",
+      response={"trades": [], "total": 0, "limit": 50, "offset": 0}, check=_list_of(m.Trade, 0)),
+    # ---------------- account (seed 000; wire §1 18-23) ----------------
+    C("get_account_info", "get_account_info", (), {}, "GET", "/account/info", auth="key",
+      response={"account_id": ACCOUNT_ID, "api_key": KEY, "display_name": "AlphaBot", "status": "active",
+                "starting_balance": "10000.00000000", "current_session": {"session_id": SESSION_ID, "started_at": TS},
+                "risk_profile": {"max_position_size_pct": 25, "daily_loss_limit_pct": 20, "max_open_orders": 50}, "created_at": TS},
+      check=_account_info),
+    C("get_balance", "get_balance", (), {}, "GET", "/account/balance", auth="key",
+      response={"balances": [{"asset": "USDT", "available": "9359.28593600", "locked": "0.00000000", "total": "9359.28593600"},
+                             {"asset": "BTC", "available": "0.01000000", "locked": "0E-8", "total": "0.01000000"}],
+                "total_equity_usdt": "10012.50000000"},
+      check=_balance),
+    C("get_positions", "get_positions", (), {}, "GET", "/account/positions", auth="key",
+      response={"positions": [POSITION], "total_unrealized_pnl": "5.14900000"}, check=_list_of(m.Position, 1, _positions)),
+    C("get_portfolio", "get_portfolio", (), {}, "GET", "/account/portfolio", auth="key",
+      response={"total_equity": "10012.50000000", "available_cash": "9359.28593600", "locked_cash": "0.00000000",
+                "total_position_value": "645.21300000", "unrealized_pnl": "5.14900000", "realized_pnl": "12.50000000",
+                "total_pnl": "17.64900000", "roi_pct": "0.1250", "starting_balance": "10000.00000000",
+                "positions": [POSITION], "timestamp": TS},
+      check=_portfolio),
+    C("get_pnl", "get_pnl", (), {}, "GET", "/account/pnl", auth="key",
+      response={"period": "all", "realized_pnl": "12.50000000", "unrealized_pnl": "5.14900000", "total_pnl": "17.64900000",
+                "fees_paid": "1.28012800", "net_pnl": "16.36887200", "winning_trades": 3, "losing_trades": 1, "win_rate": "75.00"},
+      check=_pnl),
+    C("reset_account", "reset_account", (), {"starting_balance": Decimal("10000.00")},
+      "POST", "/account/reset", body={"confirm": True, "new_starting_balance": "10000.00"}, auth="key",
+      response={"message": "Account reset", "previous_session": {"session_id": SESSION_ID, "ending_equity": "10012.50000000",
+                                                                  "total_pnl": "12.50000000", "duration_days": 3},
+                "new_session": {"session_id": NEW_SESSION_ID, "starting_balance": "10000.00000000", "started_at": TS}},
+      check=_reset),
+    C("reset_account-default", "reset_account", (), {}, "POST", "/account/reset", body={"confirm": True}, auth="key",
+      response={"message": "Account reset", "previous_session": {"session_id": SESSION_ID, "ending_equity": "9000.00000000",
+                                                                  "total_pnl": "-1000.00000000", "duration_days": 1},
+                "new_session": {"session_id": NEW_SESSION_ID, "starting_balance": "10000.00000000", "started_at": TS}},
+      check=_reset),
+    # ---------------- analytics (seed 000; wire §1 24-26) ----------------
+    C("get_performance", "get_performance", (), {"period": "7d"}, "GET", "/analytics/performance", {"period": "7d"}, auth="key",
+      response={"period": "7d", "sharpe_ratio": "1.85", "sortino_ratio": "2.40", "max_drawdown_pct": "8.50",
+                "max_drawdown_duration_days": 2, "win_rate": "65.71", "profit_factor": "2.10", "avg_win": "45.20",
+                "avg_loss": "-21.50", "total_trades": 35, "avg_trades_per_day": "5.0", "best_trade": "120.00",
+                "worst_trade": "-60.00", "current_streak": 3},
+      check=_performance),
+    C("get_performance-default", "get_performance", (), {}, "GET", "/analytics/performance", {"period": "all"}, auth="key",
+      response={"period": "all", "sharpe_ratio": "1.85", "sortino_ratio": "2.40", "max_drawdown_pct": "8.50",
+                "max_drawdown_duration_days": 2, "win_rate": "65.71", "profit_factor": "2.10", "avg_win": "45.20",
+                "avg_loss": "-21.50", "total_trades": 35, "avg_trades_per_day": "5.0", "best_trade": "120.00",
+                "worst_trade": "-60.00", "current_streak": -1},
+      check=_performance),
+    C("get_portfolio_history", "get_portfolio_history", (), {"interval": "1h", "limit": 24},
+      "GET", "/analytics/portfolio/history", {"interval": "1h", "limit": "24"}, auth="key",
+      response={"account_id": ACCOUNT_ID, "interval": "1h", "snapshots": [
+          {"time": TS, "total_equity": "10000.00000000", "unrealized_pnl": "0.00000000", "realized_pnl": "0.00000000"},
+          {"time": "2026-03-19T10:00:00Z", "total_equity": "10012.50000000", "unrealized_pnl": "5.149", "realized_pnl": "7.351"}]},
+      check=_list_of(m.Snapshot, 2, _snapshots)),
+    C("get_portfolio_history-defaults", "get_portfolio_history", (), {}, "GET", "/analytics/portfolio/history", auth="key",
+      response={"account_id": ACCOUNT_ID, "interval": "1h", "snapshots": []}, check=_list_of(m.Snapshot, 0)),
+    # The real server takes no `limit` (wire §1 26); ours does (an x-extension query). The SDK
+    # sends it and also keeps at most `limit` entries, so the documented limit holds on both.
+    C("get_leaderboard", "get_leaderboard", (), {"limit": 2}, "GET", "/analytics/leaderboard", {"limit": "2"}, auth="key",
+      response={"period": "30d", "rankings": [
+          {"rank": i, "account_id": f"acc-{i}", "display_name": "AlphaBot" if i == 1 else f"Bot{i}", "roi_pct": "24.50" if i == 1 else "3.00",
+           "sharpe_ratio": "1.20", "total_trades": 10 * i, "win_rate": "55.00"} for i in (1, 2, 3)]},
+      check=_list_of(m.LeaderboardEntry, 2, _leaderboard)),
+    # ---------------- strategies (seed 000; wire "Strategies") ----------------
+    C("create_strategy", "create_strategy", (), {"name": "SMA Crossover", "description": "Buy when fast SMA crosses above slow SMA", "config": DEFINITION},
+      "POST", "/strategies", body={"name": "SMA Crossover", "description": "Buy when fast SMA crosses above slow SMA", "definition": DEFINITION},
+      auth="key", status=201, response=STRATEGY,
+      check=_is(m.Strategy, strategy_id=STRATEGY_ID, current_version=1, status="draft", deployed_at=None, created_at=TS_DT)),
+    C("get_strategies", "get_strategies", (), {}, "GET", "/strategies", auth="key",
+      response={"strategies": [STRATEGY, {**STRATEGY, "strategy_id": "s-2", "name": "RSI"}], "total": 2, "limit": 50, "offset": 0},
+      check=_list_of(m.Strategy, 2, lambda r: _that(lambda x: x[1].name == "RSI", "second")(r))),
+    C("get_strategy", "get_strategy", (STRATEGY_ID,), {}, "GET", f"/strategies/{STRATEGY_ID}", auth="key",
+      response={**STRATEGY, "current_definition": DEFINITION, "latest_test_results": None},
+      check=_is(m.Strategy, strategy_id=STRATEGY_ID, current_definition=DEFINITION, latest_test_results=None)),
+    C("create_version", "create_version", (STRATEGY_ID,), {"config": DEFINITION, "notes": "tighter stop"},
+      "POST", f"/strategies/{STRATEGY_ID}/versions", body={"definition": DEFINITION, "change_notes": "tighter stop"},
+      auth="key", status=201, response=VERSION,
+      check=_is(m.StrategyVersion, version_id=VERSION_ID, version=2, parent_version=1, change_notes="tighter stop", created_at=TS_DT)),
+    C("create_version-no-notes", "create_version", (STRATEGY_ID, DEFINITION), {},
+      "POST", f"/strategies/{STRATEGY_ID}/versions", body={"definition": DEFINITION},
+      auth="key", status=201, response={**VERSION, "change_notes": None}, check=_is(m.StrategyVersion, change_notes=None)),
+    C("get_versions", "get_versions", (STRATEGY_ID,), {}, "GET", f"/strategies/{STRATEGY_ID}/versions", auth="key",
+      response=[{**VERSION, "version": 1, "parent_version": None}, VERSION], check=_list_of(m.StrategyVersion, 2)),
+    C("get_version", "get_version", (STRATEGY_ID, 2), {}, "GET", f"/strategies/{STRATEGY_ID}/versions/2", auth="key",
+      response=VERSION, check=_is(m.StrategyVersion, version=2, definition=DEFINITION)),
+    C("deploy_strategy", "deploy_strategy", (STRATEGY_ID,), {"version": 2},
+      "POST", f"/strategies/{STRATEGY_ID}/deploy", body={"version": 2}, auth="key",
+      response={**STRATEGY, "status": "deployed", "current_version": 2, "deployed_at": TS},
+      check=_is(m.Strategy, status="deployed", deployed_at=TS_DT)),
+    C("undeploy_strategy", "undeploy_strategy", (STRATEGY_ID,), {}, "POST", f"/strategies/{STRATEGY_ID}/undeploy", auth="key",
+      response={**STRATEGY, "status": "validated"}, check=_none),
+    # ---------------- strategy testing (seed 000; wire "Strategies") ----------------
+    C("run_test", "run_test", (STRATEGY_ID, 2, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", BTC, "1h"), {},
+      "POST", f"/strategies/{STRATEGY_ID}/test", auth="key", status=201, response=TEST_RUN,
+      body_check=_run_test_body("2025-01-01T00:00:00+00:00", "2025-03-01T00:00:00+00:00"),
+      check=_is(m.TestRun, run_id=TEST_ID, status="running", progress_pct=Decimal("40.5"), episodes_total=10, version=2)),
+    C("run_test-datetimes", "run_test", (), {"strategy_id": STRATEGY_ID, "version_id": 2, "start_time": datetime(2025, 1, 1, tzinfo=UTC),
+                                             "end_time": datetime(2025, 3, 1, tzinfo=UTC), "symbol": BTC, "interval": "1h"},
+      "POST", f"/strategies/{STRATEGY_ID}/test", auth="key", status=201, response=TEST_RUN,
+      body_check=_run_test_body("2025-01-01T00:00:00+00:00", "2025-03-01T00:00:00+00:00"),
+      check=_is(m.TestRun, run_id=TEST_ID)),
+    C("get_strategy_test", "get_strategy_test", (STRATEGY_ID, TEST_ID), {}, "GET", f"/strategies/{STRATEGY_ID}/tests/{TEST_ID}", auth="key",
+      response=TEST_RESULTS,
+      check=_is(m.TestRun, run_id=TEST_ID, status="completed", progress_pct=Decimal("100"), recommendations=["Widen the stop loss"])),
+    # get_test_status / get_test_results take only the run id (seed 000); the wire's only
+    # route for a test run also needs the strategy id, so the route here is the project's
+    # own test-run route (reported to the lead: the real platform has no such path).
+    C("get_test_status", "get_test_status", (TEST_ID,), {}, "GET", f"/strategy-tests/{TEST_ID}", auth="key",
+      response=TEST_RUN, check=_is(m.TestRun, run_id=TEST_ID, episodes_completed=4, progress_pct=Decimal("40.5"))),
+    C("get_test_results", "get_test_results", (TEST_ID,), {}, "GET", f"/strategy-tests/{TEST_ID}", auth="key",
+      response=TEST_RESULTS,  # JSON numbers come back as exact Decimals, never floats
+      check=_is(m.TestRun, run_id=TEST_ID, status="completed", results={"avg_roi_pct": Decimal("3.2"), "avg_sharpe": Decimal("1.1")})),
+    C("compare_versions", "compare_versions", (STRATEGY_ID, [1, 2]), {},
+      "GET", f"/strategies/{STRATEGY_ID}/compare-versions", {"v1": "1", "v2": "2"}, auth="key",
+      response={"v1": {"version": 1, "avg_roi_pct": 2.5, "avg_sharpe": 0.9, "avg_max_drawdown_pct": 9.0, "total_trades": 120, "episodes_completed": 10},
+                "v2": {"version": 2, "avg_roi_pct": 4.1, "avg_sharpe": 1.3, "avg_max_drawdown_pct": 7.5, "total_trades": 110, "episodes_completed": 10},
+                "improvements": {"avg_roi_pct": 1.6}, "verdict": "v2 is better"},
+      check=_version_comparison),
+    # ---------------- training (seed 000; wire "training") ----------------
+    C("get_training_runs", "get_training_runs", (), {}, "GET", "/training/runs", auth="key",
+      response=[TRAINING_RUN, {**TRAINING_RUN, "run_id": RUN_ID_2, "status": "completed", "completed_at": TS}],
+      check=_list_of(m.TrainingRun, 2, lambda r: _is(m.TrainingRun, run_id=RUN_ID_2, completed_at=TS_DT)(r[1]))),
+    C("get_training_run", "get_training_run", (RUN_ID,), {}, "GET", f"/training/runs/{RUN_ID}", auth="key",
+      response={**TRAINING_RUN, "learning_curve": {"roi_pct": [1.5]}, "aggregate_stats": {"avg_roi_pct": 1.5},
+                "episodes": [{"episode_number": 1, "session_id": None, "roi_pct": 1.5, "sharpe_ratio": 0.8,
+                              "max_drawdown_pct": 3.0, "total_trades": 12, "reward_sum": 42.0}]},
+      check=_training_run_detail),
+    C("compare_training_runs", "compare_training_runs", ([RUN_ID, RUN_ID_2],), {},
+      "GET", "/training/compare", {"run_ids": f"{RUN_ID},{RUN_ID_2}"}, auth="key",
+      response={"runs": [{"run_id": RUN_ID, "status": "running", "episodes_completed": 3, "aggregate_stats": None},
+                         {"run_id": RUN_ID_2, "status": "completed", "episodes_completed": 10, "aggregate_stats": {"avg_roi_pct": 2.0}}]},
+      check=_and(_that(lambda r: type(r) is m.TrainingComparison and len(r.runs) == 2, "two runs"),
+                 _that(lambda r: r.runs[1].run_id == RUN_ID_2 and type(r.runs[1]) is m.TrainingRunMetrics, "second run"))),
+    C("register_training_run", "register_training_run", (RUN_ID,), {"config": {"algo": "ppo"}, "strategy_id": STRATEGY_ID},
+      "POST", "/training/runs", body={"run_id": RUN_ID, "config": {"algo": "ppo"}, "strategy_id": STRATEGY_ID},
+      auth="key", status=201, response=TRAINING_RUN, check=_is(m.TrainingRun, run_id=RUN_ID, episodes_completed=3)),
+    C("register_training_run-minimal", "register_training_run", (RUN_ID,), {},
+      "POST", "/training/runs", body={"run_id": RUN_ID}, auth="key", status=201,
+      response={**TRAINING_RUN, "config": None}, check=_is(m.TrainingRun, config=None)),
+    # Episode metrics are JSON numbers on the wire (ReportEpisodeRequest).
+    C("report_training_episode", "report_training_episode", (RUN_ID, 3),
+      {"roi_pct": Decimal("1.5"), "sharpe_ratio": "0.8", "max_drawdown_pct": Decimal("3.25"), "total_trades": 12, "reward_sum": Decimal("-4.5")},
+      "POST", f"/training/runs/{RUN_ID}/episodes",
+      body={"episode_number": 3, "roi_pct": 1.5, "sharpe_ratio": 0.8, "max_drawdown_pct": 3.25, "total_trades": 12, "reward_sum": -4.5},
+      auth="key", response={**TRAINING_RUN, "episodes_completed": 4}, check=_is(m.TrainingRun, episodes_completed=4)),
+    C("report_training_episode-minimal", "report_training_episode", (RUN_ID, 1), {},
+      "POST", f"/training/runs/{RUN_ID}/episodes", body={"episode_number": 1}, auth="key",
+      response={**TRAINING_RUN, "episodes_completed": 1}, check=_is(m.TrainingRun, episodes_completed=1)),
+    C("complete_training_run", "complete_training_run", (RUN_ID,), {}, "POST", f"/training/runs/{RUN_ID}/complete", auth="key",
+      response={**TRAINING_RUN, "status": "completed", "completed_at": TS}, check=_is(m.TrainingRun, status="completed", completed_at=TS_DT)),
+    # ---------------- agent management (seeds 003/004; JWT only) ----------------
+    C("create_agent", "create_agent", (), {"display_name": "RSI Scalper", "starting_balance": "5000.00", "llm_model": "claude-sonnet-4-6",
+                                           "framework": "custom", "strategy_tags": ["rsi", "scalping", "BTCUSDT"],
+                                           "risk_profile": RISK, "color": "#3B82F6"},
+      "POST", "/agents", body={"display_name": "RSI Scalper", "starting_balance": "5000.00", "llm_model": "claude-sonnet-4-6",
+                               "framework": "custom", "strategy_tags": ["rsi", "scalping", "BTCUSDT"], "risk_profile": RISK, "color": "#3B82F6"},
+      auth="jwt", status=201, response=AGENT_CREDENTIALS,
+      check=_is(m.AgentCredentials, agent_id=AGENT_ID, api_key="ak_live_AgentRSIScalper", starting_balance=Decimal("5000.00"))),
+    C("create_agent-defaults", "create_agent", ("Momentum Bot v1",), {},
+      "POST", "/agents", body={"display_name": "Momentum Bot v1", "starting_balance": "10000.00"},
+      auth="jwt", status=201, response={**AGENT_CREDENTIALS, "display_name": "Momentum Bot v1", "starting_balance": "10000.00000000"},
+      check=_is(m.AgentCredentials, display_name="Momentum Bot v1", starting_balance=Decimal("10000"))),
+    C("list_agents", "list_agents", (), {}, "GET", "/agents", {"include_archived": "false", "limit": "100", "offset": "0"}, auth="jwt",
+      response={"agents": [AGENT], "total": 1},
+      check=_and(_is(m.AgentList, total=1), _that(lambda r: len(r.agents) == 1 and type(r.agents[0]) is m.Agent, "agents"),
+                 lambda r: _agent(r.agents[0]))),
+    C("list_agents-args", "list_agents", (True, 10, 20), {}, "GET", "/agents", {"include_archived": "true", "limit": "10", "offset": "20"},
+      auth="jwt", response={"agents": [], "total": 20}, check=_is(m.AgentList, agents=[], total=20)),
+    C("get_agents_overview", "get_agents_overview", (), {}, "GET", "/agents/overview", auth="jwt",
+      response={"agents": [AGENT, {**AGENT, "id": "a-2", "display_name": "Second"}]},
+      check=_list_of(m.Agent, 2, lambda r: _agent(r[0]))),
+    C("get_agent", "get_agent", (AGENT_ID,), {}, "GET", f"/agents/{AGENT_ID}", auth="jwt", response=AGENT, check=_agent),
+    C("update_agent", "update_agent", (AGENT_ID,), {"display_name": "RSI Scalper v2", "strategy_tags": ["rsi", "multi-pair"]},
+      "PUT", f"/agents/{AGENT_ID}", body={"display_name": "RSI Scalper v2", "strategy_tags": ["rsi", "multi-pair"]}, auth="jwt",
+      response={**AGENT, "display_name": "RSI Scalper v2", "strategy_tags": ["rsi", "multi-pair"]},
+      check=_is(m.Agent, display_name="RSI Scalper v2", strategy_tags=["rsi", "multi-pair"])),
+    C("update_agent-all", "update_agent", (AGENT_ID,), {"display_name": "X", "llm_model": "gpt-4o", "framework": "langchain",
+                                                        "strategy_tags": [], "color": "#000000"},
+      "PUT", f"/agents/{AGENT_ID}", body={"display_name": "X", "llm_model": "gpt-4o", "framework": "langchain", "strategy_tags": [], "color": "#000000"},
+      auth="jwt", response={**AGENT, "display_name": "X"}, check=_is(m.Agent, display_name="X")),
+    C("clone_agent", "clone_agent", (AGENT_ID,), {"new_name": "RSI Scalper Experiment"},
+      "POST", f"/agents/{AGENT_ID}/clone", {"new_name": "RSI Scalper Experiment"}, auth="jwt", status=201,
+      response={**AGENT_CREDENTIALS, "agent_id": "a-clone", "display_name": "RSI Scalper Experiment"},
+      check=_is(m.AgentCredentials, agent_id="a-clone", display_name="RSI Scalper Experiment")),
+    C("clone_agent-default-name", "clone_agent", (AGENT_ID,), {}, "POST", f"/agents/{AGENT_ID}/clone", auth="jwt", status=201,
+      response={**AGENT_CREDENTIALS, "agent_id": "a-clone", "display_name": "RSI Scalper (copy)"},
+      check=_is(m.AgentCredentials, display_name="RSI Scalper (copy)")),
+    C("reset_agent", "reset_agent", (AGENT_ID,), {}, "POST", f"/agents/{AGENT_ID}/reset", auth="jwt",
+      response=AGENT, check=_and(_agent, _is(m.Agent, status="active"))),
+    C("archive_agent", "archive_agent", (AGENT_ID,), {}, "POST", f"/agents/{AGENT_ID}/archive", auth="jwt",
+      response={**AGENT, "status": "archived"}, check=_is(m.Agent, id=AGENT_ID, status="archived")),
+    C("delete_agent", "delete_agent", (AGENT_ID,), {}, "DELETE", f"/agents/{AGENT_ID}", auth="jwt",
+      status=204, response=b"", check=_none),
+    C("get_agent_api_key", "get_agent_api_key", (AGENT_ID,), {}, "GET", f"/agents/{AGENT_ID}/api-key", auth="jwt",
+      response={"agent_id": AGENT_ID, "api_key": "ak_live_full", "message": "Current API key for this agent."},
+      check=_is(m.AgentKey, agent_id=AGENT_ID, api_key="ak_live_full")),
+    C("regenerate_agent_key", "regenerate_agent_key", (AGENT_ID,), {}, "POST", f"/agents/{AGENT_ID}/regenerate-key", auth="jwt",
+      response={"agent_id": AGENT_ID, "api_key": "ak_live_new", "message": "API key regenerated. Save now — it will not be shown again."},
+      check=_is(m.AgentKey, api_key="ak_live_new")),
+    C("get_agent_risk_profile", "get_agent_risk_profile", (AGENT_ID,), {}, "GET", f"/agents/{AGENT_ID}/risk-profile", auth="jwt",
+      response={"max_position_size_pct": 25, "daily_loss_limit_pct": 20, "max_open_orders": 50},
+      check=_is(m.RiskProfile, max_position_size_pct=25, daily_loss_limit_pct=20, max_open_orders=50)),
+    C("update_agent_risk", "update_agent_risk", (), {"agent_id": AGENT_ID, "max_position_size_pct": 10, "daily_loss_limit_pct": 5, "max_open_orders": 5},
+      "PUT", f"/agents/{AGENT_ID}/risk-profile", body=RISK, auth="jwt", response=RISK,
+      check=_is(m.RiskProfile, max_position_size_pct=10, daily_loss_limit_pct=5, max_open_orders=5)),
+    C("get_agent_skill", "get_agent_skill", (AGENT_ID,), {}, "GET", f"/agents/{AGENT_ID}/skill.md", auth="jwt",
+      response="# Agent: RSI Scalper\n# Agent ID: a1b2\n\n# AgentExchange — AI Crypto Trading Platform\n",
+      content_type="text/markdown; charset=utf-8",
+      check=_that(lambda r: type(r) is str and r.startswith("# Agent: RSI Scalper\n") and "AgentExchange — AI" in r, "markdown text")),
+]
+# fmt: on
+
+IDS = [c.id for c in CASES]
+
+
+# --- running a case -----------------------------------------------------------------------------
+class Recorder:
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        self.requests.append(request)
+        if request.method == "POST" and request.url.path == LOGIN and self.case.method != "login":
+            return httpx.Response(200, json=TOKEN)
+        case = self.case
+        if isinstance(case.response, bytes | str):
+            raw = case.response.encode() if isinstance(case.response, str) else case.response
+            headers = {"Content-Type": case.content_type} if raw else {}
+            return httpx.Response(case.status, content=raw, headers=headers)
+        return httpx.Response(case.status, json=case.response)
+
+
+def assert_request(case: Case, requests: list[httpx.Request]) -> None:
+    if case.auth == "jwt":
+        assert len(requests) == 2, [(r.method, r.url.path) for r in requests]
+        login, request = requests
+        assert (login.method, login.url.path) == ("POST", LOGIN)
+        assert json.loads(login.content) == {"api_key": KEY, "api_secret": SECRET}
+    else:
+        assert len(requests) == 1, [(r.method, r.url.path) for r in requests]  # no login
+        request = requests[0]
+
+    assert request.method == case.http
+    assert request.url.path == case.path
+    assert sorted(request.url.params.multi_items()) == sorted(case.query.items())
+
+    if case.body_check is not None:
+        assert request.headers.get("content-type", "").startswith("application/json")
+        case.body_check(json.loads(request.content))
+    elif case.body is NO_BODY:
+        assert request.content == b"", request.content
+    else:
+        assert request.headers.get("content-type", "").startswith("application/json")
+        assert json.loads(request.content) == case.body
+
+    headers = request.headers
+    if case.auth == "key":
+        assert headers.get("x-api-key") == KEY
+    elif case.auth == "jwt":
+        assert headers.get("authorization") == "Bearer jwt-1"
+    else:
+        assert "authorization" not in headers
+    if case.order:
+        assert headers.get("idempotency-key"), "order placement must send an Idempotency-Key"
+
+
+def sync_client(handler: Recorder) -> AgentExchangeClient:
+    return AgentExchangeClient(
+        api_key=KEY,
+        api_secret=SECRET,
+        base_url=BASE,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler), base_url=BASE),
+    )
+
+
+def async_client(handler: Recorder) -> AsyncAgentExchangeClient:
+    return AsyncAgentExchangeClient(
+        api_key=KEY,
+        api_secret=SECRET,
+        base_url=BASE,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url=BASE),
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_sync_request_and_result(case: Case) -> None:
+    recorder = Recorder(case)
+    with sync_client(recorder) as client:
+        result = getattr(client, case.method)(*case.args, **case.kwargs)
+    assert_request(case, recorder.requests)
+    case.check(result)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+async def test_async_request_and_result(case: Case) -> None:
+    recorder = Recorder(case)
+    async with async_client(recorder) as client:
+        result = await getattr(client, case.method)(*case.args, **case.kwargs)
+    assert_request(case, recorder.requests)
+    case.check(result)
+
+
+# deploy_strategy(strategy_id) "deploys the current strategy version" (seed 000). The wire's
+# DeployRequest requires {"version": int >= 1}; our document makes the version optional (an
+# x-extension: the server deploys the current one), so the SDK sends an empty body. Against
+# the real platform pass version= explicitly (a known gap, noted in the project's issues).
+DEPLOY_NO_VERSION = Case(
+    "deploy_strategy-current", "deploy_strategy", (STRATEGY_ID,), {}, "POST",
+    f"{API}/strategies/{STRATEGY_ID}/deploy", {}, NO_BODY, "key",
+    {**STRATEGY, "status": "deployed", "deployed_at": TS}, _is(m.Strategy, status="deployed"),
+)  # fmt: skip
+
+
+def _assert_deploys_a_version(requests: list[httpx.Request]) -> None:
+    deploy = requests[-1]
+    assert (deploy.method, deploy.url.path) == ("POST", DEPLOY_NO_VERSION.path)
+    assert deploy.headers.get("x-api-key") == KEY
+    body = json.loads(deploy.content or b"null")
+    assert body == {}, body  # no version: the server's current one (our extension)
+
+
+def test_sync_deploy_without_version_leaves_it_to_the_server() -> None:
+    recorder = Recorder(DEPLOY_NO_VERSION)
+    with sync_client(recorder) as client:
+        result = client.deploy_strategy(STRATEGY_ID)
+    _assert_deploys_a_version(recorder.requests)
+    DEPLOY_NO_VERSION.check(result)
+
+
+async def test_async_deploy_without_version_leaves_it_to_the_server() -> None:
+    recorder = Recorder(DEPLOY_NO_VERSION)
+    async with async_client(recorder) as client:
+        result = await client.deploy_strategy(STRATEGY_ID)
+    _assert_deploys_a_version(recorder.requests)
+    DEPLOY_NO_VERSION.check(result)
+
+
+def _api_methods(cls: type) -> set[str]:
+    return {
+        name
+        for name, member in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_") and name != "close"
+    }
+
+
+@pytest.mark.parametrize("cls", [AgentExchangeClient, AsyncAgentExchangeClient])
+def test_every_public_method_has_a_hand_written_case(cls: type) -> None:
+    covered = {c.method for c in CASES}
+    assert _api_methods(cls) - covered == set(), "write a case for these by hand"
+    assert covered - _api_methods(cls) == set(), "cases for methods the client lacks"
+
+
+def test_case_ids_are_unique() -> None:
+    assert len(IDS) == len(set(IDS))
+
+
+def test_the_docs_methods_are_all_there() -> None:
+    # The 37 methods of seed 000 and the agent-management methods of seeds 003/004.
+    documented = {
+        "get_price", "get_all_prices", "get_candles", "get_ticker", "get_recent_trades", "get_orderbook",
+        "place_market_order", "place_limit_order", "place_stop_loss", "place_take_profit", "get_order",
+        "get_open_orders", "cancel_order", "cancel_all_orders", "get_trade_history",
+        "get_account_info", "get_balance", "get_positions", "get_portfolio", "get_pnl", "reset_account",
+        "get_performance", "get_portfolio_history", "get_leaderboard",
+        "create_strategy", "get_strategies", "get_strategy", "create_version", "deploy_strategy", "undeploy_strategy",
+        "run_test", "get_test_status", "get_test_results", "compare_versions",
+        "get_training_runs", "get_training_run", "compare_training_runs",
+        "create_agent", "list_agents", "get_agents_overview", "get_agent", "update_agent", "clone_agent",
+        "reset_agent", "archive_agent", "delete_agent", "get_agent_api_key", "regenerate_agent_key",
+        "get_agent_risk_profile", "update_agent_risk", "get_agent_skill", "register", "login",
+    }  # fmt: skip
+    assert len(documented) == 37 + 14 + 2
+    assert documented <= _api_methods(AgentExchangeClient)
