@@ -787,7 +787,13 @@ class AgentExchangeClient:
         """Deploy a strategy version for live signal generation.
 
         Without a version the current version is deployed (extension; the real platform requires the version).
+
+        Args:
+            version: The version to deploy; default the strategy's current version.
         """
+        if version is None:
+            # Resolved here rather than left to the server: not every server fills it in.
+            version = (self.get_strategy(strategy_id=strategy_id)).current_version
         _body: dict[str, Any] = {}
         if version is not None:
             _body["version"] = version

@@ -23,7 +23,7 @@ class VocabularyError(SpecError):
 SCALAR_TYPES = {"str", "int", "bool", "decimal", "datetime", "object"}
 PARAM_TYPES = SCALAR_TYPES | {"list[str]", "list[int]"}
 RETURN_KINDS = {"model", "list", "map_list", "none", "text", "raw"}
-PARAM_KEYS = {"name", "wire", "default", "keyword_only", "type", "csv", "doc"}
+PARAM_KEYS = {"name", "wire", "default", "keyword_only", "type", "csv", "doc", "fallback"}
 METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns"}
 RETURN_KEYS = {"kind", "model", "from", "key", "value", "also", "take"}
 FIELD_KEYS = {"wire", "type", "equals", "count", "default", "secret"}
@@ -64,6 +64,9 @@ class Param:
     csv: bool
     doc: str | None
     wire_kind: str = "other"  # JSON type of a body target: a decimal goes as a number when "number"
+    # When the argument is None: call SDK method fallback[0] (with the parameters of the
+    # same names) and use field fallback[1] of its result.
+    fallback: tuple[str, str] | None = None
 
     @property
     def optional(self) -> bool:
@@ -462,7 +465,29 @@ def build_methods(spec: Spec, models: list[Model]) -> list[Method]:
                 )
             seen[method.name] = op.operation_id
             methods.append(method)
+    _check_fallbacks(methods, model_by_name)
     return methods
+
+
+def _check_fallbacks(methods: list[Method], models: dict[str, Model]) -> None:
+    """A fallback names a method returning a model with that field, callable with the
+    required parameters of the calling method (matched by name)."""
+    by_name = {m.name: m for m in methods}
+    for m in methods:
+        for p in m.params:
+            if p.fallback is None:
+                continue
+            where = f"{m.operation_id}: x-sdk method {m.name}: param {p.name}: fallback"
+            target = by_name.get(p.fallback[0])
+            if target is None or target.returns.kind != "model" or target.returns.model is None:
+                raise VocabularyError(f"{where}: {p.fallback[0]!r} is not a method returning a model")
+            fields = {f.name for f in models[target.returns.model].fields}
+            if p.fallback[1] not in fields:
+                raise VocabularyError(f"{where}: {target.returns.model} has no field {p.fallback[1]!r}")
+            mine = {q.name for q in m.params}
+            missing = [q.name for q in target.params if q.required and q.name not in mine]
+            if missing:
+                raise VocabularyError(f"{where}: {target.name} needs {missing}, which {m.name} lacks")
 
 
 def _security(op: Operation, schemes: dict[str, Any]) -> tuple[str, ...]:
@@ -685,8 +710,19 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
         body_schema = _target_schema(spec, op, targets[0])
         if body_schema is not None:
             wire_kind = _wire_kind(spec, body_schema)
+    fallback = praw.get("fallback")
+    if fallback is not None:
+        if (
+            not isinstance(fallback, dict)
+            or set(fallback) != {"method", "field"}
+            or not all(isinstance(v, str) for v in fallback.values())
+        ):
+            raise VocabularyError(f"{pwhere}: fallback is {{method: <sdk method>, field: <field>}}")
+        if required or default is not None:
+            raise VocabularyError(f"{pwhere}: a fallback needs default: null")
     return Param(
-        name, ptype, targets, spread, required, default, keyword_only or kw, csv, doc, wire_kind
+        name, ptype, targets, spread, required, default, keyword_only or kw, csv, doc, wire_kind,
+        (fallback["method"], fallback["field"]) if fallback else None,
     )
 
 

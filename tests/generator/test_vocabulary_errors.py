@@ -53,6 +53,9 @@ CASES = [
     ("login op missing", lambda r: r["x-sdk-auth"].update(login="nope"), "x-sdk-auth.login"),
     ("no security", lambda r: r["paths"]["/things"]["get"].pop("security"), "list_things: needs an operation-level security"),
     ("take names no parameter", lambda r: _sdk(r, "/things", "get")["returns"].update(take="count"), "list_things.*returns.take 'count' is not an int parameter"),
+    ("fallback to no method", lambda r: _sdk(r, "/things/{thing_id}", "get", 2)["params"][1]["fallback"].update(method="nope"), "get_thing_inner.*fallback: 'nope' is not a method returning a model"),
+    ("fallback to no field", lambda r: _sdk(r, "/things/{thing_id}", "get", 2)["params"][1]["fallback"].update(field="nope"), "get_thing_inner.*Thing has no field 'nope'"),
+    ("fallback with a default", lambda r: _sdk(r, "/things/{thing_id}", "get", 2)["params"][1].update(default="x"), "get_thing_inner.*fallback needs default: null"),
     ("take on a model", lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(take="x"), "get_thing.*returns.take names an int parameter"),
 ]
 

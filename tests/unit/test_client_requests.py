@@ -900,10 +900,9 @@ async def test_async_request_and_result(case: Case) -> None:
     case.check(result)
 
 
-# deploy_strategy(strategy_id) "deploys the current strategy version" (seed 000). The wire's
-# DeployRequest requires {"version": int >= 1}; our document makes the version optional (an
-# x-extension: the server deploys the current one), so the SDK sends an empty body. Against
-# the real platform pass version= explicitly (a known gap, noted in the project's issues).
+# deploy_strategy(strategy_id) "deploys the current strategy version" (seed 000), and the
+# wire's DeployRequest requires {"version": int >= 1}: the SDK looks the current version up
+# (GET the strategy) and names it, never sending an empty body the real server rejects (422).
 DEPLOY_NO_VERSION = Case(
     "deploy_strategy-current", "deploy_strategy", (STRATEGY_ID,), {}, "POST",
     f"{API}/strategies/{STRATEGY_ID}/deploy", {}, NO_BODY, "key",
@@ -916,10 +915,13 @@ def _assert_deploys_a_version(requests: list[httpx.Request]) -> None:
     assert (deploy.method, deploy.url.path) == ("POST", DEPLOY_NO_VERSION.path)
     assert deploy.headers.get("x-api-key") == KEY
     body = json.loads(deploy.content or b"null")
-    assert body == {}, body  # no version: the server's current one (our extension)
+    assert isinstance(body, dict) and set(body) == {"version"}, body
+    assert type(body["version"]) is int and body["version"] == 1, body  # STRATEGY.current_version
+    lookup = requests[-2]
+    assert (lookup.method, lookup.url.path) == ("GET", f"{API}/strategies/{STRATEGY_ID}")
 
 
-def test_sync_deploy_without_version_leaves_it_to_the_server() -> None:
+def test_sync_deploy_without_version_deploys_the_current_one() -> None:
     recorder = Recorder(DEPLOY_NO_VERSION)
     with sync_client(recorder) as client:
         result = client.deploy_strategy(STRATEGY_ID)
@@ -927,7 +929,7 @@ def test_sync_deploy_without_version_leaves_it_to_the_server() -> None:
     DEPLOY_NO_VERSION.check(result)
 
 
-async def test_async_deploy_without_version_leaves_it_to_the_server() -> None:
+async def test_async_deploy_without_version_deploys_the_current_one() -> None:
     recorder = Recorder(DEPLOY_NO_VERSION)
     async with async_client(recorder) as client:
         result = await client.deploy_strategy(STRATEGY_ID)

@@ -157,7 +157,7 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_thing_raw", _exc) from _exc
 
-    def get_thing_inner(self, thing_id: str) -> Inner:
+    def get_thing_inner(self, thing_id: str, trace: str | None = None) -> Inner:
         """One thing.
 
         Read a thing by id.
@@ -165,11 +165,18 @@ class AgentExchangeClient:
         Args:
             thing_id: The id.
         """
+        if trace is None:
+            # Resolved here rather than left to the server: not every server fills it in.
+            trace = (self.get_thing(thing_id=thing_id)).thing_id
+        _headers: dict[str, str] = {}
+        if trace is not None:
+            _headers["X-Trace"] = trace
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/things/{path_param(thing_id)}",
                 ("Key", "Jwt"),
+                headers=_headers,
             )
         )
         try:
