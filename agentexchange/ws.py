@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from . import _ws_protocol as P
+from ._transport import ENV_API_KEY
 from .exceptions import AgentExchangeError, AuthenticationError
 
 __all__ = ["AgentExchangeWS", "WSStats", "backoff_delay"]
@@ -72,10 +73,6 @@ class WSStats:
 
 
 def _is_async(func: Callable[..., Any]) -> bool:
-    return _check_async(func)
-
-
-def _check_async(func: Callable[..., Any]) -> bool:
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
         getattr(func, "__call__", None)  # noqa: B004 - an object with an async __call__
     )
@@ -206,7 +203,7 @@ class AgentExchangeWS:
         close_timeout: float = 2.0,
         max_pending: int = 10_000,
     ) -> None:
-        key = api_key or os.environ.get("AGENTEXCHANGE_API_KEY")
+        key = api_key or os.environ.get(ENV_API_KEY)
         if not key:
             raise AuthenticationError(
                 "An API key is required: pass api_key= or set AGENTEXCHANGE_API_KEY.",

@@ -298,15 +298,15 @@ class MockApp:
             return status, b"", extra_headers, ""
         media = reply.media_type or op.success_media or "application/json"
         if media == "application/json":
+            encoded = dump_json(reply.body)
             if compiled.response is not None:
-                encoded = json.loads(dump_json(reply.body))
-                try:
-                    compiled.response.validate(encoded)
+                try:  # what the client will read, not the Python objects behind it
+                    compiled.response.validate(json.loads(encoded))
                 except RequestInvalid as exc:
                     raise ApiError(
                         500, "INTERNAL_ERROR", f"response violates openapi.yaml: {exc.message}"
                     ) from exc
-            return status, dump_json(reply.body), extra_headers, media
+            return status, encoded, extra_headers, media
         text = reply.body if isinstance(reply.body, str) else str(reply.body)
         return status, text.encode("utf-8"), extra_headers, f"{media}; charset=utf-8"
 

@@ -164,7 +164,8 @@ class Order:
         }
 
     def event_view(self, timestamp: datetime) -> dict[str, Any]:
-        """Payload of the "order" event topic (strings, ready for the WebSocket)."""
+        """Payload of the "order" event topic: domain values; the WebSocket side encodes them
+        exactly as REST responses are encoded (decimal strings, ISO-8601 Z)."""
         return {
             "agent_id": self.agent_id,
             "order_id": self.order_id,
@@ -172,14 +173,12 @@ class Order:
             "side": self.side,
             "type": self.type,
             "status": self.status,
-            "quantity": str(self.quantity),
-            "price": None if self.price is None else str(self.price),
-            "executed_price": None if self.executed_price is None else str(self.executed_price),
-            "executed_quantity": (
-                None if self.executed_quantity is None else str(self.executed_quantity)
-            ),
-            "fee": None if self.fee is None else str(self.fee),
-            "timestamp": iso(timestamp),
+            "quantity": self.quantity,
+            "price": self.price,
+            "executed_price": self.executed_price,
+            "executed_quantity": self.executed_quantity,
+            "fee": self.fee,
+            "timestamp": timestamp,
         }
 
 
@@ -211,8 +210,3 @@ class Trade:
             "executed_at": self.executed_at,
             "pnl": self.pnl,
         }
-
-
-def iso(moment: datetime) -> str:
-    text = moment.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text

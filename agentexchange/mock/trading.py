@@ -42,7 +42,6 @@ from .orders import (
     base_asset,
     buy_lock,
     fill_terms,
-    iso,
     q8,
     triggered,
 )
@@ -123,12 +122,12 @@ class Trading:
             "portfolio",
             {
                 "agent_id": agent.id,
-                "total_equity": str(valuation.equity),
-                "available_cash": str(valuation.cash_free),
-                "unrealized_pnl": str(valuation.unrealized_pnl),
-                "realized_pnl": str(book.realized_pnl),
-                "roi_pct": str(portfolio.roi_pct(book, valuation.equity)),
-                "timestamp": iso(now),
+                "total_equity": valuation.equity,
+                "available_cash": valuation.cash_free,
+                "unrealized_pnl": valuation.unrealized_pnl,
+                "realized_pnl": book.realized_pnl,
+                "roi_pct": portfolio.roi_pct(book, valuation.equity),
+                "timestamp": now,
             },
         )
 

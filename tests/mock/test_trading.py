@@ -302,7 +302,7 @@ def test_order_and_portfolio_events_are_published_on_each_change() -> None:
     orders = [p for t, p in seen if t == "order"]
     assert [p["status"] for p in orders] == ["pending", "filled"]
     assert all(p["order_id"] == order["order_id"] and p["agent_id"] == agent for p in orders)
-    assert orders[1]["executed_price"] == "62006.20000000" and orders[1]["fee"] == "0.62006200"
+    assert orders[1]["executed_price"] == Decimal("62006.20000000") and orders[1]["fee"] == Decimal("0.62006200")
     assert set(orders[1]) == {"agent_id", "order_id", "symbol", "side", "type", "status", "quantity",
                               "price", "executed_price", "executed_quantity", "fee", "timestamp"}
     portfolios = [p for t, p in seen if t == "portfolio"]

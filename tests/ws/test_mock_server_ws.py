@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -55,3 +56,18 @@ async def test_mock_server_streams_ticks_and_own_orders_on_the_rest_port() -> No
     fill = next(o for o in orders if o["status"] == "filled")
     assert fill["order_id"] == placed.json()["order_id"]
     assert Decimal(fill["executed_quantity"]) == Decimal("0.01")
+
+
+def test_order_and_portfolio_frames_encode_decimals_as_rest_does() -> None:
+    """A zero quantized to 8 places is "0.00000000" on REST; the stream must agree (not "0E-8")."""
+    from agentexchange.mock.ws_hub import data_message
+
+    frame = data_message(
+        "portfolio",
+        {"agent_id": "a", "total_equity": Decimal("10000.00"), "available_cash": Decimal("1.5"),
+         "unrealized_pnl": Decimal("0E-8"), "realized_pnl": Decimal("0E-8"), "roi_pct": Decimal("0"),
+         "timestamp": datetime(2026, 11, 25, 12, 0, tzinfo=UTC)},
+    )
+    assert '"realized_pnl":"0.00000000"' in frame.replace(" ", "")
+    assert "E-8" not in frame
+    assert '"timestamp":"2026-11-25T12:00:00Z"' in frame.replace(" ", "")

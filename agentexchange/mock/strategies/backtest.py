@@ -24,9 +24,10 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import DomainError
-from .definition import INTERVAL_SECONDS, Definition, Signals
+from ..market.candles import INTERVAL_SECONDS
+from ..orders import FEE_RATE  # the exchange's own fee, so backtests cost what trading does
+from .definition import Definition, Signals
 
-FEE_RATE = Decimal("0.001")
 DEFAULT_MAX_WORK = 500_000  # candles (episodes x pairs x (episode + warm-up candles))
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)

@@ -18,15 +18,6 @@ from typing import Any
 
 from ..errors import DomainError
 
-INTERVAL_SECONDS: dict[str, int] = {
-    "1m": 60,
-    "5m": 300,
-    "15m": 900,
-    "1h": 3600,
-    "4h": 14400,
-    "1d": 86400,
-}
-
 # Classic indicator parameters; the definition format names thresholds, not periods.
 RSI_PERIOD = 14
 MACD_FAST, MACD_SLOW, MACD_SIGNAL = 12, 26, 9

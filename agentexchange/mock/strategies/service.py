@@ -21,6 +21,7 @@ from typing import Any
 
 from ..clock import SimClock
 from ..errors import DomainError, not_found
+from ..market.candles import INTERVAL_SECONDS
 from .backtest import (
     DEFAULT_MAX_WORK,
     BacktestCancelled,
@@ -31,7 +32,7 @@ from .backtest import (
     run_episode,
     summarize,
 )
-from .definition import INTERVAL_SECONDS, Definition, normalize_definition
+from .definition import Definition, normalize_definition
 from .store import (
     ACTIVE,
     FINISHED,
