@@ -286,3 +286,18 @@ def test_restart_uses_the_same_seed_keys() -> None:
     a = Exchange(MockConfig(seed=3, pairs=5)).accounts.demo_credentials()
     b = Exchange(MockConfig(seed=3, pairs=5)).accounts.demo_credentials()
     assert a == b
+
+
+async def test_the_client_answers_server_pings_and_keeps_its_connection() -> None:
+    with LiveServer(seed=4, ping_interval=0.1, pong_timeout=0.3) as live:
+        ws = client(live, **FAST)
+        ticks: asyncio.Queue[str] = asyncio.Queue()
+        ws.on_ticker("BTCUSDT")(into(ticks, "timestamp"))
+        async with Running(ws) as running:
+            # Fifteen ping intervals, five pong timeouts: without pongs the hub drops it.
+            await asyncio.sleep(1.5)
+            await asyncio.to_thread(live.tick, 1)
+            await asyncio.wait_for(ticks.get(), 5)
+            assert running.connects.empty()  # no reconnection happened
+        assert live.hub.stats.pong_timeouts == 0
+        assert ws.stats.connections == 1

@@ -314,3 +314,34 @@ async def test_hub_stop_closes_connections_with_going_away(server: LiveServer) -
         with pytest.raises(ConnectionClosed):
             await asyncio.wait_for(ws.recv(), 5)
         assert ws.close_code == P.CLOSE_GOING_AWAY
+
+
+async def test_order_and_portfolio_updates_reach_only_their_own_account(server: LiveServer) -> None:
+    demo = server.demo
+    other = httpx.post(
+        f"{server.http_url}/api/v1/auth/register",
+        json={"display_name": "Other", "email": "other-ws@example.com"},
+    ).json()
+    async with (
+        connect(server.ws_url(demo["api_key"])) as mine,
+        connect(server.ws_url(other["api_key"])) as theirs,
+    ):
+        for ws in (mine, theirs):
+            await subscribe(ws, channel="orders")
+            await subscribe(ws, channel="portfolio")
+        reply = _market_buy(server, demo["api_key"])
+        assert reply.status_code == 201, reply.text
+        mine_order = await recv_until(mine, lambda m: m.get("channel") == "orders")
+        assert mine_order["data"]["order_id"] == reply.json()["order_id"]
+        # A sentinel of the other account's own: everything before it would be a leak.
+        own = _market_buy(server, other["api_key"], "ETHUSDT")
+        assert own.status_code == 201, own.text
+        seen = []
+        while True:
+            message = await recv(theirs)
+            seen.append(message)
+            if message.get("channel") == "orders" and message["data"]["order_id"] == own.json()["order_id"]:
+                break
+        leaked = [m for m in seen if m.get("channel") == "orders" and m["data"]["order_id"] != own.json()["order_id"]]
+        assert leaked == []
+        assert all(m["data"]["symbol"] == "ETHUSDT" for m in seen if m.get("channel") == "orders")
