@@ -86,7 +86,14 @@ REASON_TO_EXCEPTION: dict[str, str] = {
     "position_limit_exceeded": "RiskLimitError",
     "rate_limit_exceeded": "RiskLimitError",
 }
-"""`ORDER_REJECTED` `details.reason` (text before the first ':') -> a more precise exception."""
+"""`details.reason` (text before the first ':') -> a more precise exception, for the codes
+of `REFINED_BY_REASON`."""
+
+REFINED_BY_REASON: frozenset[str] = frozenset({"ORDER_REJECTED"})
+"""Codes whose exception class `details.reason` refines (`refine_by_reason` in x-error-codes)."""
+
+REFRESH_ON: str = "INVALID_TOKEN"
+"""The code after which a call made with a JWT logs in again and is resent, once."""
 
 LOGIN_PATH: str = "/api/v1/auth/login"
 """Path of the operation that exchanges api_key + api_secret for a JWT."""

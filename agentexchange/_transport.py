@@ -48,7 +48,13 @@ from ._auth import (
     mask_key,
     token_from_login,
 )
-from ._errors import CODE_TO_EXCEPTION, LOGIN_PATH, REASON_TO_EXCEPTION
+from ._errors import (
+    CODE_TO_EXCEPTION,
+    LOGIN_PATH,
+    REASON_TO_EXCEPTION,
+    REFINED_BY_REASON,
+    REFRESH_ON,
+)
 from ._retry import RetryPolicy, parse_retry_after
 from .exceptions import (
     EXCEPTION_CLASSES,
@@ -244,7 +250,7 @@ class _Core:
         if status < 400:
             return "done"
         if scheme == BEARER_AUTH and status == 401 and not refreshed:
-            if _envelope_code(response) == "INVALID_TOKEN":
+            if _envelope_code(response) == REFRESH_ON:
                 return "refresh"
         delay = self.policy.delay_for_response(
             method=call.method,
@@ -549,7 +555,7 @@ def _exception_class(
     name = CODE_TO_EXCEPTION.get(code)
     if name is not None:
         cls = EXCEPTION_CLASSES.get(name)
-    if code == "ORDER_REJECTED":
+    if code in REFINED_BY_REASON:
         # details.reason is "<reason>[: free text]"; the reason picks a precise class.
         reason = str(details.get("reason") or "").split(":", 1)[0].strip().lower()
         precise = REASON_TO_EXCEPTION.get(reason)

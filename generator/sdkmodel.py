@@ -197,6 +197,8 @@ class ErrorTables:
     codes: list[ErrorCode]  # sorted by code
     reasons: list[tuple[str, str]]  # sorted by reason
     login_path: str
+    refresh_on: str  # the code after which a bearer call logs in again, once
+    refined_by_reason: list[str]  # codes whose details.reason picks the exception
 
 
 @dataclass
@@ -221,7 +223,10 @@ def build_errors(spec: Spec) -> ErrorTables:
         exc = entry.get("exception")
         if not isinstance(exc, str) or not IDENT.match(exc):
             raise VocabularyError(f"x-error-codes.{code}: exception must be a class name")
+        if not isinstance(entry.get("refine_by_reason", False), bool):
+            raise VocabularyError(f"x-error-codes.{code}: refine_by_reason must be true or false")
         codes.append(ErrorCode(code, entry["status"], exc, str(entry.get("description", ""))))
+    refined = sorted(c for c, e in codes_raw.items() if e.get("refine_by_reason"))
     reasons_raw = raw.get("x-order-reject-reasons") or {}
     if not isinstance(reasons_raw, dict):
         raise VocabularyError("x-order-reject-reasons: not a mapping")
@@ -236,7 +241,10 @@ def build_errors(spec: Spec) -> ErrorTables:
     login = [op for op in spec.operations if op.operation_id == auth["login"]]
     if not login:
         raise VocabularyError(f"x-sdk-auth.login: no operation {auth['login']!r}")
-    return ErrorTables(codes, sorted(reasons_raw.items()), login[0].path)
+    refresh_on = auth.get("refresh_on")
+    if refresh_on not in codes_raw:
+        raise VocabularyError("x-sdk-auth.refresh_on: must name a code of x-error-codes")
+    return ErrorTables(codes, sorted(reasons_raw.items()), login[0].path, refresh_on, refined)
 
 
 # ------------------------------------------------------------------- schema helpers

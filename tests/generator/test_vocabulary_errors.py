@@ -50,6 +50,8 @@ CASES = [
     ("model field not in schema", lambda r: r["components"]["schemas"]["Quote"]["x-sdk-model"]["fields"].update(nope={}), "Quote.*'nope' not in the schema"),
     ("bad equals", lambda r: r["components"]["schemas"]["Thing"]["x-sdk-model"]["fields"]["is_open"].update(equals="status"), "Thing.*equals"),
     ("error code without status", lambda r: r["x-error-codes"]["BAD_THING"].pop("status"), "x-error-codes.BAD_THING"),
+    ("refresh code unknown", lambda r: r["x-sdk-auth"].update(refresh_on="NOPE"), "x-sdk-auth.refresh_on"),
+    ("refine flag not a bool", lambda r: r["x-error-codes"]["BAD_THING"].update(refine_by_reason="yes"), "x-error-codes.BAD_THING: refine_by_reason"),
     ("login op missing", lambda r: r["x-sdk-auth"].update(login="nope"), "x-sdk-auth.login"),
     ("no security", lambda r: r["paths"]["/things"]["get"].pop("security"), "list_things: needs an operation-level security"),
     ("take names no parameter", lambda r: _sdk(r, "/things", "get")["returns"].update(take="count"), "list_things.*returns.take 'count' is not an int parameter"),

@@ -2,12 +2,14 @@
 
 CODE_TO_EXCEPTION: dict[str, str] = {
     "BAD_THING": "ValidationError",
+    "BAD_TOKEN": "AuthenticationError",
     "NO_THING": "NotFoundError",
 }
 """Envelope `error.code` -> name of the exception class in `agentexchange.exceptions`."""
 
 CODE_TO_STATUS: dict[str, int] = {
     "BAD_THING": 400,
+    "BAD_TOKEN": 401,
     "NO_THING": 404,
 }
 """Envelope `error.code` -> the HTTP status the API documents for it."""
@@ -15,7 +17,14 @@ CODE_TO_STATUS: dict[str, int] = {
 REASON_TO_EXCEPTION: dict[str, str] = {
     "too_big": "RiskLimitError",
 }
-"""`ORDER_REJECTED` `details.reason` (text before the first ':') -> a more precise exception."""
+"""`details.reason` (text before the first ':') -> a more precise exception, for the codes
+of `REFINED_BY_REASON`."""
+
+REFINED_BY_REASON: frozenset[str] = frozenset({"BAD_THING"})
+"""Codes whose exception class `details.reason` refines (`refine_by_reason` in x-error-codes)."""
+
+REFRESH_ON: str = "BAD_TOKEN"
+"""The code after which a call made with a JWT logs in again and is resent, once."""
 
 LOGIN_PATH: str = "/auth/login"
 """Path of the operation that exchanges api_key + api_secret for a JWT."""
