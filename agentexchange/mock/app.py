@@ -270,7 +270,8 @@ class MockApp:
             else {}
         )
         path_params: dict[str, Any] = {}
-        query: dict[str, Any] = {}
+        # Handlers see the document's defaults for what was not sent, never their own.
+        query: dict[str, Any] = dict(op.query_defaults)
         for location, name, required, check in compiled.params:
             if location == "path":
                 path_params[name] = check(raw_params[name])

@@ -42,6 +42,8 @@ class Operation:
     success_schema: Mapping[str, Any] | None
     success_media: str | None
     documented_statuses: frozenset[int] = field(default_factory=frozenset)
+    # Defaults the document gives optional query parameters (applied when not sent).
+    query_defaults: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,11 @@ def load_spec(path: Path | None = None) -> ApiSpec:
                     success_schema=content[media]["schema"] if media else None,
                     success_media=media,
                     documented_statuses=frozenset(int(code) for code in op["responses"]),
+                    query_defaults={
+                        p.name: p.schema["default"]
+                        for p in params
+                        if p.location == "query" and "default" in p.schema
+                    },
                 )
             )
     return ApiSpec(document=document, operations=tuple(operations))

@@ -260,3 +260,9 @@ async def test_escaped_surrogate_pair_is_a_valid_character() -> None:
         headers={"content-type": "application/json"},
     )
     assert seen and seen[0]["display_name"] == "rocket \U0001f680"
+
+
+async def test_handlers_get_the_documents_query_defaults_for_what_was_not_sent() -> None:
+    response = await call(make_app(), "GET", "/api/v1/market/candles/BTCUSDT?limit=5")
+    query = response.json()["query"]
+    assert query == {"interval": "1h", "limit": 5}  # interval: openapi.yaml's default

@@ -45,7 +45,7 @@ def exchange() -> Any:
 def call(ex: Any, operation_id: str, path: dict[str, Any] | None = None, **query: Any) -> Any:
     """Run a handler; return its body as the client would parse it, checked by the spec."""
     op = SPEC[operation_id]
-    request = ApiRequest(op, path or {}, query, {}, None, "127.0.0.1")
+    request = ApiRequest(op, path or {}, {**op.query_defaults, **query}, {}, None, "127.0.0.1")
     result = handlers(cast(Any, ex))[operation_id](request)
     wire = json.loads(dump_json(result))
     assert op.success_schema is not None
@@ -167,7 +167,7 @@ def test_an_unknown_symbol_is_the_documented_400(
 ) -> None:
     op = SPEC[operation_id]
     assert 400 in op.documented_statuses
-    request = ApiRequest(op, {"symbol": "FOOUSDT"}, query, {}, None, "127.0.0.1")
+    request = ApiRequest(op, {"symbol": "FOOUSDT"}, {**op.query_defaults, **query}, {}, None, "127.0.0.1")
     with pytest.raises(DomainError) as caught:
         handlers(exchange)[operation_id](request)
     assert (caught.value.code, caught.value.status) == ("INVALID_SYMBOL", 400)

@@ -50,7 +50,7 @@ class Api:
         if parsed is not None:
             assert op.body_schema is not None
             BodyValidator(op.body_schema).validate(parsed)  # what app.py does before the handler
-        request = ApiRequest(op, path or {}, query or {}, {}, parsed, "127.0.0.1", Principal(account, None, "api_key"))
+        request = ApiRequest(op, path or {}, {**op.query_defaults, **(query or {})}, {}, parsed, "127.0.0.1", Principal(account, None, "api_key"))
         encoded = json.loads(dump_json(self.handlers[op_id](request)))
         assert op.success_schema is not None
         BodyValidator(op.success_schema).validate(encoded)

@@ -98,7 +98,8 @@ def request(
 ) -> ApiRequest:
     """A minimal validated request, as ``app.py`` would hand it to a handler."""
     return ApiRequest(
-        operation=OPS[operation_id], path_params=path or {}, query=query or {},
+        operation=OPS[operation_id], path_params=path or {},
+        query={**OPS[operation_id].query_defaults, **(query or {})},  # as app.py fills them
         headers=headers or {}, body=body, client_ip="127.0.0.1", principal=principal,
     )
 

@@ -31,7 +31,7 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         return trading.portfolio(caller(request).agent_id)
 
     def get_pnl(request: ApiRequest) -> Any:
-        return trading.pnl(caller(request).agent_id, request.query.get("period", "all"))
+        return trading.pnl(caller(request).agent_id, request.query["period"])
 
     def reset_account(request: ApiRequest) -> Any:
         # The schema demands confirm: true; the platform's SDK sends starting_balance.

@@ -65,9 +65,9 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
     def list_agents(request: ApiRequest) -> Any:
         q = request.query
         agents = accounts.agents_of(
-            caller(request).account_id, include_archived=q.get("include_archived", False)
+            caller(request).account_id, include_archived=q["include_archived"]
         )
-        offset, limit = q.get("offset", 0), q.get("limit", 100)
+        offset, limit = q["offset"], q["limit"]
         return {"agents": [a.view() for a in agents[offset : offset + limit]], "total": len(agents)}
 
     def get_agents_overview(request: ApiRequest) -> Any:

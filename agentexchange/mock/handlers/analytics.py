@@ -18,18 +18,18 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
     trading = ex.trading
 
     def get_performance(request: ApiRequest) -> Any:
-        return trading.performance(caller(request).agent_id, request.query.get("period", "all"))
+        return trading.performance(caller(request).agent_id, request.query["period"])
 
     def get_portfolio_history(request: ApiRequest) -> Any:
         q = request.query
         return trading.portfolio_history(
-            caller(request).agent_id, q.get("interval", "1h"), q.get("limit", 100)
+            caller(request).agent_id, q["interval"], q["limit"]
         )
 
     def get_leaderboard(request: ApiRequest) -> Any:
         caller(request)
         q = request.query
-        return trading.leaderboard(q.get("period", "30d"), q.get("limit", 20))
+        return trading.leaderboard(q["period"], q["limit"])
 
     return {
         "get_performance": get_performance,

@@ -17,12 +17,6 @@ from ..market import Candle, PairInfo, PublicTrade
 if TYPE_CHECKING:
     from ..exchange import Exchange
 
-# Defaults of the spec's optional query parameters (the app passes only what was sent).
-_CANDLE_INTERVAL = "1h"
-_CANDLE_LIMIT = 100
-_TRADES_LIMIT = 100
-_BOOK_DEPTH = 10
-
 
 def _pair(info: PairInfo) -> dict[str, Any]:
     return {
@@ -89,13 +83,13 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
 
     def get_candles(request: ApiRequest) -> Any:
         symbol = request.path_params["symbol"]
-        interval = request.query.get("interval", _CANDLE_INTERVAL)
+        interval = request.query["interval"]
         candles = market.candles(
             symbol,
             interval,
             start=request.query.get("start_time"),
             end=request.query.get("end_time"),
-            limit=request.query.get("limit", _CANDLE_LIMIT),
+            limit=request.query["limit"],
         )
         return {
             "symbol": symbol,
@@ -122,12 +116,12 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
 
     def get_recent_trades(request: ApiRequest) -> Any:
         symbol = request.path_params["symbol"]
-        trades = market.recent_trades(symbol, request.query.get("limit", _TRADES_LIMIT))
+        trades = market.recent_trades(symbol, request.query["limit"])
         return {"symbol": symbol, "trades": [_trade(trade) for trade in trades]}
 
     def get_orderbook(request: ApiRequest) -> Any:
         book = market.orderbook(
-            request.path_params["symbol"], request.query.get("depth", _BOOK_DEPTH)
+            request.path_params["symbol"], request.query["depth"]
         )
         return {
             "symbol": book.symbol,

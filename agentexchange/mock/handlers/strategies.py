@@ -174,8 +174,8 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         )
 
     def get_strategies(req: ApiRequest) -> Any:
-        limit = req.query.get("limit", 50)
-        offset = req.query.get("offset", 0)
+        limit = req.query["limit"]
+        offset = req.query["offset"]
         page, total = strategies.list_strategies(
             caller(req).account_id, status=req.query.get("status"), limit=limit, offset=offset
         )

@@ -54,7 +54,7 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
     def get_open_orders(request: ApiRequest) -> Any:
         q = request.query
         return trading.get_orders(
-            caller(request).agent_id, limit=q.get("limit", 100), offset=q.get("offset", 0),
+            caller(request).agent_id, limit=q["limit"], offset=q["offset"],
             open_only=True,
         )
 
@@ -65,14 +65,14 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         q = request.query
         return trading.get_orders(
             caller(request).agent_id, status=q.get("status"), symbol=q.get("symbol"),
-            limit=q.get("limit", 100), offset=q.get("offset", 0),
+            limit=q["limit"], offset=q["offset"],
         )
 
     def get_trade_history(request: ApiRequest) -> Any:
         q = request.query
         return trading.get_trade_history(
             caller(request).agent_id, symbol=q.get("symbol"), side=q.get("side"),
-            limit=q.get("limit", 50), offset=q.get("offset", 0),
+            limit=q["limit"], offset=q["offset"],
         )
 
     return {

@@ -78,8 +78,8 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         runs = training.list_runs(
             caller(req).account_id,
             status=req.query.get("status"),
-            limit=req.query.get("limit", 50),
-            offset=req.query.get("offset", 0),
+            limit=req.query["limit"],
+            offset=req.query["offset"],
         )
         return [run_body(r) for r in runs]
 
