@@ -12,15 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from itertools import pairwise
 from typing import Any
 
+from . import metrics
 from .book import RESOLUTIONS, Book, Snapshot
 from .orders import Trade
 from .portfolio import PERIODS
 
 _Q2 = Decimal("0.01")
-SECONDS_PER_YEAR = 365 * 86400
 # With no losing trade the ratio is unbounded; JSON has no infinity, so it is capped.
 PROFIT_FACTOR_CAP = Decimal("999.99")
 
@@ -48,26 +47,9 @@ def equity_series(book: Book, since: datetime) -> tuple[list[Snapshot], int]:
     return chosen, width
 
 
-def _returns(points: Sequence[Snapshot]) -> list[Decimal]:
-    return [
-        b.total_equity / a.total_equity - 1
-        for a, b in pairwise(points)
-        if a.total_equity > 0
-    ]
-
-
 def sharpe_sortino(points: Sequence[Snapshot], width: int) -> tuple[Decimal, Decimal]:
-    returns = _returns(points)
-    if len(returns) < 2:
-        return Decimal("0.00"), Decimal("0.00")
-    n = Decimal(len(returns))
-    mean = sum(returns, Decimal(0)) / n
-    variance = sum(((r - mean) ** 2 for r in returns), Decimal(0)) / (n - 1)
-    downside = sum((min(r, Decimal(0)) ** 2 for r in returns), Decimal(0)) / n
-    scale = Decimal(SECONDS_PER_YEAR // width).sqrt()
-    sharpe = mean / variance.sqrt() * scale if variance > 0 else Decimal(0)
-    sortino = mean / downside.sqrt() * scale if downside > 0 else Decimal(0)
-    return sharpe.quantize(_Q2), sortino.quantize(_Q2)
+    rets = metrics.returns([p.total_equity for p in points])
+    return metrics.sharpe(rets, width).quantize(_Q2), metrics.sortino(rets, width).quantize(_Q2)
 
 
 def max_drawdown(points: Sequence[Snapshot], now: datetime) -> tuple[Decimal, int]:

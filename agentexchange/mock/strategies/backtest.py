@@ -13,7 +13,6 @@ open at the end closed at the last close. Everything is ``Decimal``.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import operator
 import random
@@ -23,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from .. import metrics
 from ..errors import DomainError
 from ..market.candles import INTERVAL_SECONDS
 from ..orders import FEE_RATE  # the exchange's own fee, so backtests cost what trading does
@@ -33,7 +33,6 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _PCT = Decimal("0.01")
 _RATIO = Decimal("0.0001")
-_YEAR_SECONDS = 365 * 86400
 _PAGE = 1000  # candles per market request; the public API caps a page at 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_STARTING_BALANCE = Decimal(10) ** 12
@@ -373,8 +372,8 @@ def run_episode(
         start=window.start,
         end=window.end,
         roi_pct=((final - starting_balance) / starting_balance * _HUNDRED).quantize(_PCT),
-        sharpe_ratio=_sharpe(equity_curve, INTERVAL_SECONDS[interval]).quantize(_RATIO),
-        max_drawdown_pct=_max_drawdown_pct(equity_curve).quantize(_PCT),
+        sharpe_ratio=metrics.sharpe(metrics.returns(equity_curve), INTERVAL_SECONDS[interval]).quantize(_RATIO),
+        max_drawdown_pct=metrics.max_drawdown_pct(equity_curve).quantize(_PCT),
         total_trades=trades,
         winning_trades=wins,
         win_rate=(Decimal(wins) / trades * _HUNDRED).quantize(_PCT) if trades else None,
@@ -408,29 +407,6 @@ def _stop_exit(
         if bar.high >= target:
             return max(target, bar.open)
     return None
-
-
-def _max_drawdown_pct(curve: Sequence[Decimal]) -> Decimal:
-    peak = curve[0]
-    worst = _ZERO
-    for value in curve:
-        peak = max(peak, value)
-        if peak > 0:
-            worst = max(worst, (peak - value) / peak * _HUNDRED)
-    return worst
-
-
-def _sharpe(curve: Sequence[Decimal], step_seconds: int) -> Decimal:
-    """Annualised Sharpe ratio of per-candle returns (risk-free rate 0)."""
-    returns = [b / a - 1 for a, b in itertools.pairwise(curve) if a > 0]
-    if len(returns) < 2:
-        return _ZERO
-    mean = sum(returns, _ZERO) / len(returns)
-    variance = sum(((r - mean) ** 2 for r in returns), _ZERO) / (len(returns) - 1)
-    if variance == 0:
-        return _ZERO
-    periods_per_year = Decimal(_YEAR_SECONDS) / step_seconds
-    return mean / variance.sqrt() * periods_per_year.sqrt()
 
 
 def summarize(episodes: Sequence[EpisodeResult]) -> TestResults:
