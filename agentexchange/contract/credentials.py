@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from .._retry import parse_retry_after
+
 # The runner hands these to the schemathesis subprocess; secrets never go on its command line.
 ENV_BASE_URL = "AGENTEXCHANGE_CONTRACT_BASE_URL"
 ENV_API_KEY = "AGENTEXCHANGE_CONTRACT_API_KEY"
@@ -173,7 +175,6 @@ def _field(body: Mapping[str, Any], name: str) -> str:
 
 
 def _retry_after(response: httpx.Response) -> float:
-    try:
-        return min(max(float(response.headers.get("Retry-After", "1")), 0.0), 60.0)
-    except ValueError:
-        return 1.0
+    # The SDK's own reading of the header (seconds or an HTTP date), bounded to a minute.
+    seconds = parse_retry_after(response.headers)
+    return 1.0 if seconds is None else min(max(seconds, 0.0), 60.0)
