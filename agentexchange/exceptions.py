@@ -88,6 +88,10 @@ class AgentExchangeError(Exception):
         self.status_code = status_code
         self.details: dict[str, Any] = dict(details) if details else {}
         self.request_id = request_id
+        self._read_details()
+
+    def _read_details(self) -> None:
+        """Subclasses lift their attributes out of ``details`` here (none by default)."""
 
     def __str__(self) -> str:
         extra = []
@@ -197,18 +201,8 @@ class OrderError(AgentExchangeError):
 
     default_code = "ORDER_REJECTED"
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str | None = None,
-        status_code: int = 0,
-        details: Mapping[str, Any] | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(
-            message, code=code, status_code=status_code, details=details, request_id=request_id
-        )
+    def _read_details(self) -> None:
+        super()._read_details()
         self.order_id = _str_or_none(self.details.get("order_id"))
         self.reason = _str_or_none(self.details.get("reason"))
 
@@ -224,18 +218,8 @@ class InsufficientBalanceError(OrderError):
 
     default_code = "INSUFFICIENT_BALANCE"
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str | None = None,
-        status_code: int = 0,
-        details: Mapping[str, Any] | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(
-            message, code=code, status_code=status_code, details=details, request_id=request_id
-        )
+    def _read_details(self) -> None:
+        super()._read_details()
         self.asset = _str_or_none(self.details.get("asset"))
         self.required = _decimal_or_none(self.details.get("required"))
         self.available = _decimal_or_none(self.details.get("available"))
@@ -246,18 +230,8 @@ class RiskLimitError(OrderError):
 
     default_code = "RISK_LIMIT_EXCEEDED"
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str | None = None,
-        status_code: int = 0,
-        details: Mapping[str, Any] | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(
-            message, code=code, status_code=status_code, details=details, request_id=request_id
-        )
+    def _read_details(self) -> None:
+        super()._read_details()
         self.limit_type = _str_or_none(self.details.get("limit_type"))
 
 
@@ -266,18 +240,8 @@ class InvalidSymbolError(AgentExchangeError):
 
     default_code = "INVALID_SYMBOL"
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str | None = None,
-        status_code: int = 0,
-        details: Mapping[str, Any] | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(
-            message, code=code, status_code=status_code, details=details, request_id=request_id
-        )
+    def _read_details(self) -> None:
+        super()._read_details()
         self.symbol = _str_or_none(self.details.get("symbol"))
 
 
