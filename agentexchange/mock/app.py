@@ -6,8 +6,9 @@ DESIGN.md: routing and request validation come from the document (``spec.py``,
 leaves in the project's envelope ``{"error": {"code", "message", "details"}}`` with a
 status the document declares: unknown path 404, wrong method 405 with ``Allow``, a
 body that is not UTF-8 JSON 400, the wrong media type 415, a schema violation 422 —
-never a 500 for bad input. It knows nothing of the trading domain: handlers, the
-authenticator and the rate limiter are injected.
+never a 500 for bad input (errors are ``errors.DomainError``, as the domain's are). It
+knows nothing of the trading domain: handlers, the authenticator and the rate limiter
+are injected.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
+from .errors import DomainError
 from .spec import ApiSpec, Operation
 from .validation import BodyValidator, ParamCheck, RequestInvalid, compile_parameter
 
@@ -35,25 +37,6 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 1 << 20
-
-
-class ApiError(Exception):
-    """An error reply in the envelope. Domain errors with the same attributes work too."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        details: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = dict(details or {})
-        self.headers = dict(headers or {})
 
 
 @dataclass(slots=True)
@@ -234,14 +217,14 @@ class MockApp:
             compiled, raw_params, allowed = self._match(method, path)
             if compiled is None:
                 if allowed:
-                    raise ApiError(
-                        405,
+                    raise DomainError(
                         "METHOD_NOT_ALLOWED",
                         f"{method} is not allowed on {path}.",
+                        405,
                         {"allowed": allowed},
                         {"allow": ", ".join(allowed)},
                     )
-                raise ApiError(404, "NOT_FOUND", f"No route {path}.")
+                raise DomainError("NOT_FOUND", f"No route {path}.", 404)
             raw_body = await _read_body(receive)
             status, body, headers, media = self._dispatch(compiled, scope, raw_params, raw_body)
         except Exception as exc:  # every failure leaves in the envelope
@@ -304,8 +287,8 @@ class MockApp:
                 try:  # what the client will read, not the Python objects behind it
                     compiled.response.validate(json.loads(encoded))
                 except RequestInvalid as exc:
-                    raise ApiError(
-                        500, "INTERNAL_ERROR", f"response violates openapi.yaml: {exc.message}"
+                    raise DomainError(
+                        "INTERNAL_ERROR", f"response violates openapi.yaml: {exc.message}", 500
                     ) from exc
             return status, encoded, extra_headers, media
         text = reply.body if isinstance(reply.body, str) else str(reply.body)
@@ -322,32 +305,32 @@ class MockApp:
         content_type = headers.get("content-type", "")
         media = content_type.split(";", 1)[0].strip().lower()
         if media != "application/json" and not media.endswith("+json"):
-            raise ApiError(
-                415,
+            raise DomainError(
                 "UNSUPPORTED_MEDIA_TYPE",
                 "Expected an application/json body.",
+                415,
                 {"content_type": content_type},
             )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise ApiError(400, "INVALID_JSON", "The request body is not valid UTF-8.") from None
+            raise DomainError("INVALID_JSON", "The request body is not valid UTF-8.", 400) from None
         try:
             body = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
-            raise ApiError(
-                400, "INVALID_JSON", f"The request body is not valid JSON: {exc.msg}."
+            raise DomainError(
+                "INVALID_JSON", f"The request body is not valid JSON: {exc.msg}.", 400
             ) from None
         except (ValueError, RecursionError):  # NaN, a huge number, or absurd nesting
-            raise ApiError(400, "INVALID_JSON", "The request body is not valid JSON.") from None
+            raise DomainError("INVALID_JSON", "The request body is not valid JSON.", 400) from None
         if b"\\u" in raw:
             # A "\ud800" escape decodes to a lone surrogate: accepted and stored, it could
             # never be written back out, so every later read of it would fail.
             try:
                 json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
             except UnicodeEncodeError:
-                raise ApiError(
-                    400, "INVALID_JSON", "A string in the body is not valid Unicode."
+                raise DomainError(
+                    "INVALID_JSON", "A string in the body is not valid Unicode.", 400
                 ) from None
         compiled.body.validate(body)
         return body
@@ -368,8 +351,8 @@ async def _read_body(receive: Receive) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:
-            raise ApiError(
-                400, "INVALID_JSON", f"The request body is larger than {MAX_BODY} bytes."
+            raise DomainError(
+                "INVALID_JSON", f"The request body is larger than {MAX_BODY} bytes.", 400
             )
         chunks.append(chunk)
         if not message.get("more_body", False):
@@ -385,13 +368,9 @@ def _error_reply(exc: Exception) -> tuple[int, bytes, dict[str, str], str]:
             {},
             "application/json",
         )
-    code = getattr(exc, "code", None)
-    status = getattr(exc, "status", None)
-    if isinstance(code, str) and isinstance(status, int):
-        message = getattr(exc, "message", None) or str(exc)
-        details = getattr(exc, "details", None) or {}
-        headers = dict(getattr(exc, "headers", None) or {})
-        return status, error_body(code, message, details), headers, "application/json"
+    if isinstance(exc, DomainError):
+        body = error_body(exc.code, exc.message, exc.details)
+        return exc.status, body, dict(exc.headers), "application/json"
     log.exception("unhandled error in the mock exchange")
     return (
         500,

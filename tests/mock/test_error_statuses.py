@@ -23,8 +23,6 @@ def _raises() -> list[tuple[str, str, object]]:
             args = node.args
             if node.func.id == "DomainError" and len(args) >= 3:
                 code, status = args[0], args[2]
-            elif node.func.id == "ApiError" and len(args) >= 2:
-                status, code = args[0], args[1]
             else:
                 continue
             if isinstance(code, ast.Constant) and isinstance(code.value, str):
