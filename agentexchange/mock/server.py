@@ -16,7 +16,8 @@ import json
 import logging
 import socket
 import sys
-from typing import TextIO
+from collections.abc import Mapping
+from typing import Any, TextIO
 
 from .app import MockApp
 from .exchange import Exchange, MockConfig
@@ -59,10 +60,16 @@ class Ticker:
 
 
 def build_app(
-    exchange: Exchange, *, tick_interval: float | None = 1.0, validate_responses: bool = False
+    exchange: Exchange,
+    *,
+    tick_interval: float | None = 1.0,
+    validate_responses: bool = False,
+    hub_options: Mapping[str, Any] | None = None,
 ) -> MockApp:
+    """The whole mock on one ASGI app; ``hub_options`` go to ``WsHub`` (e.g. a short
+    ``ping_interval`` in tests). The hub is ``app.websocket``."""
     ticker = Ticker(exchange, tick_interval)
-    hub = WsHub(exchange)
+    hub = WsHub(exchange, **(hub_options or {}))
 
     async def startup() -> None:
         await hub.start()
@@ -131,7 +138,9 @@ def run_from_args(args: argparse.Namespace) -> int:
         sys.stdout,
     )
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level=args.log_level, access_log=False, lifespan="on", ws="websockets-sansio")
+        uvicorn.Config(
+            app, log_level=args.log_level, access_log=False, lifespan="on", ws="websockets-sansio"
+        )
     )
     try:
         server.run(sockets=[sock])

@@ -11,13 +11,16 @@ background thread and exposes the ``Exchange`` itself::
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
 from .app import ASGIApp
 from .exchange import Exchange, MockConfig
 from .server import bind_socket, build_app
+from .ws_hub import WsHub
 
 
 class MockServer:
@@ -32,17 +35,27 @@ class MockServer:
         host: str = "127.0.0.1",
         port: int = 0,
         wrap: Any = None,
+        hub_options: Mapping[str, Any] | None = None,
+        log_level: str = "warning",
     ) -> None:
         """``tick_interval=None``: time moves only when the test calls ``exchange.tick``.
 
         ``wrap`` (optional) takes the ASGI app and returns another — e.g. a middleware
-        that injects a defect for a test that proves a checker can fail.
+        that injects a defect for a test that proves a checker can fail. ``hub_options``
+        go to the WebSocket hub (``self.hub``).
         """
         self.exchange = Exchange(MockConfig(seed=seed, pairs=pairs, rate_limits=rate_limits))
-        app: ASGIApp = build_app(
-            self.exchange, tick_interval=tick_interval, validate_responses=validate_responses
+        app = build_app(
+            self.exchange,
+            tick_interval=tick_interval,
+            validate_responses=validate_responses,
+            hub_options=hub_options,
         )
-        self.app = wrap(app) if wrap is not None else app
+        assert isinstance(app.websocket, WsHub)
+        self.hub = app.websocket
+        self.app: ASGIApp = wrap(app) if wrap is not None else app
+        self.log_level = log_level
+        self.loop: asyncio.AbstractEventLoop | None = None  # the server's, once started
         self._sock = bind_socket(host, port)
         self.host, self.port = self._sock.getsockname()[:2]
         self.base_url = f"http://{host}:{self.port}"
@@ -58,7 +71,11 @@ class MockServer:
         import uvicorn
 
         config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="on", ws="websockets-sansio"
+            self.app,
+            log_level=self.log_level,
+            access_log=False,
+            lifespan="on",
+            ws="websockets-sansio",
         )
         # Off the main thread uvicorn installs no signal handlers.
         self._server = uvicorn.Server(config)
@@ -68,6 +85,7 @@ class MockServer:
         original_startup = server.startup
 
         async def startup(sockets: Any = None) -> None:
+            self.loop = asyncio.get_running_loop()
             await original_startup(sockets=sockets)
             started.set()
 

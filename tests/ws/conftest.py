@@ -1,33 +1,27 @@
 """A live mock exchange with its WebSocket hub, on a real loopback socket.
 
-Until ``mock/server.py`` wires ``WsHub`` in ``build_app``, ``LiveServer`` composes the
-same few parts itself (``MockApp`` with ``websocket=WsHub(...)``) and runs uvicorn in a
-thread with ``ws="websockets"``. Tests drive simulated time with ``exchange.tick``.
+``LiveServer`` is ``agentexchange.mock.testing.MockServer`` — the same composition as
+``agentexchange mock`` — with WebSocket conveniences; tests drive simulated time with
+``tick``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
-import uvicorn
 
-from agentexchange.mock.app import MockApp
-from agentexchange.mock.exchange import Exchange, MockConfig
-from agentexchange.mock.routes import all_handlers
-from agentexchange.mock.server import Ticker, bind_socket
-from agentexchange.mock.spec import load_spec
-from agentexchange.mock.ws_hub import WsHub
+from agentexchange.mock.testing import MockServer
 
 T = TypeVar("T")
 
 
-class LiveServer:
-    """uvicorn + MockApp + WsHub in a background thread; ``port=0`` picks a free port."""
+class LiveServer(MockServer):
+    """``MockServer`` for WebSocket tests; ``port=0`` picks a free port, extra keyword
+    arguments go to the hub (``ping_interval``, ``max_queue``, ...)."""
 
     def __init__(
         self,
@@ -36,29 +30,14 @@ class LiveServer:
         pairs: int = 30,
         port: int = 0,
         sndbuf: int | None = None,
-        exchange: Exchange | None = None,
         **hub_options: Any,
     ) -> None:
-        self.exchange = exchange or Exchange(MockConfig(seed=seed, pairs=pairs, rate_limits=False))
-        self.hub = WsHub(self.exchange, **hub_options)
-        ticker = Ticker(self.exchange, None)  # time moves only when a test ticks
-        self.app = MockApp(
-            load_spec(),
-            all_handlers(self.exchange),
-            self.exchange.gatekeeper,
-            websocket=self.hub,
-            lifespan=ticker.start,
-            shutdown=ticker.stop,
-        )
-        self._sock = bind_socket("127.0.0.1", port)
+        # log_level info: the bad-key test checks what uvicorn logs at that level.
+        super().__init__(seed=seed, pairs=pairs, port=port, hub_options=hub_options, log_level="info")
         if sndbuf is not None:  # accepted sockets inherit it: a slow reader blocks sooner
             self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
-        self.port: int = self._sock.getsockname()[1]
-        self.http_url = f"http://127.0.0.1:{self.port}"
-        self.ws_base = f"ws://127.0.0.1:{self.port}"
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self.loop: asyncio.AbstractEventLoop | None = None
+        self.http_url = self.base_url
+        self.ws_base = self.base_url.replace("http://", "ws://")
 
     @property
     def demo(self) -> dict[str, str]:
@@ -68,33 +47,8 @@ class LiveServer:
         return f"{self.ws_base}/ws/v1?api_key={key}"
 
     def start(self) -> LiveServer:
-        config = uvicorn.Config(
-            self.app, log_level="info", access_log=False, lifespan="on", ws="websockets-sansio"
-        )
-        server = self._server = uvicorn.Server(config)
-        started = threading.Event()
-        original = server.startup
-
-        async def startup(sockets: Any = None) -> None:
-            self.loop = asyncio.get_running_loop()
-            await original(sockets=sockets)
-            started.set()
-
-        server.startup = startup  # type: ignore[method-assign]
-        self._thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
-        self._thread.start()
-        if not started.wait(30):
-            raise RuntimeError("server did not start")
+        super().start()
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(15)
-        self._sock.close()
 
     def call(self, func: Callable[[], T]) -> T:
         """Run ``func`` on the server's loop (hub state lives there) and return its result."""
@@ -110,9 +64,6 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def small_socket(port: int, rcvbuf: int = 2048) -> socket.socket:
