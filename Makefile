@@ -50,6 +50,7 @@ check-generated: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check $$(git ls-files "*.py")
 
 lint-spec: install
 	$(BIN)/openapi-spec-validator openapi.yaml

@@ -92,7 +92,9 @@ def number_param(value: Decimal | str | int, name: str) -> int | float:
         return int(exact)
     approx = float(exact)
     if Decimal(repr(approx)) != exact:
-        raise ValueError(f"{name}: {exact} has more digits than a JSON number carries exactly; round it")
+        raise ValueError(
+            f"{name}: {exact} has more digits than a JSON number carries exactly; round it"
+        )
     return approx
 
 

@@ -488,14 +488,20 @@ def _check_fallbacks(methods: list[Method], models: dict[str, Model]) -> None:
             where = f"{m.operation_id}: x-sdk method {m.name}: param {p.name}: fallback"
             target = by_name.get(p.fallback[0])
             if target is None or target.returns.kind != "model" or target.returns.model is None:
-                raise VocabularyError(f"{where}: {p.fallback[0]!r} is not a method returning a model")
+                raise VocabularyError(
+                    f"{where}: {p.fallback[0]!r} is not a method returning a model"
+                )
             fields = {f.name for f in models[target.returns.model].fields}
             if p.fallback[1] not in fields:
-                raise VocabularyError(f"{where}: {target.returns.model} has no field {p.fallback[1]!r}")
+                raise VocabularyError(
+                    f"{where}: {target.returns.model} has no field {p.fallback[1]!r}"
+                )
             mine = {q.name for q in m.params}
             missing = [q.name for q in target.params if q.required and q.name not in mine]
             if missing:
-                raise VocabularyError(f"{where}: {target.name} needs {missing}, which {m.name} lacks")
+                raise VocabularyError(
+                    f"{where}: {target.name} needs {missing}, which {m.name} lacks"
+                )
 
 
 def _security(op: Operation, schemes: dict[str, Any]) -> tuple[str, ...]:
@@ -729,7 +735,16 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
         if required or default is not None:
             raise VocabularyError(f"{pwhere}: a fallback needs default: null")
     return Param(
-        name, ptype, targets, spread, required, default, keyword_only or kw, csv, doc, wire_kind,
+        name,
+        ptype,
+        targets,
+        spread,
+        required,
+        default,
+        keyword_only or kw,
+        csv,
+        doc,
+        wire_kind,
         (fallback["method"], fallback["field"]) if fallback else None,
     )
 
@@ -788,9 +803,7 @@ def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
     take = raw.get("take")
     if take is not None and (not isinstance(take, str) or kind != "list"):
         raise VocabularyError(f"{where}: returns.take names an int parameter, only for kind list")
-    return Returns(
-        kind, model, tuple(frm.split(".")) if frm else (), key, value, tuple(also), take
-    )
+    return Returns(kind, model, tuple(frm.split(".")) if frm else (), key, value, tuple(also), take)
 
 
 def _body_tree(params: list[Param], fixed: list[Fixed], where: str) -> BodyNode | None:

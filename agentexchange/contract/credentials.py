@@ -161,7 +161,9 @@ class CredentialSource:
         try:
             data = response.json()
         except ValueError as exc:
-            raise CredentialError(f"{method} {url} answered non-JSON: {response.text[:300]}") from exc
+            raise CredentialError(
+                f"{method} {url} answered non-JSON: {response.text[:300]}"
+            ) from exc
         if not isinstance(data, dict):
             raise CredentialError(f"{method} {url} answered {type(data).__name__}, not an object")
         return data

@@ -112,7 +112,9 @@ def freshen_headers(headers: Any, *, agent_id: str | None) -> None:
 @schemathesis.hook
 def before_call(context: Any, case: Case[Any], kwargs: dict[str, Any]) -> None:
     # Negative header cases must reach the server exactly as generated.
-    if not case.headers or (case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)):
+    if not case.headers or (
+        case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)
+    ):
         return
     freshen_headers(case.headers, agent_id=own_agent_id())
 

@@ -81,21 +81,37 @@ def build_command(options: ContractOptions) -> list[str]:
     """The schemathesis invocation (no secrets: those go through the environment)."""
     files = options.files
     command = [
-        sys.executable, "-m", "schemathesis.cli",
-        "--config-file", str(options.report_dir / CONFIG_NAME),
-        "run", str(spec_path("openapi.yaml")),
-        "--url", options.base_url.rstrip("/"),
-        "--checks", ",".join(policy.CHECKS),
-        "--phases", ",".join(policy.PHASES),
-        "--max-examples", str(options.max_examples),
-        "--seed", str(options.seed),
-        "--workers", str(options.workers),
-        "--request-timeout", str(options.request_timeout),
-        "--report", "junit,ndjson,json",
-        "--report-dir", str(options.report_dir),
-        "--report-junit-path", str(files.junit),
-        "--report-ndjson-path", str(files.ndjson),
-        "--report-json-path", str(files.json),
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(options.report_dir / CONFIG_NAME),
+        "run",
+        str(spec_path("openapi.yaml")),
+        "--url",
+        options.base_url.rstrip("/"),
+        "--checks",
+        ",".join(policy.CHECKS),
+        "--phases",
+        ",".join(policy.PHASES),
+        "--max-examples",
+        str(options.max_examples),
+        "--seed",
+        str(options.seed),
+        "--workers",
+        str(options.workers),
+        "--request-timeout",
+        str(options.request_timeout),
+        "--report",
+        "junit,ndjson,json",
+        "--report-dir",
+        str(options.report_dir),
+        "--report-junit-path",
+        str(files.junit),
+        "--report-ndjson-path",
+        str(files.ndjson),
+        "--report-json-path",
+        str(files.json),
         "--no-color",
     ]
     if options.rate_limit:
@@ -114,15 +130,22 @@ def preflight(options: ContractOptions) -> ContractOptions:
     of thousands of identical errors.
     """
     source = CredentialSource(
-        options.base_url, load_spec(spec_path("openapi.yaml")),
-        api_key=options.api_key, api_secret=options.api_secret, timeout=options.request_timeout,
+        options.base_url,
+        load_spec(spec_path("openapi.yaml")),
+        api_key=options.api_key,
+        api_secret=options.api_secret,
+        timeout=options.request_timeout,
     )
     source.probe()
     source.fetch()
     peer_key, peer_secret = _peer_account(options)
     return replace(
-        options, api_key=source.api_key, api_secret=source.api_secret, agent_id=source.agent_id,
-        peer_api_key=peer_key, peer_api_secret=peer_secret,
+        options,
+        api_key=source.api_key,
+        api_secret=source.api_secret,
+        agent_id=source.agent_id,
+        peer_api_key=peer_key,
+        peer_api_secret=peer_secret,
     )
 
 
@@ -206,7 +229,9 @@ def run(options: ContractOptions, *, echo: TextIO | None = sys.stdout) -> Contra
         )
     (options.report_dir / SUMMARY_NAME).write_text(summary.render(), encoding="utf-8")
     ok = returncode == 0 and summary.ok
-    return ContractResult(exit_code=0 if ok else 1, schemathesis_exit_code=returncode, summary=summary)
+    return ContractResult(
+        exit_code=0 if ok else 1, schemathesis_exit_code=returncode, summary=summary
+    )
 
 
 def _expected_operations(options: ContractOptions) -> dict[str, str]:
@@ -235,6 +260,8 @@ def run_from_args(args: argparse.Namespace) -> int:
     result = run(options)
     print()
     print(result.summary.render())
-    written = [f.name for f in (options.files.junit, options.report_dir / SUMMARY_NAME) if f.is_file()]
+    written = [
+        f.name for f in (options.files.junit, options.report_dir / SUMMARY_NAME) if f.is_file()
+    ]
     print(f"Reports in {options.report_dir}/: {', '.join(written)}")
     return result.exit_code

@@ -135,13 +135,20 @@ class RunSummary:
         for kind, labels in sorted(self.warnings.items()):
             lines.append(f"  warning {kind}: " + ", ".join(labels))
         if self.failures:
-            lines += ["", "Failures (credentials appear as [Filtered]: put your own key or JWT there):"]
+            lines += [
+                "",
+                "Failures (credentials appear as [Filtered]: put your own key or JWT there):",
+            ]
         for number, failure in enumerate(self.failures, 1):
             titles = "; ".join(failure.titles) or "failed"
             via = f" (in {failure.scenario})" if failure.scenario != failure.operation else ""
             lines.append(f"{number}. {failure.operation}{via} — {titles}")
             for curl in failure.curls:
-                shown = curl if len(curl) <= MAX_CURL_CHARS else curl[:MAX_CURL_CHARS] + " …(truncated; see junit.xml)"
+                shown = (
+                    curl
+                    if len(curl) <= MAX_CURL_CHARS
+                    else curl[:MAX_CURL_CHARS] + " …(truncated; see junit.xml)"
+                )
                 lines.append(f"   {shown}")
         return "\n".join(lines) + "\n"
 
@@ -295,7 +302,11 @@ def _failure(operation: str, case_id: str | None, block: str) -> Failure:
     titles = tuple(line[2:] for line in lines if line.startswith("- "))
     curls = tuple(line for line in lines if line.startswith("curl "))
     return Failure(
-        operation=operation, scenario=operation, case_id=case_id, titles=titles, curls=curls,
+        operation=operation,
+        scenario=operation,
+        case_id=case_id,
+        titles=titles,
+        curls=curls,
         text=block.strip(),
     )
 
@@ -327,6 +338,8 @@ class _LabelResolver:
         method, path = match.group(1).upper(), urlsplit(match.group(2)).path
         # Literal segments beat parameters (/agents/overview vs /agents/{agent_id}).
         candidates = [
-            label for m, pattern, label in self._templates if m == method and pattern.fullmatch(path)
+            label
+            for m, pattern, label in self._templates
+            if m == method and pattern.fullmatch(path)
         ]
         return max(candidates, key=lambda label: -label.count("{"), default=None)

@@ -195,9 +195,14 @@ class Accounts:
         starting_balance: Decimal | None = None,
     ) -> Registration:
         return self._register(
-            display_name, email, password, starting_balance,
-            account_id=str(uuid.uuid4()), api_key=_random_key(KEY_PREFIX),
-            api_secret=_random_key(SECRET_PREFIX), agent_id=str(uuid.uuid4()),
+            display_name,
+            email,
+            password,
+            starting_balance,
+            account_id=str(uuid.uuid4()),
+            api_key=_random_key(KEY_PREFIX),
+            api_secret=_random_key(SECRET_PREFIX),
+            agent_id=str(uuid.uuid4()),
             agent_key=_random_key(KEY_PREFIX),
         )
 
@@ -226,16 +231,23 @@ class Accounts:
             if password is not None:
                 password_hash = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 10_000)
             account = Account(
-                id=account_id, display_name=name, email=email, api_key=api_key,
-                secret_salt=salt, secret_hash=_hash_secret(salt, api_secret),
-                password_hash=password_hash, starting_balance=balance,
+                id=account_id,
+                display_name=name,
+                email=email,
+                api_key=api_key,
+                secret_salt=salt,
+                secret_hash=_hash_secret(salt, api_secret),
+                password_hash=password_hash,
+                starting_balance=balance,
                 created_at=self.clock.now(),
             )
             self._accounts[account.id] = account
             self._keys[_digest(api_key)] = ("account", account.id)
             if email is not None:
                 self._emails[email.lower()] = account.id
-            agent = self._new_agent(account, f"{name}'s Agent", balance, agent_id=agent_id, key=agent_key)
+            agent = self._new_agent(
+                account, f"{name}'s Agent", balance, agent_id=agent_id, key=agent_key
+            )
             account.default_agent_id = agent.id
             return Registration(account, api_secret, agent)
 
@@ -270,9 +282,14 @@ class Accounts:
     ) -> Agent:
         now = self.clock.now()
         agent = Agent(
-            id=agent_id or str(uuid.uuid4()), account_id=account.id, display_name=display_name,
-            api_key=key or _random_key(KEY_PREFIX), starting_balance=balance,
-            book=Book.fresh(now, balance), created_at=now, updated_at=now,
+            id=agent_id or str(uuid.uuid4()),
+            account_id=account.id,
+            display_name=display_name,
+            api_key=key or _random_key(KEY_PREFIX),
+            starting_balance=balance,
+            book=Book.fresh(now, balance),
+            created_at=now,
+            updated_at=now,
         )
         self._agents[agent.id] = agent
         self._keys[_digest(agent.api_key)] = ("agent", agent.id)
@@ -352,7 +369,9 @@ class Accounts:
                 return Principal(agent.account_id, agent.id, "agent_key", api_key)
             account = self._accounts[ident]
             self._require_active(account)
-            return Principal(account.id, self.acting_agent(account.id, agent_header), "api_key", api_key)
+            return Principal(
+                account.id, self.acting_agent(account.id, agent_header), "api_key", api_key
+            )
 
     def account_id_for_key(self, api_key: str) -> str | None:
         """The owning account of any valid key (for rate limiting), without raising."""
@@ -401,9 +420,15 @@ class Accounts:
         """
         try:
             claims = jwt.decode(
-                token, self._jwt_secret, algorithms=["HS256"],
-                options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
-                         "require": ["sub", "exp"]},
+                token,
+                self._jwt_secret,
+                algorithms=["HS256"],
+                options={
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                    "require": ["sub", "exp"],
+                },
             )
         except jwt.PyJWTError:
             raise DomainError("INVALID_TOKEN", "Invalid token.", 401) from None
@@ -415,7 +440,9 @@ class Accounts:
             if account is None:
                 raise DomainError("INVALID_TOKEN", "Invalid token.", 401)
             self._require_active(account)
-            return Principal(account.id, self.acting_agent(account.id, agent_header), "bearer", None)
+            return Principal(
+                account.id, self.acting_agent(account.id, agent_header), "bearer", None
+            )
 
     # --------------------------------------------------------------- lifecycle
     def update_agent(self, account_id: str, agent_id: str, changes: Mapping[str, Any]) -> Agent:
@@ -427,11 +454,14 @@ class Accounts:
                 agent.display_name = str(name)
             for key in _AGENT_FIELDS:
                 if key in changes and not (key == "strategy_tags" and changes[key] is None):
-                    setattr(agent, key, list(changes[key]) if key == "strategy_tags" else changes[key])
+                    setattr(
+                        agent, key, list(changes[key]) if key == "strategy_tags" else changes[key]
+                    )
             risk = changes.get("risk_profile", changes.get("risk_config"))
             if risk is not None:
                 agent.risk_overrides = {
-                    **agent.risk_overrides, **RiskProfile.validate_overrides(risk)
+                    **agent.risk_overrides,
+                    **RiskProfile.validate_overrides(risk),
                 }
             agent.updated_at = self.clock.now()
             return agent
@@ -439,7 +469,10 @@ class Accounts:
     def set_risk_profile(self, account_id: str, agent_id: str, limits: Mapping[str, int]) -> Agent:
         with self.lock:
             agent = self.agent_of(account_id, agent_id)
-            agent.risk_overrides = {**agent.risk_overrides, **RiskProfile.validate_overrides(limits)}
+            agent.risk_overrides = {
+                **agent.risk_overrides,
+                **RiskProfile.validate_overrides(limits),
+            }
             agent.updated_at = self.clock.now()
             return agent
 
@@ -475,7 +508,8 @@ class Accounts:
         with self.lock:
             source = self.agent_of(account_id, agent_id)
             clone = self._new_agent(
-                self._accounts[account_id], new_name or f"{source.display_name} (copy)",
+                self._accounts[account_id],
+                new_name or f"{source.display_name} (copy)",
                 source.starting_balance,
             )
             clone.llm_model, clone.framework = source.llm_model, source.framework
@@ -509,9 +543,14 @@ class Accounts:
             "agent_api_key": key(KEY_PREFIX, "agent_api_key"),
         }
         self._register(
-            "Demo", None, None, DEFAULT_BALANCE,
-            account_id=ident("account_id"), api_key=creds["api_key"],
-            api_secret=creds["api_secret"], agent_id=creds["agent_id"],
+            "Demo",
+            None,
+            None,
+            DEFAULT_BALANCE,
+            account_id=ident("account_id"),
+            api_key=creds["api_key"],
+            api_secret=creds["api_secret"],
+            agent_id=creds["agent_id"],
             agent_key=creds["agent_api_key"],
         )
         return creds
@@ -526,7 +565,9 @@ def _positive_balance(value: Decimal | None) -> Decimal:
         return DEFAULT_BALANCE
     if not value.is_finite() or not 0 < value <= MAX_BALANCE:
         raise DomainError(
-            "VALIDATION_ERROR", f"starting_balance must be > 0 and <= {MAX_BALANCE}.", 422,
+            "VALIDATION_ERROR",
+            f"starting_balance must be > 0 and <= {MAX_BALANCE}.",
+            422,
             {"field": "starting_balance"},
         )
     return value

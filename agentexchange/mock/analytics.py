@@ -79,7 +79,9 @@ class TradeStats:
     @property
     def win_rate(self) -> Decimal:
         decided = len(self.wins) + len(self.losses)
-        return (Decimal(len(self.wins)) / decided * 100).quantize(_Q2) if decided else Decimal("0.00")
+        return (
+            (Decimal(len(self.wins)) / decided * 100).quantize(_Q2) if decided else Decimal("0.00")
+        )
 
 
 def trade_stats(trades: Sequence[Trade]) -> TradeStats:
@@ -121,7 +123,9 @@ def performance(book: Book, period: str, now: datetime) -> dict[str, Any]:
         "win_rate": stats.win_rate,
         "profit_factor": profit_factor,
         "avg_win": (gross_win / len(stats.wins)).quantize(_Q2) if stats.wins else Decimal("0.00"),
-        "avg_loss": (-gross_loss / len(stats.losses)).quantize(_Q2) if stats.losses else Decimal("0.00"),
+        "avg_loss": (-gross_loss / len(stats.losses)).quantize(_Q2)
+        if stats.losses
+        else Decimal("0.00"),
         "total_trades": stats.total_trades,
         "avg_trades_per_day": (Decimal(stats.total_trades) / days).quantize(_Q2),
         "best_trade": max(closing).quantize(_Q2) if closing else Decimal("0.00"),
@@ -136,8 +140,12 @@ def history_view(book: Book, account_id: str, interval: str, limit: int) -> dict
         "account_id": account_id,
         "interval": interval,
         "snapshots": [
-            {"time": s.time, "total_equity": s.total_equity,
-             "unrealized_pnl": s.unrealized_pnl, "realized_pnl": s.realized_pnl}
+            {
+                "time": s.time,
+                "total_equity": s.total_equity,
+                "unrealized_pnl": s.unrealized_pnl,
+                "realized_pnl": s.realized_pnl,
+            }
             for s in points
         ],
     }

@@ -21,8 +21,11 @@ from .orders import QUOTE, q8
 PriceOf = Callable[[str], Decimal]  # symbol -> current price
 
 PERIODS: dict[str, timedelta | None] = {
-    "1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30),
-    "90d": timedelta(days=90), "all": None,
+    "1d": timedelta(days=1),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "90d": timedelta(days=90),
+    "all": None,
 }
 
 
@@ -69,8 +72,14 @@ def holdings(book: Book, price_of: PriceOf) -> list[Holding]:
             continue
         symbol = asset + QUOTE
         out.append(
-            Holding(symbol, asset, balance.total, position.avg_entry_price, price_of(symbol),
-                    position.opened_at)
+            Holding(
+                symbol,
+                asset,
+                balance.total,
+                position.avg_entry_price,
+                price_of(symbol),
+                position.opened_at,
+            )
         )
     return out
 
@@ -167,10 +176,15 @@ def pnl_view(book: Book, valuation: Valuation, period: str, now: datetime) -> di
         "net_pnl": realized + unrealized - fees,
         "winning_trades": wins,
         "losing_trades": losses,
-        "win_rate": (Decimal(wins) / decided * 100).quantize(Decimal("0.01")) if decided else Decimal("0.00"),
+        "win_rate": (Decimal(wins) / decided * 100).quantize(Decimal("0.01"))
+        if decided
+        else Decimal("0.00"),
         "by_symbol": [
-            {"symbol": s, "realized": by_symbol.get(s, Decimal(0)),
-             "unrealized": unrealized_by.get(s, Decimal(0))}
+            {
+                "symbol": s,
+                "realized": by_symbol.get(s, Decimal(0)),
+                "unrealized": unrealized_by.get(s, Decimal(0)),
+            }
             for s in symbols
         ],
     }

@@ -51,7 +51,9 @@ class RateLimiter:
                 headers["X-RateLimit-Remaining"] = "0"
                 headers["Retry-After"] = str(retry)
                 raise DomainError(
-                    "RATE_LIMIT_EXCEEDED", "Too many requests.", 429,
+                    "RATE_LIMIT_EXCEEDED",
+                    "Too many requests.",
+                    429,
                     {"limit": limit, "window_seconds": window, "retry_after_seconds": retry},
                     headers,
                 )

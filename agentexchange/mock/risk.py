@@ -46,14 +46,20 @@ class RiskProfile:
             if bounds is None:
                 # The schema allows extra members; ignoring them is forward compatible.
                 continue
-            if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | Decimal)
+                or value != int(value)
+            ):
                 raise DomainError(
                     "VALIDATION_ERROR", f"{key}: must be an integer.", 422, {"field": key}
                 )
             if not bounds[0] <= int(value) <= bounds[1]:
                 raise DomainError(
-                    "VALIDATION_ERROR", f"{key}: must be between {bounds[0]} and {bounds[1]}.",
-                    422, {"field": key},
+                    "VALIDATION_ERROR",
+                    f"{key}: must be between {bounds[0]} and {bounds[1]}.",
+                    422,
+                    {"field": key},
                 )
             clean[key] = int(value)
         return clean
@@ -92,15 +98,26 @@ def _pct(part: Decimal, whole: Decimal) -> Decimal:
 
 def _reject(reason: str, text: str, limit_type: str, current: Any, maximum: Any) -> DomainError:
     return DomainError(
-        "ORDER_REJECTED", f"{reason}: {text}", 400,
-        {"reason": reason, "limit_type": limit_type,
-         "current_value": str(current), "max_value": str(maximum)},
+        "ORDER_REJECTED",
+        f"{reason}: {text}",
+        400,
+        {
+            "reason": reason,
+            "limit_type": limit_type,
+            "current_value": str(current),
+            "max_value": str(maximum),
+        },
     )
 
 
 def check_order(
-    profile: RiskProfile, exposure: OrderExposure, *, breaker_on: bool, account_id: str,
-    daily_pnl: Decimal, symbol: str,
+    profile: RiskProfile,
+    exposure: OrderExposure,
+    *,
+    breaker_on: bool,
+    account_id: str,
+    daily_pnl: Decimal,
+    symbol: str,
 ) -> None:
     """Raise the first failing rule, in the documented order; return if all pass."""
     if exposure.required > exposure.available:
@@ -109,8 +126,11 @@ def check_order(
             f"Insufficient {exposure.pay_asset} balance: need {exposure.required}, "
             f"have {exposure.available}.",
             400,
-            {"asset": exposure.pay_asset, "required": str(exposure.required),
-             "available": str(exposure.available)},
+            {
+                "asset": exposure.pay_asset,
+                "required": str(exposure.required),
+                "available": str(exposure.available),
+            },
         )
     if exposure.side == "buy":
         order_pct = _pct(exposure.order_value, exposure.equity)
@@ -118,7 +138,9 @@ def check_order(
             raise _reject(
                 "order_too_large",
                 f"order value is {order_pct}% of equity (limit: {profile.max_order_size_pct}%)",
-                "max_order_size_pct", order_pct, profile.max_order_size_pct,
+                "max_order_size_pct",
+                order_pct,
+                profile.max_order_size_pct,
             )
         position_pct = _pct(exposure.position_value + exposure.order_value, exposure.equity)
         if position_pct > profile.max_position_size_pct:
@@ -126,21 +148,29 @@ def check_order(
                 "position_limit_exceeded",
                 f"{symbol} position would be {position_pct}% of equity "
                 f"(limit: {profile.max_position_size_pct}%)",
-                "max_position_size_pct", position_pct, profile.max_position_size_pct,
+                "max_position_size_pct",
+                position_pct,
+                profile.max_position_size_pct,
             )
     if exposure.adds_open_order and exposure.open_orders >= profile.max_open_orders:
         raise _reject(
             "max_open_orders_exceeded",
             f"{exposure.open_orders} open orders (limit: {profile.max_open_orders})",
-            "max_open_orders", exposure.open_orders, profile.max_open_orders,
+            "max_open_orders",
+            exposure.open_orders,
+            profile.max_open_orders,
         )
     if breaker_on:
         raise DomainError(
             "DAILY_LOSS_LIMIT",
             "Daily loss limit reached; trading resumes at 00:00 UTC.",
             403,
-            {"account_id": account_id, "daily_pnl": str(daily_pnl),
-             "loss_limit_pct": profile.daily_loss_limit_pct, "reason": "daily_loss_limit"},
+            {
+                "account_id": account_id,
+                "daily_pnl": str(daily_pnl),
+                "loss_limit_pct": profile.daily_loss_limit_pct,
+                "reason": "daily_loss_limit",
+            },
         )
 
 

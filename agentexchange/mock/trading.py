@@ -72,7 +72,9 @@ _PLACES_8 = Decimal("0.00000001")
 
 
 class Trading:
-    def __init__(self, clock: SimClock, market: MarketView, accounts: Accounts, events: EventBus) -> None:
+    def __init__(
+        self, clock: SimClock, market: MarketView, accounts: Accounts, events: EventBus
+    ) -> None:
         self.clock = clock
         self.market = market
         self.accounts = accounts
@@ -113,7 +115,9 @@ class Trading:
         if self.events.has_listeners("order"):
             self.events.publish("order", order.event_view(now))
 
-    def _publish_portfolio(self, agent: Agent, now: datetime, valuation: portfolio.Valuation | None = None) -> None:
+    def _publish_portfolio(
+        self, agent: Agent, now: datetime, valuation: portfolio.Valuation | None = None
+    ) -> None:
         if not self.events.has_listeners("portfolio"):
             return
         book = agent.book
@@ -159,7 +163,10 @@ class Trading:
             if idempotency_key is None:
                 return self._place(agent, symbol, side, order_type, quantity, price)
             fingerprint = (
-                symbol, side, order_type, str(quantity.normalize()),
+                symbol,
+                side,
+                order_type,
+                str(quantity.normalize()),
                 "" if price is None else str(price.normalize()),
             )
             seen = self._idempotency.setdefault(agent.id, OrderedDict())
@@ -168,7 +175,8 @@ class Trading:
                 if first_fingerprint != fingerprint:
                     raise DomainError(
                         "VALIDATION_ERROR",
-                        "This Idempotency-Key was used for a different order.", 422,
+                        "This Idempotency-Key was used for a different order.",
+                        422,
                         {"field": "Idempotency-Key"},
                     )
                 if isinstance(outcome, DomainError):
@@ -188,7 +196,12 @@ class Trading:
             return dict(result)
 
     def _place(
-        self, agent: Agent, symbol: str, side: str, order_type: str, quantity: Decimal,
+        self,
+        agent: Agent,
+        symbol: str,
+        side: str,
+        order_type: str,
+        quantity: Decimal,
         price: Decimal | None,
     ) -> dict[str, Any]:
         if agent.status == "archived":
@@ -196,22 +209,31 @@ class Trading:
         pending = order_type in PENDING_TYPES
         if pending and price is None:
             raise DomainError(
-                "INVALID_ORDER_TYPE", f"A {order_type} order needs a price.", 400,
+                "INVALID_ORDER_TYPE",
+                f"A {order_type} order needs a price.",
+                400,
                 {"order_type": order_type},
             )
         if not pending and price is not None:
             raise DomainError(
-                "INVALID_ORDER_TYPE", "A market order takes no price.", 400, {"order_type": order_type}
+                "INVALID_ORDER_TYPE",
+                "A market order takes no price.",
+                400,
+                {"order_type": order_type},
             )
         if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
             raise DomainError(
-                "INVALID_QUANTITY", f"Quantity must be greater than 0 and at most {MAX_QUANTITY}.",
-                400, {"quantity": str(quantity), "max_qty": str(MAX_QUANTITY)},
+                "INVALID_QUANTITY",
+                f"Quantity must be greater than 0 and at most {MAX_QUANTITY}.",
+                400,
+                {"quantity": str(quantity), "max_qty": str(MAX_QUANTITY)},
             )
         if price is not None and (not price.is_finite() or price <= 0 or price > MAX_PRICE):
             raise DomainError(
-                "INVALID_QUANTITY", f"Price must be greater than 0 and at most {MAX_PRICE}.",
-                400, {"quantity": str(quantity), "price": str(price)},
+                "INVALID_QUANTITY",
+                f"Price must be greater than 0 and at most {MAX_PRICE}.",
+                400,
+                {"quantity": str(quantity), "price": str(price)},
             )
         symbol = self.market.require(symbol)
         lot = self.market.pair_info(symbol)
@@ -232,8 +254,10 @@ class Trading:
         if quantity * (price if price is not None else reference) > MAX_NOTIONAL:
             # Bounds every amount to 23 digits at 8 places, inside Decimal's 28.
             raise DomainError(
-                "INVALID_QUANTITY", f"Order value is above the maximum of {MAX_NOTIONAL:f} {QUOTE}.",
-                400, {"quantity": format(quantity, "f"), "max_notional": format(MAX_NOTIONAL, "f")},
+                "INVALID_QUANTITY",
+                f"Order value is above the maximum of {MAX_NOTIONAL:f} {QUOTE}.",
+                400,
+                {"quantity": format(quantity, "f"), "max_notional": format(MAX_NOTIONAL, "f")},
             )
         if pending:
             assert price is not None
@@ -245,8 +269,10 @@ class Trading:
             required = fill.total if side == "buy" else quantity
         if order_value < MIN_NOTIONAL:
             raise DomainError(
-                "INVALID_QUANTITY", f"Order value is below the minimum of {MIN_NOTIONAL} {QUOTE}.",
-                400, {"quantity": str(quantity), "min_notional": str(MIN_NOTIONAL)},
+                "INVALID_QUANTITY",
+                f"Order value is below the minimum of {MIN_NOTIONAL} {QUOTE}.",
+                400,
+                {"quantity": str(quantity), "min_notional": str(MIN_NOTIONAL)},
             )
         pay_asset = QUOTE if side == "buy" else base
         valuation = self._valuation(book)
@@ -254,18 +280,31 @@ class Trading:
         check_order(
             agent.risk,
             OrderExposure(
-                side=side, pay_asset=pay_asset, required=required,
+                side=side,
+                pay_asset=pay_asset,
+                required=required,
                 available=book.wallet[pay_asset].free if pay_asset in book.wallet else Decimal(0),
                 order_value=order_value,
                 position_value=(held.total if held else Decimal(0)) * reference,
-                equity=valuation.equity, adds_open_order=pending, open_orders=len(book.open_orders),
+                equity=valuation.equity,
+                adds_open_order=pending,
+                open_orders=len(book.open_orders),
             ),
-            breaker_on=self._breaker_on(agent, now), account_id=agent.account_id,
-            daily_pnl=book.today_pnl(now), symbol=symbol,
+            breaker_on=self._breaker_on(agent, now),
+            account_id=agent.account_id,
+            daily_pnl=book.today_pnl(now),
+            symbol=symbol,
         )
         order = Order(
-            order_id=str(uuid.uuid4()), agent_id=agent.id, symbol=symbol, side=side,
-            type=order_type, quantity=quantity, price=price, status=OPEN, created_at=now,
+            order_id=str(uuid.uuid4()),
+            agent_id=agent.id,
+            symbol=symbol,
+            side=side,
+            type=order_type,
+            quantity=quantity,
+            price=price,
+            status=OPEN,
+            created_at=now,
         )
         book.orders[order.order_id] = order
         if fill is None:
@@ -295,7 +334,8 @@ class Trading:
                 book.positions[base] = Position(fill.price, now)
             else:
                 position.avg_entry_price = q8(
-                    (position.avg_entry_price * held + fill.price * fill.quantity) / (held + fill.quantity)
+                    (position.avg_entry_price * held + fill.price * fill.quantity)
+                    / (held + fill.quantity)
                 )
             holding.free += fill.quantity
         else:
@@ -315,10 +355,18 @@ class Trading:
         book.open_orders.pop(order.order_id, None)
         book.trades.append(
             Trade(
-                trade_id=str(uuid.uuid4()), order_id=order.order_id, agent_id=agent.id,
-                session_id=book.session.session_id, symbol=order.symbol, side=order.side,
-                quantity=fill.quantity, price=fill.price, fee=fill.fee, total=fill.total,
-                executed_at=now, pnl=pnl,
+                trade_id=str(uuid.uuid4()),
+                order_id=order.order_id,
+                agent_id=agent.id,
+                session_id=book.session.session_id,
+                symbol=order.symbol,
+                side=order.side,
+                quantity=fill.quantity,
+                price=fill.price,
+                fee=fill.fee,
+                total=fill.total,
+                executed_at=now,
+                pnl=pnl,
             )
         )
         self._breaker_on(agent, now)  # trips the circuit breaker once the loss reaches the limit
@@ -355,11 +403,15 @@ class Trading:
                     if agent.status != "archived":
                         self._snapshot(agent.book, now)
 
-    def _fill_pending(self, agent: Agent, order: Order, market_price: Decimal, now: datetime) -> None:
+    def _fill_pending(
+        self, agent: Agent, order: Order, market_price: Decimal, now: datetime
+    ) -> None:
         book = agent.book
         self._unlock(book, order)
         order.locked_amount = None
-        fill = fill_terms(order.side, order.quantity, market_price, self.market.volume_24h(order.symbol))
+        fill = fill_terms(
+            order.side, order.quantity, market_price, self.market.volume_24h(order.symbol)
+        )
         if order.side == "buy" and book.balance(QUOTE).free < fill.total:
             # Slippage pushed the cost past the locked amount and the free cash.
             order.status, order.rejected_reason = "rejected", "insufficient_balance"
@@ -385,15 +437,21 @@ class Trading:
             order = self._order(agent, order_id)
             if order.status != OPEN:
                 raise DomainError(
-                    "ORDER_NOT_CANCELLABLE", f"Order is {order.status}, not pending.", 400,
+                    "ORDER_NOT_CANCELLABLE",
+                    f"Order is {order.status}, not pending.",
+                    400,
                     {"order_id": order_id, "current_status": order.status},
                 )
             now = self.clock.now()
             unlocked = self._cancel(agent.book, order, now)
             self._publish_order(order, now)
             self._publish_portfolio(agent, now)
-            return {"order_id": order_id, "status": "cancelled", "unlocked_amount": unlocked,
-                    "cancelled_at": now}
+            return {
+                "order_id": order_id,
+                "status": "cancelled",
+                "unlocked_amount": unlocked,
+                "cancelled_at": now,
+            }
 
     def _cancel(self, book: Book, order: Order, now: datetime) -> Decimal:
         unlocked = self._unlock(book, order)
@@ -415,34 +473,51 @@ class Trading:
             return {"cancelled_count": len(orders), "total_unlocked": total}
 
     def get_orders(
-        self, agent_id: str | None, *, status: str | None = None, symbol: str | None = None,
-        limit: int = 100, offset: int = 0, open_only: bool = False,
+        self,
+        agent_id: str | None,
+        *,
+        status: str | None = None,
+        symbol: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        open_only: bool = False,
     ) -> dict[str, Any]:
         with self.lock:
             book = self._agent(agent_id).book
             source = book.open_orders if open_only else book.orders
             chosen = [
-                o for o in reversed(source.values())
+                o
+                for o in reversed(source.values())
                 if (status is None or o.status == status) and (symbol is None or o.symbol == symbol)
             ]
             return {
                 "orders": [o.detail_view() for o in chosen[offset : offset + limit]],
-                "total": len(chosen), "limit": limit, "offset": offset,
+                "total": len(chosen),
+                "limit": limit,
+                "offset": offset,
             }
 
     def get_trade_history(
-        self, agent_id: str | None, *, symbol: str | None = None, side: str | None = None,
-        limit: int = 50, offset: int = 0,
+        self,
+        agent_id: str | None,
+        *,
+        symbol: str | None = None,
+        side: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
     ) -> dict[str, Any]:
         with self.lock:
             book = self._agent(agent_id).book
             chosen = [
-                t for t in reversed(book.trades)
+                t
+                for t in reversed(book.trades)
                 if (symbol is None or t.symbol == symbol) and (side is None or t.side == side)
             ]
             return {
                 "trades": [t.view() for t in chosen[offset : offset + limit]],
-                "total": len(chosen), "limit": limit, "offset": offset,
+                "total": len(chosen),
+                "limit": limit,
+                "offset": offset,
             }
 
     # ----------------------------------------------------------------- account
@@ -456,8 +531,10 @@ class Trading:
                 "display_name": account.display_name,
                 "status": account.status,
                 "starting_balance": book.session.starting_balance,
-                "current_session": {"session_id": book.session.session_id,
-                                    "started_at": book.session.started_at},
+                "current_session": {
+                    "session_id": book.session.session_id,
+                    "started_at": book.session.started_at,
+                },
                 "risk_profile": agent.risk_view(),
                 "created_at": account.created_at,
                 "circuit_breaker_triggered": self._breaker_on(agent, self.clock.now()),
@@ -482,12 +559,16 @@ class Trading:
             book = self._agent(agent_id).book
             return portfolio.pnl_view(book, self._valuation(book), period, self.clock.now())
 
-    def reset(self, agent_id: str | None, starting_balance: Decimal | None = None) -> dict[str, Any]:
+    def reset(
+        self, agent_id: str | None, starting_balance: Decimal | None = None
+    ) -> dict[str, Any]:
         """New session: orders cancelled, positions dropped, cash restored; history kept."""
         if starting_balance is not None and not 0 < starting_balance <= MAX_BALANCE:
             raise DomainError(
-                "VALIDATION_ERROR", f"The starting balance must be > 0 and <= {MAX_BALANCE}.",
-                422, {"field": "new_starting_balance"},
+                "VALIDATION_ERROR",
+                f"The starting balance must be > 0 and <= {MAX_BALANCE}.",
+                422,
+                {"field": "new_starting_balance"},
             )
         with self.lock:
             agent = self._agent(agent_id)
@@ -512,12 +593,16 @@ class Trading:
             return {
                 "message": "Account reset.",
                 "previous_session": {
-                    "session_id": previous.session_id, "ending_equity": ending,
+                    "session_id": previous.session_id,
+                    "ending_equity": ending,
                     "total_pnl": ending - previous.starting_balance,
                     "duration_days": int((now - previous.started_at).total_seconds() // 86400),
                 },
-                "new_session": {"session_id": book.session.session_id, "starting_balance": balance,
-                                "started_at": now},
+                "new_session": {
+                    "session_id": book.session.session_id,
+                    "starting_balance": balance,
+                    "started_at": now,
+                },
             }
 
     # --------------------------------------------------------------- analytics
@@ -525,7 +610,9 @@ class Trading:
         with self.lock:
             return analytics.performance(self._agent(agent_id).book, period, self.clock.now())
 
-    def portfolio_history(self, agent_id: str | None, interval: str = "1h", limit: int = 100) -> dict[str, Any]:
+    def portfolio_history(
+        self, agent_id: str | None, interval: str = "1h", limit: int = 100
+    ) -> dict[str, Any]:
         with self.lock:
             agent = self._agent(agent_id)
             if not agent.book.history.series[interval]:
@@ -542,25 +629,34 @@ class Trading:
                     continue
                 book = agent.book
                 perf = analytics.performance(book, period, now)
-                rows.append({
-                    "account_id": agent.account_id, "agent_id": agent.id,
-                    "display_name": agent.display_name,
-                    "roi_pct": portfolio.roi_pct(book, self._valuation(book).equity),
-                    "sharpe_ratio": perf["sharpe_ratio"], "total_trades": perf["total_trades"],
-                    "win_rate": perf["win_rate"],
-                })
+                rows.append(
+                    {
+                        "account_id": agent.account_id,
+                        "agent_id": agent.id,
+                        "display_name": agent.display_name,
+                        "roi_pct": portfolio.roi_pct(book, self._valuation(book).equity),
+                        "sharpe_ratio": perf["sharpe_ratio"],
+                        "total_trades": perf["total_trades"],
+                        "win_rate": perf["win_rate"],
+                    }
+                )
             rows.sort(key=lambda r: (-r["roi_pct"], r["display_name"], r["agent_id"]))
-            return {"period": period,
-                    "rankings": [{"rank": i, **r} for i, r in enumerate(rows[:limit], start=1)]}
+            return {
+                "period": period,
+                "rankings": [{"rank": i, **r} for i, r in enumerate(rows[:limit], start=1)],
+            }
 
     def agent_summary(self, agent: Agent) -> dict[str, Any]:
         """AgentOverviewItem: the agent plus its equity, total PnL and trade count."""
         with self.lock:
             book = agent.book
             equity = self._valuation(book).equity
-            return {**agent.view(), "equity": equity,
-                    "total_pnl": equity - book.session.starting_balance,
-                    "total_trades": len(book.trades)}
+            return {
+                **agent.view(),
+                "equity": equity,
+                "total_pnl": equity - book.session.starting_balance,
+                "total_trades": len(book.trades),
+            }
 
     def forget_agent(self, agent_id: str) -> None:
         """Drop what the engine keeps about a deleted agent."""

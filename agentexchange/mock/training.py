@@ -65,7 +65,8 @@ class TrainingRunInfo:
             return None
         raw = [v for _, v in known]
         smoothed = [
-            sum(raw[max(0, i - window + 1) : i + 1], _ZERO) / len(raw[max(0, i - window + 1) : i + 1])
+            sum(raw[max(0, i - window + 1) : i + 1], _ZERO)
+            / len(raw[max(0, i - window + 1) : i + 1])
             for i in range(len(raw))
         ]
         return LearningCurve(
@@ -128,7 +129,9 @@ def _canonical_id(raw: str, field_name: str) -> str:
     try:
         return str(uuid.UUID(str(raw)))
     except ValueError:
-        raise DomainError("VALIDATION_ERROR", f"{field_name}: {raw!r} is not a UUID.", 422, {"field": field_name}) from None
+        raise DomainError(
+            "VALIDATION_ERROR", f"{field_name}: {raw!r} is not a UUID.", 422, {"field": field_name}
+        ) from None
 
 
 class Training:
@@ -155,7 +158,10 @@ class Training:
         with self._lock:
             if key in self._runs:
                 raise DomainError(
-                    "DUPLICATE_RESOURCE", "A training run with this id exists.", 409, {"run_id": key[1]}
+                    "DUPLICATE_RESOURCE",
+                    "A training run with this id exists.",
+                    409,
+                    {"run_id": key[1]},
                 )
             self._seq += 1
             run = _Run(
@@ -221,7 +227,9 @@ class Training:
         """The known runs among ``run_ids``, in the order asked; 404 when none is known."""
         ids = list(dict.fromkeys(_canonical_id(r, "run_ids") for r in run_ids))
         with self._lock:
-            found = [self._runs[(account_id, r)].snapshot() for r in ids if (account_id, r) in self._runs]
+            found = [
+                self._runs[(account_id, r)].snapshot() for r in ids if (account_id, r) in self._runs
+            ]
         if not found:
             raise not_found("TRAINING_RUN_NOT_FOUND", "Training runs", ",".join(ids))
         return found
@@ -236,7 +244,9 @@ def episode_from(values: Mapping[str, Any]) -> Episode:
             return None
         number = value if isinstance(value, Decimal) else Decimal(str(value))
         if not number.is_finite():  # JSON parsers accept NaN and Infinity
-            raise DomainError("VALIDATION_ERROR", f"{name}: {value} is not a finite number.", 422, {"field": name})
+            raise DomainError(
+                "VALIDATION_ERROR", f"{name}: {value} is not a finite number.", 422, {"field": name}
+            )
         return number
 
     trades = values.get("total_trades")

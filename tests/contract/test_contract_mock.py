@@ -43,7 +43,11 @@ pytestmark = [pytest.mark.contract, pytest.mark.timeout(600)]
 
 def _run(mock: MockServer, report_dir: Path, **kwargs: Any) -> ContractResult:
     options = ContractOptions(
-        base_url=mock.base_url, max_examples=CI_MAX_EXAMPLES, seed=SEED, report_dir=report_dir, **kwargs
+        base_url=mock.base_url,
+        max_examples=CI_MAX_EXAMPLES,
+        seed=SEED,
+        report_dir=report_dir,
+        **kwargs,
     )
     return run(options, echo=None)
 
@@ -63,10 +67,16 @@ def test_the_mock_passes_every_check_on_every_operation(tmp_path: Path) -> None:
     missing = sorted(op for op, label in labels.items() if label not in tested)
     assert missing == [], f"operations never tested: {missing}"
     assert result.summary.untested_operations == []
-    assert not [c for c in junit.iter("testcase") if c.find("failure") is not None or c.find("error") is not None]
+    assert not [
+        c
+        for c in junit.iter("testcase")
+        if c.find("failure") is not None or c.find("error") is not None
+    ]
 
     # Every enabled check ran on real responses (counted from the event log).
-    assert {name for name, (ran, _) in result.summary.checks.items() if ran} == set(policy.CHECKS), report
+    assert {name for name, (ran, _) in result.summary.checks.items() if ran} == set(
+        policy.CHECKS
+    ), report
     verdict = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert verdict["operations"]["tested"] == len(labels)
     assert all(phase["status"] != "skip" for phase in verdict["phases"].values()), verdict["phases"]
@@ -94,7 +104,11 @@ def price_as_number(app: ASGIApp) -> ASGIApp:
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith("/api/v1/market/price/"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not path.startswith("/api/v1/market/price/")
+        ):
             await app(scope, receive, send)
             return
         start: Message = {}
@@ -115,8 +129,12 @@ def price_as_number(app: ASGIApp) -> ASGIApp:
                 document = json.loads(body)
                 document["price"] = float(document["price"])
                 body = json.dumps(document).encode()
-            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            headers = [
+                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+            ]
+            await send(
+                {**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
+            )
             await send({"type": "http.response.body", "body": body})
 
         await app(scope, receive, capture)
@@ -125,7 +143,9 @@ def price_as_number(app: ASGIApp) -> ASGIApp:
 
 
 def test_a_server_that_breaks_one_field_fails_the_run_naming_the_operation(tmp_path: Path) -> None:
-    with MockServer(rate_limits=False, tick_interval=None, validate_responses=False, wrap=price_as_number) as mock:
+    with MockServer(
+        rate_limits=False, tick_interval=None, validate_responses=False, wrap=price_as_number
+    ) as mock:
         # Narrowed to two operations: the defective one, and a healthy one that must stay clean.
         result = _run(mock, tmp_path, operation_ids=("get_price", "get_pairs"))
     report = result.summary.render()
@@ -158,12 +178,23 @@ def agents_readable_by_anyone(app: ASGIApp) -> ASGIApp:
     return wrapped
 
 
-def test_another_account_reading_an_agent_is_caught_by_object_level_authorization(tmp_path: Path) -> None:
-    with MockServer(rate_limits=False, tick_interval=None, validate_responses=False, wrap=agents_readable_by_anyone) as mock:
+def test_another_account_reading_an_agent_is_caught_by_object_level_authorization(
+    tmp_path: Path,
+) -> None:
+    with MockServer(
+        rate_limits=False,
+        tick_interval=None,
+        validate_responses=False,
+        wrap=agents_readable_by_anyone,
+    ) as mock:
         result = _run(mock, tmp_path, operation_ids=("create_agent", "get_agent", "list_agents"))
     report = result.summary.render()
 
     assert result.exit_code == 1, report
     assert result.summary.checks["object_level_authorization"][1] > 0, report
-    bypass = [f for f in result.summary.failures if any("Object-level authorization" in t for t in f.titles)]
+    bypass = [
+        f
+        for f in result.summary.failures
+        if any("Object-level authorization" in t for t in f.titles)
+    ]
     assert [f.operation for f in bypass] == ["GET /api/v1/agents/{agent_id}"], report

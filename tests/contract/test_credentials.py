@@ -61,11 +61,20 @@ class FakeExchange:
         body = json.loads(request.content)
         self.calls.append((request.url.path, body))
         if self.throttle_first and len(self.calls) == 1:
-            return httpx.Response(429, headers={"Retry-After": "0"}, json={"error": {"code": "RATE_LIMIT_EXCEEDED", "message": "x"}})
+            return httpx.Response(
+                429,
+                headers={"Retry-After": "0"},
+                json={"error": {"code": "RATE_LIMIT_EXCEEDED", "message": "x"}},
+            )
         if request.url.path == "/api/v1/auth/register":
             return httpx.Response(201, json={"api_key": "ak_new", "api_secret": "sk_new"})
-        if body == {"api_key": "ak_new", "api_secret": "sk_new"} or body == {"api_key": "ak_given", "api_secret": "sk_given"}:
-            return httpx.Response(200, json={"token": f"jwt_{len(self.calls)}", "expires_at": "2030-01-01T00:00:00Z"})
+        if body == {"api_key": "ak_new", "api_secret": "sk_new"} or body == {
+            "api_key": "ak_given",
+            "api_secret": "sk_given",
+        }:
+            return httpx.Response(
+                200, json={"token": f"jwt_{len(self.calls)}", "expires_at": "2030-01-01T00:00:00Z"}
+            )
         return httpx.Response(401, json={"error": {"code": "INVALID_API_KEY", "message": "bad"}})
 
 
@@ -73,7 +82,9 @@ def _source(
     handler: FakeExchange, api_key: str | None = None, api_secret: str | None = None
 ) -> CredentialSource:
     client = httpx.Client(transport=httpx.MockTransport(handler))
-    return CredentialSource("http://server", SPEC, api_key=api_key, api_secret=api_secret, client=client)
+    return CredentialSource(
+        "http://server", SPEC, api_key=api_key, api_secret=api_secret, client=client
+    )
 
 
 def test_without_keys_it_registers_once_and_logs_in_on_every_fetch() -> None:
@@ -81,9 +92,13 @@ def test_without_keys_it_registers_once_and_logs_in_on_every_fetch() -> None:
     source = _source(exchange)
     first, second = source.fetch(), source.fetch()
     assert [path for path, _ in exchange.calls] == [
-        "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/login",
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/login",
     ]
-    assert first.api_key == "ak_new" and first.token and second.token and first.token != second.token
+    assert (
+        first.api_key == "ak_new" and first.token and second.token and first.token != second.token
+    )
 
 
 def test_given_keys_are_used_without_registering() -> None:

@@ -52,16 +52,42 @@ def test_secrets_travel_in_the_environment_never_in_argv() -> None:
 
 def test_cli_arguments_map_onto_options() -> None:
     args = argparse.Namespace(
-        base_url="http://h:1", api_key=None, api_secret=None, max_examples=5, workers=3,
-        rate_limit=None, seed=9, report_dir="rep",
+        base_url="http://h:1",
+        api_key=None,
+        api_secret=None,
+        max_examples=5,
+        workers=3,
+        rate_limit=None,
+        seed=9,
+        report_dir="rep",
     )
     options = runner.options_from_args(args)
-    assert (options.max_examples, options.workers, options.seed, options.report_dir) == (5, 3, 9, Path("rep"))
+    assert (options.max_examples, options.workers, options.seed, options.report_dir) == (
+        5,
+        3,
+        9,
+        Path("rep"),
+    )
 
 
-def test_an_unreachable_server_exits_non_zero_with_a_summary(tmp_path: Path, capsys: object) -> None:
+def test_an_unreachable_server_exits_non_zero_with_a_summary(
+    tmp_path: Path, capsys: object
+) -> None:
     # Port 9 (discard) is closed on loopback: schemathesis cannot test anything.
-    code = main(["contract", "--base-url", "http://127.0.0.1:9", "--max-examples", "1",
-                 "--report-dir", str(tmp_path)])
+    code = main(
+        [
+            "contract",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--max-examples",
+            "1",
+            "--report-dir",
+            str(tmp_path),
+        ]
+    )
     assert code != 0
-    assert (tmp_path / runner.SUMMARY_NAME).read_text(encoding="utf-8").startswith("Contract run: FAILED")
+    assert (
+        (tmp_path / runner.SUMMARY_NAME)
+        .read_text(encoding="utf-8")
+        .startswith("Contract run: FAILED")
+    )

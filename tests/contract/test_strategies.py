@@ -11,8 +11,12 @@ from hypothesis import given, settings
 from agentexchange._specfiles import spec_path
 from agentexchange.contract.strategies import decimal_strings
 
-SCHEMAS = yaml.safe_load(spec_path("openapi.yaml").read_text(encoding="utf-8"))["components"]["schemas"]
-PATTERNS = [re.compile(SCHEMAS[name]["pattern"]) for name in ("DecimalString", "PositiveDecimalString")]
+SCHEMAS = yaml.safe_load(spec_path("openapi.yaml").read_text(encoding="utf-8"))["components"][
+    "schemas"
+]
+PATTERNS = [
+    re.compile(SCHEMAS[name]["pattern"]) for name in ("DecimalString", "PositiveDecimalString")
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -26,4 +30,8 @@ def test_values_match_both_decimal_patterns_and_parse_exactly(value: str) -> Non
 
 
 def test_both_decimal_schemas_carry_the_format_the_strategy_is_registered_for() -> None:
-    assert SCHEMAS["DecimalString"]["format"] == SCHEMAS["PositiveDecimalString"]["format"] == "decimal"
+    assert (
+        SCHEMAS["DecimalString"]["format"]
+        == SCHEMAS["PositiveDecimalString"]["format"]
+        == "decimal"
+    )

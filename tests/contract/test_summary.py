@@ -44,43 +44,74 @@ Reproduce with:
 """
 
 
-def _event(label: str, checks: list[tuple[str, str]], case_id: str = "c1", status: int = 200) -> str:
+def _event(
+    label: str, checks: list[tuple[str, str]], case_id: str = "c1", status: int = 200
+) -> str:
     method, path = label.split(" ", 1)
     recorder = {
         "label": label,
         "cases": {case_id: {"value": {"method": method, "path": path, "id": case_id}}},
         "checks": {case_id: [{"name": name, "status": status} for name, status in checks]},
-        "interactions": {case_id: {"request": {"method": method}, "response": {"status_code": status}}},
+        "interactions": {
+            case_id: {"request": {"method": method}, "response": {"status_code": status}}
+        },
     }
-    return json.dumps({"ScenarioFinished": {"phase": "fuzzing", "status": "success", "recorder": recorder}})
+    return json.dumps(
+        {"ScenarioFinished": {"phase": "fuzzing", "status": "success", "recorder": recorder}}
+    )
 
 
-def _write(tmp_path: Path, *, junit: str, checks: list[str], failed_check: str | None = None) -> ReportFiles:
+def _write(
+    tmp_path: Path, *, junit: str, checks: list[str], failed_check: str | None = None
+) -> ReportFiles:
     files = ReportFiles.in_dir(tmp_path)
     files.junit.write_text(junit, encoding="utf-8")
     statuses = [(name, "failure" if name == failed_check else "success") for name in checks]
     files.ndjson.write_text(
-        "\n".join([json.dumps({"EngineStarted": {}}), _event(PRICE, statuses), _event(PAIRS, statuses, "c2", status=422)]) + "\n",
+        "\n".join(
+            [
+                json.dumps({"EngineStarted": {}}),
+                _event(PRICE, statuses),
+                _event(PAIRS, statuses, "c2", status=422),
+            ]
+        )
+        + "\n",
         encoding="utf-8",
     )
     verdict = {
-        "complete": True, "seed": 7,
+        "complete": True,
+        "seed": 7,
         "operations": {"selected": 2, "tested": 2},
         "test_cases": {"generated": 2},
-        "errors": [], "warnings": {"missing_auth": [], "rate_limited": [PAIRS]},
+        "errors": [],
+        "warnings": {"missing_auth": [], "rate_limited": [PAIRS]},
     }
     files.json.write_text(json.dumps(verdict), encoding="utf-8")
     return files
 
 
 EXPECTED = {"get_price": PRICE, "get_pairs": PAIRS}
-CLEAN_JUNIT = JUNIT_FAILURE.split("<testcase name=\"GET /api/v1/market/price")[0] + f'<testcase name="{PRICE}" /></testsuite></testsuites>'
+CLEAN_JUNIT = (
+    JUNIT_FAILURE.split('<testcase name="GET /api/v1/market/price')[0]
+    + f'<testcase name="{PRICE}" /></testsuite></testsuites>'
+)
 
 
 def test_each_failing_case_is_listed_with_its_operation_titles_and_curl(tmp_path: Path) -> None:
-    summary = summarize(_write(tmp_path, junit=JUNIT_FAILURE, checks=list(CHECKS), failed_check="response_schema_conformance"), expected_operations=EXPECTED)
+    summary = summarize(
+        _write(
+            tmp_path,
+            junit=JUNIT_FAILURE,
+            checks=list(CHECKS),
+            failed_check="response_schema_conformance",
+        ),
+        expected_operations=EXPECTED,
+    )
     assert not summary.ok
-    assert [(f.operation, f.case_id) for f in summary.failures] == [(PRICE, "abc123"), (PRICE, "def456")]
+    assert [(f.operation, f.case_id) for f in summary.failures] == [
+        (PRICE, "abc123"),
+        (PRICE, "def456"),
+    ]
     assert summary.failures[0].titles == ("ST108 Response violates schema",)
     assert summary.failures[0].curls == (CURL,)
     text = summary.render()
@@ -89,7 +120,9 @@ def test_each_failing_case_is_listed_with_its_operation_titles_and_curl(tmp_path
 
 
 def test_a_clean_run_with_every_operation_and_check_passes(tmp_path: Path) -> None:
-    summary = summarize(_write(tmp_path, junit=CLEAN_JUNIT, checks=list(CHECKS)), expected_operations=EXPECTED)
+    summary = summarize(
+        _write(tmp_path, junit=CLEAN_JUNIT, checks=list(CHECKS)), expected_operations=EXPECTED
+    )
     assert summary.ok, summary.render()
     assert summary.operations == {PRICE: 1, PAIRS: 1}
     assert summary.seed == 7 and summary.test_cases == 2
@@ -98,7 +131,9 @@ def test_a_clean_run_with_every_operation_and_check_passes(tmp_path: Path) -> No
 
 
 def test_operations_that_never_succeeded_are_named_without_failing_the_run(tmp_path: Path) -> None:
-    summary = summarize(_write(tmp_path, junit=CLEAN_JUNIT, checks=list(CHECKS)), expected_operations=EXPECTED)
+    summary = summarize(
+        _write(tmp_path, junit=CLEAN_JUNIT, checks=list(CHECKS)), expected_operations=EXPECTED
+    )
     assert summary.ok
     assert summary.operations_without_success == ["get_pairs"]
     assert "never answered 2xx" in summary.render() and "get_pairs" in summary.render()
@@ -106,14 +141,19 @@ def test_operations_that_never_succeeded_are_named_without_failing_the_run(tmp_p
 
 def test_an_operation_the_run_never_reached_fails_the_run(tmp_path: Path) -> None:
     expected = {**EXPECTED, "get_ticker": "GET /api/v1/market/ticker/{symbol}"}
-    summary = summarize(_write(tmp_path, junit=CLEAN_JUNIT, checks=list(CHECKS)), expected_operations=expected)
+    summary = summarize(
+        _write(tmp_path, junit=CLEAN_JUNIT, checks=list(CHECKS)), expected_operations=expected
+    )
     assert not summary.ok
     assert summary.untested_operations == ["get_ticker"]
     assert "get_ticker" in summary.render()
 
 
 def test_a_check_that_never_ran_fails_the_run(tmp_path: Path) -> None:
-    summary = summarize(_write(tmp_path, junit=CLEAN_JUNIT, checks=[c for c in CHECKS if c != "ignored_auth"]), expected_operations=EXPECTED)
+    summary = summarize(
+        _write(tmp_path, junit=CLEAN_JUNIT, checks=[c for c in CHECKS if c != "ignored_auth"]),
+        expected_operations=EXPECTED,
+    )
     assert not summary.ok
     assert summary.unrun_checks == ["ignored_auth"]
 
@@ -140,7 +180,9 @@ Reproduce with:
 
 def test_a_stateful_failure_is_attributed_to_the_operation_of_its_last_call(tmp_path: Path) -> None:
     expected = {**EXPECTED, "archive_agent": "POST /api/v1/agents/{agent_id}/archive"}
-    summary = summarize(_write(tmp_path, junit=STATEFUL_JUNIT, checks=list(CHECKS)), expected_operations=expected)
+    summary = summarize(
+        _write(tmp_path, junit=STATEFUL_JUNIT, checks=list(CHECKS)), expected_operations=expected
+    )
     (failure,) = summary.failures
     assert (failure.operation, failure.scenario) == (PRICE, "Stateful tests")
     assert summary.failed_operations == [PRICE]
@@ -149,4 +191,6 @@ def test_a_stateful_failure_is_attributed_to_the_operation_of_its_last_call(tmp_
 
 def test_a_check_schemathesis_says_it_cannot_run_is_noted() -> None:
     log = "Schemathesis v4.32.5\n\n⚠️  `object_level_authorization` will not run: list at least 2 users\n ✅  Loaded\n"
-    assert console_notes(log) == ["`object_level_authorization` will not run: list at least 2 users"]
+    assert console_notes(log) == [
+        "`object_level_authorization` will not run: list at least 2 users"
+    ]

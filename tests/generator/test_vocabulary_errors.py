@@ -12,7 +12,9 @@ import yaml
 from generator.load import SpecError, build_spec
 from generator.sdkmodel import VocabularyError, build
 
-FIXTURE = yaml.safe_load((Path(__file__).parents[1] / "golden" / "fixture.yaml").read_text(encoding="utf-8"))
+FIXTURE = yaml.safe_load(
+    (Path(__file__).parents[1] / "golden" / "fixture.yaml").read_text(encoding="utf-8")
+)
 
 
 def _build(mutate: Any) -> None:
@@ -32,33 +34,145 @@ def test_fixture_builds() -> None:
 
 
 CASES = [
-    ("unknown method key", lambda r: _sdk(r, "/things", "get").update(retruns={}), "list_things.*unknown keys"),
-    ("bad wire target", lambda r: _sdk(r, "/things", "get")["params"][1].update(wire="querry.ids"), "list_things.*bad wire target"),
-    ("missing parameter", lambda r: _sdk(r, "/things", "get")["params"][1].update(wire="query.nope"), "list_things.*no query parameter 'nope'"),
-    ("bad return kind", lambda r: _sdk(r, "/things", "get")["returns"].update(kind="tuple"), "list_things.*returns.kind"),
-    ("unknown model", lambda r: _sdk(r, "/things", "get")["returns"].update(model="Nope"), "list_things.*not an x-sdk-model"),
-    ("map_list without key", lambda r: _sdk(r, "/quotes", "get")["returns"].pop("key"), "get_quotes.*map_list needs"),
-    ("path param not sent", lambda r: _sdk(r, "/things/{thing_id}", "get")["params"].pop(0), "get_thing.*path parameter 'thing_id'"),
-    ("required after default", lambda r: _sdk(r, "/things", "get")["params"].append({"name": "z", "wire": "query.mode"}), "list_things.*follows one with a default"),
-    ("unknown type", lambda r: _sdk(r, "/things", "get")["params"][2].update(type="float"), "list_things.*unknown type 'float'"),
-    ("float default for decimal", lambda r: _sdk(r, "/things", "post")["params"][1].update(default=1.5), "create_thing.*does not fit"),
-    ("csv on body", lambda r: _sdk(r, "/things", "post")["params"][4].update(csv=True), "create_thing.*csv"),
-    ("duplicate method", lambda r: _sdk(r, "/things", "post").update(method="list_things"), "create_thing.*already defined"),
-    ("bad method name", lambda r: _sdk(r, "/things", "post").update(method="create-thing"), "create_thing.*public Python name"),
-    ("fixed clashes", lambda r: _sdk(r, "/things", "post")["fixed"].update({"body.name": "x"}), "create_thing.*fixed body.name"),
-    ("model field unknown key", lambda r: r["components"]["schemas"]["Quote"]["x-sdk-model"]["fields"]["at"].update(wyre="x"), "Quote.*unknown keys"),
-    ("model field not in schema", lambda r: r["components"]["schemas"]["Quote"]["x-sdk-model"]["fields"].update(nope={}), "Quote.*'nope' not in the schema"),
-    ("bad equals", lambda r: r["components"]["schemas"]["Thing"]["x-sdk-model"]["fields"]["is_open"].update(equals="status"), "Thing.*equals"),
-    ("error code without status", lambda r: r["x-error-codes"]["BAD_THING"].pop("status"), "x-error-codes.BAD_THING"),
-    ("refresh code unknown", lambda r: r["x-sdk-auth"].update(refresh_on="NOPE"), "x-sdk-auth.refresh_on"),
-    ("refine flag not a bool", lambda r: r["x-error-codes"]["BAD_THING"].update(refine_by_reason="yes"), "x-error-codes.BAD_THING: refine_by_reason"),
+    (
+        "unknown method key",
+        lambda r: _sdk(r, "/things", "get").update(retruns={}),
+        "list_things.*unknown keys",
+    ),
+    (
+        "bad wire target",
+        lambda r: _sdk(r, "/things", "get")["params"][1].update(wire="querry.ids"),
+        "list_things.*bad wire target",
+    ),
+    (
+        "missing parameter",
+        lambda r: _sdk(r, "/things", "get")["params"][1].update(wire="query.nope"),
+        "list_things.*no query parameter 'nope'",
+    ),
+    (
+        "bad return kind",
+        lambda r: _sdk(r, "/things", "get")["returns"].update(kind="tuple"),
+        "list_things.*returns.kind",
+    ),
+    (
+        "unknown model",
+        lambda r: _sdk(r, "/things", "get")["returns"].update(model="Nope"),
+        "list_things.*not an x-sdk-model",
+    ),
+    (
+        "map_list without key",
+        lambda r: _sdk(r, "/quotes", "get")["returns"].pop("key"),
+        "get_quotes.*map_list needs",
+    ),
+    (
+        "path param not sent",
+        lambda r: _sdk(r, "/things/{thing_id}", "get")["params"].pop(0),
+        "get_thing.*path parameter 'thing_id'",
+    ),
+    (
+        "required after default",
+        lambda r: _sdk(r, "/things", "get")["params"].append({"name": "z", "wire": "query.mode"}),
+        "list_things.*follows one with a default",
+    ),
+    (
+        "unknown type",
+        lambda r: _sdk(r, "/things", "get")["params"][2].update(type="float"),
+        "list_things.*unknown type 'float'",
+    ),
+    (
+        "float default for decimal",
+        lambda r: _sdk(r, "/things", "post")["params"][1].update(default=1.5),
+        "create_thing.*does not fit",
+    ),
+    (
+        "csv on body",
+        lambda r: _sdk(r, "/things", "post")["params"][4].update(csv=True),
+        "create_thing.*csv",
+    ),
+    (
+        "duplicate method",
+        lambda r: _sdk(r, "/things", "post").update(method="list_things"),
+        "create_thing.*already defined",
+    ),
+    (
+        "bad method name",
+        lambda r: _sdk(r, "/things", "post").update(method="create-thing"),
+        "create_thing.*public Python name",
+    ),
+    (
+        "fixed clashes",
+        lambda r: _sdk(r, "/things", "post")["fixed"].update({"body.name": "x"}),
+        "create_thing.*fixed body.name",
+    ),
+    (
+        "model field unknown key",
+        lambda r: r["components"]["schemas"]["Quote"]["x-sdk-model"]["fields"]["at"].update(
+            wyre="x"
+        ),
+        "Quote.*unknown keys",
+    ),
+    (
+        "model field not in schema",
+        lambda r: r["components"]["schemas"]["Quote"]["x-sdk-model"]["fields"].update(nope={}),
+        "Quote.*'nope' not in the schema",
+    ),
+    (
+        "bad equals",
+        lambda r: r["components"]["schemas"]["Thing"]["x-sdk-model"]["fields"]["is_open"].update(
+            equals="status"
+        ),
+        "Thing.*equals",
+    ),
+    (
+        "error code without status",
+        lambda r: r["x-error-codes"]["BAD_THING"].pop("status"),
+        "x-error-codes.BAD_THING",
+    ),
+    (
+        "refresh code unknown",
+        lambda r: r["x-sdk-auth"].update(refresh_on="NOPE"),
+        "x-sdk-auth.refresh_on",
+    ),
+    (
+        "refine flag not a bool",
+        lambda r: r["x-error-codes"]["BAD_THING"].update(refine_by_reason="yes"),
+        "x-error-codes.BAD_THING: refine_by_reason",
+    ),
     ("login op missing", lambda r: r["x-sdk-auth"].update(login="nope"), "x-sdk-auth.login"),
-    ("no security", lambda r: r["paths"]["/things"]["get"].pop("security"), "list_things: needs an operation-level security"),
-    ("take names no parameter", lambda r: _sdk(r, "/things", "get")["returns"].update(take="count"), "list_things.*returns.take 'count' is not an int parameter"),
-    ("fallback to no method", lambda r: _sdk(r, "/things/{thing_id}", "get", 2)["params"][1]["fallback"].update(method="nope"), "get_thing_inner.*fallback: 'nope' is not a method returning a model"),
-    ("fallback to no field", lambda r: _sdk(r, "/things/{thing_id}", "get", 2)["params"][1]["fallback"].update(field="nope"), "get_thing_inner.*Thing has no field 'nope'"),
-    ("fallback with a default", lambda r: _sdk(r, "/things/{thing_id}", "get", 2)["params"][1].update(default="x"), "get_thing_inner.*fallback needs default: null"),
-    ("take on a model", lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(take="x"), "get_thing.*returns.take names an int parameter"),
+    (
+        "no security",
+        lambda r: r["paths"]["/things"]["get"].pop("security"),
+        "list_things: needs an operation-level security",
+    ),
+    (
+        "take names no parameter",
+        lambda r: _sdk(r, "/things", "get")["returns"].update(take="count"),
+        "list_things.*returns.take 'count' is not an int parameter",
+    ),
+    (
+        "fallback to no method",
+        lambda r: _sdk(r, "/things/{thing_id}", "get", 2)["params"][1]["fallback"].update(
+            method="nope"
+        ),
+        "get_thing_inner.*fallback: 'nope' is not a method returning a model",
+    ),
+    (
+        "fallback to no field",
+        lambda r: _sdk(r, "/things/{thing_id}", "get", 2)["params"][1]["fallback"].update(
+            field="nope"
+        ),
+        "get_thing_inner.*Thing has no field 'nope'",
+    ),
+    (
+        "fallback with a default",
+        lambda r: _sdk(r, "/things/{thing_id}", "get", 2)["params"][1].update(default="x"),
+        "get_thing_inner.*fallback needs default: null",
+    ),
+    (
+        "take on a model",
+        lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(take="x"),
+        "get_thing.*returns.take names an int parameter",
+    ),
 ]
 
 

@@ -61,7 +61,9 @@ def test_sync_and_async_differ_only_by_async(rendered: dict[str, str]) -> None:
     assert normalized == sync
 
 
-def test_generated_fixture_package_imports_and_works(rendered: dict[str, str], tmp_path: Path) -> None:
+def test_generated_fixture_package_imports_and_works(
+    rendered: dict[str, str], tmp_path: Path
+) -> None:
     """The expected client runs: a fake transport records the Call each method makes."""
     import importlib
     import sys
@@ -101,14 +103,36 @@ def test_generated_fixture_package_imports_and_works(rendered: dict[str, str], t
         t = client._transport
         t.reply = {"quotes": {"A": "1.50", "B": "2"}, "data": {"at": "2024-01-01T00:00:00Z"}}
         quotes = client.get_quotes()
-        assert [(q.symbol, q.price) for q in quotes] == [("A", Decimal("1.50")), ("B", Decimal("2"))]
-        t.reply = {"thing_id": 7, "status": "open", "price": "1.0", "created": "2024-01-01T00:00:00+02:00",
-                   "items": [{"id": "x", "amount": "3"}], "book": [["1", "2"]], "inner": {"id": "i"},
-                   "qty": None, "requested_qty": "0.5", "nested": {"deep": "d"}, "code": "s3cret", "zzz": 1}
-        thing = client.create_thing("n", Decimal("1.10"), "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", labels=["a"])
+        assert [(q.symbol, q.price) for q in quotes] == [
+            ("A", Decimal("1.50")),
+            ("B", Decimal("2")),
+        ]
+        t.reply = {
+            "thing_id": 7,
+            "status": "open",
+            "price": "1.0",
+            "created": "2024-01-01T00:00:00+02:00",
+            "items": [{"id": "x", "amount": "3"}],
+            "book": [["1", "2"]],
+            "inner": {"id": "i"},
+            "qty": None,
+            "requested_qty": "0.5",
+            "nested": {"deep": "d"},
+            "code": "s3cret",
+            "zzz": 1,
+        }
+        thing = client.create_thing(
+            "n", Decimal("1.10"), "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", labels=["a"]
+        )
         call = t.calls[-1]
-        assert call.json == {"name": "n", "amount": "1.10", "window": {"start": "2024-01-01T00:00:00Z",
-                             "end": "2024-02-01T00:00:00Z"}, "note": "hello", "kind": "special", "labels": ["a"]}
+        assert call.json == {
+            "name": "n",
+            "amount": "1.10",
+            "window": {"start": "2024-01-01T00:00:00Z", "end": "2024-02-01T00:00:00Z"},
+            "note": "hello",
+            "kind": "special",
+            "labels": ["a"],
+        }
         assert call.idempotent and call.security == ("Jwt", "Key")
         assert thing.thing_id == "7" and thing.is_open and thing.item_count == 1
         assert thing.quantity == Decimal("0.5") and thing.deep == "d" and thing.flag is False
@@ -117,10 +141,24 @@ def test_generated_fixture_package_imports_and_works(rendered: dict[str, str], t
             client.create_thing("n", 1.1, "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z")
         t.reply = {"things": [], "status": "ok"}
         client.list_things((1, 2), ids=["x", "y"])
-        assert t.calls[-1].params == {"mode": "full", "a": "1", "b": "2", "limit": "10", "all": "false", "ids": "x,y"}
+        assert t.calls[-1].params == {
+            "mode": "full",
+            "a": "1",
+            "b": "2",
+            "limit": "10",
+            "all": "false",
+            "ids": "x,y",
+        }
         t.reply = {**t.reply, "things": None}
-        t.reply = {"thing_id": "1", "status": "x", "price": "1", "created": "2024-01-01T00:00:00",
-                   "items": [], "book": [], "inner": {"id": "i"}}
+        t.reply = {
+            "thing_id": "1",
+            "status": "x",
+            "price": "1",
+            "created": "2024-01-01T00:00:00",
+            "items": [],
+            "book": [],
+            "inner": {"id": "i"},
+        }
         naive = client.get_thing("a/b", trace="t1")
         assert naive.created_at.tzinfo is not None and naive.quantity is None
         assert t.calls[-1].path == "/things/a%2Fb" and t.calls[-1].headers == {"X-Trace": "t1"}

@@ -13,7 +13,12 @@ import httpx
 
 from agentexchange.mock.testing import MockServer
 
-RANGE = {"interval": "1h", "start_time": "2026-03-01T00:00:00Z", "end_time": "2026-03-03T00:00:00Z", "limit": "48"}
+RANGE = {
+    "interval": "1h",
+    "start_time": "2026-03-01T00:00:00Z",
+    "end_time": "2026-03-03T00:00:00Z",
+    "limit": "48",
+}
 
 
 def candles(seed: int, symbol: str = "BTCUSDT") -> list[dict[str, Any]]:

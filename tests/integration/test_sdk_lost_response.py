@@ -35,7 +35,9 @@ class DropsFirstOrderResponse(httpx.BaseTransport):
                 response.read()  # the server has processed and answered ...
                 response.close()
                 # ... but the answer never reaches the client.
-                raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+                raise httpx.RemoteProtocolError(
+                    "Server disconnected without sending a response.", request=request
+                )
         return response
 
 
@@ -48,7 +50,9 @@ def mock() -> Iterator[MockServer]:
 def test_lost_order_response_is_retried_and_placed_once(mock: MockServer) -> None:
     proxy = DropsFirstOrderResponse(httpx.HTTPTransport())
     http = httpx.Client(transport=proxy, base_url=mock.base_url)
-    with AgentExchangeClient(base_url=mock.base_url, http_client=http, **mock.credentials()) as client:
+    with AgentExchangeClient(
+        base_url=mock.base_url, http_client=http, **mock.credentials()
+    ) as client:
         # A first order teaches the client that this server echoes Idempotency-Key.
         client.place_market_order("BTCUSDT", "buy", Decimal("0.001"))
         before = len(client.get_trade_history(limit=500))
@@ -80,7 +84,9 @@ def test_lost_order_response_is_not_retried_where_keys_are_not_honoured(mock: Mo
 
     proxy = StripsEcho(httpx.HTTPTransport())
     http = httpx.Client(transport=proxy, base_url=mock.base_url)
-    with AgentExchangeClient(base_url=mock.base_url, http_client=http, **mock.credentials()) as client:
+    with AgentExchangeClient(
+        base_url=mock.base_url, http_client=http, **mock.credentials()
+    ) as client:
         client.place_market_order("ETHUSDT", "buy", Decimal("0.01"))
         proxy.drop_next = True
         with pytest.raises(APIConnectionError):

@@ -363,7 +363,9 @@ def test_pending_limit_order_fills_after_the_market_crosses(sdk: Sdk, mock: Mock
     # and put the limit there.
     now = mock.exchange.clock.now()
     minutes = range(1, 7 * 24 * 60)
-    path = ((k, mock.exchange.market.price_at("BTCUSDT", now + timedelta(minutes=k))) for k in minutes)
+    path = (
+        (k, mock.exchange.market.price_at("BTCUSDT", now + timedelta(minutes=k))) for k in minutes
+    )
     crossing, target = next((k, p) for k, p in path if p <= start - Decimal("0.02"))
     limit_price = target.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
     order = client.place_limit_order("BTCUSDT", "buy", quantity, limit_price)

@@ -77,15 +77,19 @@ def test_another_accounts_agent_is_403_and_unknown_agent_is_404() -> None:
     book = accounts()
     alice, bob = book.register("Alice"), book.register("Bob")
     assert code_of(book.agent_of, bob.account.id, alice.agent.id) == ("PERMISSION_DENIED", 403)
-    assert code_of(
-        book.authenticate_key, bob.account.api_key, agent_header=alice.agent.id
-    ) == ("PERMISSION_DENIED", 403)
+    assert code_of(book.authenticate_key, bob.account.api_key, agent_header=alice.agent.id) == (
+        "PERMISSION_DENIED",
+        403,
+    )
     # An unknown X-Agent-Id looks exactly like a foreign one: nothing leaks.
     assert code_of(
-        book.authenticate_key, bob.account.api_key, agent_header="7d1c2a3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+        book.authenticate_key,
+        bob.account.api_key,
+        agent_header="7d1c2a3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
     ) == ("PERMISSION_DENIED", 403)
     assert code_of(book.agent_of, bob.account.id, "7d1c2a3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d") == (
-        "AGENT_NOT_FOUND", 404,
+        "AGENT_NOT_FOUND",
+        404,
     )
     for call in (book.archive_agent, book.regenerate_key, book.delete_agent):
         assert code_of(call, bob.account.id, alice.agent.id)[1] == 403
@@ -126,14 +130,23 @@ def test_clone_copies_configuration_with_a_fresh_wallet_and_key() -> None:
     world = World()
     reg = world.accounts.register("A")
     source = world.accounts.create_agent(
-        reg.account.id, "RSI", Decimal("5000"), llm_model="m", framework="f",
-        strategy_tags=["rsi"], risk_profile={"max_open_orders": 5}, color="#3B82F6",
+        reg.account.id,
+        "RSI",
+        Decimal("5000"),
+        llm_model="m",
+        framework="f",
+        strategy_tags=["rsi"],
+        risk_profile={"max_open_orders": 5},
+        color="#3B82F6",
     )
     world.trading.place_order(source.id, "BTCUSDT", "buy", "market", Decimal("0.01"))
     clone = world.accounts.clone_agent(reg.account.id, source.id)
     assert clone.display_name == "RSI (copy)"
     assert (clone.llm_model, clone.framework, clone.strategy_tags, clone.color) == (
-        "m", "f", ["rsi"], "#3B82F6",
+        "m",
+        "f",
+        ["rsi"],
+        "#3B82F6",
     )
     assert clone.risk.max_open_orders == 5
     assert clone.api_key != source.api_key
@@ -174,6 +187,10 @@ def test_login_failures() -> None:
     assert code_of(book.login, reg.account.api_key, "sk_live_wrong") == ("INVALID_API_KEY", 401)
     assert code_of(book.login, "ak_live_unknown", reg.api_secret) == ("INVALID_API_KEY", 401)
     assert code_of(book.login, reg.agent.api_key, reg.api_secret) == ("ACCOUNT_NOT_FOUND", 404)
-    forged = jwt.encode({"sub": reg.account.id, "exp": 2**40}, "not-the-secret-but-32-bytes-long!", algorithm="HS256")
+    forged = jwt.encode(
+        {"sub": reg.account.id, "exp": 2**40},
+        "not-the-secret-but-32-bytes-long!",
+        algorithm="HS256",
+    )
     assert code_of(book.verify_token, forged) == ("INVALID_TOKEN", 401)
     assert code_of(book.verify_token, "garbage") == ("INVALID_TOKEN", 401)

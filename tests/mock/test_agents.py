@@ -66,21 +66,32 @@ def env() -> Env:
 
 
 def test_register_and_login_handlers_answer_in_the_documented_shapes(env: Env) -> None:
-    registered = conforms("register", env.call(
-        "register", principal=None, body={"display_name": "Lab", "starting_balance": "2500.50"}
-    ))
+    registered = conforms(
+        "register",
+        env.call(
+            "register", principal=None, body={"display_name": "Lab", "starting_balance": "2500.50"}
+        ),
+    )
     assert registered["starting_balance"] == "2500.50"
-    token = conforms("login", env.call(
-        "login", principal=None,
-        body={"api_key": registered["api_key"], "api_secret": registered["api_secret"]},
-    ))
+    token = conforms(
+        "login",
+        env.call(
+            "login",
+            principal=None,
+            body={"api_key": registered["api_key"], "api_secret": registered["api_secret"]},
+        ),
+    )
     assert token["expires_in"] == 3600 and token["token_type"] == "Bearer"
 
 
 def test_create_get_list_and_overview(env: Env) -> None:
     created = env.create(
-        starting_balance="5000.00", llm_model="claude-sonnet-4-6", framework="custom",
-        strategy_tags=["rsi"], risk_profile={"max_position_size_pct": 20}, color="#3B82F6",
+        starting_balance="5000.00",
+        llm_model="claude-sonnet-4-6",
+        framework="custom",
+        strategy_tags=["rsi"],
+        risk_profile={"max_position_size_pct": 20},
+        color="#3B82F6",
     )
     assert created["starting_balance"] == "5000.00"
     agent = conforms("get_agent", env.call("get_agent", path={"agent_id": created["agent_id"]}))
@@ -95,31 +106,41 @@ def test_create_get_list_and_overview(env: Env) -> None:
 
 
 def test_seed_004_aliases_name_and_risk_config(env: Env) -> None:
-    created = env.create(display_name=None, name="Momentum Bot v1", risk_config={"max_open_orders": 20})
+    created = env.create(
+        display_name=None, name="Momentum Bot v1", risk_config={"max_open_orders": 20}
+    )
     assert created["display_name"] == "Momentum Bot v1"
-    risk = conforms("get_agent_risk_profile", env.call(
-        "get_agent_risk_profile", path={"agent_id": created["agent_id"]}
-    ))
+    risk = conforms(
+        "get_agent_risk_profile",
+        env.call("get_agent_risk_profile", path={"agent_id": created["agent_id"]}),
+    )
     assert risk["max_open_orders"] == 20 and risk["max_position_size_pct"] == 25
-    updated = conforms("update_agent", env.call(
-        "update_agent", path={"agent_id": created["agent_id"]},
-        body={"name": "v2", "risk_config": {"max_order_size_pct": 25}, "strategy_tags": ["a"]},
-    ))
+    updated = conforms(
+        "update_agent",
+        env.call(
+            "update_agent",
+            path={"agent_id": created["agent_id"]},
+            body={"name": "v2", "risk_config": {"max_order_size_pct": 25}, "strategy_tags": ["a"]},
+        ),
+    )
     assert updated["display_name"] == "v2" and updated["strategy_tags"] == ["a"]
     assert updated["risk_profile"] == {"max_open_orders": 20, "max_order_size_pct": 25}
 
 
 def test_update_risk_profile_echoes_the_limits_in_force(env: Env) -> None:
     limits = {"max_position_size_pct": 10, "daily_loss_limit_pct": 5, "max_open_orders": 5}
-    echoed = conforms("update_agent_risk", env.call(
-        "update_agent_risk", path={"agent_id": env.default_agent}, body=limits
-    ))
+    echoed = conforms(
+        "update_agent_risk",
+        env.call("update_agent_risk", path={"agent_id": env.default_agent}, body=limits),
+    )
     assert {k: echoed[k] for k in limits} == limits
 
 
 def test_archive_then_the_agent_key_is_401(env: Env) -> None:
     created = env.create()
-    archived = conforms("archive_agent", env.call("archive_agent", path={"agent_id": created["agent_id"]}))
+    archived = conforms(
+        "archive_agent", env.call("archive_agent", path={"agent_id": created["agent_id"]})
+    )
     assert archived["status"] == "archived"
     with pytest.raises(DomainError) as err:
         env.world.accounts.authenticate_key(created["api_key"])
@@ -155,11 +176,15 @@ def test_delete_is_204_and_then_404(env: Env) -> None:
 def test_clone_and_reset(env: Env) -> None:
     created = env.create(starting_balance="5000")
     path = {"agent_id": created["agent_id"]}
-    clone = conforms("clone_agent", env.call("clone_agent", path=path, query={"new_name": "Experiment"}))
+    clone = conforms(
+        "clone_agent", env.call("clone_agent", path=path, query={"new_name": "Experiment"})
+    )
     assert clone["display_name"] == "Experiment" and clone["starting_balance"] == "5000"
     trading = env.world.trading
     trading.place_order(created["agent_id"], "BTCUSDT", "buy", "market", Decimal("0.01"))
-    reset = conforms("reset_agent", env.call("reset_agent", path=path, body={"starting_balance": "7000"}))
+    reset = conforms(
+        "reset_agent", env.call("reset_agent", path=path, body={"starting_balance": "7000"})
+    )
     assert reset["starting_balance"] == "7000"
     assert trading.balance(created["agent_id"])["total_equity_usdt"] == Decimal("7000")
     assert trading.get_trade_history(created["agent_id"])["total"] == 1
@@ -170,8 +195,15 @@ def test_another_accounts_agent_is_403_on_every_agent_route(env: Env) -> None:
     stranger = env.world.accounts.authenticate_key(env.world.demo["api_key"])
     target = {"agent_id": env.default_agent}
     for operation_id in (
-        "get_agent", "archive_agent", "delete_agent", "clone_agent", "reset_agent",
-        "get_agent_api_key", "regenerate_agent_key", "get_agent_risk_profile", "get_agent_skill",
+        "get_agent",
+        "archive_agent",
+        "delete_agent",
+        "clone_agent",
+        "reset_agent",
+        "get_agent_api_key",
+        "regenerate_agent_key",
+        "get_agent_risk_profile",
+        "get_agent_skill",
     ):
         with pytest.raises(DomainError) as err:
             env.call(operation_id, principal=stranger, path=target)

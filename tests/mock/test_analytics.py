@@ -30,9 +30,18 @@ def snapshots(*equities: str, step: timedelta = timedelta(hours=1)) -> list[Snap
 
 def closing(pnl: str, book: Book, minutes: int = 0) -> Trade:
     return Trade(
-        trade_id=f"t{minutes}", order_id="o", agent_id="a", session_id=book.session.session_id,
-        symbol="BTCUSDT", side="sell", quantity=D("1"), price=D("1"), fee=D("0"), total=D("1"),
-        executed_at=START + timedelta(minutes=minutes), pnl=D(pnl),
+        trade_id=f"t{minutes}",
+        order_id="o",
+        agent_id="a",
+        session_id=book.session.session_id,
+        symbol="BTCUSDT",
+        side="sell",
+        quantity=D("1"),
+        price=D("1"),
+        fee=D("0"),
+        total=D("1"),
+        executed_at=START + timedelta(minutes=minutes),
+        pnl=D(pnl),
     )
 
 
@@ -72,7 +81,11 @@ def test_trade_statistics_win_rate_profit_factor_and_streak() -> None:
 def test_profit_factor_without_losses_is_capped_and_empty_history_is_zero() -> None:
     book = Book.fresh(START, D("10000"))
     empty = analytics.performance(book, "7d", START)
-    assert (empty["profit_factor"], empty["win_rate"], empty["current_streak"]) == (D("0.00"), D("0.00"), 0)
+    assert (empty["profit_factor"], empty["win_rate"], empty["current_streak"]) == (
+        D("0.00"),
+        D("0.00"),
+        0,
+    )
     book.trades = [closing("5", book)]
     assert analytics.performance(book, "all", START)["profit_factor"] == analytics.PROFIT_FACTOR_CAP
 
@@ -98,9 +111,7 @@ class Env:
     def __init__(self) -> None:
         self.world = World()
         ex: Any = SimpleNamespace(accounts=self.world.accounts, trading=self.world.trading)
-        self.h = {
-            **trading.handlers(ex), **account.handlers(ex), **analytics_handlers.handlers(ex)
-        }
+        self.h = {**trading.handlers(ex), **account.handlers(ex), **analytics_handlers.handlers(ex)}
         self.me = self.world.accounts.authenticate_key(self.world.demo["agent_api_key"])
 
     def call(self, operation_id: str, **kwargs: Any) -> Any:
@@ -140,7 +151,11 @@ def test_stop_price_is_an_alias_of_price(env: Env) -> None:
     env.call("place_order", body=order())
     reply = env.call("place_order", body=order(side="sell", type="stop_loss", stop_price="60000"))
     pending = conforms("place_order", reply)
-    assert (pending["status"], pending["price"], pending["locked_amount"]) == ("pending", "60000", "0.01")
+    assert (pending["status"], pending["price"], pending["locked_amount"]) == (
+        "pending",
+        "60000",
+        "0.01",
+    )
 
 
 def test_trade_read_handlers_conform(env: Env) -> None:
@@ -155,10 +170,13 @@ def test_trade_read_handlers_conform(env: Env) -> None:
     assert [o["order_id"] for o in every["orders"]] == [filled["order_id"]]
     history = conforms("get_trade_history", env.call("get_trade_history", query={"limit": 20}))
     assert history["total"] == 1 and history["trades"][0]["pnl"] is None
-    cancelled = conforms("cancel_order", env.call("cancel_order", path={"order_id": pending["order_id"]}))
+    cancelled = conforms(
+        "cancel_order", env.call("cancel_order", path={"order_id": pending["order_id"]})
+    )
     assert cancelled["unlocked_amount"] == "600.60000000"
     assert conforms("cancel_all_orders", env.call("cancel_all_orders")) == {
-        "cancelled_count": 0, "total_unlocked": "0"
+        "cancelled_count": 0,
+        "total_unlocked": "0",
     }
 
 
@@ -167,7 +185,11 @@ def test_account_handlers_conform(env: Env) -> None:
     env.world.market.set("BTCUSDT", "64521.30")
     info = conforms("get_account_info", env.call("get_account_info"))
     assert info["circuit_breaker_triggered"] is False and "api_key" not in info
-    assert info["risk_profile"] == {"max_position_size_pct": 25, "daily_loss_limit_pct": 20, "max_open_orders": 50}
+    assert info["risk_profile"] == {
+        "max_position_size_pct": 25,
+        "daily_loss_limit_pct": 20,
+        "max_open_orders": 50,
+    }
     balance = conforms("get_balance", env.call("get_balance"))
     assert {b["asset"] for b in balance["balances"]} == {"USDT", "BTC"}
     positions = conforms("get_positions", env.call("get_positions"))
@@ -176,9 +198,10 @@ def test_account_handlers_conform(env: Env) -> None:
     assert Decimal(folio["total_equity"]) == Decimal(balance["total_equity_usdt"])
     pnl = conforms("get_pnl", env.call("get_pnl", query={"period": "1d"}))
     assert pnl["by_symbol"] == [{"symbol": "BTCUSDT", "realized": "0", "unrealized": "5.14900000"}]
-    reset = conforms("reset_account", env.call(
-        "reset_account", body={"confirm": True, "new_starting_balance": "20000"}
-    ))
+    reset = conforms(
+        "reset_account",
+        env.call("reset_account", body={"confirm": True, "new_starting_balance": "20000"}),
+    )
     assert reset["new_session"]["starting_balance"] == "20000"
     assert conforms("get_account_info", env.call("get_account_info"))["starting_balance"] == "20000"
 

@@ -45,7 +45,9 @@ def test_missing_and_bad_credentials_are_401() -> None:
     assert (err.code, err.status) == ("INVALID_API_KEY", 401)
     err = fails(keeper.authenticate, request("get_balance", headers={"x-api-key": "ak_live_x"}))
     assert err.code == "INVALID_API_KEY"
-    err = fails(keeper.authenticate, request("get_balance", headers={"authorization": "Bearer x.y.z"}))
+    err = fails(
+        keeper.authenticate, request("get_balance", headers={"authorization": "Bearer x.y.z"})
+    )
     assert (err.code, err.status) == ("INVALID_TOKEN", 401)
     err = fails(keeper.authenticate, request("get_balance", headers={"authorization": "Basic abc"}))
     assert err.code == "INVALID_TOKEN"
@@ -56,7 +58,10 @@ def test_the_api_key_wins_over_a_bearer_token() -> None:
     keeper = gate(world)
     demo = world.demo
     principal = keeper.authenticate(
-        request("get_balance", headers={"x-api-key": demo["agent_api_key"], "authorization": "Bearer junk"})
+        request(
+            "get_balance",
+            headers={"x-api-key": demo["agent_api_key"], "authorization": "Bearer junk"},
+        )
     )
     assert isinstance(principal, Principal) and principal.agent_id == demo["agent_id"]
 
@@ -68,22 +73,28 @@ def test_a_jwt_with_x_agent_id_acts_as_that_agent_of_the_account() -> None:
     second = world.accounts.create_agent(reg.account.id, "second")
     token = world.accounts.login(reg.account.api_key, reg.api_secret).token
     principal = keeper.authenticate(
-        request("get_balance", headers={"authorization": f"Bearer {token}", "x-agent-id": second.id})
+        request(
+            "get_balance", headers={"authorization": f"Bearer {token}", "x-agent-id": second.id}
+        )
     )
-    assert principal is not None and principal.agent_id == second.id and principal.scheme == "bearer"
+    assert (
+        principal is not None and principal.agent_id == second.id and principal.scheme == "bearer"
+    )
     foreign = world.demo["agent_id"]
-    err = fails(keeper.authenticate, request(
-        "get_balance", headers={"authorization": f"Bearer {token}", "x-agent-id": foreign}
-    ))
+    err = fails(
+        keeper.authenticate,
+        request("get_balance", headers={"authorization": f"Bearer {token}", "x-agent-id": foreign}),
+    )
     assert (err.code, err.status) == ("PERMISSION_DENIED", 403)
 
 
 def test_agent_management_refuses_agent_keys() -> None:
     world = World()
     keeper = gate(world)
-    err = fails(keeper.authenticate, request(
-        "list_agents", headers={"x-api-key": world.demo["agent_api_key"]}
-    ))
+    err = fails(
+        keeper.authenticate,
+        request("list_agents", headers={"x-api-key": world.demo["agent_api_key"]}),
+    )
     assert (err.code, err.status) == ("PERMISSION_DENIED", 403)
     assert keeper.authenticate(request("list_agents", headers={"x-api-key": world.demo["api_key"]}))
 
@@ -120,7 +131,9 @@ def test_trade_routes_share_one_budget_per_account_across_its_agents() -> None:
         keeper.admit(request("place_order", principal=principals[i % 2]))
     assert fails(keeper.admit, request("place_order", principal=principals[0])).status == 429
     # Other path groups and other accounts have their own budgets.
-    assert keeper.admit(request("get_balance", principal=principals[0]))["X-RateLimit-Limit"] == "600"
+    assert (
+        keeper.admit(request("get_balance", principal=principals[0]))["X-RateLimit-Limit"] == "600"
+    )
     demo = world.accounts.authenticate_key(world.demo["agent_api_key"])
     assert keeper.admit(request("place_order", principal=demo))["X-RateLimit-Remaining"] == "99"
 

@@ -167,7 +167,9 @@ def test_an_unknown_symbol_is_the_documented_400(
 ) -> None:
     op = SPEC[operation_id]
     assert 400 in op.documented_statuses
-    request = ApiRequest(op, {"symbol": "FOOUSDT"}, {**op.query_defaults, **query}, {}, None, "127.0.0.1")
+    request = ApiRequest(
+        op, {"symbol": "FOOUSDT"}, {**op.query_defaults, **query}, {}, None, "127.0.0.1"
+    )
     with pytest.raises(DomainError) as caught:
         handlers(exchange)[operation_id](request)
     assert (caught.value.code, caught.value.status) == ("INVALID_SYMBOL", 400)

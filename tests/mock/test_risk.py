@@ -83,7 +83,9 @@ def test_max_open_orders_applies_to_pending_orders_only() -> None:
         world.trading.place_order(agent, "ETHUSDT", "buy", "limit", D("0.1"), D("2000"))
     err = rejection(world, agent, "ETHUSDT", "buy", "limit", D("0.1"), D("2000"))
     assert err.details["reason"] == "max_open_orders_exceeded"
-    assert world.trading.place_order(agent, "ETHUSDT", "buy", "market", D("0.1"))["status"] == "filled"
+    assert (
+        world.trading.place_order(agent, "ETHUSDT", "buy", "market", D("0.1"))["status"] == "filled"
+    )
 
 
 def test_custom_profile_tightens_the_limits() -> None:
@@ -113,7 +115,9 @@ def test_daily_loss_limit_trips_the_circuit_breaker_until_midnight_utc() -> None
     assert world.trading.account_info(agent)["circuit_breaker_triggered"] is True
     world.clock.advance(60)
     assert world.trading.account_info(agent)["circuit_breaker_triggered"] is False
-    assert world.trading.place_order(agent, "ETHUSDT", "buy", "market", D("0.1"))["status"] == "filled"
+    assert (
+        world.trading.place_order(agent, "ETHUSDT", "buy", "market", D("0.1"))["status"] == "filled"
+    )
 
 
 def test_insufficient_balance_still_wins_while_the_breaker_is_on() -> None:
@@ -123,16 +127,22 @@ def test_insufficient_balance_still_wins_while_the_breaker_is_on() -> None:
     world.trading.place_order(agent, "BTCUSDT", "buy", "market", D("0.03"))
     world.market.set("BTCUSDT", "58000")
     world.trading.place_order(agent, "BTCUSDT", "sell", "market", D("0.03"))
-    assert rejection(world, agent, "BTCUSDT", "buy", "market", D("10")).code == "INSUFFICIENT_BALANCE"
+    assert (
+        rejection(world, agent, "BTCUSDT", "buy", "market", D("10")).code == "INSUFFICIENT_BALANCE"
+    )
 
 
 def test_risk_profile_defaults_and_validation() -> None:
     assert RiskProfile().view() == {
-        "max_position_size_pct": 25, "daily_loss_limit_pct": 20, "max_open_orders": 50,
+        "max_position_size_pct": 25,
+        "daily_loss_limit_pct": 20,
+        "max_open_orders": 50,
         "max_order_size_pct": 50,
     }
     with pytest.raises(DomainError) as err:
         RiskProfile.validate_overrides({"max_open_orders": 0})
     assert err.value.details == {"field": "max_open_orders"}
     # Members the schema does not name are ignored (it allows extra properties).
-    assert RiskProfile.validate_overrides({"leverage": 10, "max_open_orders": 5}) == {"max_open_orders": 5}
+    assert RiskProfile.validate_overrides({"leverage": 10, "max_open_orders": 5}) == {
+        "max_open_orders": 5
+    }

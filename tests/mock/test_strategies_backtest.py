@@ -34,7 +34,14 @@ def bars(closes: list[int | str], *, spread: str = "0.5", start: datetime = T0) 
     for i, raw in enumerate(closes):
         close = Decimal(raw)
         out.append(
-            Bar(start + i * HOUR, prev, max(prev, close) + Decimal(spread), min(prev, close) - Decimal(spread), close, Decimal(100))
+            Bar(
+                start + i * HOUR,
+                prev,
+                max(prev, close) + Decimal(spread),
+                min(prev, close) - Decimal(spread),
+                close,
+                Decimal(100),
+            )
         )
         prev = close
     return out
@@ -47,7 +54,12 @@ def window(n: int, start: datetime = T0) -> Window:
 def replay(definition: dict[str, Any], series: list[Bar], **kw: Any) -> EpisodeResult:
     parsed = Definition.parse(definition)
     return run_episode(
-        parsed, window(len(series)), {"X": series}, starting_balance=Decimal(10000), interval="1h", **kw
+        parsed,
+        window(len(series)),
+        {"X": series},
+        starting_balance=Decimal(10000),
+        interval="1h",
+        **kw,
     )
 
 
@@ -97,7 +109,11 @@ def test_range_in_the_future_is_cut_at_the_clock_and_episodes_shrink_to_fit() ->
 def test_empty_or_backwards_range_is_a_validation_error() -> None:
     with pytest.raises(DomainError) as err:
         plan(end=T0)
-    assert (err.value.status, err.value.code, err.value.details["field"]) == (422, "VALIDATION_ERROR", "date_range")
+    assert (err.value.status, err.value.code, err.value.details["field"]) == (
+        422,
+        "VALIDATION_ERROR",
+        "date_range",
+    )
     with pytest.raises(DomainError) as err:
         plan(start=NOW + timedelta(days=1), end=NOW + timedelta(days=2))
     assert err.value.status == 422
@@ -129,7 +145,12 @@ def test_take_profit_trade_books_the_gain_net_of_both_fees() -> None:
     # Enter at the first close (no conditions), the price then rises 10 % -> take profit at +5 %.
     series = bars([100, 100, 110])
     result = replay(
-        {"pairs": ["X"], "exit_conditions": {"take_profit_pct": 5}, "position_size_pct": 50, "max_positions": 1},
+        {
+            "pairs": ["X"],
+            "exit_conditions": {"take_profit_pct": 5},
+            "position_size_pct": 50,
+            "max_positions": 1,
+        },
         series,
     )
     assert result.total_trades == 1 and result.winning_trades == 1
@@ -144,7 +165,12 @@ def test_take_profit_trade_books_the_gain_net_of_both_fees() -> None:
 def test_stop_loss_is_checked_before_take_profit_in_a_wide_candle() -> None:
     series = bars([100, 100, 100], spread="20")  # both levels touched in one candle
     result = replay(
-        {"pairs": ["X"], "exit_conditions": {"stop_loss_pct": 2, "take_profit_pct": 2}, "max_positions": 1}, series
+        {
+            "pairs": ["X"],
+            "exit_conditions": {"stop_loss_pct": 2, "take_profit_pct": 2},
+            "max_positions": 1,
+        },
+        series,
     )
     assert result.total_trades >= 1 and result.winning_trades == 0
 
@@ -152,7 +178,12 @@ def test_stop_loss_is_checked_before_take_profit_in_a_wide_candle() -> None:
 def test_trailing_stop_exits_after_a_pullback_from_the_peak() -> None:
     series = bars([100, 110, 120, 130, 112], spread="0")
     result = replay(
-        {"pairs": ["X"], "exit_conditions": {"trailing_stop_pct": 10}, "position_size_pct": 100, "max_positions": 1},
+        {
+            "pairs": ["X"],
+            "exit_conditions": {"trailing_stop_pct": 10},
+            "position_size_pct": 100,
+            "max_positions": 1,
+        },
         series,
     )
     # exit at 130 * 0.9 = 117 (the gap down to 112 opens at 130, so the stop level fills)
@@ -161,7 +192,9 @@ def test_trailing_stop_exits_after_a_pullback_from_the_peak() -> None:
 
 def test_max_hold_candles_closes_the_position() -> None:
     series = bars([100] * 10, spread="0")
-    result = replay({"pairs": ["X"], "exit_conditions": {"max_hold_candles": 2}, "max_positions": 1}, series)
+    result = replay(
+        {"pairs": ["X"], "exit_conditions": {"max_hold_candles": 2}, "max_positions": 1}, series
+    )
     # enter, hold 2, exit, re-enter next candle ...: 10 candles give 3 round trips + 1 closed at the end
     assert result.total_trades == 4
     assert result.roi_pct < 0  # flat prices: only fees
@@ -179,7 +212,9 @@ def test_warmup_candles_feed_indicators_but_are_not_traded() -> None:
     series = bars(list(range(100, 140)))
     parsed = Definition.parse({"pairs": ["X"], "max_positions": 1})
     tradable = Window(1, series[30].open_time, series[-1].open_time + HOUR)
-    result = run_episode(parsed, tradable, {"X": series}, starting_balance=Decimal(10000), interval="1h")
+    result = run_episode(
+        parsed, tradable, {"X": series}, starting_balance=Decimal(10000), interval="1h"
+    )
     # entered at index 30's close (130) and closed at 139: one winning trade, not one from index 0
     assert result.total_trades == 1
     assert result.roi_pct < Decimal("0.7")
@@ -191,7 +226,10 @@ def test_a_cancelled_replay_stops() -> None:
 
 
 def test_summary_averages_episodes_and_counts_all_trades() -> None:
-    up = replay({"pairs": ["X"], "max_positions": 1, "position_size_pct": 100}, bars([100, 110, 120], spread="0"))
+    up = replay(
+        {"pairs": ["X"], "max_positions": 1, "position_size_pct": 100},
+        bars([100, 110, 120], spread="0"),
+    )
     flat = replay({"pairs": ["X"], "entry_conditions": {"rsi_below": 1}}, bars([100] * 3))
     summary = summarize([up, flat])
     assert summary.total_trades == 1 and summary.win_rate == 100

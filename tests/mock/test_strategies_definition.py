@@ -23,7 +23,9 @@ def D(values: list[int] | list[str]) -> list[Decimal]:
     return [Decimal(v) for v in values]
 
 
-def signals(definition: dict[str, Any], closes: list[Decimal], volumes: list[Decimal] | None = None) -> Signals:
+def signals(
+    definition: dict[str, Any], closes: list[Decimal], volumes: list[Decimal] | None = None
+) -> Signals:
     parsed = Definition.parse(definition)
     highs = [c + 1 for c in closes]
     lows = [c - 1 for c in closes]
@@ -75,16 +77,26 @@ def test_rsi_below_enters_after_a_fall_not_after_a_rise() -> None:
 
 def test_a_condition_without_enough_history_does_not_enter() -> None:
     closes = D(list(range(100, 110)))
-    assert not signals({"pairs": ["X"], "entry_conditions": {"price_above_sma": 50}}, closes).should_enter(9)
+    assert not signals(
+        {"pairs": ["X"], "entry_conditions": {"price_above_sma": 50}}, closes
+    ).should_enter(9)
 
 
 def test_price_above_and_below_sma_and_ema() -> None:
     closes = D([10] * 20 + [20])
     last = len(closes) - 1
-    assert signals({"pairs": ["X"], "entry_conditions": {"price_above_sma": 5}}, closes).should_enter(last)
-    assert not signals({"pairs": ["X"], "entry_conditions": {"price_below_sma": 5}}, closes).should_enter(last)
-    assert signals({"pairs": ["X"], "entry_conditions": {"price_above_ema": 5}}, closes).should_enter(last)
-    assert not signals({"pairs": ["X"], "entry_conditions": {"price_below_ema": 5}}, closes).should_enter(last)
+    assert signals(
+        {"pairs": ["X"], "entry_conditions": {"price_above_sma": 5}}, closes
+    ).should_enter(last)
+    assert not signals(
+        {"pairs": ["X"], "entry_conditions": {"price_below_sma": 5}}, closes
+    ).should_enter(last)
+    assert signals(
+        {"pairs": ["X"], "entry_conditions": {"price_above_ema": 5}}, closes
+    ).should_enter(last)
+    assert not signals(
+        {"pairs": ["X"], "entry_conditions": {"price_below_ema": 5}}, closes
+    ).should_enter(last)
 
 
 def test_all_entry_conditions_must_hold() -> None:
@@ -104,15 +116,23 @@ def test_macd_cross_above_fires_on_the_turn_only() -> None:
 def test_bollinger_band_breaks() -> None:
     closes = D([100, 101] * 15 + [90])
     last = len(closes) - 1
-    assert signals({"pairs": ["X"], "entry_conditions": {"bb_below_lower": True}}, closes).should_enter(last)
-    assert not signals({"pairs": ["X"], "entry_conditions": {"bb_above_upper": True}}, closes).should_enter(last)
+    assert signals(
+        {"pairs": ["X"], "entry_conditions": {"bb_below_lower": True}}, closes
+    ).should_enter(last)
+    assert not signals(
+        {"pairs": ["X"], "entry_conditions": {"bb_above_upper": True}}, closes
+    ).should_enter(last)
 
 
 def test_volume_above_ma_is_a_multiple_of_the_volume_average() -> None:
     closes = D([100] * 25)
     volumes = D([10] * 24 + [25])
-    assert signals({"pairs": ["X"], "entry_conditions": {"volume_above_ma": 2}}, closes, volumes).should_enter(24)
-    assert not signals({"pairs": ["X"], "entry_conditions": {"volume_above_ma": 3}}, closes, volumes).should_enter(24)
+    assert signals(
+        {"pairs": ["X"], "entry_conditions": {"volume_above_ma": 2}}, closes, volumes
+    ).should_enter(24)
+    assert not signals(
+        {"pairs": ["X"], "entry_conditions": {"volume_above_ma": 3}}, closes, volumes
+    ).should_enter(24)
 
 
 def test_adx_above_needs_a_trend() -> None:
@@ -126,18 +146,40 @@ def test_adx_above_needs_a_trend() -> None:
 def test_indicator_exits() -> None:
     rising = D(list(range(100, 130)))
     falling = D(list(range(200, 170, -1)))
-    assert signals({"pairs": ["X"], "exit_conditions": {"rsi_above": 70}}, rising).indicator_exit(29) == "rsi_above"
-    assert signals({"pairs": ["X"], "exit_conditions": {"rsi_below": 30}}, falling).indicator_exit(29) == "rsi_below"
-    assert signals({"pairs": ["X"], "exit_conditions": {"rsi_below": 30}}, rising).indicator_exit(29) is None
+    assert (
+        signals({"pairs": ["X"], "exit_conditions": {"rsi_above": 70}}, rising).indicator_exit(29)
+        == "rsi_above"
+    )
+    assert (
+        signals({"pairs": ["X"], "exit_conditions": {"rsi_below": 30}}, falling).indicator_exit(29)
+        == "rsi_below"
+    )
+    assert (
+        signals({"pairs": ["X"], "exit_conditions": {"rsi_below": 30}}, rising).indicator_exit(29)
+        is None
+    )
 
 
 def test_warmup_covers_the_longest_indicator() -> None:
     assert Definition.parse({"pairs": ["X"]}).warmup_candles() == 1
-    assert Definition.parse({"pairs": ["X"], "entry_conditions": {"price_above_sma": 200}}).warmup_candles() == 200
-    assert Definition.parse({"pairs": ["X"], "exit_conditions": {"macd_cross_below": True}}).warmup_candles() == 35
+    assert (
+        Definition.parse(
+            {"pairs": ["X"], "entry_conditions": {"price_above_sma": 200}}
+        ).warmup_candles()
+        == 200
+    )
+    assert (
+        Definition.parse(
+            {"pairs": ["X"], "exit_conditions": {"macd_cross_below": True}}
+        ).warmup_candles()
+        == 35
+    )
 
 
 def test_non_finite_numbers_in_a_definition_are_refused() -> None:
     with pytest.raises(DomainError) as err:
         normalize_definition({"pairs": ["X"], "entry_conditions": {"rsi_below": float("nan")}})
-    assert (err.value.status, err.value.details["field"]) == (422, "definition.entry_conditions.rsi_below")
+    assert (err.value.status, err.value.details["field"]) == (
+        422,
+        "definition.entry_conditions.rsi_below",
+    )

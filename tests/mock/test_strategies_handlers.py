@@ -31,9 +31,15 @@ class Api:
     def __init__(self) -> None:
         clock = SimClock(NOW)
         market = FakeMarket()
-        self.exchange: Any = cast(Any, SimpleNamespace(
-            clock=clock, market=market, strategies=Strategies(clock, market, synchronous=True), training=Training(clock)
-        ))
+        self.exchange: Any = cast(
+            Any,
+            SimpleNamespace(
+                clock=clock,
+                market=market,
+                strategies=Strategies(clock, market, synchronous=True),
+                training=Training(clock),
+            ),
+        )
         self.handlers = strategy_handlers.handlers(self.exchange)
 
     def __call__(
@@ -50,7 +56,15 @@ class Api:
         if parsed is not None:
             assert op.body_schema is not None
             BodyValidator(op.body_schema).validate(parsed)  # what app.py does before the handler
-        request = ApiRequest(op, path or {}, {**op.query_defaults, **(query or {})}, {}, parsed, "127.0.0.1", Principal(account, None, "api_key"))
+        request = ApiRequest(
+            op,
+            path or {},
+            {**op.query_defaults, **(query or {})},
+            {},
+            parsed,
+            "127.0.0.1",
+            Principal(account, None, "api_key"),
+        )
         encoded = json.loads(dump_json(self.handlers[op_id](request)))
         assert op.success_schema is not None
         BodyValidator(op.success_schema).validate(encoded)
@@ -75,12 +89,23 @@ TEST_BODY = {
 def test_handlers_cover_exactly_the_strategy_and_training_operations() -> None:
     ex: Any = SimpleNamespace(strategies=None, training=None, clock=None, market=None)
     mine = set(strategy_handlers.handlers(ex)) | set(training_handlers.handlers(ex))
-    tagged = {op_id for op_id, op in SPEC.items() if op.path.startswith(("/api/v1/strateg", "/api/v1/training"))}
+    tagged = {
+        op_id
+        for op_id, op in SPEC.items()
+        if op.path.startswith(("/api/v1/strateg", "/api/v1/training"))
+    }
     assert mine == tagged
 
 
 def test_create_get_list_versions(api: Any) -> None:
-    created = api("create_strategy", body={"name": "Dip", "description": "d", "definition": {**DIP_BUYER, "position_size_pct": 12.5}})
+    created = api(
+        "create_strategy",
+        body={
+            "name": "Dip",
+            "description": "d",
+            "definition": {**DIP_BUYER, "position_size_pct": 12.5},
+        },
+    )
     sid = created["strategy_id"]
     assert created["status"] == "draft" and created["current_version"] == 1
     detail = api("get_strategy", path={"strategy_id": sid})
@@ -88,7 +113,11 @@ def test_create_get_list_versions(api: Any) -> None:
     assert detail["latest_test_results"] is None
     listing = api("get_strategies", query={"limit": 10})
     assert listing["total"] == 1 and listing["limit"] == 10 and listing["offset"] == 0
-    v2 = api("create_version", path={"strategy_id": sid}, body={"definition": DIP_BUYER, "change_notes": "again"})
+    v2 = api(
+        "create_version",
+        path={"strategy_id": sid},
+        body={"definition": DIP_BUYER, "change_notes": "again"},
+    )
     assert v2["version"] == 2 and v2["parent_version"] == 1
     assert [v["version"] for v in api("get_versions", path={"strategy_id": sid})] == [1, 2]
     assert api("get_version", path={"strategy_id": sid, "version": 2})["change_notes"] == "again"
@@ -127,19 +156,38 @@ def test_run_test_and_read_it_both_ways(api: Any) -> None:
 def test_run_test_errors(api: Any) -> None:
     sid = api("create_strategy", body={"name": "Dip", "definition": DIP_BUYER})["strategy_id"]
     with pytest.raises(DomainError) as err:
-        api("run_test", path={"strategy_id": sid}, body={**TEST_BODY, "episodes": 100, "episode_duration_days": 365, "interval": "1m"})
+        api(
+            "run_test",
+            path={"strategy_id": sid},
+            body={**TEST_BODY, "episodes": 100, "episode_duration_days": 365, "interval": "1m"},
+        )
     assert (err.value.status, err.value.code) == (400, "TEST_LIMIT_EXCEEDED")
     with pytest.raises(DomainError) as err:
-        api("run_test", path={"strategy_id": sid}, body={**TEST_BODY, "date_range": {"start": "2026-10-02T00:00:00Z", "end": "2026-10-01T00:00:00Z"}})
+        api(
+            "run_test",
+            path={"strategy_id": sid},
+            body={
+                **TEST_BODY,
+                "date_range": {"start": "2026-10-02T00:00:00Z", "end": "2026-10-01T00:00:00Z"},
+            },
+        )
     assert (err.value.status, err.value.details["field"]) == (422, "date_range")
     with pytest.raises(DomainError) as err:
-        api("get_test_status", account="acct-b", path={"test_id": "9a8b7c6d-5e4f-4a3b-9c1d-0e1f2a3b4c5d"})
+        api(
+            "get_test_status",
+            account="acct-b",
+            path={"test_id": "9a8b7c6d-5e4f-4a3b-9c1d-0e1f2a3b4c5d"},
+        )
     assert err.value.code == "TEST_RUN_NOT_FOUND"
 
 
 def test_compare_versions_reply(api: Any) -> None:
     sid = api("create_strategy", body={"name": "Dip", "definition": DIP_BUYER})["strategy_id"]
-    api("create_version", path={"strategy_id": sid}, body={"definition": {**DIP_BUYER, "pairs": ["FLATUSDT"]}})
+    api(
+        "create_version",
+        path={"strategy_id": sid},
+        body={"definition": {**DIP_BUYER, "pairs": ["FLATUSDT"]}},
+    )
     api("run_test", path={"strategy_id": sid}, body=TEST_BODY)
     api("run_test", path={"strategy_id": sid}, body={**TEST_BODY, "version": 2})
     c = api("compare_versions", path={"strategy_id": sid}, query={"v1": 1, "v2": 2})

@@ -84,7 +84,9 @@ def test_training_run_over_http(http: httpx.Client) -> None:
     run_id = "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e"
     assert http.post("/api/v1/training/runs", json={"run_id": run_id}).status_code == 201
     assert http.post("/api/v1/training/runs", json={"run_id": run_id}).status_code == 409
-    reported = http.post(f"/api/v1/training/runs/{run_id}/episodes", json={"episode_number": 1, "roi_pct": 1.5})
+    reported = http.post(
+        f"/api/v1/training/runs/{run_id}/episodes", json={"episode_number": 1, "roi_pct": 1.5}
+    )
     assert reported.status_code == 200 and reported.json()["episodes_completed"] == 1
     assert http.post(f"/api/v1/training/runs/{run_id}/complete").json()["status"] == "completed"
     late = http.post(f"/api/v1/training/runs/{run_id}/episodes", json={"episode_number": 2})

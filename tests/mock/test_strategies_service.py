@@ -47,7 +47,13 @@ class FakeMarket:
         return Decimal(100) + (phase if phase < 24 else 48 - phase)
 
     def candles(
-        self, symbol: str, interval: str, *, start: datetime | None = None, end: datetime | None = None, limit: int = 100
+        self,
+        symbol: str,
+        interval: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int = 100,
     ) -> list[dict[str, Any]]:
         self.calls += 1
         step = STEP[interval]
@@ -86,7 +92,13 @@ class GatedMarket(FakeMarket):
 
 
 def run_args(**overrides: Any) -> dict[str, Any]:
-    args: dict[str, Any] = {"version": 1, "start": START, "end": NOW, "episodes": 3, "episode_duration_days": 5}
+    args: dict[str, Any] = {
+        "version": 1,
+        "start": START,
+        "end": NOW,
+        "episodes": 3,
+        "episode_duration_days": 5,
+    }
     args.update(overrides)
     return args
 
@@ -167,7 +179,9 @@ def test_deploy_undeploy_state_machine(sync: Strategies) -> None:
     assert back.status == "draft" and back.deployed_at is None  # never tested
 
 
-def test_deploy_a_named_version_makes_it_current_and_undeploy_returns_to_validated(sync: Strategies) -> None:
+def test_deploy_a_named_version_makes_it_current_and_undeploy_returns_to_validated(
+    sync: Strategies,
+) -> None:
     s = sync.create("a", "Dip", DIP_BUYER)
     sync.create_version("a", s.strategy_id, DIP_BUYER)
     sync.run_test("a", s.strategy_id, **run_args(version=1))
@@ -199,7 +213,11 @@ def test_a_test_that_never_trades(sync: Strategies) -> None:
     s = sync.create("a", "Flat", {**DIP_BUYER, "pairs": ["FLATUSDT"]})
     run = sync.run_test("a", s.strategy_id, **run_args())
     assert run.results is not None
-    assert run.results.total_trades == 0 and run.results.avg_roi_pct == 0 and run.results.win_rate is None
+    assert (
+        run.results.total_trades == 0
+        and run.results.avg_roi_pct == 0
+        and run.results.win_rate is None
+    )
     assert run.recommendations is not None and "never fired" in run.recommendations[0]
 
 
@@ -221,7 +239,11 @@ def test_symbol_and_interval_override_the_definition(sync: Strategies) -> None:
     assert run.results is not None and run.results.total_trades == 0
     with pytest.raises(DomainError) as err:
         sync.run_test("a", s.strategy_id, **run_args(symbol="NOPEUSDT"))
-    assert (err.value.status, err.value.code, err.value.details["symbol"]) == (400, "INVALID_SYMBOL", "NOPEUSDT")
+    assert (err.value.status, err.value.code, err.value.details["symbol"]) == (
+        400,
+        "INVALID_SYMBOL",
+        "NOPEUSDT",
+    )
 
 
 def test_work_cap_refuses_before_anything_is_queued() -> None:
@@ -256,7 +278,9 @@ def test_background_test_is_queued_then_visible_running_then_completed() -> None
         assert service.get("a", s.strategy_id).status == "testing"
         market.gate.set()
         done = service.wait(run.test_run_id, timeout=10)
-        assert done.status == "completed" and done.episodes_completed == 3 and done.progress_pct == 100
+        assert (
+            done.status == "completed" and done.episodes_completed == 3 and done.progress_pct == 100
+        )
         assert service.get("a", s.strategy_id).status == "validated"
     finally:
         market.gate.set()
@@ -265,7 +289,9 @@ def test_background_test_is_queued_then_visible_running_then_completed() -> None
 
 def test_tests_per_account_are_capped_and_the_queue_is_bounded() -> None:
     market = GatedMarket()
-    service = Strategies(SimClock(NOW), market, threads=1, max_queue=1, max_active_tests_per_account=1)
+    service = Strategies(
+        SimClock(NOW), market, threads=1, max_queue=1, max_active_tests_per_account=1
+    )
     try:
         a = service.create("a", "Dip", DIP_BUYER)
         b = service.create("b", "Dip", DIP_BUYER)
@@ -275,8 +301,13 @@ def test_tests_per_account_are_capped_and_the_queue_is_bounded() -> None:
         with pytest.raises(DomainError) as err:
             service.run_test("a", a.strategy_id, **run_args())
         assert (err.value.status, err.value.code) == (429, "RATE_LIMIT_EXCEEDED")
-        assert err.value.details == {"limit": 1, "active": 1} and err.value.headers["Retry-After"] == "1"
-        queued = service.run_test("b", b.strategy_id, **run_args())  # another account: fills the queue
+        assert (
+            err.value.details == {"limit": 1, "active": 1}
+            and err.value.headers["Retry-After"] == "1"
+        )
+        queued = service.run_test(
+            "b", b.strategy_id, **run_args()
+        )  # another account: fills the queue
         assert queued.status == "queued"
         with pytest.raises(DomainError) as err:
             service.run_test("c", c.strategy_id, **run_args())

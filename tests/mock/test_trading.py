@@ -101,7 +101,9 @@ def test_balances_add_up_after_a_sequence_of_trades() -> None:
     cash = usdt(world, agent)
     # equity = cash (free + locked) + positions at market
     assert portfolio["total_equity"] == cash["total"] + portfolio["total_position_value"]
-    assert portfolio["available_cash"] == cash["free"] and portfolio["locked_cash"] == cash["locked"]
+    assert (
+        portfolio["available_cash"] == cash["free"] and portfolio["locked_cash"] == cash["locked"]
+    )
     # ... = starting balance + realized + unrealized - fees
     assert portfolio["total_equity"] == (
         D("10000") + pnl["realized_pnl"] + pnl["unrealized_pnl"] - pnl["fees_paid"]
@@ -124,7 +126,11 @@ def test_pending_limit_buy_locks_funds_and_fills_when_the_price_crosses() -> Non
     order = world.trading.place_order(agent, "BTCUSDT", "buy", "limit", D("0.01"), D("63000"))
     assert order["status"] == "pending"
     assert order["locked_amount"] == D("630.63000000")  # 0.01 x 63000 x 1.001
-    assert usdt(world, agent) == {"free": D("9369.37000000"), "locked": D("630.63000000"), "total": D("10000")}
+    assert usdt(world, agent) == {
+        "free": D("9369.37000000"),
+        "locked": D("630.63000000"),
+        "total": D("10000"),
+    }
     world.tick()
     assert world.trading.get_order(agent, order["order_id"])["status"] == "pending"
 
@@ -241,12 +247,18 @@ def test_zero_quantity_tiny_orders_and_unknown_symbols_are_rejected() -> None:
 def test_a_repeated_idempotency_key_returns_the_first_order_without_placing_twice() -> None:
     world = World()
     agent = world.new_agent()
-    first = world.trading.place_order(agent, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="k-1")
+    first = world.trading.place_order(
+        agent, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="k-1"
+    )
     world.market.set("BTCUSDT", "70000")  # a second placement would fill differently
-    again = world.trading.place_order(agent, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="k-1")
+    again = world.trading.place_order(
+        agent, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="k-1"
+    )
     assert again == first
     assert world.trading.get_trade_history(agent)["total"] == 1
-    other = world.trading.place_order(agent, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="k-2")
+    other = world.trading.place_order(
+        agent, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="k-2"
+    )
     assert other["order_id"] != first["order_id"]
 
 
@@ -255,7 +267,9 @@ def test_idempotency_replays_errors_and_refuses_a_different_body_under_the_same_
     agent = world.new_agent(balance="100")
     for _ in range(2):
         with pytest.raises(DomainError) as err:
-            world.trading.place_order(agent, "BTCUSDT", "buy", "market", D("1"), idempotency_key="x")
+            world.trading.place_order(
+                agent, "BTCUSDT", "buy", "market", D("1"), idempotency_key="x"
+            )
         assert err.value.code == "INSUFFICIENT_BALANCE"
     with pytest.raises(DomainError) as changed:
         world.trading.place_order(agent, "ETHUSDT", "buy", "market", D("0.01"), idempotency_key="x")
@@ -265,8 +279,12 @@ def test_idempotency_replays_errors_and_refuses_a_different_body_under_the_same_
 def test_idempotency_keys_are_per_agent() -> None:
     world = World()
     a, b = world.new_agent(), world.new_agent()
-    first = world.trading.place_order(a, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="same")
-    second = world.trading.place_order(b, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="same")
+    first = world.trading.place_order(
+        a, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="same"
+    )
+    second = world.trading.place_order(
+        b, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="same"
+    )
     assert first["order_id"] != second["order_id"]
 
 
@@ -302,13 +320,34 @@ def test_order_and_portfolio_events_are_published_on_each_change() -> None:
     orders = [p for t, p in seen if t == "order"]
     assert [p["status"] for p in orders] == ["pending", "filled"]
     assert all(p["order_id"] == order["order_id"] and p["agent_id"] == agent for p in orders)
-    assert orders[1]["executed_price"] == Decimal("62006.20000000") and orders[1]["fee"] == Decimal("0.62006200")
-    assert set(orders[1]) == {"agent_id", "order_id", "symbol", "side", "type", "status", "quantity",
-                              "price", "executed_price", "executed_quantity", "fee", "timestamp"}
+    assert orders[1]["executed_price"] == Decimal("62006.20000000") and orders[1]["fee"] == Decimal(
+        "0.62006200"
+    )
+    assert set(orders[1]) == {
+        "agent_id",
+        "order_id",
+        "symbol",
+        "side",
+        "type",
+        "status",
+        "quantity",
+        "price",
+        "executed_price",
+        "executed_quantity",
+        "fee",
+        "timestamp",
+    }
     portfolios = [p for t, p in seen if t == "portfolio"]
     assert len(portfolios) == 2
-    assert set(portfolios[-1]) == {"agent_id", "total_equity", "available_cash", "unrealized_pnl",
-                                   "realized_pnl", "roi_pct", "timestamp"}
+    assert set(portfolios[-1]) == {
+        "agent_id",
+        "total_equity",
+        "available_cash",
+        "unrealized_pnl",
+        "realized_pnl",
+        "roi_pct",
+        "timestamp",
+    }
     assert Decimal(portfolios[-1]["total_equity"]) == world.trading.portfolio(agent)["total_equity"]
 
 
@@ -348,7 +387,9 @@ def test_concurrent_orders_keep_the_wallet_consistent_and_a_shared_key_places_on
     def worker(i: int) -> None:
         barrier.wait()
         for j in range(5):
-            world.trading.place_order(agent, "ETHUSDT", "buy", "market", D("0.01"), idempotency_key=f"w{i}-{j}")
+            world.trading.place_order(
+                agent, "ETHUSDT", "buy", "market", D("0.01"), idempotency_key=f"w{i}-{j}"
+            )
             shared = world.trading.place_order(
                 agent, "BTCUSDT", "buy", "market", D("0.001"), idempotency_key="shared"
             )
@@ -398,8 +439,12 @@ def test_a_transient_error_is_not_remembered_under_the_idempotency_key() -> None
         world.trading.place_order(agent, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="t")
     assert err.value.status == 503
     world.market.price = real_price  # type: ignore[method-assign]
-    placed = world.trading.place_order(agent, "BTCUSDT", "buy", "market", D("0.010"), idempotency_key="t")
+    placed = world.trading.place_order(
+        agent, "BTCUSDT", "buy", "market", D("0.010"), idempotency_key="t"
+    )
     assert placed["status"] == "filled"
     # "0.01" and "0.010" are the same order for the key.
-    again = world.trading.place_order(agent, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="t")
+    again = world.trading.place_order(
+        agent, "BTCUSDT", "buy", "market", D("0.01"), idempotency_key="t"
+    )
     assert again["order_id"] == placed["order_id"]

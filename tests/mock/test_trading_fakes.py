@@ -30,7 +30,9 @@ OPS = SPEC.by_id()
 
 class FakeMarket:
     def __init__(self, prices: Mapping[str, str] | None = None, volume: str = "1000000000") -> None:
-        self._prices = {k: Decimal(v) for k, v in (prices or {"BTCUSDT": "64000", "ETHUSDT": "3000"}).items()}
+        self._prices = {
+            k: Decimal(v) for k, v in (prices or {"BTCUSDT": "64000", "ETHUSDT": "3000"}).items()
+        }
         # 24 h volume in USDT (quote), as the real Market reports it.
         self.volumes: dict[str, Decimal] = {k: Decimal(volume) for k in self._prices}
 
@@ -46,7 +48,9 @@ class FakeMarket:
 
     def require(self, symbol: str) -> str:
         if symbol not in self._prices:
-            raise DomainError("INVALID_SYMBOL", f"Unknown trading pair '{symbol}'.", 400, {"symbol": symbol})
+            raise DomainError(
+                "INVALID_SYMBOL", f"Unknown trading pair '{symbol}'.", 400, {"symbol": symbol}
+            )
         return symbol
 
     def price(self, symbol: str) -> Decimal:
@@ -98,9 +102,13 @@ def request(
 ) -> ApiRequest:
     """A minimal validated request, as ``app.py`` would hand it to a handler."""
     return ApiRequest(
-        operation=OPS[operation_id], path_params=path or {},
+        operation=OPS[operation_id],
+        path_params=path or {},
         query={**OPS[operation_id].query_defaults, **(query or {})},  # as app.py fills them
-        headers=headers or {}, body=body, client_ip="127.0.0.1", principal=principal,
+        headers=headers or {},
+        body=body,
+        client_ip="127.0.0.1",
+        principal=principal,
     )
 
 

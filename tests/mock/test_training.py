@@ -25,7 +25,9 @@ RUN2 = "6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f"
 SPEC = load_spec().by_id()
 
 
-def ep(n: int, roi: str | None = None, reward: str | None = None, trades: int | None = None) -> Episode:
+def ep(
+    n: int, roi: str | None = None, reward: str | None = None, trades: int | None = None
+) -> Episode:
     return Episode(
         n,
         roi_pct=None if roi is None else Decimal(roi),
@@ -47,7 +49,12 @@ def training(clock: SimClock) -> Training:
 # ---------------------------------------------------------------- domain
 def test_register_starts_a_running_run(training: Training) -> None:
     run = training.register("a", RUN.upper(), {"algorithm": "ppo"})
-    assert (run.run_id, run.status, run.episodes_completed, run.episodes_total) == (RUN, "running", 0, None)
+    assert (run.run_id, run.status, run.episodes_completed, run.episodes_total) == (
+        RUN,
+        "running",
+        0,
+        None,
+    )
     assert run.started_at == NOW and run.config == {"algorithm": "ppo"}
 
 
@@ -56,7 +63,9 @@ def test_a_run_id_is_unique_per_account_only(training: Training) -> None:
     with pytest.raises(DomainError) as err:
         training.register("a", RUN)
     assert (err.value.status, err.value.code) == (409, "DUPLICATE_RESOURCE")
-    assert training.register("b", RUN).run_id == RUN  # no collision (and nothing leaks) across accounts
+    assert (
+        training.register("b", RUN).run_id == RUN
+    )  # no collision (and nothing leaks) across accounts
 
 
 def test_another_accounts_run_is_not_found(training: Training) -> None:
@@ -96,7 +105,11 @@ def test_the_curve_falls_back_to_reward_and_is_absent_without_data(training: Tra
     assert training.get("a", RUN).aggregate_stats() is None
     training.report_episode("a", RUN, ep(1, reward="12.5"))
     curve = training.get("a", RUN).learning_curve()
-    assert curve is not None and curve.metric == "reward_sum" and curve.raw_values == (Decimal("12.5"),)
+    assert (
+        curve is not None
+        and curve.metric == "reward_sum"
+        and curve.raw_values == (Decimal("12.5"),)
+    )
 
 
 def test_resending_an_episode_is_harmless_but_changing_it_conflicts(training: Training) -> None:
@@ -112,12 +125,14 @@ def test_non_finite_episode_values_are_refused() -> None:
     with pytest.raises(DomainError) as err:
         episode_from({"episode_number": 1, "roi_pct": float("nan")})
     assert (err.value.status, err.value.details["field"]) == (422, "roi_pct")
-    assert episode_from({"episode_number": 2, "roi_pct": Decimal("1.5"), "total_trades": 3}) == Episode(
-        2, roi_pct=Decimal("1.5"), total_trades=3
-    )
+    assert episode_from(
+        {"episode_number": 2, "roi_pct": Decimal("1.5"), "total_trades": 3}
+    ) == Episode(2, roi_pct=Decimal("1.5"), total_trades=3)
 
 
-def test_complete_fixes_the_total_and_closes_the_run_to_reports(training: Training, clock: SimClock) -> None:
+def test_complete_fixes_the_total_and_closes_the_run_to_reports(
+    training: Training, clock: SimClock
+) -> None:
     training.register("a", RUN)
     training.report_episode("a", RUN, ep(1, "1"))
     clock.advance(3600)
@@ -155,17 +170,34 @@ class Api:
     def __init__(self) -> None:
         clock = SimClock(NOW)
         self.clock = clock
-        exchange: Any = SimpleNamespace(clock=clock, market=None, strategies=None, training=Training(clock))
+        exchange: Any = SimpleNamespace(
+            clock=clock, market=None, strategies=None, training=Training(clock)
+        )
         self.handlers = training_handlers.handlers(exchange)
 
-    def __call__(self, op_id: str, *, account: str = "acct-a", path: dict[str, Any] | None = None,
-                 query: dict[str, Any] | None = None, body: Any = None) -> Any:
+    def __call__(
+        self,
+        op_id: str,
+        *,
+        account: str = "acct-a",
+        path: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+        body: Any = None,
+    ) -> Any:
         op = SPEC[op_id]
         parsed = None if body is None else json.loads(json.dumps(body), parse_float=Decimal)
         if parsed is not None:
             assert op.body_schema is not None
             BodyValidator(op.body_schema).validate(parsed)
-        request = ApiRequest(op, path or {}, {**op.query_defaults, **(query or {})}, {}, parsed, "127.0.0.1", Principal(account, None, "api_key"))
+        request = ApiRequest(
+            op,
+            path or {},
+            {**op.query_defaults, **(query or {})},
+            {},
+            parsed,
+            "127.0.0.1",
+            Principal(account, None, "api_key"),
+        )
         encoded = json.loads(dump_json(self.handlers[op_id](request)))
         assert op.success_schema is not None
         BodyValidator(op.success_schema).validate(encoded)
@@ -174,25 +206,56 @@ class Api:
 
 def test_training_handlers_follow_the_schemas() -> None:
     api = Api()
-    reg = api("register_training_run", body={"run_id": RUN, "config": {"algorithm": "ppo", "learning_rate": 0.0003}})
+    reg = api(
+        "register_training_run",
+        body={"run_id": RUN, "config": {"algorithm": "ppo", "learning_rate": 0.0003}},
+    )
     assert reg["config"] == {"algorithm": "ppo", "learning_rate": 0.0003}  # numbers stay numbers
     assert reg["started_at"] == "2026-11-23T10:00:00Z" and reg["episodes_total"] is None
-    api("report_training_episode", path={"run_id": RUN},
-        body={"episode_number": 1, "roi_pct": 1.2, "sharpe_ratio": 0.8, "max_drawdown_pct": 2.0, "total_trades": 10, "reward_sum": 12.5})
-    after = api("report_training_episode", path={"run_id": RUN}, body={"episode_number": 2, "roi_pct": 2.4})
+    api(
+        "report_training_episode",
+        path={"run_id": RUN},
+        body={
+            "episode_number": 1,
+            "roi_pct": 1.2,
+            "sharpe_ratio": 0.8,
+            "max_drawdown_pct": 2.0,
+            "total_trades": 10,
+            "reward_sum": 12.5,
+        },
+    )
+    after = api(
+        "report_training_episode", path={"run_id": RUN}, body={"episode_number": 2, "roi_pct": 2.4}
+    )
     assert after["episodes_completed"] == 2
     api.clock.advance(3600)
     done = api("complete_training_run", path={"run_id": RUN})
-    assert done["status"] == "completed" and done["episodes_total"] == 2 and done["completed_at"] == "2026-11-23T11:00:00Z"
+    assert (
+        done["status"] == "completed"
+        and done["episodes_total"] == 2
+        and done["completed_at"] == "2026-11-23T11:00:00Z"
+    )
 
     detail = api("get_training_run", path={"run_id": RUN})
     assert detail["learning_curve"] == {
-        "episode_numbers": [1, 2], "raw_values": [1.2, 2.4], "smoothed_values": [1.2, 1.8], "metric": "roi_pct", "window": 10,
+        "episode_numbers": [1, 2],
+        "raw_values": [1.2, 2.4],
+        "smoothed_values": [1.2, 1.8],
+        "metric": "roi_pct",
+        "window": 10,
     }
-    assert detail["aggregate_stats"]["avg_roi_pct"] == 1.8 and detail["aggregate_stats"]["best_roi_pct"] == 2.4
+    assert (
+        detail["aggregate_stats"]["avg_roi_pct"] == 1.8
+        and detail["aggregate_stats"]["best_roi_pct"] == 2.4
+    )
     assert detail["episodes"][0] == {
-        "episode_number": 1, "session_id": None, "roi_pct": 1.2, "sharpe_ratio": 0.8, "max_drawdown_pct": 2,
-        "total_trades": 10, "reward_sum": 12.5,
+        "episode_number": 1,
+        "session_id": None,
+        "roi_pct": 1.2,
+        "sharpe_ratio": 0.8,
+        "max_drawdown_pct": 2,
+        "total_trades": 10,
+        "reward_sum": 12.5,
     }
     listed = api("get_training_runs", query={"status": "completed"})
     assert [r["run_id"] for r in listed] == [RUN]
@@ -211,4 +274,8 @@ def test_training_handler_errors() -> None:
         api("get_training_run", account="acct-b", path={"run_id": RUN})
     assert err.value.status == 404
     detail = api("get_training_run", path={"run_id": RUN})
-    assert detail["learning_curve"] is None and detail["aggregate_stats"] is None and detail["episodes"] == []
+    assert (
+        detail["learning_curve"] is None
+        and detail["aggregate_stats"] is None
+        and detail["episodes"] == []
+    )

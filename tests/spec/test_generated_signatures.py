@@ -30,14 +30,20 @@ def test_generated_signature_matches_docs(cls: type, name: str) -> None:
     expected = DOCUMENTED[name]
     got = _documented_view(cls, name)
     assert got[: len(expected)] == expected
-    assert all(e == "*" or e[1] is not REQUIRED for e in got[len(expected):])
+    assert all(e == "*" or e[1] is not REQUIRED for e in got[len(expected) :])
 
 
 @pytest.mark.parametrize("name", sorted(RETURNS))
 def test_generated_return_annotation(name: str) -> None:
     kind, model = RETURNS[name]
     annotation = inspect.signature(getattr(AgentExchangeClient, name)).return_annotation
-    expected = {"model": model, "list": f"list[{model}]", "map_list": f"list[{model}]", "none": "None", "text": "str"}[kind]
+    expected = {
+        "model": model,
+        "list": f"list[{model}]",
+        "map_list": f"list[{model}]",
+        "none": "None",
+        "text": "str",
+    }[kind]
     assert annotation == expected
     if model:
         assert hasattr(models, model)
@@ -46,9 +52,14 @@ def test_generated_return_annotation(name: str) -> None:
 def test_constructor() -> None:
     params = inspect.signature(AgentExchangeClient.__init__).parameters
     assert [(p.name, p.default) for p in list(params.values())[1:5]] == [
-        ("api_key", None), ("api_secret", None), ("base_url", None), ("timeout", 30.0)]
+        ("api_key", None),
+        ("api_secret", None),
+        ("base_url", None),
+        ("timeout", 30.0),
+    ]
     assert {n: params[n].kind for n in ("agent_id", "max_retries", "http_client")} == dict.fromkeys(
-        ("agent_id", "max_retries", "http_client"), inspect.Parameter.KEYWORD_ONLY)
+        ("agent_id", "max_retries", "http_client"), inspect.Parameter.KEYWORD_ONLY
+    )
     assert params["max_retries"].default == 2
 
 

@@ -27,9 +27,24 @@ DOCUMENTED: dict[str, list[Any]] = {
     "get_orderbook": [("symbol", REQUIRED), ("depth", 20)],
     # Trading (9)
     "place_market_order": [("symbol", REQUIRED), ("side", REQUIRED), ("quantity", REQUIRED)],
-    "place_limit_order": [("symbol", REQUIRED), ("side", REQUIRED), ("quantity", REQUIRED), ("price", REQUIRED)],
-    "place_stop_loss": [("symbol", REQUIRED), ("side", REQUIRED), ("quantity", REQUIRED), ("trigger_price", REQUIRED)],
-    "place_take_profit": [("symbol", REQUIRED), ("side", REQUIRED), ("quantity", REQUIRED), ("trigger_price", REQUIRED)],
+    "place_limit_order": [
+        ("symbol", REQUIRED),
+        ("side", REQUIRED),
+        ("quantity", REQUIRED),
+        ("price", REQUIRED),
+    ],
+    "place_stop_loss": [
+        ("symbol", REQUIRED),
+        ("side", REQUIRED),
+        ("quantity", REQUIRED),
+        ("trigger_price", REQUIRED),
+    ],
+    "place_take_profit": [
+        ("symbol", REQUIRED),
+        ("side", REQUIRED),
+        ("quantity", REQUIRED),
+        ("trigger_price", REQUIRED),
+    ],
     "get_order": [("order_id", REQUIRED)],
     "get_open_orders": [],
     "cancel_order": [("order_id", REQUIRED)],
@@ -55,8 +70,12 @@ DOCUMENTED: dict[str, list[Any]] = {
     "undeploy_strategy": [("strategy_id", REQUIRED)],
     # Strategy testing (4)
     "run_test": [
-        ("strategy_id", REQUIRED), ("version_id", REQUIRED), ("start_time", REQUIRED),
-        ("end_time", REQUIRED), ("symbol", REQUIRED), ("interval", REQUIRED),
+        ("strategy_id", REQUIRED),
+        ("version_id", REQUIRED),
+        ("start_time", REQUIRED),
+        ("end_time", REQUIRED),
+        ("symbol", REQUIRED),
+        ("interval", REQUIRED),
     ],
     "get_test_status": [("run_id", REQUIRED)],
     "get_test_results": [("run_id", REQUIRED)],
@@ -67,15 +86,25 @@ DOCUMENTED: dict[str, list[Any]] = {
     "compare_training_runs": [("run_ids", REQUIRED)],
     # Agent management (seed 003 + issue 2)
     "create_agent": [
-        ("display_name", REQUIRED), ("starting_balance", "10000.00"), ("llm_model", None),
-        ("framework", None), ("strategy_tags", None), ("risk_profile", None), ("color", None),
+        ("display_name", REQUIRED),
+        ("starting_balance", "10000.00"),
+        ("llm_model", None),
+        ("framework", None),
+        ("strategy_tags", None),
+        ("risk_profile", None),
+        ("color", None),
     ],
     "list_agents": [("include_archived", False), ("limit", 100), ("offset", 0)],
     "get_agents_overview": [],
     "get_agent": [("agent_id", REQUIRED)],
     "update_agent": [
-        ("agent_id", REQUIRED), "*", ("display_name", None), ("llm_model", None),
-        ("framework", None), ("strategy_tags", None), ("color", None),
+        ("agent_id", REQUIRED),
+        "*",
+        ("display_name", None),
+        ("llm_model", None),
+        ("framework", None),
+        ("strategy_tags", None),
+        ("color", None),
     ],
     "clone_agent": [("agent_id", REQUIRED), ("new_name", None)],
     "reset_agent": [("agent_id", REQUIRED)],
@@ -85,8 +114,10 @@ DOCUMENTED: dict[str, list[Any]] = {
     "regenerate_agent_key": [("agent_id", REQUIRED)],
     "get_agent_risk_profile": [("agent_id", REQUIRED)],
     "update_agent_risk": [
-        ("agent_id", REQUIRED), ("max_position_size_pct", REQUIRED),
-        ("daily_loss_limit_pct", REQUIRED), ("max_open_orders", REQUIRED),
+        ("agent_id", REQUIRED),
+        ("max_position_size_pct", REQUIRED),
+        ("daily_loss_limit_pct", REQUIRED),
+        ("max_open_orders", REQUIRED),
     ],
     "get_agent_skill": [("agent_id", REQUIRED)],
 }
@@ -130,15 +161,54 @@ MODEL_FIELDS: dict[str, list[str]] = {
     "Ticker": ["symbol", "open", "high", "low", "close", "volume", "change_pct"],
     "Candle": ["open_time", "open", "high", "low", "close", "volume"],
     "Balance": ["total_equity_usdt", "balances"],
-    "Position": ["symbol", "quantity", "avg_entry_price", "current_price", "unrealized_pnl", "unrealized_pnl_pct"],
-    "Portfolio": ["total_equity", "starting_balance", "roi_pct", "unrealized_pnl", "realized_pnl", "available_cash", "position_count"],
+    "Position": [
+        "symbol",
+        "quantity",
+        "avg_entry_price",
+        "current_price",
+        "unrealized_pnl",
+        "unrealized_pnl_pct",
+    ],
+    "Portfolio": [
+        "total_equity",
+        "starting_balance",
+        "roi_pct",
+        "unrealized_pnl",
+        "realized_pnl",
+        "available_cash",
+        "position_count",
+    ],
     "PnL": ["total_realized", "total_unrealized", "by_symbol"],
-    "Order": ["order_id", "symbol", "side", "order_type", "status", "quantity", "price", "executed_price", "slippage_pct", "fee", "created_at"],
+    "Order": [
+        "order_id",
+        "symbol",
+        "side",
+        "order_type",
+        "status",
+        "quantity",
+        "price",
+        "executed_price",
+        "slippage_pct",
+        "fee",
+        "created_at",
+    ],
     "Trade": ["trade_id", "symbol", "side", "quantity", "price", "fee", "pnl", "created_at"],
-    "Performance": ["sharpe_ratio", "win_rate", "max_drawdown_pct", "total_trades", "profit_factor"],
+    "Performance": [
+        "sharpe_ratio",
+        "win_rate",
+        "max_drawdown_pct",
+        "total_trades",
+        "profit_factor",
+    ],
     "Snapshot": ["timestamp", "equity"],
     "LeaderboardEntry": ["rank", "display_name", "roi_pct", "total_trades"],
-    "AccountInfo": ["account_id", "display_name", "is_active", "circuit_breaker_triggered", "created_at"],
+    "AccountInfo": [
+        "account_id",
+        "display_name",
+        "is_active",
+        "circuit_breaker_triggered",
+        "created_at",
+    ],
 }
 
 # Wire names the docs and issue 2 pin for renamed or derived fields.
@@ -194,9 +264,20 @@ def test_all_documented_methods_are_described() -> None:
 
 
 AGENT_METHODS = {
-    "create_agent", "list_agents", "get_agents_overview", "get_agent", "update_agent",
-    "clone_agent", "reset_agent", "archive_agent", "delete_agent", "get_agent_api_key",
-    "regenerate_agent_key", "get_agent_risk_profile", "update_agent_risk", "get_agent_skill",
+    "create_agent",
+    "list_agents",
+    "get_agents_overview",
+    "get_agent",
+    "update_agent",
+    "clone_agent",
+    "reset_agent",
+    "archive_agent",
+    "delete_agent",
+    "get_agent_api_key",
+    "regenerate_agent_key",
+    "get_agent_risk_profile",
+    "update_agent_risk",
+    "get_agent_skill",
 }
 
 
@@ -214,10 +295,14 @@ def test_signature_matches_docs(name: str) -> None:
     # Extra parameters beyond the docs are allowed only as keyword-only optionals.
     documented_part = got[: len(expected)]
     assert documented_part == expected, f"{name}: {documented_part} != {expected}"
-    extra = got[len(expected):]
+    extra = got[len(expected) :]
     if extra:
-        assert "*" in expected or extra[0] == "*", f"{name}: extra parameters must be keyword-only: {extra}"
-        assert all(e == "*" or e[1] is not REQUIRED for e in extra), f"{name}: extra parameters need defaults"
+        assert "*" in expected or extra[0] == "*", (
+            f"{name}: extra parameters must be keyword-only: {extra}"
+        )
+        assert all(e == "*" or e[1] is not REQUIRED for e in extra), (
+            f"{name}: extra parameters need defaults"
+        )
 
 
 @pytest.mark.parametrize("name", sorted(RETURNS))

@@ -46,11 +46,15 @@ def test_no_shared_base_class() -> None:
 
 def test_context_managers() -> None:
     assert hasattr(AgentExchangeClient, "__enter__") and hasattr(AgentExchangeClient, "__exit__")
-    assert hasattr(AsyncAgentExchangeClient, "__aenter__") and hasattr(AsyncAgentExchangeClient, "__aexit__")
+    assert hasattr(AsyncAgentExchangeClient, "__aenter__") and hasattr(
+        AsyncAgentExchangeClient, "__aexit__"
+    )
 
 
 def test_repr_hides_secrets() -> None:
-    client = AgentExchangeClient(api_key="ak_live_abcdefghijklmnop1234", api_secret="sk_live_topsecret99")
+    client = AgentExchangeClient(
+        api_key="ak_live_abcdefghijklmnop1234", api_secret="sk_live_topsecret99"
+    )
     try:
         text = repr(client)
         assert "abcdefghijklmnop" not in text and "topsecret" not in text

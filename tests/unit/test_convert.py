@@ -19,7 +19,9 @@ def test_parse_decimal_reads_strings_and_ints_exactly() -> None:
     assert parse_decimal(7) == Decimal(7)
 
 
-@pytest.mark.parametrize(("given", "sent"), [(Decimal("1.2"), 1.2), ("0.8", 0.8), (10, 10), (Decimal("3.000"), 3)])
+@pytest.mark.parametrize(
+    ("given", "sent"), [(Decimal("1.2"), 1.2), ("0.8", 0.8), (10, 10), (Decimal("3.000"), 3)]
+)
 def test_number_param_sends_the_exact_value_as_a_json_number(given: object, sent: object) -> None:
     out = number_param(given, "roi_pct")  # type: ignore[arg-type]
     assert out == sent and type(out) is type(sent)

@@ -51,9 +51,17 @@ DOCUMENTED = {
     "SERVICE_UNAVAILABLE": "ServerError",
 }
 
-STATUS = {"AuthenticationError": 401, "PermissionDeniedError": 403, "RateLimitError": 429,
-          "NotFoundError": 404, "OrderNotFoundError": 404, "ConflictError": 409,
-          "ValidationError": 422, "ServerError": 500, "AgentExchangeError": 405}
+STATUS = {
+    "AuthenticationError": 401,
+    "PermissionDeniedError": 403,
+    "RateLimitError": 429,
+    "NotFoundError": 404,
+    "OrderNotFoundError": 404,
+    "ConflictError": 409,
+    "ValidationError": 422,
+    "ServerError": 500,
+    "AgentExchangeError": 405,
+}
 
 
 def test_the_generated_table_is_the_documented_one() -> None:
@@ -68,7 +76,9 @@ def test_each_code_in_the_envelope_raises_its_class(code: str, name: str) -> Non
     body = {"error": {"code": code, "message": "m", "details": {}}}
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, json=body, headers={"Retry-After": "0"} if status == 429 else {})
+        return httpx.Response(
+            status, json=body, headers={"Retry-After": "0"} if status == 429 else {}
+        )
 
     http = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://t")
     with AgentExchangeClient(base_url="http://t", http_client=http, max_retries=0) as client:

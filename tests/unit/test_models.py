@@ -14,14 +14,26 @@ from agentexchange._convert import decimal_param
 
 
 def test_price_decimal_exact_and_unknown_fields_ignored() -> None:
-    p = models.Price._from_wire({"symbol": "BTCUSDT", "price": "64521.30000001", "timestamp": "2026-11-23T10:00:00Z", "new": 1})
+    p = models.Price._from_wire(
+        {
+            "symbol": "BTCUSDT",
+            "price": "64521.30000001",
+            "timestamp": "2026-11-23T10:00:00Z",
+            "new": 1,
+        }
+    )
     assert p.price == Decimal("64521.30000001") and isinstance(p.price, Decimal)
     assert p.timestamp == datetime(2026, 11, 23, 10, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
     ("text", "offset"),
-    [("2026-11-23T10:00:00Z", 0), ("2026-11-23T10:00:00+02:00", 2), ("2026-11-23T10:00:00", 0), ("2026-11-23T10:00:00.123456-05:30", -5.5)],
+    [
+        ("2026-11-23T10:00:00Z", 0),
+        ("2026-11-23T10:00:00+02:00", 2),
+        ("2026-11-23T10:00:00", 0),
+        ("2026-11-23T10:00:00.123456-05:30", -5.5),
+    ],
 )
 def test_datetimes_are_aware(text: str, offset: float) -> None:
     p = models.Price._from_wire({"symbol": "X", "price": "1", "timestamp": text})
@@ -29,68 +41,187 @@ def test_datetimes_are_aware(text: str, offset: float) -> None:
 
 
 def test_optional_missing_is_none() -> None:
-    o = models.Order._from_wire({"order_id": "o1", "status": "pending", "symbol": "BTCUSDT", "side": "buy", "type": "limit"})
+    o = models.Order._from_wire(
+        {"order_id": "o1", "status": "pending", "symbol": "BTCUSDT", "side": "buy", "type": "limit"}
+    )
     assert o.order_type == "limit"
-    assert o.executed_price is None and o.fee is None and o.quantity is None and o.created_at is None
+    assert (
+        o.executed_price is None and o.fee is None and o.quantity is None and o.created_at is None
+    )
 
 
 def test_first_non_null_wire() -> None:
-    o = models.Order._from_wire({"order_id": "o1", "status": "filled", "symbol": "B", "side": "buy", "type": "market",
-                                 "quantity": None, "requested_quantity": "0.01", "executed_qty": "0.01"})
+    o = models.Order._from_wire(
+        {
+            "order_id": "o1",
+            "status": "filled",
+            "symbol": "B",
+            "side": "buy",
+            "type": "market",
+            "quantity": None,
+            "requested_quantity": "0.01",
+            "executed_qty": "0.01",
+        }
+    )
     assert o.quantity == Decimal("0.01") and o.executed_quantity == Decimal("0.01")
 
 
 def test_orderbook_levels_are_decimal_pairs() -> None:
-    book = models.OrderBook._from_wire({"symbol": "BTCUSDT", "bids": [["64518.10", "0.532"]], "asks": [["64524.50", "0.417"], ["64527.80", "0.968"]],
-                                        "timestamp": "2026-11-23T10:00:00Z"})
+    book = models.OrderBook._from_wire(
+        {
+            "symbol": "BTCUSDT",
+            "bids": [["64518.10", "0.532"]],
+            "asks": [["64524.50", "0.417"], ["64527.80", "0.968"]],
+            "timestamp": "2026-11-23T10:00:00Z",
+        }
+    )
     assert book.bids == [[Decimal("64518.10"), Decimal("0.532")]]
     assert all(isinstance(v, Decimal) for level in book.asks for v in level)
 
 
 def test_derived_fields() -> None:
-    info = models.AccountInfo._from_wire({"account_id": "a", "display_name": "d", "status": "active", "starting_balance": "10000.00",
-                                          "created_at": "2026-01-01T00:00:00Z"})
+    info = models.AccountInfo._from_wire(
+        {
+            "account_id": "a",
+            "display_name": "d",
+            "status": "active",
+            "starting_balance": "10000.00",
+            "created_at": "2026-01-01T00:00:00Z",
+        }
+    )
     assert info.is_active is True and info.circuit_breaker_triggered is False
-    portfolio: dict[str, Any] = {k: "1" for k in ("total_equity", "available_cash", "locked_cash", "total_position_value", "unrealized_pnl",
-                                                  "realized_pnl", "total_pnl", "roi_pct", "starting_balance")}
-    portfolio |= {"positions": [{"symbol": "BTCUSDT", "asset": "BTC", "quantity": "1", "avg_entry_price": "1", "current_price": "1",
-                                 "market_value": "1", "unrealized_pnl": "0", "unrealized_pnl_pct": "0", "opened_at": "2026-01-01T00:00:00Z"}],
-                  "timestamp": "2026-01-01T00:00:00Z"}
+    portfolio: dict[str, Any] = {
+        k: "1"
+        for k in (
+            "total_equity",
+            "available_cash",
+            "locked_cash",
+            "total_position_value",
+            "unrealized_pnl",
+            "realized_pnl",
+            "total_pnl",
+            "roi_pct",
+            "starting_balance",
+        )
+    }
+    portfolio |= {
+        "positions": [
+            {
+                "symbol": "BTCUSDT",
+                "asset": "BTC",
+                "quantity": "1",
+                "avg_entry_price": "1",
+                "current_price": "1",
+                "market_value": "1",
+                "unrealized_pnl": "0",
+                "unrealized_pnl_pct": "0",
+                "opened_at": "2026-01-01T00:00:00Z",
+            }
+        ],
+        "timestamp": "2026-01-01T00:00:00Z",
+    }
     pf = models.Portfolio._from_wire(portfolio)
     assert pf.position_count == 1 and isinstance(pf.positions[0], models.Position)
 
 
 def test_nested_member_and_rename() -> None:
-    r = models.ResetResult._from_wire({"message": "ok", "previous_session": {"session_id": "p", "ending_equity": "10.5", "total_pnl": "0", "duration_days": 1},
-                                       "new_session": {"session_id": "n", "starting_balance": "100", "started_at": "2026-01-01T00:00:00Z"}})
-    assert r.session_id == "n" and r.previous_session_id == "p" and r.ending_equity == Decimal("10.5")
-    c = models.Candle._from_wire({"time": "2026-01-01T00:00:00Z", "open": "1", "high": "2", "low": "0.5", "close": "1.5", "volume": "10"})
+    r = models.ResetResult._from_wire(
+        {
+            "message": "ok",
+            "previous_session": {
+                "session_id": "p",
+                "ending_equity": "10.5",
+                "total_pnl": "0",
+                "duration_days": 1,
+            },
+            "new_session": {
+                "session_id": "n",
+                "starting_balance": "100",
+                "started_at": "2026-01-01T00:00:00Z",
+            },
+        }
+    )
+    assert (
+        r.session_id == "n" and r.previous_session_id == "p" and r.ending_equity == Decimal("10.5")
+    )
+    c = models.Candle._from_wire(
+        {
+            "time": "2026-01-01T00:00:00Z",
+            "open": "1",
+            "high": "2",
+            "low": "0.5",
+            "close": "1.5",
+            "volume": "10",
+        }
+    )
     assert c.open_time.year == 2026 and c.trade_count is None
 
 
 def test_pnl_default_list_and_items() -> None:
-    base = {k: "0" for k in ("realized_pnl", "unrealized_pnl", "total_pnl", "fees_paid", "net_pnl", "win_rate")}
+    base = {
+        k: "0"
+        for k in ("realized_pnl", "unrealized_pnl", "total_pnl", "fees_paid", "net_pnl", "win_rate")
+    }
     pnl = models.PnL._from_wire({**base, "period": "all", "winning_trades": 0, "losing_trades": 0})
     assert pnl.by_symbol == []
-    pnl = models.PnL._from_wire({**base, "period": "all", "winning_trades": 0, "losing_trades": 0,
-                                 "by_symbol": [{"symbol": "B", "realized": "1.1", "unrealized": "0"}]})
+    pnl = models.PnL._from_wire(
+        {
+            **base,
+            "period": "all",
+            "winning_trades": 0,
+            "losing_trades": 0,
+            "by_symbol": [{"symbol": "B", "realized": "1.1", "unrealized": "0"}],
+        }
+    )
     assert pnl.by_symbol[0].realized == Decimal("1.1")
 
 
 def test_number_wire_goes_through_str_not_float() -> None:
-    run = models.TestRun._from_wire({"test_run_id": "t", "status": "running", "episodes_total": 2, "episodes_completed": 1, "progress_pct": 0.1})
+    run = models.TestRun._from_wire(
+        {
+            "test_run_id": "t",
+            "status": "running",
+            "episodes_total": 2,
+            "episodes_completed": 1,
+            "progress_pct": 0.1,
+        }
+    )
     assert run.progress_pct == Decimal("0.1")
 
 
 def test_public_trade_has_none_for_missing() -> None:
-    t = models.Trade._from_wire({"trade_id": 3141592, "price": "1", "quantity": "2", "time": "2026-01-01T00:00:00Z", "is_buyer_maker": False, "symbol": "B"})
-    assert t.trade_id == "3141592" and t.side is None and t.fee is None and t.pnl is None and t.is_buyer_maker is False
+    t = models.Trade._from_wire(
+        {
+            "trade_id": 3141592,
+            "price": "1",
+            "quantity": "2",
+            "time": "2026-01-01T00:00:00Z",
+            "is_buyer_maker": False,
+            "symbol": "B",
+        }
+    )
+    assert (
+        t.trade_id == "3141592"
+        and t.side is None
+        and t.fee is None
+        and t.pnl is None
+        and t.is_buyer_maker is False
+    )
 
 
 def test_secret_not_in_repr() -> None:
-    creds = models.AgentCredentials._from_wire({"agent_id": "a", "api_key": "ak_live_SECRETSECRET", "display_name": "d", "starting_balance": "1"})
+    creds = models.AgentCredentials._from_wire(
+        {
+            "agent_id": "a",
+            "api_key": "ak_live_SECRETSECRET",
+            "display_name": "d",
+            "starting_balance": "1",
+        }
+    )
     assert "SECRETSECRET" not in repr(creds) and creds.api_key == "ak_live_SECRETSECRET"
-    token = models.AuthToken._from_wire({"token": "eyJ.SECRET.sig", "expires_at": "2026-01-01T00:00:00Z"})
+    token = models.AuthToken._from_wire(
+        {"token": "eyJ.SECRET.sig", "expires_at": "2026-01-01T00:00:00Z"}
+    )
     assert "SECRET" not in repr(token)
 
 
@@ -115,7 +246,9 @@ def test_decimal_param_rejects_float_and_bool(value: Any) -> None:
         decimal_param(value, "quantity")
 
 
-@pytest.mark.parametrize(("value", "wire"), [("0.01", "0.01"), (Decimal("61000.00"), "61000.00"), (5, "5")])
+@pytest.mark.parametrize(
+    ("value", "wire"), [("0.01", "0.01"), (Decimal("61000.00"), "61000.00"), (5, "5")]
+)
 def test_decimal_param_accepts(value: Any, wire: str) -> None:
     assert decimal_param(value, "quantity") == wire
 

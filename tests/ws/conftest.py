@@ -33,7 +33,9 @@ class LiveServer(MockServer):
         **hub_options: Any,
     ) -> None:
         # log_level info: the bad-key test checks what uvicorn logs at that level.
-        super().__init__(seed=seed, pairs=pairs, port=port, hub_options=hub_options, log_level="info")
+        super().__init__(
+            seed=seed, pairs=pairs, port=port, hub_options=hub_options, log_level="info"
+        )
         if sndbuf is not None:  # accepted sockets inherit it: a slow reader blocks sooner
             self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
         self.http_url = self.base_url
@@ -70,6 +72,10 @@ def small_socket(port: int, rcvbuf: int = 2048) -> socket.socket:
     """A connected client socket with a tiny receive buffer (for slow-reader tests)."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    # Loopback's MSS (~64 KiB) dwarfs so small a window: the kernel would then reopen it
+    # only through zero-window probes whose backoff stalls the reader for seconds. Small
+    # segments keep window updates flowing as soon as the reader reads.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 536)
     sock.connect(("127.0.0.1", port))
     sock.setblocking(False)
     return sock

@@ -44,7 +44,9 @@ async def test_mock_server_streams_ticks_and_own_orders_on_the_rest_port() -> No
             await asyncio.wait_for(got_tick.wait(), 10)
             order = {"symbol": "ETHUSDT", "side": "buy", "type": "market", "quantity": "0.01"}
             async with httpx.AsyncClient(base_url=mock.base_url) as http:
-                placed = await http.post("/api/v1/trade/order", json=order, headers={"X-API-Key": key})
+                placed = await http.post(
+                    "/api/v1/trade/order", json=order, headers={"X-API-Key": key}
+                )
             assert placed.status_code == 201
             await asyncio.wait_for(got_fill.wait(), 10)
         finally:
@@ -64,9 +66,15 @@ def test_order_and_portfolio_frames_encode_decimals_as_rest_does() -> None:
 
     frame = data_message(
         "portfolio",
-        {"agent_id": "a", "total_equity": Decimal("10000.00"), "available_cash": Decimal("1.5"),
-         "unrealized_pnl": Decimal("0E-8"), "realized_pnl": Decimal("0E-8"), "roi_pct": Decimal("0"),
-         "timestamp": datetime(2026, 11, 25, 12, 0, tzinfo=UTC)},
+        {
+            "agent_id": "a",
+            "total_equity": Decimal("10000.00"),
+            "available_cash": Decimal("1.5"),
+            "unrealized_pnl": Decimal("0E-8"),
+            "realized_pnl": Decimal("0E-8"),
+            "roi_pct": Decimal("0"),
+            "timestamp": datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+        },
     )
     assert '"realized_pnl":"0.00000000"' in frame.replace(" ", "")
     assert "E-8" not in frame

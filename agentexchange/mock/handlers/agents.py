@@ -107,14 +107,20 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
 
     def get_agent_api_key(request: ApiRequest) -> Any:
         agent = owned(request)
-        return {"agent_id": agent.id, "api_key": agent.api_key,
-                "message": "Current API key for this agent."}
+        return {
+            "agent_id": agent.id,
+            "api_key": agent.api_key,
+            "message": "Current API key for this agent.",
+        }
 
     def regenerate_agent_key(request: ApiRequest) -> Any:
         agent = owned(request)
         agent = accounts.regenerate_key(agent.account_id, agent.id)
-        return {"agent_id": agent.id, "api_key": agent.api_key,
-                "message": "API key regenerated. Save now — it will not be shown again."}
+        return {
+            "agent_id": agent.id,
+            "api_key": agent.api_key,
+            "message": "API key regenerated. Save now — it will not be shown again.",
+        }
 
     def get_agent_risk_profile(request: ApiRequest) -> Any:
         return owned(request).risk_view()
@@ -126,8 +132,12 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
     def get_agent_skill(request: ApiRequest) -> Any:
         agent = owned(request)
         return Reply(
-            render_skill(name=agent.display_name, agent_id=agent.id, api_key=agent.api_key,
-                         document=_document()),
+            render_skill(
+                name=agent.display_name,
+                agent_id=agent.id,
+                api_key=agent.api_key,
+                document=_document(),
+            ),
             media_type="text/markdown",
         )
 

@@ -22,9 +22,7 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
 
     def get_portfolio_history(request: ApiRequest) -> Any:
         q = request.query
-        return trading.portfolio_history(
-            caller(request).agent_id, q["interval"], q["limit"]
-        )
+        return trading.portfolio_history(caller(request).agent_id, q["interval"], q["limit"])
 
     def get_leaderboard(request: ApiRequest) -> Any:
         caller(request)

@@ -120,9 +120,7 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         return {"symbol": symbol, "trades": [_trade(trade) for trade in trades]}
 
     def get_orderbook(request: ApiRequest) -> Any:
-        book = market.orderbook(
-            request.path_params["symbol"], request.query["depth"]
-        )
+        book = market.orderbook(request.path_params["symbol"], request.query["depth"])
         return {
             "symbol": book.symbol,
             "bids": [[price, quantity] for price, quantity in book.bids],

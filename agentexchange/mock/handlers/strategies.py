@@ -158,9 +158,19 @@ def _parse_time(raw: Any) -> datetime:
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise DomainError("VALIDATION_ERROR", f"date_range: {text!r} is not an ISO 8601 date-time.", 422, {"field": "date_range"}) from None
+        raise DomainError(
+            "VALIDATION_ERROR",
+            f"date_range: {text!r} is not an ISO 8601 date-time.",
+            422,
+            {"field": "date_range"},
+        ) from None
     if value.tzinfo is None:
-        raise DomainError("VALIDATION_ERROR", f"date_range: {text!r} needs a time zone (e.g. Z).", 422, {"field": "date_range"})
+        raise DomainError(
+            "VALIDATION_ERROR",
+            f"date_range: {text!r} needs a time zone (e.g. Z).",
+            422,
+            {"field": "date_range"},
+        )
     return value
 
 
@@ -170,7 +180,9 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
     def create_strategy(req: ApiRequest) -> Any:
         body = req.body
         return strategy_body(
-            strategies.create(caller(req).account_id, body["name"], body["definition"], body.get("description"))
+            strategies.create(
+                caller(req).account_id, body["name"], body["definition"], body.get("description")
+            )
         )
 
     def get_strategies(req: ApiRequest) -> Any:
@@ -179,33 +191,52 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         page, total = strategies.list_strategies(
             caller(req).account_id, status=req.query.get("status"), limit=limit, offset=offset
         )
-        return {"strategies": [strategy_body(s) for s in page], "total": total, "limit": limit, "offset": offset}
+        return {
+            "strategies": [strategy_body(s) for s in page],
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+        }
 
     def get_strategy(req: ApiRequest) -> Any:
-        return strategy_detail_body(strategies.get(caller(req).account_id, req.path_params["strategy_id"]))
+        return strategy_detail_body(
+            strategies.get(caller(req).account_id, req.path_params["strategy_id"])
+        )
 
     def create_version(req: ApiRequest) -> Any:
         body = req.body
         return version_body(
             strategies.create_version(
-                caller(req).account_id, req.path_params["strategy_id"], body["definition"], body.get("change_notes")
+                caller(req).account_id,
+                req.path_params["strategy_id"],
+                body["definition"],
+                body.get("change_notes"),
             )
         )
 
     def get_versions(req: ApiRequest) -> Any:
-        return [version_body(v) for v in strategies.versions(caller(req).account_id, req.path_params["strategy_id"])]
+        return [
+            version_body(v)
+            for v in strategies.versions(caller(req).account_id, req.path_params["strategy_id"])
+        ]
 
     def get_version(req: ApiRequest) -> Any:
         return version_body(
-            strategies.version(caller(req).account_id, req.path_params["strategy_id"], req.path_params["version"])
+            strategies.version(
+                caller(req).account_id, req.path_params["strategy_id"], req.path_params["version"]
+            )
         )
 
     def deploy_strategy(req: ApiRequest) -> Any:
         version = (req.body or {}).get("version")
-        return strategy_body(strategies.deploy(caller(req).account_id, req.path_params["strategy_id"], version))
+        return strategy_body(
+            strategies.deploy(caller(req).account_id, req.path_params["strategy_id"], version)
+        )
 
     def undeploy_strategy(req: ApiRequest) -> Any:
-        return strategy_body(strategies.undeploy(caller(req).account_id, req.path_params["strategy_id"]))
+        return strategy_body(
+            strategies.undeploy(caller(req).account_id, req.path_params["strategy_id"])
+        )
 
     def run_test(req: ApiRequest) -> Any:
         body = req.body
@@ -227,7 +258,9 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
 
     def get_strategy_test(req: ApiRequest) -> Any:
         return test_detail_body(
-            strategies.test(caller(req).account_id, req.path_params["test_id"], req.path_params["strategy_id"])
+            strategies.test(
+                caller(req).account_id, req.path_params["test_id"], req.path_params["strategy_id"]
+            )
         )
 
     def get_test_status(req: ApiRequest) -> Any:

@@ -40,7 +40,10 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
             if key is None:
                 raise
             raise DomainError(
-                exc.code, exc.message, exc.status, exc.details,
+                exc.code,
+                exc.message,
+                exc.status,
+                exc.details,
                 {**exc.headers, "Idempotency-Key": key},
             ) from None
         return Reply(order, headers={"Idempotency-Key": key} if key else {})
@@ -54,7 +57,9 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
     def get_open_orders(request: ApiRequest) -> Any:
         q = request.query
         return trading.get_orders(
-            caller(request).agent_id, limit=q["limit"], offset=q["offset"],
+            caller(request).agent_id,
+            limit=q["limit"],
+            offset=q["offset"],
             open_only=True,
         )
 
@@ -64,15 +69,21 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
     def get_orders(request: ApiRequest) -> Any:
         q = request.query
         return trading.get_orders(
-            caller(request).agent_id, status=q.get("status"), symbol=q.get("symbol"),
-            limit=q["limit"], offset=q["offset"],
+            caller(request).agent_id,
+            status=q.get("status"),
+            symbol=q.get("symbol"),
+            limit=q["limit"],
+            offset=q["offset"],
         )
 
     def get_trade_history(request: ApiRequest) -> Any:
         q = request.query
         return trading.get_trade_history(
-            caller(request).agent_id, symbol=q.get("symbol"), side=q.get("side"),
-            limit=q["limit"], offset=q["offset"],
+            caller(request).agent_id,
+            symbol=q.get("symbol"),
+            side=q.get("side"),
+            limit=q["limit"],
+            offset=q["offset"],
         )
 
     return {

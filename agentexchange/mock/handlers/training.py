@@ -71,7 +71,9 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
     def register_training_run(req: ApiRequest) -> Any:
         body = req.body
         return run_body(
-            training.register(caller(req).account_id, body["run_id"], body.get("config"), body.get("strategy_id"))
+            training.register(
+                caller(req).account_id, body["run_id"], body.get("config"), body.get("strategy_id")
+            )
         )
 
     def get_training_runs(req: ApiRequest) -> Any:
@@ -88,7 +90,9 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
 
     def report_training_episode(req: ApiRequest) -> Any:
         episode = episode_from(req.body)
-        return run_body(training.report_episode(caller(req).account_id, req.path_params["run_id"], episode))
+        return run_body(
+            training.report_episode(caller(req).account_id, req.path_params["run_id"], episode)
+        )
 
     def complete_training_run(req: ApiRequest) -> Any:
         return run_body(training.complete(caller(req).account_id, req.path_params["run_id"]))

@@ -35,6 +35,7 @@ _PCT_QUANTUM = Decimal("0.000001")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+
 @dataclass(frozen=True, slots=True)
 class PairInfo:
     symbol: str

@@ -137,7 +137,10 @@ def plan_test(
     interval = interval or definition.timeframe
     step = INTERVAL_SECONDS[interval]
     if not 0 < starting_balance <= MAX_STARTING_BALANCE:
-        raise _invalid("starting_balance", f"starting_balance must be greater than 0 and at most {MAX_STARTING_BALANCE}.")
+        raise _invalid(
+            "starting_balance",
+            f"starting_balance must be greater than 0 and at most {MAX_STARTING_BALANCE}.",
+        )
     if end <= start:
         raise _invalid("date_range", "date_range.end must be after date_range.start.")
     # Only the past has candles: a range reaching into the future is cut at the clock,
@@ -177,7 +180,14 @@ def plan_test(
     if randomize_dates:
         # Seeded by the inputs, so the same request replays the same windows.
         material = json.dumps(
-            [list(pairs), interval, range_start.isoformat(), range_end.isoformat(), episodes, per_episode],
+            [
+                list(pairs),
+                interval,
+                range_start.isoformat(),
+                range_end.isoformat(),
+                episodes,
+                per_episode,
+            ],
         )
         rng = random.Random(hashlib.sha256(material.encode()).digest())
         offsets = [rng.randint(0, latest_offset) for _ in range(episodes)]
@@ -251,7 +261,9 @@ def load_bars(market: Any, symbol: str, interval: str, start: datetime, end: dat
             opened = _as_time(raw_time)
             last = max(last, opened)
             if cursor <= opened < end and (not bars or opened > bars[-1].open_time):
-                bars.append(Bar(opened, _as_dec(o), _as_dec(h), _as_dec(lo), _as_dec(c), _as_dec(v)))
+                bars.append(
+                    Bar(opened, _as_dec(o), _as_dec(h), _as_dec(lo), _as_dec(c), _as_dec(v))
+                )
         if len(page) < _PAGE or last < cursor:
             break
         cursor = last + step
@@ -339,7 +351,9 @@ def run_episode(
             pos = positions.get(pair)
             if pos is not None:
                 pos.held += 1
-                exit_price = _stop_exit(pos, bar, x.stop_loss_pct, x.take_profit_pct, x.trailing_stop_pct)
+                exit_price = _stop_exit(
+                    pos, bar, x.stop_loss_pct, x.take_profit_pct, x.trailing_stop_pct
+                )
                 pos.peak = max(pos.peak, bar.high)
                 if exit_price is None and (
                     (x.max_hold_candles is not None and pos.held >= x.max_hold_candles)
@@ -372,7 +386,9 @@ def run_episode(
         start=window.start,
         end=window.end,
         roi_pct=((final - starting_balance) / starting_balance * _HUNDRED).quantize(_PCT),
-        sharpe_ratio=metrics.sharpe(metrics.returns(equity_curve), INTERVAL_SECONDS[interval]).quantize(_RATIO),
+        sharpe_ratio=metrics.sharpe(
+            metrics.returns(equity_curve), INTERVAL_SECONDS[interval]
+        ).quantize(_RATIO),
         max_drawdown_pct=metrics.max_drawdown_pct(equity_curve).quantize(_PCT),
         total_trades=trades,
         winning_trades=wins,
@@ -421,7 +437,9 @@ def summarize(episodes: Sequence[EpisodeResult]) -> TestResults:
     return TestResults(
         avg_roi_pct=(sum((e.roi_pct for e in episodes), _ZERO) / n).quantize(_PCT),
         avg_sharpe=(sum((e.sharpe_ratio for e in episodes), _ZERO) / n).quantize(_RATIO),
-        avg_max_drawdown_pct=(sum((e.max_drawdown_pct for e in episodes), _ZERO) / n).quantize(_PCT),
+        avg_max_drawdown_pct=(sum((e.max_drawdown_pct for e in episodes), _ZERO) / n).quantize(
+            _PCT
+        ),
         best_roi_pct=max(e.roi_pct for e in episodes),
         worst_roi_pct=min(e.roi_pct for e in episodes),
         total_trades=trades,
@@ -441,7 +459,9 @@ def recommend(definition: Definition, results: TestResults) -> tuple[str, ...]:
     elif per_episode < 1:
         notes.append("Entry conditions fire rarely; consider looser entry thresholds.")
     if results.win_rate is not None and results.win_rate < 40:
-        notes.append("Win rate is below 40 %; tighten the entry conditions or widen take_profit_pct.")
+        notes.append(
+            "Win rate is below 40 %; tighten the entry conditions or widen take_profit_pct."
+        )
     if definition.exit.stop_loss_pct is None and definition.exit.trailing_stop_pct is None:
         notes.append("No stop_loss_pct or trailing_stop_pct; add one to cap losses per trade.")
     if results.avg_max_drawdown_pct > 20:

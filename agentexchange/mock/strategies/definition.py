@@ -137,7 +137,12 @@ class Definition:
         """Candles of history the indicators need before the first tradable candle."""
         e, x = self.entry, self.exit
         need = 1
-        if e.rsi_below is not None or e.rsi_above is not None or x.rsi_above is not None or x.rsi_below is not None:
+        if (
+            e.rsi_below is not None
+            or e.rsi_above is not None
+            or x.rsi_above is not None
+            or x.rsi_below is not None
+        ):
             need = max(need, RSI_PERIOD + 1)
         if e.macd_cross_above or e.macd_cross_below or x.macd_cross_below:
             need = max(need, MACD_SLOW + MACD_SIGNAL)
@@ -162,7 +167,9 @@ def _finite(value: Any, where: str) -> None:
         for item in value:
             _finite(item, where)
     elif isinstance(value, Decimal | float) and not Decimal(str(value)).is_finite():
-        raise DomainError("VALIDATION_ERROR", f"{where}: {value} is not a finite number.", 422, {"field": where})
+        raise DomainError(
+            "VALIDATION_ERROR", f"{where}: {value} is not a finite number.", 422, {"field": where}
+        )
 
 
 def normalize_definition(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -282,7 +289,9 @@ def adx(highs: Sequence[Decimal], lows: Sequence[Decimal], closes: Sequence[Deci
         down = lows[i - 1] - lows[i]
         plus_dm.append(up if up > down and up > 0 else _ZERO)
         minus_dm.append(down if down > up and down > 0 else _ZERO)
-        tr.append(max(highs[i] - lows[i], abs(highs[i] - closes[i - 1]), abs(lows[i] - closes[i - 1])))
+        tr.append(
+            max(highs[i] - lows[i], abs(highs[i] - closes[i - 1]), abs(lows[i] - closes[i - 1]))
+        )
     s_tr = sum(tr[1 : p + 1], _ZERO)
     s_plus = sum(plus_dm[1 : p + 1], _ZERO)
     s_minus = sum(minus_dm[1 : p + 1], _ZERO)
@@ -348,7 +357,12 @@ class Signals:
     def _macd_cross(self, i: int, upward: bool) -> bool:
         if i < 1:
             return False
-        m0, s0, m1, s1 = self.macd[i - 1], self.macd_signal[i - 1], self.macd[i], self.macd_signal[i]
+        m0, s0, m1, s1 = (
+            self.macd[i - 1],
+            self.macd_signal[i - 1],
+            self.macd[i],
+            self.macd_signal[i],
+        )
         if m0 is None or s0 is None or m1 is None or s1 is None:
             return False
         return (m0 <= s0 and m1 > s1) if upward else (m0 >= s0 and m1 < s1)
@@ -383,7 +397,9 @@ class Signals:
         if e.adx_above is not None and (a is None or not a > e.adx_above):
             return False
         vma = self.volume_ma[i]
-        return e.volume_above_ma is None or (vma is not None and self.volumes[i] > e.volume_above_ma * vma)
+        return e.volume_above_ma is None or (
+            vma is not None and self.volumes[i] > e.volume_above_ma * vma
+        )
 
     def indicator_exit(self, i: int) -> str | None:
         """The exit reason from indicator conditions at the close of candle ``i``, if any."""
@@ -398,7 +414,9 @@ class Signals:
         return None
 
 
-def _compare(close: Decimal, table: Mapping[int, Series], period: int | None, i: int, *, above: bool) -> bool:
+def _compare(
+    close: Decimal, table: Mapping[int, Series], period: int | None, i: int, *, above: bool
+) -> bool:
     if period is None:
         return True
     value = table[period][i]

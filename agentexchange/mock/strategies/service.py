@@ -98,13 +98,21 @@ class Strategies:
                 "VERSION_NOT_FOUND",
                 f"Strategy {record.strategy_id} has no version {number}.",
                 404,
-                {"strategy_id": record.strategy_id, "version": number, "latest_version": len(record.versions)},
+                {
+                    "strategy_id": record.strategy_id,
+                    "version": number,
+                    "latest_version": len(record.versions),
+                },
             )
         return version
 
     # ------------------------------------------------------------ strategies
     def create(
-        self, account_id: str, name: str, definition: Mapping[str, Any], description: str | None = None
+        self,
+        account_id: str,
+        name: str,
+        definition: Mapping[str, Any],
+        description: str | None = None,
     ) -> StrategyInfo:
         now = self._clock.now()
         stored = normalize_definition(definition)
@@ -150,7 +158,12 @@ class Strategies:
         with self._lock:
             record = self._strategy(account_id, strategy_id)
             version = VersionRecord(
-                str(uuid.uuid4()), len(record.versions) + 1, stored, change_notes, record.current_version, now
+                str(uuid.uuid4()),
+                len(record.versions) + 1,
+                stored,
+                change_notes,
+                record.current_version,
+                now,
             )
             record.versions.append(version)
             record.current_version = version.version
@@ -231,7 +244,9 @@ class Strategies:
             record = self._strategy(account_id, strategy_id)
             definition = Definition.parse(self._version(record, version).definition)
         if interval is not None and interval not in INTERVAL_SECONDS:
-            raise DomainError("VALIDATION_ERROR", f"Unknown interval {interval!r}.", 422, {"field": "interval"})
+            raise DomainError(
+                "VALIDATION_ERROR", f"Unknown interval {interval!r}.", 422, {"field": "interval"}
+            )
         plan = plan_test(
             definition,
             start=start,
@@ -247,15 +262,21 @@ class Strategies:
         )
         for pair in plan.pairs:
             if not self._market.has(pair):
-                raise DomainError("INVALID_SYMBOL", f"Unknown trading pair '{pair}'.", 400, {"symbol": pair})
+                raise DomainError(
+                    "INVALID_SYMBOL", f"Unknown trading pair '{pair}'.", 400, {"symbol": pair}
+                )
         with self._lock:
             if self._closed:
                 raise DomainError("SERVICE_UNAVAILABLE", "The exchange is shutting down.", 503)
             record = self._strategy(account_id, strategy_id)  # it may have changed meanwhile
-            active = sum(1 for t in self._tests.values() if t.account_id == account_id and t.status in ACTIVE)
+            active = sum(
+                1 for t in self._tests.values() if t.account_id == account_id and t.status in ACTIVE
+            )
             if active >= self._max_active:
-                raise self._busy(f"{active} strategy tests of this account are still queued or running.",
-                                 {"limit": self._max_active, "active": active})
+                raise self._busy(
+                    f"{active} strategy tests of this account are still queued or running.",
+                    {"limit": self._max_active, "active": active},
+                )
             test = TestRecord(
                 test_run_id=str(uuid.uuid4()),
                 account_id=account_id,
@@ -282,7 +303,11 @@ class Strategies:
     def _busy(message: str, details: Mapping[str, Any]) -> DomainError:
         # Temporary, and nothing was queued: 429 with Retry-After lets clients retry safely.
         return DomainError(
-            "RATE_LIMIT_EXCEEDED", f"{message} Try again when one finishes.", 429, details, {"Retry-After": "1"}
+            "RATE_LIMIT_EXCEEDED",
+            f"{message} Try again when one finishes.",
+            429,
+            details,
+            {"Retry-After": "1"},
         )
 
     def test(self, account_id: str, test_id: str, strategy_id: str | None = None) -> TestRunInfo:
@@ -318,7 +343,9 @@ class Strategies:
             test.status = "running"
             test.started_at = self._clock.now()
             self._changed.notify_all()
-            definition = Definition.parse(self._strategies[test.strategy_id].versions[test.version - 1].definition)
+            definition = Definition.parse(
+                self._strategies[test.strategy_id].versions[test.version - 1].definition
+            )
         plan = test.plan
         stopping = self._worker.stopping.is_set
         try:
@@ -326,9 +353,12 @@ class Strategies:
                 if stopping():
                     raise BacktestCancelled
                 # Indicators need history before the window; those candles are read, not traded.
-                since = window.start - timedelta(seconds=INTERVAL_SECONDS[plan.interval] * plan.warmup_candles)
+                since = window.start - timedelta(
+                    seconds=INTERVAL_SECONDS[plan.interval] * plan.warmup_candles
+                )
                 bars: dict[str, list[Bar]] = {
-                    pair: load_bars(self._market, pair, plan.interval, since, window.end) for pair in plan.pairs
+                    pair: load_bars(self._market, pair, plan.interval, since, window.end)
+                    for pair in plan.pairs
                 }
                 result = run_episode(
                     definition,
@@ -364,7 +394,9 @@ class Strategies:
             test.episode_fraction = fraction
 
     # ------------------------------------------------------------ compare
-    def compare_versions(self, account_id: str, strategy_id: str, v1: int, v2: int) -> VersionComparison:
+    def compare_versions(
+        self, account_id: str, strategy_id: str, v1: int, v2: int
+    ) -> VersionComparison:
         with self._lock:
             record = self._strategy(account_id, strategy_id)
             self._version(record, v1)
@@ -403,7 +435,12 @@ def _metrics(record: StrategyRecord, version: int) -> VersionMetrics:
         return VersionMetrics(version, None, None, None, 0, 0)
     r = latest.results
     return VersionMetrics(
-        version, r.avg_roi_pct, r.avg_sharpe, r.avg_max_drawdown_pct, r.total_trades, len(r.episodes)
+        version,
+        r.avg_roi_pct,
+        r.avg_sharpe,
+        r.avg_max_drawdown_pct,
+        r.total_trades,
+        len(r.episodes),
     )
 
 

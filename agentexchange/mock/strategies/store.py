@@ -162,7 +162,8 @@ class StrategyRecord:
 
     def latest_completed(self, version: int | None = None) -> TestRecord | None:
         done = [
-            t for t in self.tests
+            t
+            for t in self.tests
             if t.status == "completed" and (version is None or t.version == version)
         ]
         # completed_at is simulated time and may tie; list order breaks the tie.

@@ -21,7 +21,9 @@ _STOP = object()
 class TestWorker:
     __test__ = False  # not a pytest test class
 
-    def __init__(self, run: Callable[[str], None], *, threads: int = 2, max_queue: int = 64) -> None:
+    def __init__(
+        self, run: Callable[[str], None], *, threads: int = 2, max_queue: int = 64
+    ) -> None:
         if threads < 1 or max_queue < 1:
             raise ValueError("threads and max_queue must be at least 1")
         self._run = run
