@@ -7,13 +7,15 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+PRISM_DIR  := tools/prism
+PRISM_STAMP := $(PRISM_DIR)/node_modules/.installed
 
 # make contract BASE_URL=http://host:port [API_KEY=... API_SECRET=...]
 BASE_URL ?=
 API_KEY ?=
 API_SECRET ?=
 
-.PHONY: install demo test generate check-generated lint lint-spec typecheck mock contract bench pytest
+.PHONY: install demo test generate check-generated lint lint-spec typecheck mock contract contract-proxy bench pytest
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -47,6 +49,16 @@ check-generated: install
 	$(PY) -m generator --check
 	@untracked="$$(git status --porcelain --untracked-files=all -- $(GENERATED))"; \
 	if [ -n "$$untracked" ]; then echo "generated files not committed:"; echo "$$untracked"; exit 1; fi
+
+# Independent check (optional, not in `make test`): the SDK end-to-end suite with Stoplight
+# Prism proxying every mock it starts; fails on any response Prism finds off the document.
+contract-proxy: install $(PRISM_STAMP)
+	PYTHONPATH=tests AGENTEXCHANGE_PRISM=$(PRISM_DIR)/node_modules/.bin/prism \
+		$(PY) -m pytest -q -p prism_proxy -p no:cacheprovider tests/integration/test_sdk_*.py
+
+$(PRISM_STAMP): $(PRISM_DIR)/package.json $(PRISM_DIR)/package-lock.json
+	cd $(PRISM_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 lint: install
 	$(BIN)/ruff check .

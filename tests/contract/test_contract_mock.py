@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+from defects import ASGIApp, Receive, Scope, Send, price_as_number
 
 from agentexchange._specfiles import spec_path
 from agentexchange.contract import policy
@@ -31,12 +31,6 @@ from agentexchange.mock.testing import MockServer
 CI_MAX_EXAMPLES = 25
 SEED = 20261125
 PRICE_LABEL = "GET /api/v1/market/price/{symbol}"
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 pytestmark = [pytest.mark.contract, pytest.mark.timeout(600)]
 
@@ -97,49 +91,6 @@ def _identities(events: Path) -> set[str]:
             if identity:
                 seen.add(identity)
     return seen
-
-
-def price_as_number(app: ASGIApp) -> ASGIApp:
-    """Deliberate defect: GET /api/v1/market/price/{symbol} sends `price` as a JSON number."""
-
-    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or not path.startswith("/api/v1/market/price/")
-        ):
-            await app(scope, receive, send)
-            return
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-                return
-            if message["type"] != "http.response.body":
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            body = b"".join(chunks)
-            if start["status"] == 200:
-                document = json.loads(body)
-                document["price"] = float(document["price"])
-                body = json.dumps(document).encode()
-            headers = [
-                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
-            ]
-            await send(
-                {**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
-            )
-            await send({"type": "http.response.body", "body": body})
-
-        await app(scope, receive, capture)
-
-    return wrapped
 
 
 def test_a_server_that_breaks_one_field_fails_the_run_naming_the_operation(tmp_path: Path) -> None:
