@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
@@ -37,12 +38,15 @@ class MockServer:
         wrap: Any = None,
         hub_options: Mapping[str, Any] | None = None,
         log_level: str = "warning",
+        ws_ping_interval: float | None = 20.0,
     ) -> None:
         """``tick_interval=None``: time moves only when the test calls ``exchange.tick``.
 
         ``wrap`` (optional) takes the ASGI app and returns another — e.g. a middleware
         that injects a defect for a test that proves a checker can fail. ``hub_options``
-        go to the WebSocket hub (``self.hub``).
+        go to the WebSocket hub (``self.hub``). ``ws_ping_interval`` is uvicorn's
+        protocol-level keepalive (its default; ``None`` turns it off, e.g. for a test
+        reader that deliberately never reads).
         """
         self.exchange = Exchange(MockConfig(seed=seed, pairs=pairs, rate_limits=rate_limits))
         app = build_app(
@@ -55,6 +59,7 @@ class MockServer:
         self.hub = app.websocket
         self.app: ASGIApp = wrap(app) if wrap is not None else app
         self.log_level = log_level
+        self.ws_ping_interval = ws_ping_interval
         self.loop: asyncio.AbstractEventLoop | None = None  # the server's, once started
         self._sock = bind_socket(host, port)
         self.host, self.port = self._sock.getsockname()[:2]
@@ -76,6 +81,7 @@ class MockServer:
             access_log=False,
             lifespan="on",
             ws="websockets-sansio",
+            ws_ping_interval=self.ws_ping_interval,
         )
         # Off the main thread uvicorn installs no signal handlers.
         self._server = uvicorn.Server(config)
@@ -94,8 +100,11 @@ class MockServer:
             target=server.run, kwargs={"sockets": [self._sock]}, name="mock-exchange", daemon=True
         )
         self._thread.start()
-        if not started.wait(30):
-            raise RuntimeError("mock exchange did not start within 30 s")
+        deadline = time.monotonic() + 30
+        while not started.wait(0.1):  # a startup that failed ends the thread: say so at once
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self._sock.close()
+                raise RuntimeError("mock exchange did not start (see its log above)")
         return self
 
     def stop(self) -> None:
@@ -104,6 +113,8 @@ class MockServer:
         if self._thread is not None:
             self._thread.join(15)
         self._sock.close()
+        if self._thread is not None and self._thread.is_alive():
+            raise RuntimeError("mock exchange did not stop within 15 s")
 
     def __enter__(self) -> MockServer:
         return self.start()

@@ -23,7 +23,9 @@ RANGE = {
 
 def candles(seed: int, symbol: str = "BTCUSDT") -> list[dict[str, Any]]:
     with MockServer(seed=seed, pairs=600) as mock:
-        response = httpx.get(f"{mock.base_url}/api/v1/market/candles/{symbol}", params=RANGE)
+        response = httpx.get(
+            f"{mock.base_url}/api/v1/market/candles/{symbol}", params=RANGE, timeout=30
+        )
         assert response.status_code == 200, response.text
         body = response.json()
     items = body["candles"] if isinstance(body, dict) else body

@@ -49,7 +49,7 @@ def mock() -> Iterator[MockServer]:
 
 def test_lost_order_response_is_retried_and_placed_once(mock: MockServer) -> None:
     proxy = DropsFirstOrderResponse(httpx.HTTPTransport())
-    http = httpx.Client(transport=proxy, base_url=mock.base_url)
+    http = httpx.Client(transport=proxy, base_url=mock.base_url, timeout=30)
     with AgentExchangeClient(
         base_url=mock.base_url, http_client=http, **mock.credentials()
     ) as client:
@@ -83,7 +83,7 @@ def test_lost_order_response_is_not_retried_where_keys_are_not_honoured(mock: Mo
             return httpx.Response(response.status_code, headers=headers, content=response.read())
 
     proxy = StripsEcho(httpx.HTTPTransport())
-    http = httpx.Client(transport=proxy, base_url=mock.base_url)
+    http = httpx.Client(transport=proxy, base_url=mock.base_url, timeout=30)
     with AgentExchangeClient(
         base_url=mock.base_url, http_client=http, **mock.credentials()
     ) as client:

@@ -30,11 +30,17 @@ class LiveServer(MockServer):
         pairs: int = 30,
         port: int = 0,
         sndbuf: int | None = None,
+        ws_ping_interval: float | None = 20.0,
         **hub_options: Any,
     ) -> None:
         # log_level info: the bad-key test checks what uvicorn logs at that level.
         super().__init__(
-            seed=seed, pairs=pairs, port=port, hub_options=hub_options, log_level="info"
+            seed=seed,
+            pairs=pairs,
+            port=port,
+            hub_options=hub_options,
+            log_level="info",
+            ws_ping_interval=ws_ping_interval,
         )
         if sndbuf is not None:  # accepted sockets inherit it: a slow reader blocks sooner
             self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
@@ -59,7 +65,7 @@ class LiveServer(MockServer):
         async def run() -> T:
             return func()
 
-        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(5)
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(30)
 
     def tick(self, seconds: float = 1.0) -> None:
         self.exchange.tick(seconds)

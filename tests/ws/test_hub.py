@@ -139,7 +139,8 @@ async def test_subscription_limit_refuses_the_extra_and_keeps_the_connection(
     server: LiveServer,
 ) -> None:
     symbols = [
-        p["symbol"] for p in httpx.get(f"{server.http_url}/api/v1/market/pairs").json()["pairs"]
+        p["symbol"]
+        for p in httpx.get(f"{server.http_url}/api/v1/market/pairs", timeout=30).json()["pairs"]
     ]
     async with connect(server.ws_url(server.demo["api_key"])) as ws:
         for symbol in symbols[: P.SUBSCRIPTIONS_PER_CONNECTION]:
@@ -163,9 +164,9 @@ async def test_subscription_limit_refuses_the_extra_and_keeps_the_connection(
 
 @pytest.mark.parametrize("pong", [{"action": "pong"}, {"type": "pong"}])
 async def test_ping_answered_keeps_the_connection(pong: dict[str, str]) -> None:
-    with LiveServer(ping_interval=0.1, pong_timeout=0.3) as live:
+    with LiveServer(ping_interval=0.2, pong_timeout=1.0) as live:
         async with connect(live.ws_url(live.demo["api_key"])) as ws:
-            for _ in range(5):  # five pings answered: well past one pong timeout
+            for _ in range(8):  # eight pings answered: well past one pong timeout
                 assert await recv(ws) == {"type": "ping"}
                 await ws.send(json.dumps(pong))
             assert ws.close_code is None
@@ -216,6 +217,7 @@ async def test_an_agent_key_and_the_account_key_see_the_same_agent(server: LiveS
             f"{server.http_url}/api/v1/trade/order",
             headers={"X-API-Key": demo["agent_api_key"]},
             json={"symbol": "BTCUSDT", "side": "buy", "type": "market", "quantity": "0.001"},
+            timeout=30,
         )
         assert reply.status_code in (200, 201), reply.text
         order_id = reply.json()["order_id"]
@@ -226,7 +228,16 @@ async def test_an_agent_key_and_the_account_key_see_the_same_agent(server: LiveS
 
 
 # No read-ahead, no compression (deflated ticks would fit the buffers many times over).
-SLOW_READER: dict[str, Any] = {"max_queue": 1, "compression": None}
+SLOW_READER: dict[str, Any] = {"max_queue": 1, "compression": None, "ping_interval": None}
+# A reader that never reads never sees a ping or a pong: every keepalive (its own, the
+# hub's, uvicorn's) is off, or a slow test would end in a keepalive timeout instead.
+SLOW_SERVER: dict[str, Any] = {
+    "pairs": 15,
+    "max_queue": 20,
+    "sndbuf": 4096,
+    "ping_interval": None,
+    "ws_ping_interval": None,
+}
 
 
 async def _flood(live: LiveServer, ticks: int) -> None:
@@ -240,13 +251,14 @@ def _market_buy(live: LiveServer, key: str, symbol: str = "BTCUSDT") -> httpx.Re
         f"{live.http_url}/api/v1/trade/order",
         headers={"X-API-Key": key},
         json={"symbol": symbol, "side": "buy", "type": "market", "quantity": quantity},
+        timeout=30,
     )
 
 
 async def test_a_slow_consumer_loses_old_ticks_not_the_market_or_others() -> None:
     # Tiny socket buffers on both ends and a reader that does not read ahead: the socket
     # really stops draining, and the hub's queue (20) must absorb the rest.
-    with LiveServer(pairs=15, max_queue=20, sndbuf=4096) as live:
+    with LiveServer(**SLOW_SERVER) as live:
         key = live.demo["api_key"]
         async with (
             connect(live.ws_url(key), **SLOW_READER, sock=small_socket(live.port)) as slow,
@@ -276,7 +288,7 @@ async def test_a_slow_consumer_loses_old_ticks_not_the_market_or_others() -> Non
 
 
 async def test_slow_consumer_is_closed_when_only_undroppable_messages_back_up() -> None:
-    with LiveServer(pairs=15, max_queue=20, sndbuf=4096) as live:
+    with LiveServer(**SLOW_SERVER) as live:
         key = live.demo["api_key"]
         async with connect(live.ws_url(key), **SLOW_READER, sock=small_socket(live.port)) as slow:
             await subscribe(slow, channel="ticker_all")
@@ -321,6 +333,7 @@ async def test_order_and_portfolio_updates_reach_only_their_own_account(server: 
     other = httpx.post(
         f"{server.http_url}/api/v1/auth/register",
         json={"display_name": "Other", "email": "other-ws@example.com"},
+        timeout=30,
     ).json()
     async with (
         connect(server.ws_url(demo["api_key"])) as mine,
