@@ -16,7 +16,8 @@ from agentexchange.mock.errors import DomainError
 from agentexchange.mock.handlers import agents, auth
 from agentexchange.mock.validation import BodyValidator
 
-from .test_trading_fakes import OPS, SPEC, World, request
+from .handler_calls import request
+from .test_trading_fakes import OPS, SPEC, World
 
 HANDLERS_OF = {"agents": agents, "auth": auth}
 

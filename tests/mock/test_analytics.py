@@ -18,8 +18,9 @@ from agentexchange.mock.handlers import account, trading
 from agentexchange.mock.handlers import analytics as analytics_handlers
 from agentexchange.mock.orders import Trade
 
+from .handler_calls import request
 from .test_agents import conforms
-from .test_trading_fakes import START, D, World, request
+from .test_trading_fakes import START, D, World
 
 
 def snapshots(*equities: str, step: timedelta = timedelta(hours=1)) -> list[Snapshot]:

@@ -10,7 +10,8 @@ from agentexchange.mock.gatekeeper import Gatekeeper
 from agentexchange.mock.principal import Principal
 from agentexchange.mock.ratelimit import RateLimiter
 
-from .test_trading_fakes import World, request
+from .handler_calls import request
+from .test_trading_fakes import World
 
 
 class FakeTime:

@@ -7,7 +7,6 @@ against the operation's success schema from ``load_spec()``.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -15,13 +14,13 @@ from typing import Any, cast
 
 import pytest
 
-from agentexchange.mock.app import ApiRequest, dump_json
 from agentexchange.mock.clock import SimClock
 from agentexchange.mock.errors import DomainError
 from agentexchange.mock.handlers.market import handlers
 from agentexchange.mock.market import Market
 from agentexchange.mock.spec import load_spec
-from agentexchange.mock.validation import BodyValidator
+
+from . import handler_calls
 
 SPEC = load_spec().by_id()
 NOW = datetime(2026, 11, 23, 10, 0, 30, tzinfo=UTC)
@@ -44,13 +43,7 @@ def exchange() -> Any:
 
 def call(ex: Any, operation_id: str, path: dict[str, Any] | None = None, **query: Any) -> Any:
     """Run a handler; return its body as the client would parse it, checked by the spec."""
-    op = SPEC[operation_id]
-    request = ApiRequest(op, path or {}, {**op.query_defaults, **query}, {}, None, "127.0.0.1")
-    result = handlers(cast(Any, ex))[operation_id](request)
-    wire = json.loads(dump_json(result))
-    assert op.success_schema is not None
-    BodyValidator(op.success_schema).validate(wire)
-    return wire
+    return handler_calls.call(handlers(cast(Any, ex)), operation_id, path=path, query=query)
 
 
 def test_the_handlers_are_exactly_the_market_operations(exchange: Any) -> None:
@@ -167,10 +160,9 @@ def test_an_unknown_symbol_is_the_documented_400(
 ) -> None:
     op = SPEC[operation_id]
     assert 400 in op.documented_statuses
-    request = ApiRequest(
-        op, {"symbol": "FOOUSDT"}, {**op.query_defaults, **query}, {}, None, "127.0.0.1"
-    )
     with pytest.raises(DomainError) as caught:
-        handlers(exchange)[operation_id](request)
+        handlers(exchange)[operation_id](
+            handler_calls.request(operation_id, path={"symbol": "FOOUSDT"}, query=query)
+        )
     assert (caught.value.code, caught.value.status) == ("INVALID_SYMBOL", 400)
     assert caught.value.details == {"symbol": "FOOUSDT"}

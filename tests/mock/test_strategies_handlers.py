@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
 
-from agentexchange.mock.app import ApiRequest, dump_json
 from agentexchange.mock.clock import SimClock
 from agentexchange.mock.errors import DomainError
 from agentexchange.mock.handlers import strategies as strategy_handlers
@@ -18,8 +15,8 @@ from agentexchange.mock.principal import Principal
 from agentexchange.mock.spec import load_spec
 from agentexchange.mock.strategies import Strategies
 from agentexchange.mock.training import Training
-from agentexchange.mock.validation import BodyValidator
 
+from . import handler_calls
 from .test_strategies_service import DIP_BUYER, NOW, FakeMarket
 
 SPEC = load_spec().by_id()
@@ -51,24 +48,10 @@ class Api:
         query: dict[str, Any] | None = None,
         body: Any = None,
     ) -> Any:
-        op = SPEC[op_id]
-        parsed = None if body is None else json.loads(json.dumps(body), parse_float=Decimal)
-        if parsed is not None:
-            assert op.body_schema is not None
-            BodyValidator(op.body_schema).validate(parsed)  # what app.py does before the handler
-        request = ApiRequest(
-            op,
-            path or {},
-            {**op.query_defaults, **(query or {})},
-            {},
-            parsed,
-            "127.0.0.1",
-            Principal(account, None, "api_key"),
+        principal = Principal(account, None, "api_key")
+        return handler_calls.call(
+            self.handlers, op_id, principal=principal, path=path, query=query, body=body
         )
-        encoded = json.loads(dump_json(self.handlers[op_id](request)))
-        assert op.success_schema is not None
-        BodyValidator(op.success_schema).validate(encoded)
-        return encoded
 
 
 @pytest.fixture

@@ -12,14 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
 
 from agentexchange.mock.accounts import Accounts
-from agentexchange.mock.app import ApiRequest
 from agentexchange.mock.clock import SimClock
 from agentexchange.mock.errors import DomainError
 from agentexchange.mock.events import EventBus
-from agentexchange.mock.principal import Principal
 from agentexchange.mock.spec import load_spec
 from agentexchange.mock.trading import Trading
 
@@ -89,27 +86,6 @@ class World:
     def new_agent(self, balance: str = "10000") -> str:
         registration = self.accounts.register("Tester", starting_balance=Decimal(balance))
         return registration.agent.id
-
-
-def request(
-    operation_id: str,
-    *,
-    principal: Principal | None = None,
-    path: dict[str, Any] | None = None,
-    query: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
-    body: Any = None,
-) -> ApiRequest:
-    """A minimal validated request, as ``app.py`` would hand it to a handler."""
-    return ApiRequest(
-        operation=OPS[operation_id],
-        path_params=path or {},
-        query={**OPS[operation_id].query_defaults, **(query or {})},  # as app.py fills them
-        headers=headers or {},
-        body=body,
-        client_ip="127.0.0.1",
-        principal=principal,
-    )
 
 
 def D(text: str) -> Decimal:  # reads like a literal: D("0.01")

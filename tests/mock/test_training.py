@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -10,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from agentexchange.mock.app import ApiRequest, dump_json
 from agentexchange.mock.clock import SimClock
 from agentexchange.mock.errors import DomainError
 from agentexchange.mock.handlers import training as training_handlers
 from agentexchange.mock.principal import Principal
 from agentexchange.mock.spec import load_spec
 from agentexchange.mock.training import Episode, Training, episode_from
-from agentexchange.mock.validation import BodyValidator
+
+from . import handler_calls
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 RUN = "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e"
@@ -184,24 +183,10 @@ class Api:
         query: dict[str, Any] | None = None,
         body: Any = None,
     ) -> Any:
-        op = SPEC[op_id]
-        parsed = None if body is None else json.loads(json.dumps(body), parse_float=Decimal)
-        if parsed is not None:
-            assert op.body_schema is not None
-            BodyValidator(op.body_schema).validate(parsed)
-        request = ApiRequest(
-            op,
-            path or {},
-            {**op.query_defaults, **(query or {})},
-            {},
-            parsed,
-            "127.0.0.1",
-            Principal(account, None, "api_key"),
+        principal = Principal(account, None, "api_key")
+        return handler_calls.call(
+            self.handlers, op_id, principal=principal, path=path, query=query, body=body
         )
-        encoded = json.loads(dump_json(self.handlers[op_id](request)))
-        assert op.success_schema is not None
-        BodyValidator(op.success_schema).validate(encoded)
-        return encoded
 
 
 def test_training_handlers_follow_the_schemas() -> None:
