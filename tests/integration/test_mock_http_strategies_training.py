@@ -13,20 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from .conftest import Account, Api, assert_error, body, codes_with_status, random_id
+from .sdk_fixtures import STRATEGY_CONFIG as DEFINITION
+from .sdk_fixtures import STRATEGY_CONFIG_V2 as V2_DEFINITION
 
-DEFINITION: dict[str, Any] = {
-    "pairs": ["BTCUSDT"],
-    "timeframe": "1h",
-    "entry_conditions": {"rsi_below": 45},
-    "exit_conditions": {"stop_loss_pct": 2, "take_profit_pct": 3, "max_hold_candles": 24},
-    "position_size_pct": 10,
-    "max_positions": 1,
-}
-V2_DEFINITION: dict[str, Any] = {
-    **DEFINITION,
-    "entry_conditions": {"rsi_below": 55},
-    "exit_conditions": {"stop_loss_pct": 3, "take_profit_pct": 4},
-}
 WAIT_SECONDS = 60
 
 

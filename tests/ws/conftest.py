@@ -87,13 +87,6 @@ def small_socket(port: int, rcvbuf: int = 2048) -> socket.socket:
     return sock
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def big_server() -> Iterator[LiveServer]:
     """600 pairs (the ``all`` wildcard test needs them); shared by read-only tests."""
