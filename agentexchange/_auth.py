@@ -9,29 +9,27 @@ picks the first one the configured credentials can satisfy:
 
 :class:`SyncTokenCache` / :class:`AsyncTokenCache` hold that JWT until shortly before it
 expires, and make sure concurrent callers share one login (a lock with a double-checked
-cache). The login request itself is sent by ``_transport.py`` through the normal
-pipeline; this module only decides when.
+cache). The login itself is the generated client's own ``login`` method (the operation
+``x-sdk-auth.login`` names), which the client hands to its transport; this module only
+decides when to call it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any
+from typing import Protocol
 
-from .exceptions import AgentExchangeError, AuthenticationError
+from .exceptions import AuthenticationError
 
 API_KEY_AUTH = "ApiKeyAuth"
 BEARER_AUTH = "BearerAuth"
 
 # Refresh this long before the server's expiry, so a token never dies in flight.
 REFRESH_MARGIN = 60.0
-# When the login answer states no lifetime at all (neither expires_in nor expires_at).
-FALLBACK_LIFETIME = 300.0
 
 
 def mask_key(key: str | None) -> str:
@@ -102,32 +100,32 @@ class Token:
         return f"Token(value='***', refresh_at={self.refresh_at!r})"
 
 
-def token_from_login(body: Any, now: float) -> Token:
-    """Token from the login operation's JSON answer (``token``, ``expires_in``/``expires_at``)."""
-    if not isinstance(body, Mapping) or not isinstance(body.get("token"), str):
-        raise AgentExchangeError(
-            "Login answer has no token", code="INVALID_RESPONSE", status_code=200
-        )
-    lifetime = _lifetime(body)
+class LoginAnswer(Protocol):
+    """What the generated login operation returns (the ``AuthToken`` model)."""
+
+    @property
+    def token(self) -> str: ...
+    @property
+    def expires_at(self) -> datetime: ...
+    @property
+    def expires_in(self) -> int | None: ...
+
+
+def token_from_login(answer: LoginAnswer, now: float) -> Token:
+    """The cached token for the login operation's answer, refreshed before it expires."""
+    lifetime = _lifetime(answer)
     # Small lifetimes (tests, short-lived tokens) keep at least half of their life.
     margin = min(REFRESH_MARGIN, lifetime / 2)
-    return Token(value=body["token"], refresh_at=now + lifetime - margin)
+    return Token(value=answer.token, refresh_at=now + lifetime - margin)
 
 
-def _lifetime(body: Mapping[str, Any]) -> float:
-    expires_in = body.get("expires_in")
-    if isinstance(expires_in, int | float | Decimal) and not isinstance(expires_in, bool):
-        return max(0.0, float(expires_in))
-    expires_at = body.get("expires_at")
-    if isinstance(expires_at, str):
-        try:
-            when = datetime.fromisoformat(expires_at)
-        except ValueError:
-            return FALLBACK_LIFETIME
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
-    return FALLBACK_LIFETIME
+def _lifetime(answer: LoginAnswer) -> float:
+    if answer.expires_in is not None:
+        return max(0.0, float(answer.expires_in))
+    when = answer.expires_at
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class SyncTokenCache:

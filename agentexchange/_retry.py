@@ -17,7 +17,8 @@ an injectable sleep. The rules, in short:
   ``Idempotency-Key`` the server is known to honour (it has echoed our key back). The
   real platform ignores the key, so against it an order is never sent twice.
 
-Backoff: ``0.5 s * 2**n``, ±25 % jitter, at most 8 s. ``Retry-After`` (seconds or an
+Backoff: ``0.5 s * 2**n``, ±25 % jitter, at most 8 s, from :func:`backoff_delay` — the
+one backoff of the SDK, which the WebSocket client's reconnects use too. ``Retry-After`` (seconds or an
 HTTP date) is honoured up to 60 s; a server asking for longer is not retried silently:
 the caller gets the :class:`~agentexchange.exceptions.RateLimitError` with
 ``retry_after`` and decides.
@@ -49,6 +50,22 @@ INITIAL_DELAY = 0.5
 MAX_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 JITTER = 0.25
+
+
+def backoff_delay(
+    attempt: int,
+    initial: float,
+    maximum: float,
+    *,
+    spread: tuple[float, float] = (0.75, 1.0),
+    rand: Callable[[], float] = random.random,
+) -> float:
+    """Delay before retry ``attempt`` (0-based): ``initial·2^attempt`` capped at ``maximum``,
+    scaled by a random factor in ``spread`` (and capped again), so that clients that failed
+    together do not come back together."""
+    base = min(maximum, initial * (2.0 ** min(attempt, 64)))
+    low, high = spread
+    return min(maximum, base * (low + (high - low) * rand()))
 
 
 def parse_retry_after(headers: Mapping[str, str]) -> float | None:
@@ -83,12 +100,12 @@ class RetryPolicy:
     jitter: float = JITTER
     rand: Callable[[], float] = field(default=random.random)
 
-    def backoff(self, retry_index: int) -> float:
-        """Exponential delay with jitter before retry number ``retry_index`` (0-based)."""
-        base = min(self.initial_delay * (2.0**retry_index), self.max_delay)
-        # Jitter in [-25 %, +25 %] spreads clients that failed together; capped after.
-        spread = 1.0 + self.jitter * (2.0 * self.rand() - 1.0)
-        return min(base * spread, self.max_delay)
+    def _delay(self, retry_index: int) -> float:
+        # Jitter of ±25 % around the exponential step (then capped).
+        spread = (1.0 - self.jitter, 1.0 + self.jitter)
+        return backoff_delay(
+            retry_index, self.initial_delay, self.max_delay, spread=spread, rand=self.rand
+        )
 
     def delay_for_response(
         self,
@@ -109,7 +126,7 @@ class RetryPolicy:
             if retry_after > self.max_retry_after:
                 return None  # too long to block silently; the caller sees retry_after
             return retry_after
-        return self.backoff(retry_index)
+        return self._delay(retry_index)
 
     def delay_for_error(
         self,
@@ -127,4 +144,4 @@ class RetryPolicy:
         never_sent = isinstance(error, NOT_SENT_ERRORS)
         if not (never_sent or method in RESEND_SAFE_METHODS or key_honoured):
             return None
-        return self.backoff(retry_index)
+        return self._delay(retry_index)

@@ -1,12 +1,26 @@
-"""The request pipeline under the generated clients (hand-written; DESIGN.md "Transport").
+"""The request pipeline under the generated clients (hand-written; docs/architecture.md "Transport").
 
 ``client.py`` / ``async_client.py`` (generated from ``openapi.yaml``) turn each SDK
 method into a :class:`Call` (method, formatted path, security alternatives, query, JSON
 body, headers, idempotency flag, expected body) and hand it to :class:`SyncTransport` or
-:class:`AsyncTransport`. One pipeline, two faces: :class:`_Core` holds everything that
-is not I/O (settings, request building, retry decisions via ``_retry.py``, auth choice
-via ``_auth.py``, decoding, error mapping via the generated ``_errors.py`` table); the
-two transports only differ in how they send, sleep and lock.
+:class:`AsyncTransport`.
+
+The pipeline is written once, as a sans-I/O generator (:meth:`_Core.exchange`, in the
+manner of h11): it decides everything — auth scheme, request building, retry decisions
+via ``_retry.py``, token refresh, decoding, error mapping via the generated
+``_errors.py`` table — and *yields* what it needs done:
+
+* :class:`Send` ``(request)`` -> the driver sends it and answers with the response or
+  the ``httpx.TransportError`` it raised;
+* :class:`Sleep` ``(seconds)`` -> the driver waits;
+* :class:`LogIn` ``(stale)`` -> the driver answers with a current JWT (forgetting
+  ``stale``, the one the server rejected), logging in through the generated client's
+  ``login`` method when it has none;
+* returning is "done": the decoded body (or an exception, raised).
+
+The two transports are the few lines that perform those steps with ``httpx.Client`` /
+``time.sleep`` / a thread lock, or ``httpx.AsyncClient`` / ``asyncio.sleep`` / an
+asyncio lock.
 
 Per call::
 
@@ -30,7 +44,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -42,6 +56,7 @@ from ._auth import (
     BEARER_AUTH,
     AsyncTokenCache,
     Credentials,
+    LoginAnswer,
     SyncTokenCache,
     Token,
     choose_scheme,
@@ -114,6 +129,35 @@ class Call:
 _Next = float | Literal["refresh", "done"]
 
 
+@dataclass(frozen=True, slots=True)
+class Send:
+    """Step: send ``request``; answer with the response or the TransportError raised."""
+
+    request: httpx.Request
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """Step: wait ``seconds`` before the next attempt."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class LogIn:
+    """Step: answer with a current JWT, first forgetting ``stale`` (rejected by the server)."""
+
+    stale: str | None = None
+
+    def __repr__(self) -> str:
+        return f"LogIn(stale={'***' if self.stale else None})"
+
+
+Step = Send | Sleep | LogIn
+# The pipeline of one call: yields steps, is sent their outcomes, returns the decoded body.
+Exchange = Generator[Step, Any, Any]
+
+
 class _Core:
     """Settings and every decision of the pipeline; no I/O (shared by both transports)."""
 
@@ -150,14 +194,6 @@ class _Core:
         return f"base_url={self.base_url!r}, api_key={mask_key(self.creds.api_key)}"
 
     # -- building ---------------------------------------------------------------------
-
-    def login_call(self) -> Call:
-        return Call(
-            "POST",
-            LOGIN_PATH,
-            (),
-            json={"api_key": self.creds.api_key, "api_secret": self.creds.api_secret},
-        )
 
     @staticmethod
     def idempotency_key(call: Call) -> str | None:
@@ -201,6 +237,38 @@ class _Core:
             # A caller's own http_client keeps its own timeout configuration.
             timeout=self.timeout if own_client else httpx.USE_CLIENT_DEFAULT,
         )
+
+    # -- the pipeline ---------------------------------------------------------------------
+
+    def exchange(
+        self, client: httpx.Client | httpx.AsyncClient, call: Call, own_client: bool
+    ) -> Exchange:
+        """The whole life of ``call``: every decision, no I/O (see the module docstring)."""
+        scheme = choose_scheme(call.security, self.creds)
+        idem_key = self.idempotency_key(call)
+        retry_index, attempt = 0, 0
+        refreshed, stale = False, None
+        while True:
+            token: str | None = (yield LogIn(stale)) if scheme == BEARER_AUTH else None
+            stale = None
+            request = self.build(client, call, scheme, token, idem_key, own_client)
+            attempt += 1
+            reply = yield Send(request)
+            if isinstance(reply, httpx.TransportError):
+                delay = self.after_error(call, reply, idem_key, retry_index, attempt)
+            else:
+                step = self.after_response(
+                    call, reply, scheme, idem_key, retry_index, attempt, refreshed
+                )
+                if step == "done":
+                    return self.decode(call, reply, token)
+                if step == "refresh":
+                    stale, refreshed = token, True
+                    continue
+                delay = step
+                logger.debug("retrying %s %s in %.2fs", call.method, call.path, delay)
+            yield Sleep(delay)
+            retry_index += 1
 
     # -- deciding -----------------------------------------------------------------------
 
@@ -351,8 +419,9 @@ class _Core:
 
 
 class SyncTransport:
-    """Sends :class:`Call` s with an ``httpx.Client``; thread-safe (share one per process).
+    """Performs the pipeline's steps with an ``httpx.Client``; thread-safe (share one).
 
+    ``login(api_key, api_secret)`` is the generated client's login operation.
     ``sleep`` and ``clock`` (monotonic seconds) are injectable for tests.
     """
 
@@ -366,6 +435,7 @@ class SyncTransport:
         agent_id: str | None,
         max_retries: int,
         http_client: httpx.Client | None,
+        login: Callable[[str, str], LoginAnswer],
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
@@ -385,7 +455,8 @@ class SyncTransport:
         self._client = http_client or httpx.Client(timeout=self._core.timeout)
         self._sleep = sleep or time.sleep
         self._clock = clock or time.monotonic
-        self._tokens = SyncTokenCache(self._login, self._clock)
+        self._login = login
+        self._tokens = SyncTokenCache(self._log_in, self._clock)
 
     def __repr__(self) -> str:
         return f"SyncTransport({self._core!r})"
@@ -396,37 +467,31 @@ class SyncTransport:
 
     def request(self, call: Call) -> Any:
         """Send ``call`` (with auth, retries) and return its decoded body."""
-        core = self._core
-        scheme = choose_scheme(call.security, core.creds)
-        idem_key = core.idempotency_key(call)
-        retry_index, attempt, refreshed = 0, 0, False
+        steps = self._core.exchange(self._client, call, self._owns_client)
+        reply: Any = None
         while True:
-            token = self._tokens.get() if scheme == BEARER_AUTH else None
-            request = core.build(self._client, call, scheme, token, idem_key, self._owns_client)
-            attempt += 1
             try:
-                response = self._client.send(request)
-            except httpx.TransportError as exc:
-                self._sleep(core.after_error(call, exc, idem_key, retry_index, attempt))
-                retry_index += 1
-                continue
-            step = core.after_response(
-                call, response, scheme, idem_key, retry_index, attempt, refreshed
-            )
-            if step == "done":
-                return core.decode(call, response, token)
-            if step == "refresh":
-                assert token is not None
-                self._tokens.invalidate(token)
-                refreshed = True
-                continue
-            logger.debug("retrying %s %s in %.2fs", call.method, call.path, step)
-            self._sleep(step)
-            retry_index += 1
+                step = steps.send(reply)
+            except StopIteration as done:
+                return done.value
+            if type(step) is Send:
+                try:
+                    reply = self._client.send(step.request)
+                except httpx.TransportError as exc:
+                    reply = exc
+            elif type(step) is Sleep:
+                self._sleep(step.seconds)
+                reply = None
+            else:
+                assert type(step) is LogIn
+                if step.stale is not None:
+                    self._tokens.invalidate(step.stale)
+                reply = self._tokens.get()
 
-    def _login(self) -> Token:
-        body = self.request(self._core.login_call())
-        return token_from_login(body, self._clock())
+    def _log_in(self) -> Token:
+        creds = self._core.creds
+        assert creds.api_key is not None and creds.api_secret is not None  # choose_scheme
+        return token_from_login(self._login(creds.api_key, creds.api_secret), self._clock())
 
     def close(self) -> None:
         """Close the connection pool, unless the caller supplied ``http_client``."""
@@ -435,8 +500,9 @@ class SyncTransport:
 
 
 class AsyncTransport:
-    """Sends :class:`Call` s with an ``httpx.AsyncClient``; safe for concurrent tasks.
+    """Performs the pipeline's steps with an ``httpx.AsyncClient``; safe for concurrent tasks.
 
+    ``login(api_key, api_secret)`` is the generated client's login coroutine.
     ``sleep`` (a coroutine function) and ``clock`` (monotonic seconds) are injectable.
     """
 
@@ -450,6 +516,7 @@ class AsyncTransport:
         agent_id: str | None,
         max_retries: int,
         http_client: httpx.AsyncClient | None,
+        login: Callable[[str, str], Awaitable[LoginAnswer]],
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
@@ -467,7 +534,8 @@ class AsyncTransport:
         self._client = http_client or httpx.AsyncClient(timeout=self._core.timeout)
         self._sleep = sleep or asyncio.sleep
         self._clock = clock or time.monotonic
-        self._tokens = AsyncTokenCache(self._login, self._clock)
+        self._login = login
+        self._tokens = AsyncTokenCache(self._log_in, self._clock)
 
     def __repr__(self) -> str:
         return f"AsyncTransport({self._core!r})"
@@ -478,37 +546,32 @@ class AsyncTransport:
 
     async def request(self, call: Call) -> Any:
         """Send ``call`` (with auth, retries) and return its decoded body."""
-        core = self._core
-        scheme = choose_scheme(call.security, core.creds)
-        idem_key = core.idempotency_key(call)
-        retry_index, attempt, refreshed = 0, 0, False
+        steps = self._core.exchange(self._client, call, self._owns_client)
+        reply: Any = None
         while True:
-            token = await self._tokens.get() if scheme == BEARER_AUTH else None
-            request = core.build(self._client, call, scheme, token, idem_key, self._owns_client)
-            attempt += 1
             try:
-                response = await self._client.send(request)
-            except httpx.TransportError as exc:
-                await self._sleep(core.after_error(call, exc, idem_key, retry_index, attempt))
-                retry_index += 1
-                continue
-            step = core.after_response(
-                call, response, scheme, idem_key, retry_index, attempt, refreshed
-            )
-            if step == "done":
-                return core.decode(call, response, token)
-            if step == "refresh":
-                assert token is not None
-                self._tokens.invalidate(token)
-                refreshed = True
-                continue
-            logger.debug("retrying %s %s in %.2fs", call.method, call.path, step)
-            await self._sleep(step)
-            retry_index += 1
+                step = steps.send(reply)
+            except StopIteration as done:
+                return done.value
+            if type(step) is Send:
+                try:
+                    reply = await self._client.send(step.request)
+                except httpx.TransportError as exc:
+                    reply = exc
+            elif type(step) is Sleep:
+                await self._sleep(step.seconds)
+                reply = None
+            else:
+                assert type(step) is LogIn
+                if step.stale is not None:
+                    self._tokens.invalidate(step.stale)
+                reply = await self._tokens.get()
 
-    async def _login(self) -> Token:
-        body = await self.request(self._core.login_call())
-        return token_from_login(body, self._clock())
+    async def _log_in(self) -> Token:
+        creds = self._core.creds
+        assert creds.api_key is not None and creds.api_secret is not None  # choose_scheme
+        answer = await self._login(creds.api_key, creds.api_secret)
+        return token_from_login(answer, self._clock())
 
     async def close(self) -> None:
         """Close the connection pool, unless the caller supplied ``http_client``."""

@@ -94,6 +94,8 @@ class AgentExchangeClient:
             agent_id=agent_id,
             max_retries=max_retries,
             http_client=http_client,
+            # JWTs come from this client's own login operation (x-sdk-auth.login).
+            login=self.login,
         )
 
     def __repr__(self) -> str:

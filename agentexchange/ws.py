@@ -28,7 +28,6 @@ import json
 import logging
 import os
 import queue
-import random
 import threading
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator
@@ -37,6 +36,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from . import _ws_protocol as P
+from ._retry import backoff_delay
 from ._transport import ENV_API_KEY
 from .exceptions import AgentExchangeError, AuthenticationError
 
@@ -49,15 +49,6 @@ Handler = Callable[[Event], Awaitable[None] | None]
 H = TypeVar("H", bound=Callable[..., Any])
 
 _PONG = json.dumps({"action": P.ACTION_PONG})  # the platform's shape (the docs' is also accepted)
-
-
-def backoff_delay(
-    attempt: int, initial: float, maximum: float, rand: Callable[[], float] = random.random
-) -> float:
-    """Delay before reconnect ``attempt`` (0-based): ``initial·2^attempt`` capped at
-    ``maximum``, scaled into [75 %, 100 %] so clients restarted together spread out."""
-    base = min(maximum, initial * (2 ** min(attempt, 32)))
-    return float(base * (0.75 + 0.25 * rand()))
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
+from agentexchange._document import Document, DocumentError, load_document
 
 __all__ = ["AsyncApiError", "render_ws_protocol", "ws_protocol_tables"]
 
@@ -29,21 +29,11 @@ class AsyncApiError(ValueError):
 
 
 def _resolve(doc: Mapping[str, Any], node: Any) -> Any:
-    """Follow local ``$ref`` chains (``#/a/b``); the document has no remote refs."""
-    seen: set[str] = set()
-    while isinstance(node, Mapping) and "$ref" in node:
-        ref = node["$ref"]
-        if not isinstance(ref, str) or not ref.startswith("#/") or ref in seen:
-            raise AsyncApiError(f"unsupported or circular $ref {ref!r}")
-        seen.add(ref)
-        target: Any = doc
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if not isinstance(target, Mapping) or part not in target:
-                raise AsyncApiError(f"dangling $ref {ref!r}")
-            target = target[part]
-        node = target
-    return node
+    """Follow local ``$ref`` chains with the one document reader."""
+    try:
+        return Document(doc).resolve(node)
+    except DocumentError as exc:
+        raise AsyncApiError(str(exc)) from exc
 
 
 def _need(mapping: Any, key: str, where: str) -> Any:
@@ -204,7 +194,7 @@ def _dict_block(
 
 def render_ws_protocol(repo_root: Path) -> str:
     """Source text of ``agentexchange/_ws_protocol.py`` from ``repo_root/asyncapi.yaml``."""
-    doc = yaml.safe_load((repo_root / "asyncapi.yaml").read_text(encoding="utf-8"))
+    doc = load_document(repo_root / "asyncapi.yaml").raw
     if not isinstance(doc, Mapping) or not str(doc.get("asyncapi", "")).startswith("3."):
         raise AsyncApiError("asyncapi.yaml: expected an AsyncAPI 3.x document")
     t = ws_protocol_tables(doc)

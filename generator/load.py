@@ -9,14 +9,16 @@ method, path and parameters; everything the SDK vocabulary adds is read from the
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError as ParserError
+
+from agentexchange._document import Document, DocumentError, Parameter, load_document
 
 
 class SpecError(Exception):
@@ -24,49 +26,33 @@ class SpecError(Exception):
 
 
 @dataclass(frozen=True)
-class ParsedParam:
-    """A path/query/header parameter as the parser saw it, plus its raw schema."""
-
-    name: str
-    location: str  # path | query | header
-    required: bool
-    schema: dict[str, Any]
-    description: str | None
-
-
-@dataclass(frozen=True)
 class Operation:
-    """One operation: the parser's view joined with the raw document's operation object."""
+    """One operation: the document reader's view, checked against the parser's."""
 
     operation_id: str
     method: str  # upper case
     path: str
-    params: dict[tuple[str, str], ParsedParam]  # (location, wire name) -> param
-    raw: dict[str, Any]
+    params: dict[tuple[str, str], Parameter]  # (location, wire name) -> param
+    raw: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
 class Spec:
     """What the generator needs of the document."""
 
-    raw: dict[str, Any]
+    document: Document
     operations: list[Operation]  # document order
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        return self.document.raw
 
     def resolve(self, node: Any) -> Any:
         """Follow a local `$ref` (repeatedly) to the object it names."""
-        seen = 0
-        while isinstance(node, dict) and "$ref" in node:
-            ref = node["$ref"]
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                raise SpecError(f"unsupported $ref {ref!r}")
-            target: Any = self.raw
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            node = target
-            seen += 1
-            if seen > 32:
-                raise SpecError(f"$ref cycle at {ref!r}")
-        return node
+        try:
+            return self.document.resolve(node)
+        except DocumentError as exc:
+            raise SpecError(str(exc)) from exc
 
 
 def _text(value: Any) -> str:
@@ -102,59 +88,58 @@ def parse_document(raw: dict[str, Any]) -> GeneratorData:
 
 
 def load_spec(path: Path) -> Spec:
-    """Read and parse `path`, joining the parser's endpoints with the raw operations."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, dict):
-        raise SpecError(f"{path}: not a mapping")
-    return build_spec(raw)
+    """Read and parse `path`, joining the parser's endpoints with the document's operations."""
+    try:
+        document = load_document(path)
+    except DocumentError as exc:
+        raise SpecError(str(exc)) from exc
+    return _join(document)
 
 
 def build_spec(raw: dict[str, Any]) -> Spec:
-    """Join the parser's endpoints with the raw document (also used by the tests)."""
-    data = parse_document(raw)
-    spec = Spec(raw=raw, operations=[])
+    """The same for an in-memory document (used by the tests)."""
+    try:
+        return _join(Document(raw))
+    except DocumentError as exc:
+        raise SpecError(str(exc)) from exc
+
+
+def _join(document: Document) -> Spec:
+    data = parse_document(dict(document.raw))
     endpoints: dict[str, Any] = {}
     for _tag, collection in sorted(data.endpoint_collections_by_tag.items()):
         for endpoint in collection.endpoints:
             endpoints.setdefault(_text(endpoint.name), endpoint)
 
-    for path, item in (raw.get("paths") or {}).items():
-        shared = item.get("parameters", [])
-        for verb, op in item.items():
-            if verb not in {"get", "put", "post", "delete", "patch", "head", "options"}:
-                continue
-            op_id = op.get("operationId")
-            if not op_id:
-                raise SpecError(f"{verb.upper()} {path}: no operationId")
-            endpoint = endpoints.get(op_id)
-            if endpoint is None:
-                raise SpecError(f"{op_id}: not found by openapi-python-client's parser")
-            if _text(endpoint.method).upper() != verb.upper():
-                raise SpecError(
-                    f"{op_id}: parser says {_text(endpoint.method)}, document says {verb}"
-                )
-            params: dict[tuple[str, str], ParsedParam] = {}
-            for p in [*shared, *op.get("parameters", [])]:
-                p = spec.resolve(p)
-                params[(p["in"], p["name"])] = ParsedParam(
-                    name=p["name"],
-                    location=p["in"],
-                    required=bool(p.get("required", False)),
-                    schema=spec.resolve(p.get("schema", {})),
-                    description=p.get("description"),
-                )
-            # The parser's view of the parameters must agree with ours.
-            for location, group in (
-                ("path", endpoint.path_parameters),
-                ("query", endpoint.query_parameters),
-                ("header", endpoint.header_parameters),
-            ):
-                for prop in group:
-                    if (location, _text(prop.name)) not in params:
-                        raise SpecError(
-                            f"{op_id}: parser found {location} parameter {_text(prop.name)!r}"
-                        )
-            spec.operations.append(
-                Operation(operation_id=op_id, method=verb.upper(), path=path, params=params, raw=op)
+    spec = Spec(document=document, operations=[])
+    for op in document.operations():
+        endpoint = endpoints.get(op.operation_id)
+        if endpoint is None:
+            raise SpecError(f"{op.operation_id}: not found by openapi-python-client's parser")
+        if _text(endpoint.method).upper() != op.method:
+            raise SpecError(
+                f"{op.operation_id}: parser says {_text(endpoint.method)}, document says "
+                f"{op.method.lower()}"
             )
+        params = {(p.location, p.name): p for p in op.parameters}
+        # The parser's view of the parameters must agree with ours.
+        for location, group in (
+            ("path", endpoint.path_parameters),
+            ("query", endpoint.query_parameters),
+            ("header", endpoint.header_parameters),
+        ):
+            for prop in group:
+                if (location, _text(prop.name)) not in params:
+                    raise SpecError(
+                        f"{op.operation_id}: parser found {location} parameter {_text(prop.name)!r}"
+                    )
+        spec.operations.append(
+            Operation(
+                operation_id=op.operation_id,
+                method=op.method,
+                path=op.path,
+                params=params,
+                raw=op.raw,
+            )
+        )
     return spec

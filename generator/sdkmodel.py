@@ -197,6 +197,7 @@ class ErrorTables:
     codes: list[ErrorCode]  # sorted by code
     reasons: list[tuple[str, str]]  # sorted by reason
     login_path: str
+    login_method: str  # the SDK method of the login operation, handed to the transport
     refresh_on: str  # the code after which a bearer call logs in again, once
     refined_by_reason: list[str]  # codes whose details.reason picks the exception
 
@@ -241,10 +242,21 @@ def build_errors(spec: Spec) -> ErrorTables:
     login = [op for op in spec.operations if op.operation_id == auth["login"]]
     if not login:
         raise VocabularyError(f"x-sdk-auth.login: no operation {auth['login']!r}")
+    entries = login[0].raw.get("x-sdk")
+    if not isinstance(entries, list) or not entries or not isinstance(entries[0], dict):
+        raise VocabularyError("x-sdk-auth.login: the login operation needs an x-sdk method")
+    login_method = entries[0].get("method")
+    login_params = entries[0].get("params") or []
+    if not isinstance(login_method, str) or len(login_params) != 2:
+        raise VocabularyError(
+            "x-sdk-auth.login: its x-sdk method must take (api key, api secret), in that order"
+        )
     refresh_on = auth.get("refresh_on")
     if refresh_on not in codes_raw:
         raise VocabularyError("x-sdk-auth.refresh_on: must name a code of x-error-codes")
-    return ErrorTables(codes, sorted(reasons_raw.items()), login[0].path, refresh_on, refined)
+    return ErrorTables(
+        codes, sorted(reasons_raw.items()), login[0].path, login_method, refresh_on, refined
+    )
 
 
 # ------------------------------------------------------------------- schema helpers

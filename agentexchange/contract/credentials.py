@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from .._document import Document
 from .._retry import parse_retry_after
 
 # The runner hands these to the schemathesis subprocess; secrets never go on its command line.
@@ -77,11 +78,11 @@ class Credentials:
 
 def operation_path(raw_schema: Mapping[str, Any], operation_id: str) -> tuple[str, str]:
     """(method, path) of an operation of the document, by its operationId."""
-    for path, item in raw_schema.get("paths", {}).items():
-        for method, operation in item.items():
-            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
-                return method.upper(), path
-    raise KeyError(f"openapi.yaml has no operation {operation_id!r}")
+    try:
+        op = Document(raw_schema).operation(operation_id)
+    except KeyError:
+        raise KeyError(f"openapi.yaml has no operation {operation_id!r}") from None
+    return op.method, op.path
 
 
 class CredentialSource:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .._document import load_document
 from .policy import CHECKS
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # A failure's curl line can carry a fuzzed body of any size; the JUnit report keeps it whole.
 MAX_CURL_CHARS = 2000
 MAX_ERROR_LINES = 20
@@ -154,24 +154,13 @@ class RunSummary:
 
 
 def load_spec(spec: Path) -> dict[str, Any]:
-    import yaml
-
-    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
-    if not isinstance(document, dict):
-        raise ValueError(f"{spec} is not an OpenAPI document")
-    return document
+    """The raw document at ``spec`` (what schemathesis and the credential source read)."""
+    return dict(load_document(spec).raw)
 
 
 def spec_operations(spec: Path) -> dict[str, str]:
     """operationId -> schemathesis label ("GET /path") of every operation in the document."""
-    document = load_spec(spec)
-    operations: dict[str, str] = {}
-    for path, item in document.get("paths", {}).items():
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict) and "operationId" in operation:
-                operations[operation["operationId"]] = f"{method.upper()} {path}"
-    return operations
+    return {op.operation_id: op.label for op in load_document(spec).operations()}
 
 
 def summarize(files: ReportFiles, *, expected_operations: Mapping[str, str]) -> RunSummary:

@@ -39,6 +39,10 @@ KEY = "ak_live_" + "e" * 60
 CALL = Call("POST", "/api/v1/trade/order", ("ApiKeyAuth",), json={"symbol": "BTCUSDT"})
 
 
+def _never_called(api_key: str, api_secret: str) -> Any:
+    raise AssertionError("an API-key call logged in")
+
+
 def raised(response: httpx.Response) -> AgentExchangeError:
     transport = SyncTransport(
         api_key=KEY,
@@ -48,6 +52,7 @@ def raised(response: httpx.Response) -> AgentExchangeError:
         agent_id=None,
         max_retries=0,
         http_client=httpx.Client(transport=httpx.MockTransport(lambda r: response)),
+        login=_never_called,  # API-key calls only: no JWT is ever needed
     )
     with pytest.raises(AgentExchangeError) as info:
         transport.request(CALL)

@@ -15,13 +15,16 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.utils import format_datetime
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 
-from agentexchange._retry import RetryPolicy, parse_retry_after
-from agentexchange._transport import Call, SyncTransport
+from agentexchange._retry import RetryPolicy, backoff_delay, parse_retry_after
+from agentexchange._transport import AsyncTransport, Call, SyncTransport
+from agentexchange.async_client import AsyncAgentExchangeClient
+from agentexchange.client import AgentExchangeClient
 from agentexchange.exceptions import (
     AgentExchangeError,
     APIConnectionError,
@@ -36,6 +39,27 @@ KEY = "ak_live_" + "k" * 56 + "AbCdWXYZ"
 SECRET = "sk_live_" + "s" * 56 + "SeCrEt99"
 AGENT = "7d1c2a3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 BASE = "http://exchange.test"
+
+
+def make_sync(**settings: Any) -> SyncTransport:
+    """A SyncTransport whose JWTs come from the generated ``login()``, as in the client."""
+    holder = SimpleNamespace()
+    holder._transport = SyncTransport(
+        login=lambda key, secret: AgentExchangeClient.login(holder, key, secret),  # type: ignore[arg-type]
+        **settings,
+    )
+    return holder._transport  # type: ignore[no-any-return]
+
+
+def make_async(**settings: Any) -> AsyncTransport:
+    """An AsyncTransport whose JWTs come from the generated async ``login()``."""
+    holder = SimpleNamespace()
+    holder._transport = AsyncTransport(
+        login=lambda key, secret: AsyncAgentExchangeClient.login(holder, key, secret),  # type: ignore[arg-type]
+        **settings,
+    )
+    return holder._transport  # type: ignore[no-any-return]
+
 
 PRICE = Call("GET", "/api/v1/market/price/BTCUSDT", ())
 BALANCE = Call("GET", "/api/v1/account/balance", ("ApiKeyAuth", "BearerAuth"))
@@ -151,7 +175,7 @@ def sync_transport(
     max_retries: int = 2,
 ) -> SyncTransport:
     recorded = sleeps if sleeps is not None else []
-    return SyncTransport(
+    return make_sync(
         api_key=api_key,
         api_secret=api_secret,
         base_url=BASE,
@@ -307,7 +331,7 @@ def test_login_failure_surfaces_as_authentication_error() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return envelope(401, "INVALID_API_KEY", "Invalid API key.")
 
-    transport = SyncTransport(
+    transport = make_sync(
         api_key=KEY,
         api_secret=SECRET,
         base_url=BASE,
@@ -578,7 +602,7 @@ def test_env_fallbacks_and_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("AGENTEXCHANGE_API_SECRET", SECRET)
     monkeypatch.setenv("AGENTEXCHANGE_BASE_URL", "https://env.example/")
     server = Server()
-    transport = SyncTransport(
+    transport = make_sync(
         api_key=None,
         api_secret=None,
         base_url=None,
@@ -597,7 +621,7 @@ def test_explicit_arguments_beat_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENTEXCHANGE_API_KEY", "ak_live_from_env_xxxxxxxxxxxx")
     monkeypatch.setenv("AGENTEXCHANGE_BASE_URL", "https://env.example")
     server = Server()
-    transport = SyncTransport(
+    transport = make_sync(
         api_key=KEY,
         api_secret=None,
         base_url="http://arg.example//",
@@ -612,7 +636,7 @@ def test_explicit_arguments_beat_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_default_base_url() -> None:
-    transport = SyncTransport(
+    transport = make_sync(
         api_key=None,
         api_secret=None,
         base_url=None,
@@ -629,7 +653,7 @@ def test_default_base_url() -> None:
 
 def test_base_url_without_scheme_is_rejected() -> None:
     with pytest.raises(ValueError, match="http"):
-        SyncTransport(
+        make_sync(
             api_key=None,
             api_secret=None,
             base_url="localhost:8000",
@@ -642,7 +666,7 @@ def test_base_url_without_scheme_is_rejected() -> None:
 
 def test_user_http_client_is_not_closed_but_own_client_is() -> None:
     user_client = httpx.Client(transport=httpx.MockTransport(Server()))
-    transport = SyncTransport(
+    transport = make_sync(
         api_key=KEY,
         api_secret=None,
         base_url=BASE,
@@ -654,7 +678,7 @@ def test_user_http_client_is_not_closed_but_own_client_is() -> None:
     transport.close()
     assert not user_client.is_closed
     user_client.close()
-    own = SyncTransport(
+    own = make_sync(
         api_key=KEY,
         api_secret=None,
         base_url=BASE,
@@ -726,10 +750,25 @@ def test_caller_supplied_idempotency_key_is_used_on_every_attempt() -> None:
 
 
 def test_backoff_grows_exponentially_with_bounded_jitter_and_cap() -> None:
-    low, high = RetryPolicy(rand=lambda: 0.0), RetryPolicy(rand=lambda: 1.0)
-    assert [low.backoff(n) for n in range(3)] == [0.375, 0.75, 1.5]
-    assert [high.backoff(n) for n in range(3)] == [0.625, 1.25, 2.5]
-    assert high.backoff(10) == 8.0 and low.backoff(10) == 6.0
+    low = RetryPolicy(max_retries=99, rand=lambda: 0.0)
+    high = RetryPolicy(max_retries=99, rand=lambda: 1.0)
+
+    def backoff(policy: RetryPolicy, n: int) -> float | None:
+        return policy.delay_for_error(
+            method="GET", error=connect_error(), retry_index=n, key_honoured=False
+        )
+
+    assert [backoff(low, n) for n in range(3)] == [0.375, 0.75, 1.5]
+    assert [backoff(high, n) for n in range(3)] == [0.625, 1.25, 2.5]
+    assert backoff(high, 10) == 8.0 and backoff(low, 10) == 6.0
+
+
+def test_rest_retries_and_websocket_reconnects_share_one_backoff() -> None:
+    from agentexchange import ws
+
+    assert ws.backoff_delay is backoff_delay
+    # The REST spread is ±25 % around the step; the WebSocket's is [75 %, 100 %].
+    assert backoff_delay(2, 0.5, 8.0, spread=(0.75, 1.25), rand=lambda: 1.0) == 2.5
 
 
 def test_retry_after_accepts_seconds_and_http_dates() -> None:

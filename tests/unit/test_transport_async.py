@@ -41,6 +41,7 @@ from .test_transport import (
     connect_error,
     envelope,
     jwt,
+    make_async,
     read_timeout,
 )
 
@@ -67,7 +68,7 @@ def async_transport(
     async def sleep(seconds: float) -> None:
         recorded.append(seconds)
 
-    return AsyncTransport(
+    return make_async(
         api_key=api_key,
         api_secret=api_secret,
         base_url=BASE,
@@ -264,7 +265,7 @@ async def test_env_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENTEXCHANGE_API_KEY", KEY)
     monkeypatch.setenv("AGENTEXCHANGE_BASE_URL", "http://env.example:9/")
     server = Server()
-    transport = AsyncTransport(
+    transport = make_async(
         api_key=None,
         api_secret=None,
         base_url=None,
@@ -280,7 +281,7 @@ async def test_env_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def test_user_client_not_closed_own_client_closed() -> None:
     user_client = httpx.AsyncClient(transport=httpx.MockTransport(Server()))
-    transport = AsyncTransport(
+    transport = make_async(
         api_key=KEY,
         api_secret=None,
         base_url=BASE,
@@ -292,7 +293,7 @@ async def test_user_client_not_closed_own_client_closed() -> None:
     await transport.close()
     assert not user_client.is_closed
     await user_client.aclose()
-    own = AsyncTransport(
+    own = make_async(
         api_key=KEY,
         api_secret=None,
         base_url=BASE,
@@ -307,7 +308,7 @@ async def test_user_client_not_closed_own_client_closed() -> None:
 
 async def test_wrong_client_type_is_rejected() -> None:
     with pytest.raises(TypeError):
-        AsyncTransport(
+        make_async(
             api_key=KEY,
             api_secret=None,
             base_url=BASE,

@@ -69,6 +69,8 @@ class AsyncAgentExchangeClient:
             agent_id=agent_id,
             max_retries=max_retries,
             http_client=http_client,
+            # JWTs come from this client's own login operation (x-sdk-auth.login).
+            login=self.login,
         )
 
     def __repr__(self) -> str:
@@ -90,10 +92,11 @@ class AsyncAgentExchangeClient:
         """Release the connection pool."""
         await self._transport.close()
 
-    async def login(self, key: str) -> AuthToken:
+    async def login(self, key: str, secret: str) -> AuthToken:
         """Log in."""
         _body: dict[str, Any] = {
             "key": key,
+            "secret": secret,
         }
         _data = await self._transport.request(
             Call(

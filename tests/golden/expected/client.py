@@ -69,6 +69,8 @@ class AgentExchangeClient:
             agent_id=agent_id,
             max_retries=max_retries,
             http_client=http_client,
+            # JWTs come from this client's own login operation (x-sdk-auth.login).
+            login=self.login,
         )
 
     def __repr__(self) -> str:
@@ -90,10 +92,11 @@ class AgentExchangeClient:
         """Release the connection pool."""
         self._transport.close()
 
-    def login(self, key: str) -> AuthToken:
+    def login(self, key: str, secret: str) -> AuthToken:
         """Log in."""
         _body: dict[str, Any] = {
             "key": key,
+            "secret": secret,
         }
         _data = self._transport.request(
             Call(
