@@ -1,5 +1,6 @@
-# agentexchange — every target bootstraps what it needs (.venv, node_modules) itself.
-# Two commands matter on a fresh machine: `make demo` and `make test`.
+# agentexchange — every target bootstraps what it needs itself: .venv for everything,
+# node_modules only for the spec linters (`lint-spec`, part of `make test`).
+# Two commands matter on a fresh machine: `make demo` (Python only) and `make test`.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,16 +18,21 @@ API_SECRET ?=
 
 .PHONY: install demo test generate check-generated lint lint-spec typecheck mock contract contract-proxy bench pytest
 
-install: $(PY_STAMP) $(NODE_STAMP)
+install: $(PY_STAMP)
 
 $(PY_STAMP): pyproject.toml setup.py
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@test -x $(PY) || { echo "==> creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> upgrading pip"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@echo "==> installing agentexchange (editable) with the mock, contract and dev extras into $(VENV) (about a minute on a fresh machine)"
+	@$(PY) -m pip install --quiet --progress-bar off -e '.[dev]'
+	@echo "==> Python dependencies installed"
 	@touch $@
 
+# Node is needed only by the spec linters (Redocly CLI, @asyncapi/parser).
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	@echo "==> installing the spec linters into node_modules (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # The main job: start the mock exchange on a free port, run the quick start against it, stop it.
@@ -64,7 +70,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check $$(git ls-files "*.py")
 
-lint-spec: install
+lint-spec: install $(NODE_STAMP)
 	$(BIN)/openapi-spec-validator openapi.yaml
 	node_modules/.bin/redocly lint openapi.yaml --format=stylish
 	node scripts/validate_asyncapi.mjs asyncapi.yaml

@@ -21,7 +21,10 @@ SPEC_FILES = ("openapi.yaml", "asyncapi.yaml")
 class BuildPyWithSpecs(build_py):
     def run(self) -> None:
         super().run()
+        if getattr(self, "editable_mode", False):
+            return  # an editable install reads the repository's own files
         target = Path(self.build_lib) / "agentexchange"
+        target.mkdir(parents=True, exist_ok=True)
         for name in SPEC_FILES:
             source = ROOT / name
             if source.exists():

@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _contract_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "mock":
-        from .mock.server import run_from_args
+        from .mock.cli import run_from_args
 
         return run_from_args(args)
     if args.command == "contract":

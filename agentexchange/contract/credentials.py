@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -100,11 +100,23 @@ class CredentialSource:
         client: httpx.Client | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._owns_client = client is None
         self._client = client or httpx.Client(timeout=timeout)
         self._schema = raw_schema
         self._api_key = api_key
         self._api_secret = api_secret
         self._agent_id = agent_id
+
+    def close(self) -> None:
+        """Close the connection pool, unless the caller supplied ``client``."""
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def api_key(self) -> str | None:

@@ -129,15 +129,15 @@ def preflight(options: ContractOptions) -> ContractOptions:
     server or a broken register/login fails in a second with one clear message instead
     of thousands of identical errors.
     """
-    source = CredentialSource(
+    with CredentialSource(
         options.base_url,
         load_spec(spec_path("openapi.yaml")),
         api_key=options.api_key,
         api_secret=options.api_secret,
         timeout=options.request_timeout,
-    )
-    source.probe()
-    source.fetch()
+    ) as source:
+        source.probe()
+        source.fetch()
     peer_key, peer_secret = _peer_account(options)
     return replace(
         options,
@@ -151,14 +151,14 @@ def preflight(options: ContractOptions) -> ContractOptions:
 
 def _peer_account(options: ContractOptions) -> tuple[str | None, str | None]:
     """A second account for object_level_authorization; the run goes on without one."""
-    peer = CredentialSource(
+    with CredentialSource(
         options.base_url, load_spec(spec_path("openapi.yaml")), timeout=options.request_timeout
-    )
-    try:
-        peer.fetch()
-    except CredentialError:
-        return None, None
-    return peer.api_key, peer.api_secret
+    ) as peer:
+        try:
+            peer.fetch()
+        except CredentialError:
+            return None, None
+        return peer.api_key, peer.api_secret
 
 
 def _environment(options: ContractOptions) -> dict[str, str]:

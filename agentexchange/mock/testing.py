@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
-from .app import ASGIApp
-from .exchange import Exchange, MockConfig
-from .server import bind_socket, build_app
-from .ws_hub import WsHub
+from .domain.exchange import Exchange, MockConfig
+from .web.app import ASGIApp
+from .web.server import bind_socket, build_app
+from .web.ws_hub import WsHub
 
 
 class MockServer:

@@ -240,13 +240,20 @@ def test_risk_rules_reject_with_the_documented_reason(
 # --------------------------------------------------------------------------- pending orders
 
 
-def crossing_level(mock: Any, symbol: str, *, below: bool) -> tuple[Decimal, int]:
+# Symbols tried in turn: from a given minute one market may trend one way for a day or
+# more (the seeded path is real-looking, not mean-reverting), so a test that needs the
+# price to come back picks the first of these that does.
+CROSSING_CANDIDATES = ("BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT", "XRPUSDT", "ADAUSDT")
+
+
+def crossing_level(mock: Any, symbol: str, *, below: bool) -> tuple[Decimal, int] | None:
     """A price the market will reach, read from its seeded future path.
 
     Returns (level, ticks): the most extreme price over the next minutes that is
     strictly beyond the current one (below it for ``below``), and after how many
     ``tick(60)`` calls it is reached. Every earlier tick is on the near side of it,
-    so an order at that level must stay pending until exactly then.
+    so an order at that level must stay pending until exactly then. None when the
+    market never gets there within MAX_TICKS minutes.
     """
     market, now = mock.exchange.market, mock.exchange.clock.now()
     current = Decimal(market.price(symbol))
@@ -258,8 +265,16 @@ def crossing_level(mock: Any, symbol: str, *, below: bool) -> tuple[Decimal, int
             best = (future, ticks)
         if best is not None and ticks >= 60:
             break
-    assert best is not None, f"{symbol} never moves that way in {MAX_TICKS} minutes"
     return best
+
+
+def crossing_market(mock: Any, *, below: bool) -> tuple[str, Decimal, int]:
+    """The first candidate symbol whose price will cross, with its level and ticks."""
+    for symbol in CROSSING_CANDIDATES:
+        found = crossing_level(mock, symbol, below=below)
+        if found is not None:
+            return symbol, *found
+    raise AssertionError(f"none of {CROSSING_CANDIDATES} crosses within {MAX_TICKS} minutes")
 
 
 def tick_until(api: Api, mock: Any, account: Account, order_id: str, ticks: int) -> dict[str, Any]:
@@ -275,8 +290,7 @@ def tick_until(api: Api, mock: Any, account: Account, order_id: str, ticks: int)
 def test_limit_buy_locks_funds_and_fills_when_the_market_crosses(
     api: Api, mock: Any, account: Account
 ) -> None:
-    symbol = "BTCUSDT"
-    limit, ticks = crossing_level(mock, symbol, below=True)
+    symbol, limit, ticks = crossing_market(mock, below=True)
     quantity = qty_for(api, mock, symbol, "300")
     order = place(
         api,
@@ -340,10 +354,9 @@ def test_a_limit_far_below_the_market_stays_pending(api: Api, mock: Any, account
 def test_take_profit_sell_fills_when_the_price_rises_to_the_trigger(
     api: Api, mock: Any, account: Account
 ) -> None:
-    symbol = "BTCUSDT"
+    symbol, trigger, ticks = crossing_market(mock, below=False)
     quantity = qty_for(api, mock, symbol, "300")
     place(api, account.agent_key, symbol=symbol, side="buy", type="market", quantity=quantity)
-    trigger, ticks = crossing_level(mock, symbol, below=False)
     order = place(
         api,
         account.agent_key,

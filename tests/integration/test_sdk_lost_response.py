@@ -40,6 +40,9 @@ class DropsFirstOrderResponse(httpx.BaseTransport):
                 )
         return response
 
+    def close(self) -> None:
+        self.inner.close()  # the wrapped pool's sockets go with the client
+
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[MockServer]:

@@ -1,8 +1,9 @@
-"""Calling mock handlers directly, the way ``agentexchange/mock/app.py`` calls them.
+"""Calling mock handlers directly, the way ``agentexchange/mock/web/app.py`` calls them.
 
 ``request`` builds the ``ApiRequest`` app.py hands a handler (query defaults filled from the
 spec); ``call`` also does app.py's work on both sides of the handler: the JSON body parsed
-with ``Decimal`` numbers and checked against the operation's request schema, and the reply
+with ``Decimal`` numbers, checked against the operation's request schema and parsed by it
+(``BodyValidator.parse``: defaults, date-times, decimals), and the reply
 serialised as app.py does and checked against its success schema.
 """
 
@@ -13,10 +14,10 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from agentexchange.mock.app import ApiRequest, dump_json
-from agentexchange.mock.principal import Principal
-from agentexchange.mock.spec import load_spec
-from agentexchange.mock.validation import BodyValidator
+from agentexchange.mock.domain.principal import Principal
+from agentexchange.mock.web.app import ApiRequest, dump_json
+from agentexchange.mock.web.spec import load_spec
+from agentexchange.mock.web.validation import BodyValidator
 
 OPS = load_spec().by_id()
 
@@ -56,7 +57,7 @@ def call(
     parsed = None if body is None else json.loads(json.dumps(body), parse_float=Decimal)
     if parsed is not None:
         assert op.body_schema is not None
-        BodyValidator(op.body_schema).validate(parsed)
+        parsed = BodyValidator(op.body_schema).parse(parsed)
     handled = handlers[operation_id](
         request(operation_id, principal=principal, path=path, query=query, body=parsed)
     )

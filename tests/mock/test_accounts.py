@@ -9,9 +9,9 @@ from decimal import Decimal
 import jwt
 import pytest
 
-from agentexchange.mock.accounts import Accounts
-from agentexchange.mock.clock import SimClock
-from agentexchange.mock.errors import DomainError
+from agentexchange.mock.domain.accounts import Accounts
+from agentexchange.mock.domain.clock import SimClock
+from agentexchange.mock.domain.errors import DomainError
 
 from .test_trading_fakes import START, World
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from agentexchange.mock.app import Reply, dump_json
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.handlers import agents, auth
-from agentexchange.mock.validation import BodyValidator
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.web.app import Reply, dump_json
+from agentexchange.mock.web.handlers import agents, auth
+from agentexchange.mock.web.validation import BodyValidator
 
 from .handler_calls import request
 from .test_trading_fakes import OPS, SPEC, World

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from agentexchange.mock import analytics
-from agentexchange.mock.app import Reply
-from agentexchange.mock.book import Book, Snapshot
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.handlers import account, trading
-from agentexchange.mock.handlers import analytics as analytics_handlers
-from agentexchange.mock.orders import Trade
+from agentexchange.mock.domain import analytics
+from agentexchange.mock.domain.book import Book, Snapshot
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.orders import Trade
+from agentexchange.mock.web.app import Reply
+from agentexchange.mock.web.handlers import account, trading
+from agentexchange.mock.web.handlers import analytics as analytics_handlers
 
 from .handler_calls import request
 from .test_agents import conforms

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from agentexchange.mock.app import ApiRequest, MockApp, Reply
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.spec import load_spec
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.web.app import ApiRequest, MockApp, Reply
+from agentexchange.mock.web.spec import load_spec
 
 SPEC = load_spec()
 

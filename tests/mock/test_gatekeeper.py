@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.gatekeeper import Gatekeeper
-from agentexchange.mock.principal import Principal
-from agentexchange.mock.ratelimit import RateLimiter
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.gatekeeper import Gatekeeper
+from agentexchange.mock.domain.principal import Principal
+from agentexchange.mock.domain.ratelimit import RateLimiter
 
 from .handler_calls import request
 from .test_trading_fakes import World

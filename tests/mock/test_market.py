@@ -14,10 +14,10 @@ from itertools import pairwise
 
 import pytest
 
-from agentexchange.mock.clock import SimClock
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.events import EventBus
-from agentexchange.mock.market import INTERVAL_SECONDS, Candle, Market
+from agentexchange.mock.domain.clock import SimClock
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.events import EventBus
+from agentexchange.mock.domain.market import INTERVAL_SECONDS, Candle, Market
 
 NOW = datetime(2026, 11, 23, 10, 17, 42, tzinfo=UTC)
 PAST = datetime(2025, 3, 4, 0, 0, tzinfo=UTC)

@@ -14,11 +14,11 @@ from typing import Any, cast
 
 import pytest
 
-from agentexchange.mock.clock import SimClock
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.handlers.market import handlers
-from agentexchange.mock.market import Market
-from agentexchange.mock.spec import load_spec
+from agentexchange.mock.domain.clock import SimClock
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.market import Market
+from agentexchange.mock.web.handlers.market import handlers
+from agentexchange.mock.web.spec import load_spec
 
 from . import handler_calls
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.risk import RiskProfile
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.risk import RiskProfile
 
 from .test_trading_fakes import D, World
 

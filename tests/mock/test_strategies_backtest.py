@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.strategies.backtest import (
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.strategies.backtest import (
     FEE_RATE,
     BacktestCancelled,
     Bar,
@@ -21,7 +21,7 @@ from agentexchange.mock.strategies.backtest import (
     run_episode,
     summarize,
 )
-from agentexchange.mock.strategies.definition import Definition
+from agentexchange.mock.domain.strategies.definition import Definition
 
 T0 = datetime(2026, 10, 1, tzinfo=UTC)
 NOW = datetime(2026, 11, 1, tzinfo=UTC)

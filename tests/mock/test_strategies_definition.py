@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.strategies.definition import (
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.strategies.definition import (
     Definition,
     Signals,
     adx,

@@ -7,14 +7,14 @@ from typing import Any, cast
 
 import pytest
 
-from agentexchange.mock.clock import SimClock
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.handlers import strategies as strategy_handlers
-from agentexchange.mock.handlers import training as training_handlers
-from agentexchange.mock.principal import Principal
-from agentexchange.mock.spec import load_spec
-from agentexchange.mock.strategies import Strategies
-from agentexchange.mock.training import Training
+from agentexchange.mock.domain.clock import SimClock
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.principal import Principal
+from agentexchange.mock.domain.strategies import Strategies
+from agentexchange.mock.domain.training import Training
+from agentexchange.mock.web.handlers import strategies as strategy_handlers
+from agentexchange.mock.web.handlers import training as training_handlers
+from agentexchange.mock.web.spec import load_spec
 
 from . import handler_calls
 from .test_strategies_service import DIP_BUYER, NOW, FakeMarket

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from agentexchange.mock.clock import SimClock
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.strategies import Strategies
+from agentexchange.mock.domain.clock import SimClock
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.strategies import Strategies
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 START = datetime(2026, 10, 1, tzinfo=UTC)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.orders import fill_terms, slippage_fraction, triggered
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.orders import fill_terms, slippage_fraction, triggered
 
 from .test_trading_fakes import D, World
 

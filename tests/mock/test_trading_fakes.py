@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from agentexchange.mock.accounts import Accounts
-from agentexchange.mock.clock import SimClock
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.events import EventBus
-from agentexchange.mock.spec import load_spec
-from agentexchange.mock.trading import Trading
+from agentexchange.mock.domain.accounts import Accounts
+from agentexchange.mock.domain.clock import SimClock
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.events import EventBus
+from agentexchange.mock.domain.trading import Trading
+from agentexchange.mock.web.spec import load_spec
 
 START = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)
 SPEC = load_spec()

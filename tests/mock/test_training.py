@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from agentexchange.mock.clock import SimClock
-from agentexchange.mock.errors import DomainError
-from agentexchange.mock.handlers import training as training_handlers
-from agentexchange.mock.principal import Principal
-from agentexchange.mock.spec import load_spec
-from agentexchange.mock.training import Episode, Training, episode_from
+from agentexchange.mock.domain.clock import SimClock
+from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.principal import Principal
+from agentexchange.mock.domain.training import Episode, Training, episode_from
+from agentexchange.mock.web.handlers import training as training_handlers
+from agentexchange.mock.web.spec import load_spec
 
 from . import handler_calls
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from agentexchange.exceptions import AuthenticationError
-from agentexchange.mock.exchange import Exchange, MockConfig
+from agentexchange.mock.domain.exchange import Exchange, MockConfig
 from agentexchange.ws import AgentExchangeWS, backoff_delay
 
 from .conftest import LiveServer

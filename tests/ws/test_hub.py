@@ -15,33 +15,22 @@ from typing import Any
 import httpx
 import jsonschema
 import pytest
-import yaml
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from agentexchange import _ws_protocol as P
+from agentexchange._document import load_document
 
 from .conftest import LiveServer, small_socket
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC = yaml.safe_load((ROOT / "asyncapi.yaml").read_text())
+ASYNCAPI = load_document(ROOT / "asyncapi.yaml")
+DOC = ASYNCAPI.raw
 
 
-def _resolve(node: Any) -> Any:
-    """Inline local $refs so jsonschema sees plain schemas."""
-    if isinstance(node, dict):
-        if "$ref" in node:
-            target: Any = DOC
-            for part in node["$ref"][2:].split("/"):
-                target = target[part]
-            return _resolve(target)
-        return {k: _resolve(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_resolve(v) for v in node]
-    return node
-
-
-MESSAGES = {name: _resolve(m)["payload"] for name, m in DOC["components"]["messages"].items()}
+MESSAGES = {
+    name: ASYNCAPI.inline(m)["payload"] for name, m in DOC["components"]["messages"].items()
+}
 SERVER_SENDS = (
     "Subscribed",
     "Unsubscribed",

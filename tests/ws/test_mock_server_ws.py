@@ -62,7 +62,7 @@ async def test_mock_server_streams_ticks_and_own_orders_on_the_rest_port() -> No
 
 def test_order_and_portfolio_frames_encode_decimals_as_rest_does() -> None:
     """A zero quantized to 8 places is "0.00000000" on REST; the stream must agree (not "0E-8")."""
-    from agentexchange.mock.ws_hub import data_message
+    from agentexchange.mock.web.ws_hub import data_message
 
     frame = data_message(
         "portfolio",

@@ -1,0 +1,51 @@
+"""Domain layer: The mock exchange's composition root: one object holding the whole domain core.
+
+DESIGN.md: a pure-Python domain core that knows nothing of HTTP. ``Exchange`` wires the
+parts together — clock, market, accounts, trading, strategies, training, the
+gatekeeper (auth + rate limits) and the event bus — and is what the handlers, the
+server's tick loop and in-process tests hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .accounts import Accounts
+from .clock import SimClock
+from .events import EventBus
+from .gatekeeper import Gatekeeper
+from .market import Market
+from .strategies import Strategies
+from .trading import Trading
+from .training import Training
+
+
+@dataclass(frozen=True, slots=True)
+class MockConfig:
+    seed: int = 0
+    pairs: int = 600
+    rate_limits: bool = True
+    start: datetime | None = None  # simulated start time; default: now (UTC)
+
+
+class Exchange:
+    def __init__(self, config: MockConfig | None = None) -> None:
+        self.config = config or MockConfig()
+        self.clock = SimClock(self.config.start)
+        self.events = EventBus()
+        self.market = Market(self.clock, seed=self.config.seed, pairs=self.config.pairs)
+        self.accounts = Accounts(self.clock, seed=self.config.seed)
+        self.trading = Trading(self.clock, self.market, self.accounts, self.events)
+        self.gatekeeper = Gatekeeper(self.accounts, self.clock, rate_limits=self.config.rate_limits)
+        self.strategies = Strategies(self.clock, self.market)
+        self.training = Training(self.clock)
+
+    def tick(self, seconds: float = 1.0) -> None:
+        """Advance simulated time and let everything that depends on it react."""
+        self.clock.advance(seconds)
+        self.trading.on_tick()
+        self.market.on_tick(self.events)
+
+    def close(self) -> None:
+        self.strategies.close()

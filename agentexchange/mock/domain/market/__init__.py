@@ -1,0 +1,22 @@
+"""Domain layer: The mock exchange's simulated market (DESIGN.md: "a simulated market of 600+ USDT pairs").
+
+``Market`` is the facade the rest of the domain core uses; the modules beside it hold the
+pair universe (``pairs``), the seeded multi-scale price paths (``pricepath``) and the
+views derived from them (``candles``, ``trades``, ``book``).
+"""
+
+from .candles import INTERVAL_SECONDS, Candle
+from .core import INTERVALS, ORDERBOOK_DEPTHS, Market, OrderBook, PairInfo, Ticker
+from .trades import PublicTrade
+
+__all__ = [
+    "INTERVALS",
+    "INTERVAL_SECONDS",
+    "ORDERBOOK_DEPTHS",
+    "Candle",
+    "Market",
+    "OrderBook",
+    "PairInfo",
+    "PublicTrade",
+    "Ticker",
+]

@@ -1,0 +1,55 @@
+"""Domain layer: Performance arithmetic shared by live analytics and strategy backtests.
+
+DESIGN.md's domain core computes Sharpe, Sortino and drawdown in two places — an
+agent's equity snapshots (``analytics.py``) and a backtest's equity curve
+(``strategies/backtest.py``) — from this one module, in ``Decimal``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from itertools import pairwise
+
+SECONDS_PER_YEAR = 365 * 86400
+_ZERO = Decimal(0)
+
+
+def returns(curve: Sequence[Decimal]) -> list[Decimal]:
+    """Period-over-period returns of an equity curve (periods starting at 0 are skipped)."""
+    return [b / a - 1 for a, b in pairwise(curve) if a > 0]
+
+
+def annualised(ratio: Decimal, period_seconds: int) -> Decimal:
+    return ratio * (Decimal(SECONDS_PER_YEAR) / period_seconds).sqrt()
+
+
+def sharpe(rets: Sequence[Decimal], period_seconds: int) -> Decimal:
+    """Annualised Sharpe ratio (risk-free rate 0, sample deviation); 0 when undefined."""
+    if len(rets) < 2:
+        return _ZERO
+    n = Decimal(len(rets))
+    mean = sum(rets, _ZERO) / n
+    variance = sum(((r - mean) ** 2 for r in rets), _ZERO) / (n - 1)
+    return annualised(mean / variance.sqrt(), period_seconds) if variance > 0 else _ZERO
+
+
+def sortino(rets: Sequence[Decimal], period_seconds: int) -> Decimal:
+    """Annualised Sortino ratio (downside deviation against 0); 0 when undefined."""
+    if len(rets) < 2:
+        return _ZERO
+    n = Decimal(len(rets))
+    mean = sum(rets, _ZERO) / n
+    downside = sum((min(r, _ZERO) ** 2 for r in rets), _ZERO) / n
+    return annualised(mean / downside.sqrt(), period_seconds) if downside > 0 else _ZERO
+
+
+def max_drawdown_pct(curve: Sequence[Decimal]) -> Decimal:
+    """Largest peak-to-trough fall of the curve, in percent of the peak."""
+    worst = _ZERO
+    peak: Decimal | None = None
+    for value in curve:
+        peak = value if peak is None else max(peak, value)
+        if peak > 0:
+            worst = max(worst, (peak - value) / peak * 100)
+    return worst

@@ -1,0 +1,159 @@
+"""Web layer: HTTP handlers for agent management (openapi.yaml tag ``agents``).
+
+DESIGN.md: thin glue onto ``domain/accounts.py`` (lifecycle, keys, risk profile) and
+``domain/trading.py`` (reset, overview figures). The gatekeeper has already refused agent
+keys here; ``Accounts.agent_of`` answers 404 for an unknown agent and 403 for another
+account's, before anything of it is read. ``name`` and ``risk_config`` are seed 004's
+aliases, accepted as the document marks them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ...domain.accounts import Agent
+from ..app import ApiRequest, Handler, Reply
+from ..skill import render_skill
+from ..spec import load_spec
+from ._context import body_of, caller, decimal_field
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ...domain.exchange import Exchange
+
+CREATED = "Save your API key now. It will not be shown again."
+
+
+@cache
+def _document() -> Mapping[str, Any]:
+    return load_spec().document
+
+
+def _credentials(agent: Agent) -> dict[str, Any]:
+    return {
+        "agent_id": agent.id,
+        "api_key": agent.api_key,
+        "display_name": agent.display_name,
+        "starting_balance": agent.starting_balance,
+        "message": CREATED,
+    }
+
+
+def handlers(ex: Exchange) -> dict[str, Handler]:
+    accounts = ex.accounts
+    trading = ex.trading
+
+    def owned(request: ApiRequest) -> Agent:
+        return accounts.agent_of(caller(request).account_id, request.path_params["agent_id"])
+
+    def create_agent(request: ApiRequest) -> Any:
+        body = body_of(request)
+        agent = accounts.create_agent(
+            caller(request).account_id,
+            str(body.get("display_name") or body.get("name")),
+            decimal_field(body, "starting_balance"),
+            llm_model=body.get("llm_model"),
+            framework=body.get("framework"),
+            strategy_tags=body.get("strategy_tags"),
+            risk_profile=body.get("risk_profile", body.get("risk_config")),
+            color=body.get("color"),
+        )
+        return _credentials(agent)
+
+    def list_agents(request: ApiRequest) -> Any:
+        q = request.query
+        agents = accounts.agents_of(
+            caller(request).account_id, include_archived=q["include_archived"]
+        )
+        offset, limit = q["offset"], q["limit"]
+        return {"agents": [a.view() for a in agents[offset : offset + limit]], "total": len(agents)}
+
+    def get_agents_overview(request: ApiRequest) -> Any:
+        agents = accounts.agents_of(caller(request).account_id, include_archived=False)
+        return {"agents": [trading.agent_summary(a) for a in agents]}
+
+    def get_agent(request: ApiRequest) -> Any:
+        return owned(request).view()
+
+    def update_agent(request: ApiRequest) -> Any:
+        principal = caller(request)
+        return accounts.update_agent(
+            principal.account_id, request.path_params["agent_id"], body_of(request)
+        ).view()
+
+    def delete_agent(request: ApiRequest) -> Any:
+        agent = owned(request)
+        accounts.delete_agent(agent.account_id, agent.id)
+        trading.forget_agent(agent.id)
+        return Reply(status=204)
+
+    def clone_agent(request: ApiRequest) -> Any:
+        agent = owned(request)
+        clone = accounts.clone_agent(agent.account_id, agent.id, request.query.get("new_name"))
+        return _credentials(clone)
+
+    def reset_agent(request: ApiRequest) -> Any:
+        agent = owned(request)
+        trading.reset(agent.id, decimal_field(body_of(request), "starting_balance"))
+        return agent.view()
+
+    def archive_agent(request: ApiRequest) -> Any:
+        agent = owned(request)
+        # An archived agent stops trading: its pending orders are cancelled, funds unlocked.
+        trading.cancel_all_orders(agent.id)
+        return accounts.archive_agent(agent.account_id, agent.id).view()
+
+    def get_agent_api_key(request: ApiRequest) -> Any:
+        agent = owned(request)
+        return {
+            "agent_id": agent.id,
+            "api_key": agent.api_key,
+            "message": "Current API key for this agent.",
+        }
+
+    def regenerate_agent_key(request: ApiRequest) -> Any:
+        agent = owned(request)
+        agent = accounts.regenerate_key(agent.account_id, agent.id)
+        return {
+            "agent_id": agent.id,
+            "api_key": agent.api_key,
+            "message": "API key regenerated. Save now — it will not be shown again.",
+        }
+
+    def get_agent_risk_profile(request: ApiRequest) -> Any:
+        return owned(request).risk_view()
+
+    def update_agent_risk(request: ApiRequest) -> Any:
+        agent = owned(request)
+        return accounts.set_risk_profile(agent.account_id, agent.id, body_of(request)).risk_view()
+
+    def get_agent_skill(request: ApiRequest) -> Any:
+        agent = owned(request)
+        return Reply(
+            render_skill(
+                name=agent.display_name,
+                agent_id=agent.id,
+                api_key=agent.api_key,
+                document=_document(),
+            ),
+            media_type="text/markdown",
+        )
+
+    return {
+        "create_agent": create_agent,
+        "list_agents": list_agents,
+        "get_agents_overview": get_agents_overview,
+        "get_agent": get_agent,
+        "update_agent": update_agent,
+        "delete_agent": delete_agent,
+        "clone_agent": clone_agent,
+        "reset_agent": reset_agent,
+        "archive_agent": archive_agent,
+        "get_agent_api_key": get_agent_api_key,
+        "regenerate_agent_key": regenerate_agent_key,
+        "get_agent_risk_profile": get_agent_risk_profile,
+        "update_agent_risk": update_agent_risk,
+        "get_agent_skill": get_agent_skill,
+    }

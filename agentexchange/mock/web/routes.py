@@ -1,0 +1,24 @@
+"""Web layer: Every operation's handler, gathered from the per-area modules under ``handlers/``.
+
+DESIGN.md: the mock serves the document. ``MockApp`` refuses to start unless this map
+and openapi.yaml name exactly the same operationIds, so a new operation without a
+handler (or a handler left behind by a removed operation) fails at start-up.
+"""
+
+from __future__ import annotations
+
+from ..domain.exchange import Exchange
+from .app import Handler
+from .handlers import account, agents, analytics, auth, market, strategies, trading, training
+
+_AREAS = (auth, market, trading, account, analytics, strategies, training, agents)
+
+
+def all_handlers(exchange: Exchange) -> dict[str, Handler]:
+    combined: dict[str, Handler] = {}
+    for area in _AREAS:
+        for operation_id, handler in area.handlers(exchange).items():
+            if operation_id in combined:
+                raise RuntimeError(f"two handlers for {operation_id}")
+            combined[operation_id] = handler
+    return combined
