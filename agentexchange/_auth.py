@@ -1,4 +1,4 @@
-"""Credentials and the JWT cache of the request pipeline (hand-written; DESIGN.md "Transport").
+"""Credentials and the JWT cache of the request pipeline (hand-written; docs/architecture.md "Transport").
 
 Each operation in ``openapi.yaml`` lists its ``security`` alternatives in order of
 preference; the generated clients pass them on in ``Call.security``. :func:`choose_scheme`

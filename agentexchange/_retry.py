@@ -1,4 +1,4 @@
-"""Retry policy of the request pipeline (hand-written; DESIGN.md "Transport").
+"""Retry policy of the request pipeline (hand-written; docs/architecture.md "Transport").
 
 Pure decisions, no I/O: ``_transport.py`` asks :class:`RetryPolicy` whether an attempt
 that failed may be sent again and how long to wait first, then does the waiting with

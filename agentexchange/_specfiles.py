@@ -1,8 +1,8 @@
 """Where the mock and the contract tests find openapi.yaml / asyncapi.yaml.
 
-The documents are committed once, at the repository root (DESIGN.md: one source of
-truth). A built wheel carries a copy inside the package (``setup.py`` copies it at
-build time); an editable install or a checkout reads the repository's file.
+The documents are committed once, at the repository root (docs/architecture.md
+"One source of truth"). A built wheel carries a copy inside the package (``setup.py``
+copies it at build time); an editable install or a checkout reads the repository's file.
 """
 
 from __future__ import annotations

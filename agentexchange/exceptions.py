@@ -1,4 +1,4 @@
-"""The exceptions the SDK raises (hand-written; DESIGN.md "Transport").
+"""The exceptions the SDK raises (hand-written; docs/architecture.md "Transport").
 
 Every failure a caller can see is an :class:`AgentExchangeError`. The transport
 (``_transport.py``) builds them from the error envelope ``{"error": {"code", "message",

@@ -1,8 +1,9 @@
 """``AgentExchangeWS``: the real-time client for ``/ws/v1`` (hand-written).
 
-DESIGN.md: ``asyncapi.yaml`` -> ``_ws_protocol.py`` -> this module (and the mock's
-``ws_hub.py``). Channel names, actions, message fields, limits and close codes come
-from the generated tables; nothing about the protocol is spelled here a second time.
+docs/architecture.md "WebSocket": ``asyncapi.yaml`` -> ``_ws_protocol.py`` -> this module
+(and the mock's ``web/ws_hub.py``). Channel names, actions, message fields, limits and
+close codes come from the generated tables; nothing about the protocol is spelled here a
+second time.
 
 How it runs (one ``connect()`` call)::
 

@@ -1,6 +1,6 @@
 """WebSocket benchmarks (``make bench``): printed, never asserted.
 
-DESIGN.md "Habits": ratios against a baseline measured in the same run.
+docs/architecture.md "Benchmarks": ratios against a baseline measured in the same run.
 
 (a) Client throughput: a flood server (a subprocess) sends N ticker messages as fast
     as it can; a raw ``websockets`` client doing ``recv()`` + ``json.loads`` and

@@ -1,5 +1,5 @@
-// Validate an AsyncAPI document with @asyncapi/parser (the lighter of the two
-// validators in ../shared/notes/server-facts.md §5). Part of `make lint-spec`.
+// Validate an AsyncAPI document with @asyncapi/parser (the lighter of the two validators
+// tried; docs/decisions.md "Build and tooling"). Part of `make lint-spec`.
 // Usage: node scripts/validate_asyncapi.mjs [asyncapi.yaml ...]
 // Exit status: 0 valid, 1 errors (each printed with its JSON path), 2 unreadable file.
 import { readFile } from 'node:fs/promises';

@@ -1,12 +1,13 @@
 """pytest plugin behind ``make contract-proxy``: an independent check of every response the
 SDK end-to-end suite receives.
 
-DESIGN.md, "Contract tests", issue 6 part 4. While this plugin is loaded, every
-``MockServer`` a test starts gets a Stoplight Prism proxy (``prism proxy openapi.yaml``)
-in front of it and hands out Prism's URL as its ``base_url``; the SDK and the tests then
-talk to the mock only through Prism, which validates each response against the
-document with its own validator (not ours). At the end the run fails when Prism reported
-any response violation, or when no request went through it at all.
+docs/architecture.md "Contract tests" (``make contract-proxy``), issue 6 part 4. While
+this plugin is loaded, every ``MockServer`` a test starts gets a Stoplight Prism proxy
+(``prism proxy openapi.yaml``) in front of it and hands out Prism's URL as its
+``base_url``; the SDK and the tests then talk to the mock only through Prism, which
+validates each response against the document with its own validator (not ours). At the end
+the run fails when Prism reported any response violation, or when no request went through
+it at all.
 
 Before the suite runs, a self-check proves the proxy can fail: a mock with a deliberate
 defect (``defects.price_as_number``) behind Prism must produce a violation on

@@ -1,10 +1,10 @@
 """Credentials for a contract run: an account of its own, and the header each operation wants.
 
-DESIGN.md, "Contract tests": ``make contract`` must work against any server with no
-keys given, so the run registers an account and logs in through the document's own
-``register`` and ``login`` operations (``x-sdk-auth``), then sends the API key or the
-JWT as each operation's ``security`` asks (first alternative it can satisfy — the same
-rule the SDK transport follows). Pure httpx and plain dicts: ``hooks`` wires this into
+docs/architecture.md "Contract tests": ``make contract`` must work against any server with
+no keys given, so the run registers an account and logs in through the document's own
+``register`` and ``login`` operations (``x-sdk-auth``), then sends the API key or the JWT
+as each operation's ``security`` asks (first alternative it can satisfy — the same rule
+the SDK transport follows). Pure httpx and plain dicts: ``hooks`` wires this into
 schemathesis, and the tests exercise it without schemathesis.
 """
 

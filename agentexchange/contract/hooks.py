@@ -1,12 +1,12 @@
 """schemathesis hooks for openapi.yaml: the ``decimal`` format and the API's auth.
 
-DESIGN.md, "Contract tests": "a ``decimal`` format strategy and dynamic auth live in
-one hooks module". The runner names this module in the generated schemathesis.toml
-(``hooks = "agentexchange.contract.hooks"``), so it is imported inside the schemathesis
-process, where the runner's settings arrive as environment variables
-(``credentials.ENV_*``). Importing it registers its hooks globally (the format, a
-``before_call`` that freshens stateful headers, and ``after_load_schema`` installing
-the auth), which is why nothing else in the package imports it.
+docs/architecture.md "Contract tests": the ``decimal`` format strategy and the
+per-operation auth live in this one hooks module. The runner names this module in the
+generated schemathesis.toml (``hooks = "agentexchange.contract.hooks"``), so it is
+imported inside the schemathesis process, where the runner's settings arrive as
+environment variables (``credentials.ENV_*``). Importing it registers its hooks globally
+(the format, a ``before_call`` that freshens stateful headers, and ``after_load_schema``
+installing the auth), which is why nothing else in the package imports it.
 """
 
 from __future__ import annotations

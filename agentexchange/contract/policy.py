@@ -1,11 +1,11 @@
 """What the contract run checks, and the few statuses business rules may add — with reasons.
 
-DESIGN.md, "Contract tests": in CI the suite runs with **all** checks and must pass with
-zero failures. Some operations legitimately answer 4xx to input that is valid by the
-schema alone (a pattern-valid symbol that names no listed pair, an order larger than
-the free balance). Those statuses are allowed here, per check and per operation, each
-with the reason a reviewer can judge; no check is ever switched off. ``render_config``
-writes the schemathesis.toml the runner hands to schemathesis (reasons as comments).
+docs/architecture.md "Contract tests": in CI the suite runs with **all** checks and must
+pass with zero failures. Some operations legitimately answer 4xx to input that is valid by
+the schema alone (a pattern-valid symbol that names no listed pair, an order larger than
+the free balance). Those statuses are allowed here, per check and per operation, each with
+the reason a reviewer can judge; no check is ever switched off. ``render_config`` writes
+the schemathesis.toml the runner hands to schemathesis (reasons as comments).
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """``agentexchange contract``: run the pinned schemathesis CLI against a server.
 
-DESIGN.md, "Contract tests": ``make contract BASE_URL=…`` checks any server against
-the packaged openapi.yaml with every check and every phase (examples, coverage,
-fuzzing, stateful over the document's ``links``). The CLI is driven in a subprocess,
-so users get exactly schemathesis's own console output and reports; the runner adds
-the generated config (``policy``), the hooks (``hooks``: decimal format, auth), a
-readable summary (``summary``) and an exit status that is 0 only when nothing failed.
+docs/architecture.md "Contract tests": ``make contract BASE_URL=…`` checks any server
+against the packaged openapi.yaml with every check and every phase (examples, coverage,
+fuzzing, stateful over the document's ``links``). The CLI is driven in a subprocess, so
+users get exactly schemathesis's own console output and reports; the runner adds the
+generated config (``policy``), the hooks (``hooks``: decimal format, auth), a readable
+summary (``summary``) and an exit status that is 0 only when nothing failed.
 """
 
 from __future__ import annotations

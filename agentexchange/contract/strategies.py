@@ -1,8 +1,8 @@
 """Hypothesis strategies for the document's custom string formats.
 
-DESIGN.md, "Contract tests": money, prices and quantities are ``format: decimal``
-strings. ``hooks`` registers these strategies with schemathesis; they live apart so
-tests can draw from them without registering schemathesis hooks in their process.
+Money, prices and quantities are ``format: decimal`` strings (docs/decisions.md
+"Spec and wire"). ``hooks`` registers these strategies with schemathesis; they live apart so tests
+can draw from them without registering schemathesis hooks in their process.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A contract run's reports, read back into one short page a person can act on.
 
-DESIGN.md, "Contract tests": the run leaves schemathesis's JUnit report (what CI
+docs/architecture.md "Contract tests": the run leaves schemathesis's JUnit report (what CI
 dashboards read), its NDJSON event log and its JSON verdict. This module joins them:
 operations and checks that actually ran (from the events, so a silently skipped
 operation or check is visible), test-case counts, and every failure with the curl

@@ -1,8 +1,8 @@
 """The mock exchange in-process, on a real loopback socket, for tests and scripts.
 
-DESIGN.md: tests that need time to pass start the server in-process and drive the
-clock through Python (there is no admin route). ``MockServer`` runs uvicorn in a
-background thread and exposes the ``Exchange`` itself::
+docs/architecture.md "Top level": tests that need time to pass start the server in-process
+and drive the clock through Python (there is no admin route). ``MockServer`` runs uvicorn
+in a background thread and exposes the ``Exchange`` itself::
 
     with MockServer(seed=7) as mock:
         client = AgentExchangeClient(base_url=mock.base_url, **mock.credentials())

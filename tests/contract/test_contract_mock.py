@@ -1,11 +1,11 @@
 """The contract suite against the reference mock: it passes whole, and it can fail.
 
-DESIGN.md, "Contract tests": in CI the suite runs against the mock with all checks and
-the stateful phase and must pass with zero failures; every operation of the document
-and every enabled check must have actually run (read back from the reports, so a
+docs/architecture.md "Contract tests": in CI the suite runs against the mock with all
+checks and the stateful phase and must pass with zero failures; every operation of the
+document and every enabled check must have actually run (read back from the reports, so a
 silently skipped operation fails). The second test wraps the mock in a middleware that
-breaks one documented field and expects the run to fail and to name that operation.
-A third wraps it in a middleware that stops checking who owns an agent, and expects the
+breaks one documented field and expects the run to fail and to name that operation. A
+third wraps it in a middleware that stops checking who owns an agent, and expects the
 object-level authorization probes (a second account reading the first one's agent) to
 catch it. The mock is a hard requirement here: no skip hides it.
 """

@@ -1,8 +1,8 @@
 """Shared fixtures for the integration tests: the mock exchange on a real socket, driven by
 plain httpx (not the SDK).
 
-DESIGN.md / issue 4: the mock serves openapi.yaml exactly. These tests talk to an
-in-process ``MockServer`` over loopback HTTP and hold it to the document:
+docs/architecture.md "Tests" and issue 4: the mock serves openapi.yaml exactly. These
+tests talk to an in-process ``MockServer`` over loopback HTTP and hold it to the document:
 
 * ``mock`` — one server per test module (``validate_responses=True``: a success body that
   violates the spec comes back as 500, so every call is also a response-schema check);

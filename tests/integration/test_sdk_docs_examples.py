@@ -2,7 +2,10 @@
 (issue 6, part 3).
 
 Seeds 000 (sync client), 001 (async client), 003 (agent management: SDK, httpx and curl
-examples) and 004 (agents: curl examples). Each example is transcribed as printed; only
+examples) and 004 (agents: curl examples), copied with their source and date into
+tests/data/product-docs/ (000-sync-client.txt, 001-async-client.txt,
+003-agent-management-rest.txt, 004-agents.txt; see tests/data/README.md). Each example is
+transcribed as printed; only
 placeholders are filled in — keys and secrets (``ak_live_...``, ``"..."``, or the
 ``AGENTEXCHANGE_*`` environment variables), the host, JWTs (``eyJhbGci...``), ids
 (``660e8400-…``, ``a1b2c3d4-…``, ``{agent_id}``) and ``config={...}`` — and loops are

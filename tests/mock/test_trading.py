@@ -32,7 +32,8 @@ def test_market_buy_fills_at_price_plus_minimum_slippage_with_a_tenth_percent_fe
     world = World()
     agent = world.new_agent()
     order = world.trading.place_order(agent, "BTCUSDT", "buy", "market", D("0.01"))
-    # The reference's live example: 0.01 BTC at 64000 -> 64006.40, fee 0.64006400.
+    # The platform's live example (tests/data/platform/tradeready-api-notes.md §6):
+    # 0.01 BTC at 64000 -> 64006.40, fee 0.64006400.
     assert order["status"] == "filled"
     assert order["executed_price"] == D("64006.40000000")
     assert order["slippage_pct"] == D("0.010000")
@@ -173,7 +174,8 @@ def test_stop_loss_sell_locks_the_base_asset_and_fires_on_a_fall() -> None:
     world.tick()
     filled = world.trading.get_order(agent, stop["order_id"])
     assert filled["status"] == "filled"
-    assert filled["executed_price"] == D("58994.10000000")  # the reference's live example
+    # The platform's live example (tests/data/platform/tradeready-api-notes.md §6).
+    assert filled["executed_price"] == D("58994.10000000")
     assert held(world, agent, "BTC") == 0
 
 

@@ -1,8 +1,12 @@
 """The SDK surface in openapi.yaml (x-sdk, x-sdk-model) against the product docs.
 
-The tables below are copied BY HAND from ../shared/seeds (000 sync client, 001 async
-client, 003 agent management) and from issue 2's agent-management signatures. They are
-deliberately not derived from the spec, so a drift in either direction fails here.
+The tables below are copied BY HAND from the product docs, kept in tests/data/ with their
+source and date (tests/data/README.md): tests/data/product-docs/000-sync-client.txt (the
+37 methods and the "Response Models" table), 001-async-client.txt (the same surface) and
+003-agent-management-rest.txt (agent management), and from issue 2's agent-management
+signatures. The wire names in ``test_wire_mapping_of_renamed_parameters`` are the
+platform's (tests/data/platform/tradeready-api-notes.md §1, tradeready-openapi-excerpt.md).
+They are deliberately not derived from the spec, so a drift in either direction fails here.
 """
 
 from __future__ import annotations

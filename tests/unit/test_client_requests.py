@@ -1,10 +1,14 @@
 """Every client method's request and parsed result, checked against hand-written expectations.
 
-Each case below was written by hand from the product docs (``../shared/seeds/000``, ``001``,
-``003``, ``004``: method names, parameters, defaults) and the real platform's wire reference
-(``../shared/reference/tradeready-api.md`` and ``tradeready-openapi.json``: paths, query
-names, body field names), NOT from ``openapi.yaml`` or the generated code, so a generator or
-spec mistake shows up here as a failing case. Both clients run every case through an
+Each case below was written by hand from the product docs
+(``tests/data/product-docs/000-sync-client.txt``, ``001-async-client.txt``,
+``003-agent-management-rest.txt``, ``004-agents.txt``: method names, parameters, defaults)
+and the real platform's wire reference (``tests/data/platform/tradeready-api-notes.md`` —
+the "wire §…" comments below name its sections — and
+``tests/data/platform/tradeready-openapi-excerpt.md``: paths, query names, body field names,
+response shapes); tests/data/README.md says where each came from and when. NOT from
+``openapi.yaml`` or the generated code, so a generator or spec mistake shows up here as a
+failing case. Both clients run every case through an
 ``httpx.MockTransport`` (no server): the request (method, path, exact query, exact JSON body,
 auth headers, ``Idempotency-Key`` on order placement) and the parsed result (model type,
 ``Decimal`` money, aware datetimes, list lengths) are asserted.

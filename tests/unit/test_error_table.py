@@ -1,7 +1,9 @@
 """The error-code table, held to the documented exception of each code (written by hand).
 
 The generated ``CODE_TO_EXCEPTION`` comes from openapi.yaml; this table comes from the
-product docs' exception list and the wire reference's codes, so a wrong class in the
+product docs' exception list (tests/data/product-docs/001-async-client.txt, "Error
+Handling in Async Code") and the wire reference's codes and their SDK mapping
+(tests/data/platform/tradeready-api-notes.md §4 "Errors"), so a wrong class in the
 document fails here — and each code, sent in the envelope, raises that class.
 """
 

@@ -1,10 +1,11 @@
 """Domain layer: Accounts, agents, API keys and JWTs: who exists in the mock exchange and who may act.
 
-DESIGN.md: "accounts, agents, keys (the account secret stored only as a hash,
-constant-time compare; agent keys retrievable, as the docs' ``GET …/api-key``
-requires; another account's agent is 403)". Pure domain code: ``gatekeeper.py`` maps
-headers onto ``authenticate_key`` / ``verify_token``; the handlers call the rest.
-Every agent owns a ``Book`` (its wallet and history), created and dropped with it.
+docs/architecture.md "Domain core" and docs/decisions.md "Mock exchange": the account
+secret is stored only as a hash and compared in constant time; agent keys stay
+retrievable, as the docs' ``GET …/api-key`` requires; another account's agent is 403. Pure
+domain code: ``gatekeeper.py`` maps headers onto ``authenticate_key`` / ``verify_token``;
+the handlers call the rest. Every agent owns a ``Book`` (its wallet and history), created
+and dropped with it.
 
 Keys are indexed by their SHA-256 digest, so a lookup never compares the presented key
 character by character against stored ones. The demo account's keys are derived from

@@ -1,9 +1,10 @@
 """Domain layer: Performance metrics and equity history of one agent, in Decimal.
 
-DESIGN.md: "analytics (Sharpe, drawdown, win rate, profit factor)" and "equity
-snapshots for history". Ratios come from the agent's equity snapshots (hourly when
-there are enough of them, else per minute), trade statistics from the realized PnL
-booked on each closing trade of the current session. Pure functions over a ``Book``.
+Part of the domain core (docs/architecture.md "Domain core"): Sharpe, drawdown, win rate,
+profit factor, and the equity snapshots behind the history. Ratios come from the agent's
+equity snapshots (hourly when there are enough of them, else per minute), trade statistics
+from the realized PnL booked on each closing trade of the current session. Pure functions
+over a ``Book``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Domain layer: One agent's trading state: wallet, positions, orders, trades, session, equity history.
 
-DESIGN.md: "wallets in Decimal". A ``Book`` belongs to exactly one agent (created with
-it by ``accounts.py``, dropped with it on delete) and holds plain records; the rules
-that change it — fills, locks, risk — live in ``trading.py``. Nothing here reads the
-market: valuations take the prices as an argument.
+docs/architecture.md "Domain core": one agent's wallet, in ``Decimal``. A ``Book`` belongs
+to exactly one agent (created with it by ``accounts.py``, dropped with it on delete) and
+holds plain records; the rules that change it — fills, locks, risk — live in
+``trading.py``. Nothing here reads the market: valuations take the prices as an argument.
 """
 
 from __future__ import annotations

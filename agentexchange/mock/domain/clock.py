@@ -1,8 +1,9 @@
 """Domain layer: The mock exchange's sense of time.
 
-DESIGN.md: "a clock the tests can drive". Every part of the domain core reads the time
-from one ``SimClock``; the server's tick loop advances it with wall-clock time, and
-tests advance it through Python (there is no admin route in the public API).
+docs/architecture.md "Domain core": a clock the tests can drive. Every part of the domain
+core reads the time from one ``SimClock``; the server's tick loop advances it with
+wall-clock time, and tests advance it through Python (there is no admin route in the
+public API).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Domain layer: The mock exchange's composition root: one object holding the whole domain core.
 
-DESIGN.md: a pure-Python domain core that knows nothing of HTTP. ``Exchange`` wires the
-parts together — clock, market, accounts, trading, strategies, training, the
-gatekeeper (auth + rate limits) and the event bus — and is what the handlers, the
-server's tick loop and in-process tests hold.
+docs/architecture.md "Domain core": a pure-Python domain core that knows nothing of HTTP.
+``Exchange`` wires the parts together — clock, market, accounts, trading, strategies,
+training, the gatekeeper (auth + rate limits) and the event bus — and is what the
+handlers, the server's tick loop and in-process tests hold.
 """
 
 from __future__ import annotations

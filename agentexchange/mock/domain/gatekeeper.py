@@ -1,15 +1,16 @@
 """Domain layer: Authentication and rate limiting at the edge of the mock exchange.
 
-DESIGN.md: the ASGI layer (``web/app.py``) knows nothing of the domain; it calls a
-``Gatekeeper`` with each validated request (read through ``GateRequest``, the little of a
-request this module needs, so the domain imports nothing of the web layer). This one reads the operation's
+docs/architecture.md "Trace: one order through the mock" (step 4): the ASGI layer
+(``web/app.py``) knows nothing of the domain; it calls a ``Gatekeeper`` with each
+validated request (read through ``GateRequest``, the little of a request this module
+needs, so the domain imports nothing of the web layer). This one reads the operation's
 ``security`` alternatives from openapi.yaml: a public operation (``()``) needs nothing,
-otherwise ``X-API-Key`` wins over ``Authorization: Bearer`` (as on the real platform)
-when both are allowed and present. The result is a ``Principal`` — the account and the
-agent the request acts as (an agent key: that agent; an account key or a JWT: the
-``X-Agent-Id`` agent or the account's default agent). Agent management takes the
-account's credentials only. Rate limits follow the reference: per account, by path
-prefix, per minute; register and login per client IP.
+otherwise ``X-API-Key`` wins over ``Authorization: Bearer`` (as on the real platform) when
+both are allowed and present. The result is a ``Principal`` — the account and the agent
+the request acts as (an agent key: that agent; an account key or a JWT: the ``X-Agent-Id``
+agent or the account's default agent). Agent management takes the account's credentials
+only. Rate limits follow the platform (docs/decisions.md "Mock exchange"): per account, by
+path prefix, per minute; register and login per client IP.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Domain layer: Performance arithmetic shared by live analytics and strategy backtests.
 
-DESIGN.md's domain core computes Sharpe, Sortino and drawdown in two places — an
-agent's equity snapshots (``analytics.py``) and a backtest's equity curve
-(``strategies/backtest.py``) — from this one module, in ``Decimal``.
+The domain core (docs/architecture.md "Domain core") computes Sharpe, Sortino and drawdown
+in two places — an agent's equity snapshots (``analytics.py``) and a backtest's equity
+curve (``strategies/backtest.py``) — from this one module, in ``Decimal``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Domain layer: Orders, executions and the fill arithmetic of the mock exchange's domain core.
 
-DESIGN.md: "orders (market, limit, stop-loss, take-profit; fills with fee 0.1 % and the
-volume-based slippage of the reference)". This module holds the records and the pure
-math; ``trading.py`` decides when an order fills and moves the money. The ``*_view``
-functions give the wire shapes of openapi.yaml (OrderResponse, OrderDetail, Trade…) as
-plain dicts of Decimal/datetime, so the HTTP layer only serialises.
+docs/decisions.md "Mock exchange": orders (market, limit, stop-loss, take-profit) fill
+with a fee of 0.1 % and the platform's volume-based slippage. This module holds the
+records and the pure math; ``trading.py`` decides when an order fills and moves the money.
+The ``*_view`` functions give the wire shapes of openapi.yaml (OrderResponse, OrderDetail,
+Trade…) as plain dicts of Decimal/datetime, so the HTTP layer only serialises.
 
 Trigger semantics (a choice the reference leaves open for buys): a *sell* stop_loss
 fires when the price falls to the trigger and a sell take_profit when it rises to it,

@@ -1,9 +1,9 @@
 """Domain layer: Valuation of one agent's book at current prices: balances, positions, portfolio, PnL.
 
-DESIGN.md: "portfolio, positions (average entry price), balances, PnL realized/
-unrealized with per-symbol breakdown". Pure functions over a ``Book`` and a price
-lookup; ``trading.py`` supplies the market's prices and the lock. The identity the
-tests hold us to: equity = cash + position value = starting balance + realized PnL +
+docs/architecture.md "Domain core": portfolio, positions (average entry price), balances,
+and PnL realized/unrealized with a per-symbol breakdown. Pure functions over a ``Book``
+and a price lookup; ``trading.py`` supplies the market's prices and the lock. The identity
+the tests hold us to: equity = cash + position value = starting balance + realized PnL +
 unrealized PnL - fees (realized PnL is booked before fees, fees separately).
 """
 

@@ -1,10 +1,10 @@
 """Domain layer: Fixed-window request counters for the mock exchange's rate limits.
 
-DESIGN.md: "rate limits per key with 429, Retry-After and X-RateLimit-* headers
-(numbers as on the real platform)". Rate limits are about real request rates, not the
-simulated market, so windows run on ``time.monotonic`` and the ``X-RateLimit-Reset``
-header is wall-clock Unix time; both clocks are injectable for tests. Which bucket a
-request falls into is ``gatekeeper.py``'s business.
+docs/decisions.md "Mock exchange": rate limits per account with 429, Retry-After and
+X-RateLimit-* headers, with the real platform's numbers. Rate limits are about real
+request rates, not the simulated market, so windows run on ``time.monotonic`` and the
+``X-RateLimit-Reset`` header is wall-clock Unix time; both clocks are injectable for
+tests. Which bucket a request falls into is ``gatekeeper.py``'s business.
 """
 
 from __future__ import annotations

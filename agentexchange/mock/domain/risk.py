@@ -1,12 +1,13 @@
 """Domain layer: Per-agent risk profile and the pre-trade checks of the mock exchange.
 
-DESIGN.md: "risk checks" in the domain core; issue 4 fixes their order: insufficient
-balance FIRST (``INSUFFICIENT_BALANCE`` with asset, required, available — the real
-platform checks size first, which makes the documented error unreachable there), then
-max order size %, max position size %, max open orders, and the daily loss limit.
-Size and open-order limits answer ``ORDER_REJECTED`` with ``details.reason`` from
-openapi.yaml's ``x-order-reject-reasons`` (plus limit_type, current_value, max_value);
-the daily loss circuit breaker answers ``DAILY_LOSS_LIMIT`` (403) until 00:00 UTC.
+The domain core's pre-trade risk checks, in the order docs/decisions.md "Mock exchange"
+fixes (issue 4): insufficient balance FIRST (``INSUFFICIENT_BALANCE`` with asset, required,
+available — the real platform checks size first, which makes the documented error
+unreachable there), then max order size %, max position size %, max open orders, and the
+daily loss limit. Size and open-order limits answer ``ORDER_REJECTED`` with
+``details.reason`` from openapi.yaml's ``x-order-reject-reasons`` (plus limit_type,
+current_value, max_value); the daily loss circuit breaker answers ``DAILY_LOSS_LIMIT``
+(403) until 00:00 UTC.
 
 Size and position limits apply to buys only: a sell can only shrink exposure, and
 blocking it would trap an agent in a position that grew past its limit.

@@ -1,11 +1,12 @@
 """Domain layer: The mock exchange's matching engine and the read side of each agent's book.
 
-DESIGN.md: "orders (market, limit, stop-loss, take-profit; fills with fee 0.1 % and the
-volume-based slippage of the reference), risk checks, analytics …, leaderboard".
-``Trading`` places, fills and cancels orders against the simulated ``Market``, keeps
-every agent's wallet consistent, records equity snapshots, answers the account and
-analytics reads as openapi.yaml's response shapes (plain dicts of Decimal/datetime),
-and publishes "order" and "portfolio" events for the WebSocket side.
+docs/architecture.md "Domain core" and "Trace: one order through the mock": orders
+(market, limit, stop-loss, take-profit) filled with a fee of 0.1 % and the platform's
+volume-based slippage, risk checks, analytics, the leaderboard. ``Trading`` places, fills
+and cancels orders against the simulated ``Market``, keeps every agent's wallet
+consistent, records equity snapshots, answers the account and analytics reads as
+openapi.yaml's response shapes (plain dicts of Decimal/datetime), and publishes "order"
+and "portfolio" events for the WebSocket side.
 
 It shares ``Accounts.lock``: handlers run on several threads, and one lock over the
 accounts and their books keeps an order, a tick and an agent reset from interleaving.

@@ -1,10 +1,11 @@
 """Domain layer: Training runs: what a learning agent reports to the mock exchange, episode by episode.
 
-DESIGN.md: part of the mock's pure-Python domain core ("training runs"). An agent
-registers a run under an id it chose, reports finished episodes (ROI, Sharpe, drawdown,
-trades, reward), then completes it; reads give a learning curve (raw and trailing-mean
-values of one metric) and aggregate stats, and runs can be compared. Runs belong to an
-account: another account's run is not found, and its ids do not collide with ours.
+Part of the mock's pure-Python domain core: training runs (docs/architecture.md
+"Domain core"). An agent registers a run under an id it chose, reports finished episodes
+(ROI, Sharpe, drawdown, trades, reward), then completes it; reads give a learning curve
+(raw and trailing-mean values of one metric) and aggregate stats, and runs can be
+compared. Runs belong to an account: another account's run is not found, and its ids do
+not collide with ours.
 """
 
 from __future__ import annotations

@@ -1,14 +1,13 @@
 """Web layer: The mock exchange's HTTP face: a small ASGI app driven by openapi.yaml.
 
-DESIGN.md: routing and request validation come from the document (``spec.py``,
-``validation.py``); this module turns a raw ASGI request into a validated
-``ApiRequest``, calls the operation's handler and writes the reply. Every error
-leaves in the project's envelope ``{"error": {"code", "message", "details"}}`` with a
-status the document declares: unknown path 404, wrong method 405 with ``Allow``, a
-body that is not UTF-8 JSON 400, the wrong media type 415, a schema violation 422 —
-never a 500 for bad input (errors are ``domain.errors.DomainError``, as the domain's are). It
-knows nothing of the trading domain: handlers, the authenticator and the rate limiter
-are injected.
+docs/architecture.md "Web layer": routing and request validation come from the document
+(``spec.py``, ``validation.py``); this module turns a raw ASGI request into a validated
+``ApiRequest``, calls the operation's handler and writes the reply. Every error leaves in
+the project's envelope ``{"error": {"code", "message", "details"}}`` with a status the
+document declares: unknown path 404, wrong method 405 with ``Allow``, a body that is not
+UTF-8 JSON 400, the wrong media type 415, a schema violation 422 — never a 500 for bad
+input (errors are ``domain.errors.DomainError``, as the domain's are). It knows nothing of
+the trading domain: handlers, the authenticator and the rate limiter are injected.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Web layer: Every operation's handler, gathered from the per-area modules under ``handlers/``.
 
-DESIGN.md: the mock serves the document. ``MockApp`` refuses to start unless this map
-and openapi.yaml name exactly the same operationIds, so a new operation without a
-handler (or a handler left behind by a removed operation) fails at start-up.
+docs/architecture.md "Web layer": the mock serves the document. ``MockApp`` refuses to
+start unless this map and openapi.yaml name exactly the same operationIds, so a new
+operation without a handler (or a handler left behind by a removed operation) fails at
+start-up.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Web layer: serving the mock exchange — the ASGI app, the market tick loop, and uvicorn.
 
-DESIGN.md: a real server on a real port. ``build_app`` joins the domain core
-(``Exchange``) to the spec-driven HTTP layer (``MockApp``); ``Ticker`` advances
-simulated time with the wall clock; ``bind_socket`` and ``serve`` put it on a port.
-``agentexchange mock`` itself (options, banner, demo credentials) is the top-level
+docs/architecture.md "Mock exchange": a real server on a real port. ``build_app`` joins
+the domain core (``Exchange``) to the spec-driven HTTP layer (``MockApp``); ``Ticker``
+advances simulated time with the wall clock; ``bind_socket`` and ``serve`` put it on a
+port. ``agentexchange mock`` itself (options, banner, demo credentials) is the top-level
 ``agentexchange.mock.cli``.
 """
 

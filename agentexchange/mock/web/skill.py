@@ -1,9 +1,10 @@
 """Web layer: ``skill.md`` for one agent: an LLM-ready briefing rendered from openapi.yaml.
 
-DESIGN.md: nothing about an operation is written twice — so the endpoint list here is
-read from the document itself (method, path, summary, grouped by tag), and only the
-agent's header (name, id, key) is filled in. The key appears because the docs promise
-it ("with the agent's key filled in"); the text goes only to the agent's owner.
+docs/architecture.md "One source of truth": nothing about an operation is written twice —
+so the endpoint list here is read from the document itself (method, path, summary, grouped
+by tag), and only the agent's header (name, id, key) is filled in. The key appears because
+the docs promise it ("with the agent's key filled in"); the text goes only to the agent's
+owner.
 """
 
 from __future__ import annotations

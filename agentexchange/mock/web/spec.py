@@ -1,8 +1,9 @@
 """Web layer: The mock exchange's reading of openapi.yaml: one ``Operation`` per path and method.
 
-DESIGN.md: the mock *serves the document* — its routes, parameter checks, body schemas
-and auth alternatives all come from here, compiled once at start-up, so a path, field
-or enum exists in exactly one place (openapi.yaml). Nothing here knows HTTP frameworks.
+docs/architecture.md "Web layer": the mock *serves the document* — its routes, parameter
+checks, body schemas and auth alternatives all come from here, compiled once at start-up,
+so a path, field or enum exists in exactly one place (openapi.yaml). Nothing here knows
+HTTP frameworks.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Web layer: Request validation compiled from openapi.yaml (DESIGN.md: the mock validates by the document).
+"""Web layer: Request validation compiled from openapi.yaml (docs/architecture.md "Web layer").
 
 Parameters (path, query, header) are scalars, so they get small hand-rolled checkers
 that coerce the string to the schema's type — cheap on every request. Bodies get a

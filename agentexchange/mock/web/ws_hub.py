@@ -1,10 +1,10 @@
 """Web layer: The mock exchange's WebSocket side: ``/ws/v1`` on the same port as the REST API.
 
-DESIGN.md: ``asyncapi.yaml`` -> ``_ws_protocol.py`` -> here (and the client, ``ws.py``).
-``WsHub(exchange)`` is an ASGI app for ``websocket`` scopes (``MockApp(websocket=…)``).
-It authenticates the ``api_key`` query parameter with the domain's ``Accounts``,
-listens on the domain's ``EventBus`` ("ticker", "candle", "order", "portfolio") and fans
-each event out to the connections subscribed to it.
+docs/architecture.md "WebSocket": ``asyncapi.yaml`` -> ``_ws_protocol.py`` -> here (and
+the client, ``ws.py``). ``WsHub(exchange)`` is an ASGI app for ``websocket`` scopes
+(``MockApp(websocket=…)``). It authenticates the ``api_key`` query parameter with the
+domain's ``Accounts``, listens on the domain's ``EventBus`` ("ticker", "candle", "order",
+"portfolio") and fans each event out to the connections subscribed to it.
 
 Threads and back-pressure:
 

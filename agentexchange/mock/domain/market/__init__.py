@@ -1,4 +1,4 @@
-"""Domain layer: The mock exchange's simulated market (DESIGN.md: "a simulated market of 600+ USDT pairs").
+"""Domain layer: The mock exchange's simulated market of 600+ USDT pairs (docs/architecture.md "Domain core").
 
 ``Market`` is the facade the rest of the domain core uses; the modules beside it hold the
 pair universe (``pairs``), the seeded multi-scale price paths (``pricepath``) and the

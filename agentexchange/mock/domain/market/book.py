@@ -1,10 +1,10 @@
 """Domain layer: A synthetic order book around the simulated price (the real platform's is synthetic too).
 
-DESIGN.md: "a synthetic order book around the price with depth 5/10/20". Levels and
-sizes are seeded per (symbol, second), so the book is stable within a second and
-replayable. Bids are strictly descending below the price, asks strictly ascending above
-it; the spread is tight on majors and wider on thin pairs, and level sizes scale with the
-pair's 24 h volume and grow with distance from the touch.
+docs/decisions.md "Mock exchange": a synthetic order book around the price, depth 5/10/20.
+Levels and sizes are seeded per (symbol, second), so the book is stable within a second
+and replayable. Bids are strictly descending below the price, asks strictly ascending
+above it; the spread is tight on majors and wider on thin pairs, and level sizes scale
+with the pair's 24 h volume and grow with distance from the touch.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Domain layer: Candles of the simulated market: intervals, the candle record and range selection.
 
-DESIGN.md: "candles (1m 5m 15m 1h 4h 1d) ... for any past range derived from the same
-seed". Each interval is one level of ``pricepath``'s hierarchy, so a closed candle is a
-single node lookup and the still-open candle is the aggregate of the path from its open
-up to now (its close is the current price). Nothing after ``now`` is ever returned.
+docs/decisions.md "Mock exchange": candles (1m 5m 15m 1h 4h 1d) for any past range,
+derived from the same seed, so any range replays identically. Each interval is one level
+of ``pricepath``'s hierarchy, so a closed candle is a single node lookup and the
+still-open candle is the aggregate of the path from its open up to now (its close is the
+current price). Nothing after ``now`` is ever returned.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Domain layer: ``Market``: the simulated market the mock exchange's domain core trades against.
 
-DESIGN.md: "A simulated market of 600+ USDT pairs: seeded, deterministic price paths;
-history (candles, trades) derived from the same seed so any date range can be
-replayed; a clock the tests can drive." This facade ties the pair universe
-(``pairs``), the per-symbol paths (``pricepath``) and the views over them (``candles``,
-``trades``, ``book``) to the exchange's ``SimClock``, and publishes ticks and closed
-candles on the ``EventBus``. It knows nothing of HTTP; values are ``Decimal``.
+docs/architecture.md "Domain core": a simulated market of 600+ USDT pairs with seeded,
+deterministic price paths, history (candles, trades) derived from the same seed so any
+date range can be replayed, and a clock the tests can drive. This facade ties the pair
+universe (``pairs``), the per-symbol paths (``pricepath``) and the views over them
+(``candles``, ``trades``, ``book``) to the exchange's ``SimClock``, and publishes ticks
+and closed candles on the ``EventBus``. It knows nothing of HTTP; values are ``Decimal``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Domain layer: The simulated market's universe: which USDT pairs exist and how each one behaves.
 
-DESIGN.md: "a simulated market of 600+ USDT pairs". The majors carry realistic starting
-prices, 24 h quote volumes and volatilities; the rest are synthetic names spread over
-price magnitudes from 0.00001 to thousands. The universe does not depend on the seed
-(``--seed`` changes the paths, not which pairs exist), so scripts can rely on names.
-Each pair's exchange filters (tick, step, min notional) follow from its starting price.
+docs/architecture.md "Domain core": a simulated market of 600+ USDT pairs. The majors
+carry realistic starting prices, 24 h quote volumes and volatilities; the rest are
+synthetic names spread over price magnitudes from 0.00001 to thousands. The universe does
+not depend on the seed (``--seed`` changes the paths, not which pairs exist), so scripts
+can rely on names. Each pair's exchange filters (tick, step, min notional) follow from its
+starting price.
 """
 
 from __future__ import annotations

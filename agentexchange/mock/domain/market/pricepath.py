@@ -1,7 +1,8 @@
 """Domain layer: Seeded multi-scale price paths: the one source of every price, candle and trade.
 
-DESIGN.md: "seeded, deterministic price paths; history derived from the same seed so any
-date range can be replayed". A symbol's path is a pure function of (seed, symbol, time):
+docs/decisions.md "Mock exchange": seeded, deterministic price paths, and history derived
+from the same seed, so any date range can be replayed. A symbol's path is a pure function
+of (seed, symbol, time):
 
 * **Days.** The log price at each 00:00 UTC is a sum of piecewise-linear components whose
   knots (every 1, 3, 9, ... 729 days) are bounded seeded noise. Each component is

@@ -1,4 +1,4 @@
-"""Domain layer: Integer-only randomness for the simulated market (DESIGN.md: "seeded, deterministic price paths").
+"""Domain layer: Integer-only randomness for the simulated market (docs/decisions.md "Mock exchange").
 
 Every random number the market uses is a pure function of (seed, symbol, what, index):
 ``stream(...)`` names a BLAKE2b counter-mode stream after those, so a value never

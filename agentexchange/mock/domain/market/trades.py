@@ -1,10 +1,11 @@
 """Domain layer: Public trades of the simulated market, derived from the 1 s nodes of the price path.
 
-DESIGN.md: "history (candles, trades) derived from the same seed". The trades inside a
-second are the leaf node's trade count, walking from its open to its close price, with
-quantities that split the leaf's volume (each trade at least one quantity step). So the
-newest trade's price is the current price and per-minute trade counts match the candles.
-Trade ids are ``second * 1000 + n``: unique, increasing, and the same on every replay.
+docs/architecture.md "Domain core": history (candles, trades) derived from the same seed.
+The trades inside a second are the leaf node's trade count, walking from its open to its
+close price, with quantities that split the leaf's volume (each trade at least one
+quantity step). So the newest trade's price is the current price and per-minute trade
+counts match the candles. Trade ids are ``second * 1000 + n``: unique, increasing, and the
+same on every replay.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Domain layer: Strategies, versions, deployment and strategy tests (backtests) of the mock exchange.
 
-DESIGN.md: part of the pure-Python domain core. ``definition`` reads the rule-based
-format and computes indicators, ``backtest`` plans and replays episodes over the
-seeded market history, ``worker`` runs tests in a bounded background pool, ``store``
-holds the records, ``service.Strategies`` is what the composition root constructs.
+Part of the pure-Python domain core (docs/architecture.md "Domain core"). ``definition``
+reads the rule-based format and computes indicators, ``backtest`` plans and replays
+episodes over the seeded market history, ``worker`` runs tests in a bounded background
+pool, ``store`` holds the records, ``service.Strategies`` is what the composition root
+constructs.
 """
 
 from .backtest import EpisodeResult, TestResults

@@ -1,13 +1,14 @@
 """Domain layer: The backtest runner behind strategy tests: plan the episodes, replay candles, score them.
 
-DESIGN.md: part of the mock's pure-Python domain core ("strategy versions and a
-backtest runner"). A test asks for N episodes of D days over a date range; ``plan_test``
-turns that into candle windows (deterministically — the same inputs always pick the
-same windows) and refuses work beyond a hard cap. ``run_episode`` replays one window's
-seeded candles through a ``Definition``: long-only, entries at the candle close, exits
-from stop-loss / take-profit / trailing stop (intrabar, stop checked first) or from
-indicator and holding-time rules (at the close), fee 0.1 % per side, positions still
-open at the end closed at the last close. Everything is ``Decimal``.
+Part of the mock's pure-Python domain core: the backtest runner (docs/architecture.md
+"Domain core"; its rules in docs/decisions.md "Mock exchange"). A test asks for N episodes
+of D days over a date range; ``plan_test`` turns that into candle windows
+(deterministically — the same inputs always pick the same windows) and refuses work beyond
+a hard cap. ``run_episode`` replays one window's seeded candles through a ``Definition``:
+long-only, entries at the candle close, exits from stop-loss / take-profit / trailing stop
+(intrabar, stop checked first) or from indicator and holding-time rules (at the close),
+fee 0.1 % per side, positions still open at the end closed at the last close. Everything
+is ``Decimal``.
 """
 
 from __future__ import annotations

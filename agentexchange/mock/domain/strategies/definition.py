@@ -1,12 +1,12 @@
 """Domain layer: The rule-based strategy definition: parsed once, then evaluated candle by candle.
 
-DESIGN.md: part of the mock's pure-Python domain core (strategy versions and a
-backtest runner). A definition is the real platform's format (the end of
-``tradeready-api.md``): ``pairs``, ``timeframe``, ``entry_conditions`` (all must hold),
-``exit_conditions`` (any one exits), ``position_size_pct``, ``max_positions``. The
-HTTP layer has already checked the JSON against the document's schema; this module
-turns it into typed values and computes the indicators the conditions name (SMA, EMA,
-RSI, MACD, Bollinger bands, ADX, volume MA), all in ``Decimal``.
+Part of the mock's pure-Python domain core (docs/architecture.md "Domain core"). A
+definition is the real platform's format (``StrategyDefinition`` in openapi.yaml):
+``pairs``, ``timeframe``, ``entry_conditions`` (all must hold), ``exit_conditions`` (any
+one exits), ``position_size_pct``, ``max_positions``. The HTTP layer has already checked
+the JSON against the document's schema; this module turns it into typed values and
+computes the indicators the conditions name (SMA, EMA, RSI, MACD, Bollinger bands, ADX,
+volume MA), all in ``Decimal``.
 """
 
 from __future__ import annotations

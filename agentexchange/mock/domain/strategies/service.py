@@ -1,12 +1,12 @@
 """Domain layer: ``Strategies``: the strategy service of the mock exchange's domain core.
 
-DESIGN.md: "strategy versions and a backtest runner". Strategies belong to an account
-(another account's strategy or test is simply not found — nothing leaks); each has
-numbered versions; deploy/undeploy is a small state machine (409
+docs/architecture.md "Domain core": strategy versions and a backtest runner. Strategies
+belong to an account (another account's strategy or test is simply not found — nothing
+leaks); each has numbered versions; deploy/undeploy is a small state machine (409
 ``STRATEGY_INVALID_STATE`` on a wrong move); a strategy test plans its episodes
-(``backtest.plan_test``, with the work cap), then runs on the bounded ``TestWorker``
-while its progress is visible; ``compare_versions`` sets two versions' latest results
-side by side. No HTTP here: the handlers in ``web/handlers/strategies.py`` translate.
+(``backtest.plan_test``, with the work cap), then runs on the bounded ``TestWorker`` while
+its progress is visible; ``compare_versions`` sets two versions' latest results side by
+side. No HTTP here: the handlers in ``web/handlers/strategies.py`` translate.
 """
 
 from __future__ import annotations

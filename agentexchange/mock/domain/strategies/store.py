@@ -1,10 +1,11 @@
 """Domain layer: What the strategy service keeps: strategies, their versions and test runs, per account.
 
-DESIGN.md: part of the mock's in-memory domain core. Records here are mutable and
-only touched under the service's lock; callers get frozen snapshots (``*Info``), so a
-handler serialising a test run never races the worker updating it. A strategy's status
-is *derived* (deployed, else testing while a test is active, else validated once one
-completed, else draft) rather than stored, so it cannot drift from the facts.
+Part of the mock's in-memory domain core (docs/architecture.md "Domain core"). Records
+here are mutable and only touched under the service's lock; callers get frozen snapshots
+(``*Info``), so a handler serialising a test run never races the worker updating it. A
+strategy's status is *derived* (deployed, else testing while a test is active, else
+validated once one completed, else draft) rather than stored, so it cannot drift from the
+facts.
 """
 
 from __future__ import annotations

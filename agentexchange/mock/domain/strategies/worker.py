@@ -1,9 +1,10 @@
 """Domain layer: A small, bounded pool of threads that runs strategy tests off the request path.
 
-DESIGN.md: the mock's backtest runner works "in a bounded background worker". Jobs are
-ids in a bounded queue (a full queue refuses instead of growing); threads start on the
-first job, so an ``Exchange`` that never runs a test costs no threads. ``close()`` sets
-a stop flag the running jobs poll, hands back the ids that never started and joins.
+docs/decisions.md "Mock exchange": strategy tests run in a small, bounded background
+pool. Jobs are ids in a bounded queue (a full queue refuses instead of growing); threads
+start on the first job, so an ``Exchange`` that never runs a test costs no threads.
+``close()`` sets a stop flag the running jobs poll, hands back the ids that never started
+and joins.
 """
 
 from __future__ import annotations

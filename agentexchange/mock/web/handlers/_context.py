@@ -1,7 +1,8 @@
 """Web layer: Small helpers the domain handlers share: the caller, and decimals from a body.
 
-DESIGN.md: handlers translate between a validated ``ApiRequest`` (``app.py``) and the
-pure-Python domain core; this is the little glue every such handler needs.
+docs/architecture.md "Web layer": handlers translate between a validated ``ApiRequest``
+(``app.py``) and the pure-Python domain core; this is the little glue every such handler
+needs.
 """
 
 from __future__ import annotations

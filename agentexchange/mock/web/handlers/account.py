@@ -1,7 +1,7 @@
 """Web layer: HTTP handlers for the calling agent's account reads and reset (tag ``account``).
 
-DESIGN.md: thin glue onto ``domain/trading.py``, which values the agent's book at current
-prices and answers in the document's shapes.
+docs/architecture.md "Web layer": thin glue onto ``domain/trading.py``, which values the
+agent's book at current prices and answers in the document's shapes.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Web layer: HTTP handlers for agent management (openapi.yaml tag ``agents``).
 
-DESIGN.md: thin glue onto ``domain/accounts.py`` (lifecycle, keys, risk profile) and
-``domain/trading.py`` (reset, overview figures). The gatekeeper has already refused agent
-keys here; ``Accounts.agent_of`` answers 404 for an unknown agent and 403 for another
-account's, before anything of it is read. ``name`` and ``risk_config`` are seed 004's
-aliases, accepted as the document marks them.
+docs/architecture.md "Web layer": thin glue onto ``domain/accounts.py`` (lifecycle, keys,
+risk profile) and ``domain/trading.py`` (reset, overview figures). The gatekeeper has
+already refused agent keys here; ``Accounts.agent_of`` answers 404 for an unknown agent
+and 403 for another account's, before anything of it is read. ``name`` and ``risk_config``
+are seed 004's aliases, accepted as the document marks them.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Web layer: HTTP handlers for performance, equity history and the leaderboard (tag ``analytics``).
 
-DESIGN.md: thin glue onto ``domain/trading.py`` / ``domain/analytics.py``.
+docs/architecture.md "Web layer": thin glue onto ``domain/trading.py`` /
+``domain/analytics.py``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Web layer: HTTP handlers for register and login (openapi.yaml tag ``auth``).
 
-DESIGN.md: handlers are thin — they read the validated request and call the domain
-core (``domain/accounts.py``); the response shapes are the document's RegisterResponse and
-LoginResponse.
+docs/architecture.md "Web layer": handlers are thin — they read the validated request and
+call the domain core (``domain/accounts.py``); the response shapes are the document's
+RegisterResponse and LoginResponse.
 """
 
 from __future__ import annotations

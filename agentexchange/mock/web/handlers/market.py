@@ -1,10 +1,11 @@
 """Web layer: HTTP handlers for public market data (openapi.yaml tag ``market``).
 
-DESIGN.md: thin glue between validated ``ApiRequest``s and ``domain.market.Market``; the
-response shapes are openapi.yaml's (``PairsResponse``, ``PriceResponse``, ...). Path and
-query parameters arrive already converted and range-checked by the spec; an unknown
-symbol is the market's ``INVALID_SYMBOL`` (400). Values stay ``Decimal``/``datetime``;
-the app writes them as decimal strings and ISO 8601 with ``Z``.
+docs/architecture.md "Web layer": thin glue between validated ``ApiRequest``s and
+``domain.market.Market``; the response shapes are openapi.yaml's (``PairsResponse``,
+``PriceResponse``, ...). Path and query parameters arrive already converted and
+range-checked by the spec; an unknown symbol is the market's ``INVALID_SYMBOL`` (400).
+Values stay ``Decimal``/``datetime``; the app writes them as decimal strings and ISO 8601
+with ``Z``.
 """
 
 from __future__ import annotations

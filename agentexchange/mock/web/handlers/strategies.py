@@ -1,12 +1,12 @@
 """Web layer: HTTP handlers for strategies, versions, deployment and strategy tests.
 
-DESIGN.md: the mock serves openapi.yaml; ``app.py`` has already routed, authenticated
-and validated the request against the document — absent members carry the document's
-defaults, date-times and decimals arrive parsed — so a handler only calls the domain
-(``Exchange.strategies``) and shapes the reply to the operation's response schema.
-Strategy metrics are JSON *numbers* on the wire (as on the real platform), while
-``app.py`` writes ``Decimal`` as a string — so metrics become numbers here, at the edge,
-and money (balances, equity, fees) stays a decimal string.
+docs/architecture.md "Web layer": the mock serves openapi.yaml; ``app.py`` has already
+routed, authenticated and validated the request against the document — absent members
+carry the document's defaults, date-times and decimals arrive parsed — so a handler only
+calls the domain (``Exchange.strategies``) and shapes the reply to the operation's
+response schema. Strategy metrics are JSON *numbers* on the wire (as on the real
+platform), while ``app.py`` writes ``Decimal`` as a string — so metrics become numbers
+here, at the edge, and money (balances, equity, fees) stays a decimal string.
 """
 
 from __future__ import annotations

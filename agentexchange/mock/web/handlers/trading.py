@@ -1,8 +1,8 @@
 """Web layer: HTTP handlers for orders and executions (openapi.yaml tag ``trade``).
 
-DESIGN.md: thin glue onto ``domain/trading.py``. ``place_order`` honours ``Idempotency-Key``
-and echoes it on every reply — success or domain error — so clients know the server
-honours it and may retry the POST safely.
+docs/architecture.md "Web layer": thin glue onto ``domain/trading.py``. ``place_order``
+honours ``Idempotency-Key`` and echoes it on every reply — success or domain error — so
+clients know the server honours it and may retry the POST safely.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Web layer: HTTP handlers for training runs (register, report episodes, complete, read, compare).
 
-DESIGN.md: the mock serves openapi.yaml; the request arrives routed, authenticated and
-validated, so these only call ``Exchange.training`` and shape replies to the
-operation's schema. Training metrics are JSON numbers on the wire (as on the real
-platform); see ``handlers/strategies.number``.
+docs/architecture.md "Web layer": the mock serves openapi.yaml; the request arrives
+routed, authenticated and validated, so these only call ``Exchange.training`` and shape
+replies to the operation's schema. Training metrics are JSON numbers on the wire (as on
+the real platform); see ``handlers/strategies.number``.
 """
 
 from __future__ import annotations
