@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from .exceptions import AuthenticationError
+from .exceptions import AgentExchangeError, AuthenticationError
 
 API_KEY_AUTH = "ApiKeyAuth"
 BEARER_AUTH = "BearerAuth"
 
 # Refresh this long before the server's expiry, so a token never dies in flight.
 REFRESH_MARGIN = 60.0
+# When the login answer states no lifetime at all (neither expires_in nor expires_at).
+FALLBACK_LIFETIME = 300.0
 
 
 def mask_key(key: str | None) -> str:
@@ -106,13 +108,17 @@ class LoginAnswer(Protocol):
     @property
     def token(self) -> str: ...
     @property
-    def expires_at(self) -> datetime: ...
+    def expires_at(self) -> datetime | None: ...
     @property
     def expires_in(self) -> int | None: ...
 
 
 def token_from_login(answer: LoginAnswer, now: float) -> Token:
     """The cached token for the login operation's answer, refreshed before it expires."""
+    if not isinstance(answer.token, str) or not answer.token:
+        raise AgentExchangeError(
+            "Login answer has no token", code="INVALID_RESPONSE", status_code=200
+        )
     lifetime = _lifetime(answer)
     # Small lifetimes (tests, short-lived tokens) keep at least half of their life.
     margin = min(REFRESH_MARGIN, lifetime / 2)
@@ -120,9 +126,12 @@ def token_from_login(answer: LoginAnswer, now: float) -> Token:
 
 
 def _lifetime(answer: LoginAnswer) -> float:
+    # expires_in (the product docs' answer) first, then expires_at (the platform's).
     if answer.expires_in is not None:
         return max(0.0, float(answer.expires_in))
     when = answer.expires_at
+    if when is None:
+        return FALLBACK_LIFETIME
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())

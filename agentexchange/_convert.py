@@ -1,7 +1,8 @@
 """Runtime conversions the generated clients and models call (hand-written).
 
 Outbound (`*_param`): turn a user's argument into its wire form — decimals as strings
-(a float is refused: it has already lost the exact value), datetimes as ISO-8601 in UTC.
+(a float is refused: it has already lost the exact value), datetimes as ISO-8601 in UTC;
+statistics the wire types as JSON numbers (`number_list_param`) accept floats too.
 Inbound (`parse_*`, `opt_*`): turn wire values into Decimal / aware datetime / plain
 types. Hot paths (one price, 600 prices) do not come through here for required string
 decimals: the generated code calls `Decimal(...)` directly.
@@ -9,6 +10,7 @@ decimals: the generated code calls `Decimal(...)` directly.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,6 +32,7 @@ __all__ = [
     "get_path",
     "invalid_response",
     "list_param",
+    "number_list_param",
     "number_param",
     "opt_bool",
     "opt_datetime",
@@ -37,6 +40,7 @@ __all__ = [
     "opt_dict",
     "opt_int",
     "opt_list",
+    "opt_map",
     "opt_model",
     "opt_str",
     "or_default",
@@ -45,6 +49,7 @@ __all__ = [
     "parse_decimal",
     "parse_dict",
     "parse_int",
+    "parse_map",
     "parse_str",
     "path_param",
     "slot_setters",
@@ -96,6 +101,35 @@ def number_param(value: Decimal | str | int, name: str) -> int | float:
             f"{name}: {exact} has more digits than a JSON number carries exactly; round it"
         )
     return approx
+
+
+def number_list_param(
+    values: Iterable[Decimal | float | str | int], name: str
+) -> list[int | float]:
+    """A sequence of statistics (e.g. returns) for a wire array the document types as numbers.
+
+    These are not money: a float is accepted, and taken as the decimal its shortest repr
+    shows (0.1 means 0.1). Every item goes through ``Decimal`` and is sent as the JSON number
+    of exactly that value, as ``number_param`` does: an int when integral, else the float
+    whose repr is that decimal, so the JSON text carries the caller's digits. An item a JSON
+    float cannot carry exactly (more than 17 significant digits, beyond the float range,
+    NaN or infinite) is refused rather than rounded; a bool or a lone string is refused.
+    """
+    if isinstance(values, str | bytes | Mapping):
+        raise TypeError(f"{name} must be a sequence of numbers, not {type(values).__name__}")
+    out: list[int | float] = []
+    for index, value in enumerate(values):
+        where = f"{name}[{index}]"
+        if isinstance(value, float):
+            value = Decimal(repr(value))  # nan / inf become non-finite Decimals: refused below
+        exact = Decimal(decimal_param(value, where))
+        if abs(exact) > _FLOAT_MAX:
+            raise ValueError(f"{where}: {exact} is beyond the range of a JSON number")
+        out.append(number_param(exact, where))
+    return out
+
+
+_FLOAT_MAX = Decimal(repr(sys.float_info.max))
 
 
 def datetime_param(value: datetime | str, name: str) -> str:
@@ -183,6 +217,13 @@ def parse_dict(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
+def parse_map(value: Any, item: Callable[[Any], T]) -> dict[str, T]:
+    """A JSON object used as a map (name -> value), each value read by `item`, order kept."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected an object, got {type(value).__name__}")
+    return {parse_str(k): item(v) for k, v in value.items()}
+
+
 def opt_decimal(value: Any) -> Decimal | None:
     return None if value is None else parse_decimal(value)
 
@@ -209,6 +250,10 @@ def opt_dict(value: Any) -> dict[str, Any] | None:
 
 def opt_list(value: Any, item: Callable[[Any], T]) -> list[T] | None:
     return None if value is None else [item(v) for v in value]
+
+
+def opt_map(value: Any, item: Callable[[Any], T]) -> dict[str, T] | None:
+    return None if value is None else parse_map(value, item)
 
 
 def opt_model(parse: Callable[[Mapping[str, Any]], M], value: Any) -> M | None:

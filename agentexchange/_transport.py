@@ -10,8 +10,8 @@ manner of h11): it decides everything — auth scheme, request building, retry d
 via ``_retry.py``, token refresh, decoding, error mapping via the generated
 ``_errors.py`` table — and *yields* what it needs done:
 
-* :class:`Send` ``(request)`` -> the driver sends it and answers with the response or
-  the ``httpx.TransportError`` it raised;
+* :class:`Send` ``(request)`` -> the driver sends it and answers with the response, or
+  throws the ``httpx.TransportError`` it raised into the pipeline;
 * :class:`Sleep` ``(seconds)`` -> the driver waits;
 * :class:`LogIn` ``(stale)`` -> the driver answers with a current JWT (forgetting
   ``stale``, the one the server rejected), logging in through the generated client's
@@ -131,7 +131,7 @@ _Next = float | Literal["refresh", "done"]
 
 @dataclass(frozen=True, slots=True)
 class Send:
-    """Step: send ``request``; answer with the response or the TransportError raised."""
+    """Step: send ``request``; answer with the response, or throw the TransportError in."""
 
     request: httpx.Request
 
@@ -253,15 +253,16 @@ class _Core:
             stale = None
             request = self.build(client, call, scheme, token, idem_key, own_client)
             attempt += 1
-            reply = yield Send(request)
-            if isinstance(reply, httpx.TransportError):
-                delay = self.after_error(call, reply, idem_key, retry_index, attempt)
+            try:
+                response = yield Send(request)
+            except httpx.TransportError as exc:  # thrown in by the driver
+                delay = self.after_error(call, exc, idem_key, retry_index, attempt)
             else:
                 step = self.after_response(
-                    call, reply, scheme, idem_key, retry_index, attempt, refreshed
+                    call, response, scheme, idem_key, retry_index, attempt, refreshed
                 )
                 if step == "done":
-                    return self.decode(call, reply, token)
+                    return self.decode(call, response, token)
                 if step == "refresh":
                     stale, refreshed = token, True
                     continue
@@ -468,25 +469,26 @@ class SyncTransport:
     def request(self, call: Call) -> Any:
         """Send ``call`` (with auth, retries) and return its decoded body."""
         steps = self._core.exchange(self._client, call, self._owns_client)
-        reply: Any = None
-        while True:
-            try:
-                step = steps.send(reply)
-            except StopIteration as done:
-                return done.value
-            if type(step) is Send:
-                try:
-                    reply = self._client.send(step.request)
-                except httpx.TransportError as exc:
-                    reply = exc
-            elif type(step) is Sleep:
-                self._sleep(step.seconds)
-                reply = None
-            else:
-                assert type(step) is LogIn
-                if step.stale is not None:
-                    self._tokens.invalidate(step.stale)
-                reply = self._tokens.get()
+        try:
+            step = next(steps)
+            while True:
+                if type(step) is Send:
+                    try:
+                        response = self._client.send(step.request)
+                    except httpx.TransportError as exc:
+                        step = steps.throw(exc)  # the pipeline decides: resend or raise
+                        continue
+                    step = steps.send(response)
+                elif type(step) is Sleep:
+                    self._sleep(step.seconds)
+                    step = steps.send(None)
+                else:
+                    assert type(step) is LogIn
+                    if step.stale is not None:
+                        self._tokens.invalidate(step.stale)
+                    step = steps.send(self._tokens.get())
+        except StopIteration as done:
+            return done.value
 
     def _log_in(self) -> Token:
         creds = self._core.creds
@@ -547,25 +549,26 @@ class AsyncTransport:
     async def request(self, call: Call) -> Any:
         """Send ``call`` (with auth, retries) and return its decoded body."""
         steps = self._core.exchange(self._client, call, self._owns_client)
-        reply: Any = None
-        while True:
-            try:
-                step = steps.send(reply)
-            except StopIteration as done:
-                return done.value
-            if type(step) is Send:
-                try:
-                    reply = await self._client.send(step.request)
-                except httpx.TransportError as exc:
-                    reply = exc
-            elif type(step) is Sleep:
-                await self._sleep(step.seconds)
-                reply = None
-            else:
-                assert type(step) is LogIn
-                if step.stale is not None:
-                    self._tokens.invalidate(step.stale)
-                reply = await self._tokens.get()
+        try:
+            step = next(steps)
+            while True:
+                if type(step) is Send:
+                    try:
+                        response = await self._client.send(step.request)
+                    except httpx.TransportError as exc:
+                        step = steps.throw(exc)  # the pipeline decides: resend or raise
+                        continue
+                    step = steps.send(response)
+                elif type(step) is Sleep:
+                    await self._sleep(step.seconds)
+                    step = steps.send(None)
+                else:
+                    assert type(step) is LogIn
+                    if step.stale is not None:
+                        self._tokens.invalidate(step.stale)
+                    step = steps.send(await self._tokens.get())
+        except StopIteration as done:
+            return done.value
 
     async def _log_in(self) -> Token:
         creds = self._core.creds

@@ -21,6 +21,7 @@ from ._convert import (
     decimal_param,
     invalid_response,
     list_param,
+    number_list_param,
     number_param,
     parse_datetime,
     parse_str,
@@ -37,6 +38,9 @@ from .models import (
     AuthToken,
     Balance,
     Candle,
+    DataRange,
+    DeflatedSharpe,
+    Indicators,
     LeaderboardEntry,
     Order,
     OrderBook,
@@ -320,6 +324,90 @@ class AsyncAgentExchangeClient:
             return OrderBook._from_wire(_data)
         except _MALFORMED as _exc:
             raise invalid_response("get_orderbook", _exc) from _exc
+
+    async def get_available_indicators(self) -> list[str]:
+        """Names of the technical indicators that can be computed."""
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/market/indicators/available",
+                (),
+            )
+        )
+        try:
+            return [parse_str(_i) for _i in _data["indicators"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_available_indicators", _exc) from _exc
+
+    async def get_indicators(
+        self, symbol: str, indicators: Sequence[str] | None = None, lookback: int = 200
+    ) -> Indicators:
+        """Technical indicators of a pair, computed from its `lookback` most recent 1-minute candles.
+
+        An indicator the candles are too few for is left out of `indicators`. An unknown pair
+        raises InvalidSymbolError; an unknown indicator name or a lookback outside 14..500,
+        ValidationError.
+
+        Args:
+            symbol: Trading pair, e.g. BTCUSDT.
+            indicators: Names from get_available_indicators(); None = all of them.
+            lookback: Number of 1-minute candles to compute from (14..500).
+        """
+        _params: dict[str, str] = {
+            "lookback": str(lookback),
+        }
+        if indicators is not None:
+            _params["indicators"] = csv_param(indicators, "indicators")
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/market/indicators/{path_param(symbol)}",
+                (),
+                params=_params,
+            )
+        )
+        try:
+            return Indicators._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_indicators", _exc) from _exc
+
+    async def get_tickers(self, symbols: Sequence[str] | None = None) -> list[Ticker]:
+        """24-hour tickers of several pairs in one call, in the server's order.
+
+        Symbols that are not trading pairs are left out of the result.
+
+        Args:
+            symbols: At most 100 symbols; None = the first 100 pairs.
+        """
+        _params: dict[str, str] = {}
+        if symbols is not None:
+            _params["symbols"] = csv_param(symbols, "symbols")
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/market/tickers",
+                (),
+                params=_params,
+            )
+        )
+        try:
+            return [Ticker._from_wire(_item) for _item in _data["tickers"].values()]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_tickers", _exc) from _exc
+
+    async def get_data_range(self) -> DataRange:
+        """The span of candle history the exchange serves (the window a backtest can use)."""
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/market/data-range",
+                (),
+            )
+        )
+        try:
+            return DataRange._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_data_range", _exc) from _exc
 
     async def place_market_order(
         self, symbol: str, side: str, quantity: Decimal | str | int
@@ -690,6 +778,41 @@ class AsyncAgentExchangeClient:
             return [LeaderboardEntry._from_wire(_item) for _item in _items]
         except _MALFORMED as _exc:
             raise invalid_response("get_leaderboard", _exc) from _exc
+
+    async def compute_deflated_sharpe(
+        self,
+        returns: Sequence[Decimal | float | str | int],
+        num_trials: int,
+        annualization_factor: int = 252,
+    ) -> DeflatedSharpe:
+        """Deflated Sharpe ratio of a return series.
+
+        Corrects the Sharpe ratio of `returns` for having chosen the best of `num_trials`
+        strategies (Bailey & López de Prado, 2014, as the real platform computes it: the
+        variance of the trials' Sharpe ratios is taken as 1).
+
+        Args:
+            returns: Per-period returns as fractions, oldest first (Decimal, int, str or float: statistics, not money).
+            num_trials: Number of strategy variants tried before choosing this one (1..100000).
+            annualization_factor: Return periods per year (252 daily, 52 weekly, 12 monthly).
+        """
+        _body: dict[str, Any] = {
+            "returns": number_list_param(returns, "returns"),
+            "num_trials": num_trials,
+            "annualization_factor": annualization_factor,
+        }
+        _data = await self._transport.request(
+            Call(
+                "POST",
+                "/api/v1/metrics/deflated-sharpe",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return DeflatedSharpe._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("compute_deflated_sharpe", _exc) from _exc
 
     async def create_strategy(
         self, name: str, description: str, config: Mapping[str, Any]

@@ -28,6 +28,7 @@ from ._convert import (
     parse_datetime,
     parse_decimal,
     parse_dict,
+    parse_map,
     parse_str,
     slot_setters,
 )
@@ -42,6 +43,9 @@ __all__ = [
     "AuthToken",
     "Balance",
     "Candle",
+    "DataRange",
+    "DeflatedSharpe",
+    "Indicators",
     "LeaderboardEntry",
     "Order",
     "OrderBook",
@@ -150,7 +154,7 @@ class AuthToken:
     """
 
     token: str = field(repr=False)
-    expires_at: datetime
+    expires_at: datetime | None = None
     expires_in: int | None = None
     token_type: str | None = None
 
@@ -159,7 +163,7 @@ class AuthToken:
         """Build from a decoded JSON object (unknown members are ignored)."""
         return cls._make(
             d["token"],  # token
-            parse_datetime(d["expires_at"]),  # expires_at
+            opt_datetime(d.get("expires_at")),  # expires_at
             opt_int(d.get("expires_in")),  # expires_in
             opt_str(d.get("token_type")),  # token_type
         )
@@ -168,7 +172,7 @@ class AuthToken:
     def _make(
         cls,
         token: str,
-        expires_at: datetime,
+        expires_at: datetime | None,
         expires_in: int | None,
         token_type: str | None,
     ) -> Self:
@@ -510,6 +514,113 @@ _Pair_setters = slot_setters(
     "step_size",
     "min_notional",
     "has_price",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Indicators:
+    """Technical indicators of one pair, computed from its recent 1-minute candles.
+
+    Wire schema: `IndicatorResponse`.
+    """
+
+    symbol: str
+    timestamp: datetime
+    candles_used: int
+    indicators: dict[str, Decimal]
+
+    @classmethod
+    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
+        """Build from a decoded JSON object (unknown members are ignored)."""
+        return cls._make(
+            d["symbol"],  # symbol
+            parse_datetime(d["timestamp"]),  # timestamp
+            d["candles_used"],  # candles_used
+            parse_map(d["indicators"], parse_decimal),  # indicators
+        )
+
+    @classmethod
+    def _make(
+        cls,
+        symbol: str,
+        timestamp: datetime,
+        candles_used: int,
+        indicators: dict[str, Decimal],
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Indicators_setters
+        _set[0](self, symbol)
+        _set[1](self, timestamp)
+        _set[2](self, candles_used)
+        _set[3](self, indicators)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Indicators_setters = slot_setters(
+    Indicators,
+    "symbol",
+    "timestamp",
+    "candles_used",
+    "indicators",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataRange:
+    """The span of candle history the exchange serves.
+
+    Wire schema: `DataRangeResponse`.
+    """
+
+    earliest: datetime
+    latest: datetime
+    total_pairs: int
+    intervals_available: list[str]
+    data_gaps: list[dict[str, Any]]
+
+    @classmethod
+    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
+        """Build from a decoded JSON object (unknown members are ignored)."""
+        return cls._make(
+            parse_datetime(d["earliest"]),  # earliest
+            parse_datetime(d["latest"]),  # latest
+            d["total_pairs"],  # total_pairs
+            [parse_str(_i) for _i in d["intervals_available"]],  # intervals_available
+            [parse_dict(_i) for _i in d["data_gaps"]],  # data_gaps
+        )
+
+    @classmethod
+    def _make(
+        cls,
+        earliest: datetime,
+        latest: datetime,
+        total_pairs: int,
+        intervals_available: list[str],
+        data_gaps: list[dict[str, Any]],
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _DataRange_setters
+        _set[0](self, earliest)
+        _set[1](self, latest)
+        _set[2](self, total_pairs)
+        _set[3](self, intervals_available)
+        _set[4](self, data_gaps)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_DataRange_setters = slot_setters(
+    DataRange,
+    "earliest",
+    "latest",
+    "total_pairs",
+    "intervals_available",
+    "data_gaps",
 )
 
 
@@ -1542,6 +1653,82 @@ _LeaderboardEntry_setters = slot_setters(
     "agent_id",
     "sharpe_ratio",
     "win_rate",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeflatedSharpe:
+    """The deflated Sharpe ratio of a return series, with the moments it was computed from.
+
+    Wire schema: `DeflatedSharpeResponse`.
+    """
+
+    observed_sharpe: Decimal
+    expected_max_sharpe: Decimal
+    deflated_sharpe: Decimal
+    p_value: Decimal
+    is_significant: bool
+    num_trials: int
+    num_returns: int
+    skewness: Decimal
+    kurtosis: Decimal
+
+    @classmethod
+    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
+        """Build from a decoded JSON object (unknown members are ignored)."""
+        return cls._make(
+            parse_decimal(d["observed_sharpe"]),  # observed_sharpe
+            parse_decimal(d["expected_max_sharpe"]),  # expected_max_sharpe
+            parse_decimal(d["deflated_sharpe"]),  # deflated_sharpe
+            parse_decimal(d["p_value"]),  # p_value
+            d["is_significant"],  # is_significant
+            d["num_trials"],  # num_trials
+            d["num_returns"],  # num_returns
+            parse_decimal(d["skewness"]),  # skewness
+            parse_decimal(d["kurtosis"]),  # kurtosis
+        )
+
+    @classmethod
+    def _make(
+        cls,
+        observed_sharpe: Decimal,
+        expected_max_sharpe: Decimal,
+        deflated_sharpe: Decimal,
+        p_value: Decimal,
+        is_significant: bool,
+        num_trials: int,
+        num_returns: int,
+        skewness: Decimal,
+        kurtosis: Decimal,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _DeflatedSharpe_setters
+        _set[0](self, observed_sharpe)
+        _set[1](self, expected_max_sharpe)
+        _set[2](self, deflated_sharpe)
+        _set[3](self, p_value)
+        _set[4](self, is_significant)
+        _set[5](self, num_trials)
+        _set[6](self, num_returns)
+        _set[7](self, skewness)
+        _set[8](self, kurtosis)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_DeflatedSharpe_setters = slot_setters(
+    DeflatedSharpe,
+    "observed_sharpe",
+    "expected_max_sharpe",
+    "deflated_sharpe",
+    "p_value",
+    "is_significant",
+    "num_trials",
+    "num_returns",
+    "skewness",
+    "kurtosis",
 )
 
 

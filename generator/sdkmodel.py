@@ -21,11 +21,19 @@ class VocabularyError(SpecError):
 
 
 SCALAR_TYPES = {"str", "int", "bool", "decimal", "datetime", "object"}
-PARAM_TYPES = SCALAR_TYPES | {"list[str]", "list[int]"}
-RETURN_KINDS = {"model", "list", "map_list", "none", "text", "raw"}
+# list[number]: statistics sent as JSON numbers (a float argument is accepted, unlike decimal).
+PARAM_TYPES = SCALAR_TYPES | {"list[str]", "list[int]", "list[number]"}
+# Values of a JSON object used as a map (map[<t>]) and items of a scalar list return.
+MAP_ITEM_TYPES = {"str", "int", "bool", "decimal", "datetime"}
+FIELD_TYPES = (
+    SCALAR_TYPES
+    | {"list[str]", "list[int]", "list[decimal]", "list[list[decimal]]", "list[object]"}
+    | {f"map[{t}]" for t in MAP_ITEM_TYPES}
+)
+RETURN_KINDS = {"model", "list", "map_list", "map_values", "none", "text", "raw"}
 PARAM_KEYS = {"name", "wire", "default", "keyword_only", "type", "csv", "doc", "fallback"}
 METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns"}
-RETURN_KEYS = {"kind", "model", "from", "key", "value", "also", "take"}
+RETURN_KEYS = {"kind", "model", "item", "from", "key", "value", "also", "take"}
 FIELD_KEYS = {"wire", "type", "equals", "count", "default", "secret"}
 MODEL_KEYS = {"name", "doc", "fields"}
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -109,6 +117,7 @@ class BodyNode:
 class Returns:
     kind: str
     model: str | None = None
+    item: str | None = None  # list of scalars: their sdk type (MAP_ITEM_TYPES), instead of a model
     from_: tuple[str, ...] = ()
     key: str | None = None
     value: str | None = None
@@ -155,7 +164,7 @@ class ModelField:
     """One field of an SDK model and how it is read from the wire."""
 
     name: str
-    type: str  # sdk type, model:<N>, list[model:<N>], list[list[decimal]], list[str]
+    type: str  # FIELD_TYPES, model:<N> or list[model:<N>]
     kind: str  # value | equals | count
     wires: tuple[tuple[str, ...], ...]  # value: candidate members (dotted -> nested)
     wire_kind: str  # the JSON type of the wire member: string | number | integer | boolean | other
@@ -283,12 +292,17 @@ def _schema_type(spec: Spec, schema: Any, where: str) -> str:
     if kind == "boolean":
         return "bool"
     if kind == "object":
+        values = schema.get("additionalProperties")
+        if isinstance(values, dict) and not schema.get("properties"):
+            value = _schema_type(spec, values, where + "{}")
+            if value in MAP_ITEM_TYPES:
+                return f"map[{value}]"  # a JSON object used as a map: name -> scalar
         return "object"
     if kind == "array":
         item = _schema_type(spec, schema.get("items", {}), where + "[]")
         if item == "list[decimal]":
             return "list[list[decimal]]"
-        if item in {"str", "int", "decimal"} or item.startswith("model:"):
+        if item in {"str", "int", "decimal", "object"} or item.startswith("model:"):
             return f"list[{item}]"
         raise VocabularyError(f"{where}: unsupported array items {item!r}; give a type")
     raise VocabularyError(f"{where}: cannot derive a type from the wire schema; give a type")
@@ -444,7 +458,7 @@ def _build_field(spec: Spec, host: Any, name: str, fspec: Any, where: str) -> Mo
 def _valid_field_type(t: Any) -> bool:
     if not isinstance(t, str):
         return False
-    if t in PARAM_TYPES or t == "list[list[decimal]]":
+    if t in FIELD_TYPES:
         return True
     return re.fullmatch(r"(list\[)?model:[A-Za-z_][A-Za-z0-9_]*(?(1)\])", t) is not None
 
@@ -452,6 +466,8 @@ def _valid_field_type(t: Any) -> bool:
 def _default_fits(t: str, value: Any) -> bool:
     if t.startswith("list["):
         return value == []
+    if t.startswith("map["):
+        return value == {}
     return {
         "str": isinstance(value, str),
         "int": isinstance(value, int) and not isinstance(value, bool),
@@ -691,6 +707,8 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
                 f"{pwhere}: {'.'.join(targets[0].key)} not in the body schema; give a type"
             )
         ptype = _schema_type(spec, schema, pwhere)
+        if ptype == "list[decimal]":
+            raise VocabularyError(f"{pwhere}: an array of numbers needs type: list[number]")
         if spread:
             ptype = f"list[{ptype}]"
     if ptype not in PARAM_TYPES:
@@ -704,8 +722,8 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
         raise VocabularyError(f"{pwhere}: csv needs a list type and one query target")
     if spread and not ptype.startswith("list["):
         raise VocabularyError(f"{pwhere}: a wire list needs a list type")
-    if spread and any(t.location == "body" and len(t.key) > 1 for t in targets):
-        pass
+    if ptype == "list[number]":
+        _check_number_list(spec, op, targets, spread, pwhere)
     for t in targets:
         if t.location in {"path", "query", "header"} and ptype == "object":
             raise VocabularyError(f"{pwhere}: an object cannot go to {t.location}")
@@ -761,6 +779,24 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
     )
 
 
+def _check_number_list(
+    spec: Spec, op: Operation, targets: tuple[Target, ...], spread: bool, pwhere: str
+) -> None:
+    """list[number] goes to one body member the document types as an array of numbers."""
+    if spread or len(targets) != 1 or targets[0].location != "body":
+        raise VocabularyError(f"{pwhere}: list[number] needs one body target")
+    schema = _target_schema(spec, op, targets[0])
+    items = spec.resolve(schema.get("items", {})) if isinstance(schema, dict) else {}
+    if (
+        not isinstance(schema, dict)
+        or schema.get("type") != "array"
+        or items.get("type") not in {"number", "integer"}
+    ):
+        raise VocabularyError(
+            f"{pwhere}: list[number] needs a body member typed as an array of numbers"
+        )
+
+
 def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
     if not isinstance(raw, dict):
         raise VocabularyError(f"{where}: returns must be a mapping with a kind")
@@ -773,7 +809,15 @@ def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
             f"{where}: returns.kind must be one of {sorted(RETURN_KINDS)}, got {kind!r}"
         )
     model = raw.get("model")
-    if kind in {"model", "list", "map_list"}:
+    item = raw.get("item")
+    if item is not None:
+        if kind != "list" or model is not None:
+            raise VocabularyError(f"{where}: returns.item is for kind list, instead of a model")
+        if item not in MAP_ITEM_TYPES:
+            raise VocabularyError(
+                f"{where}: returns.item must be one of {sorted(MAP_ITEM_TYPES)}, got {item!r}"
+            )
+    elif kind in {"model", "list", "map_list", "map_values"}:
         if model not in models:
             raise VocabularyError(f"{where}: returns.model {model!r} is not an x-sdk-model")
     elif model is not None:
@@ -795,9 +839,15 @@ def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
                 )
     elif key is not None or value is not None:
         raise VocabularyError(f"{where}: returns.key/value only for map_list")
+    if kind == "map_values" and frm is None:
+        raise VocabularyError(f"{where}: map_values needs from (the map's member)")
     also_raw = raw.get("also", {})
-    if not isinstance(also_raw, dict) or (also_raw and kind not in {"list", "map_list"}):
-        raise VocabularyError(f"{where}: returns.also is a mapping, only for list and map_list")
+    if not isinstance(also_raw, dict) or (
+        also_raw and (kind not in {"list", "map_list", "map_values"} or item is not None)
+    ):
+        raise VocabularyError(
+            f"{where}: returns.also is a mapping, only for list, map_list and map_values of a model"
+        )
     also = []
     for fname, member in also_raw.items():
         if fname not in fields or fields[fname].kind != "value":
@@ -815,7 +865,9 @@ def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
     take = raw.get("take")
     if take is not None and (not isinstance(take, str) or kind != "list"):
         raise VocabularyError(f"{where}: returns.take names an int parameter, only for kind list")
-    return Returns(kind, model, tuple(frm.split(".")) if frm else (), key, value, tuple(also), take)
+    return Returns(
+        kind, model, item, tuple(frm.split(".")) if frm else (), key, value, tuple(also), take
+    )
 
 
 def _body_tree(params: list[Param], fixed: list[Fixed], where: str) -> BodyNode | None:

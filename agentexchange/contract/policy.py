@@ -70,7 +70,14 @@ class Allowance:
         return [*base, *(s for s in self.statuses if s not in base)]
 
 
-_SYMBOL_ROUTES = ("get_price", "get_ticker", "get_candles", "get_recent_trades", "get_orderbook")
+_SYMBOL_ROUTES = (
+    "get_price",
+    "get_ticker",
+    "get_candles",
+    "get_recent_trades",
+    "get_orderbook",
+    "get_indicators",
+)
 
 ALLOWANCES: tuple[Allowance, ...] = (
     Allowance(
@@ -79,7 +86,8 @@ ALLOWANCES: tuple[Allowance, ...] = (
         statuses=("400",),
         reason=(
             "A symbol matching ^[A-Z0-9]{2,20}$ may name no listed pair: the document "
-            "answers 400 INVALID_SYMBOL (x-error-codes), as the real platform does."
+            "answers 400 INVALID_SYMBOL (x-error-codes), as the real platform does (on "
+            "/market/indicators it answers 503, which the document corrects)."
         ),
     ),
     Allowance(

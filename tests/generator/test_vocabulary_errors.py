@@ -169,6 +169,77 @@ CASES = [
         "get_thing_inner.*fallback needs default: null",
     ),
     (
+        "list[number] to a query parameter",
+        lambda r: _sdk(r, "/things", "get")["params"][2].update(type="list[number]"),
+        "list_things.*param limit: list\\[number\\] needs one body target",
+    ),
+    (
+        "list[number] to a body member that is no array of numbers",
+        lambda r: _sdk(r, "/stats", "post")["params"][1].update(type="list[number]"),
+        "compute_stats.*param trials: list\\[number\\] needs a body member typed as an array",
+    ),
+    (
+        "array of numbers without a type",
+        lambda r: _sdk(r, "/stats", "post")["params"][0].pop("type"),
+        "compute_stats.*param series: an array of numbers needs type: list\\[number\\]",
+    ),
+    (
+        "list[number] as a model field",
+        lambda r: r["components"]["schemas"]["Stats"]["x-sdk-model"]["fields"]["values"].update(
+            type="list[number]"
+        ),
+        "Stats.x-sdk-model.fields.values: unknown type 'list\\[number\\]'",
+    ),
+    (
+        "map of objects",
+        lambda r: r["components"]["schemas"]["Stats"]["x-sdk-model"]["fields"]["counts"].update(
+            type="map[object]"
+        ),
+        "Stats.x-sdk-model.fields.counts: unknown type 'map\\[object\\]'",
+    ),
+    (
+        "map default not empty",
+        lambda r: r["components"]["schemas"]["Stats"]["x-sdk-model"]["fields"]["counts"].update(
+            default={"a": 1}
+        ),
+        "Stats.x-sdk-model.fields.counts: default .* does not fit type map\\[int\\]",
+    ),
+    (
+        "item and model together",
+        lambda r: _sdk(r, "/names", "get")["returns"].update(model="Quote"),
+        "get_names.*returns.item is for kind list, instead of a model",
+    ),
+    (
+        "item on a model return",
+        lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(item="str"),
+        "get_thing.*returns.item is for kind list",
+    ),
+    (
+        "item of an unknown type",
+        lambda r: _sdk(r, "/names", "get")["returns"].update(item="object"),
+        "get_names.*returns.item must be one of",
+    ),
+    (
+        "also on a list of scalars",
+        lambda r: _sdk(r, "/names", "get")["returns"].update(also={"at": "at"}),
+        "get_names.*returns.also",
+    ),
+    (
+        "map_values without from",
+        lambda r: _sdk(r, "/quote-book", "get")["returns"].pop("from"),
+        "get_quote_book.*map_values needs from",
+    ),
+    (
+        "map_values without a model",
+        lambda r: _sdk(r, "/quote-book", "get")["returns"].pop("model"),
+        "get_quote_book.*returns.model None is not an x-sdk-model",
+    ),
+    (
+        "take on map_values",
+        lambda r: _sdk(r, "/quote-book", "get")["returns"].update(take="x"),
+        "get_quote_book.*returns.take names an int parameter, only for kind list",
+    ),
+    (
         "take on a model",
         lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(take="x"),
         "get_thing.*returns.take names an int parameter",

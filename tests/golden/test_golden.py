@@ -162,6 +162,24 @@ def test_generated_fixture_package_imports_and_works(
         naive = client.get_thing("a/b", trace="t1")
         assert naive.created_at.tzinfo is not None and naive.quantity is None
         assert t.calls[-1].path == "/things/a%2Fb" and t.calls[-1].headers == {"X-Trace": "t1"}
+        # list[number]: floats accepted, every item sent as the JSON number of its decimal
+        t.reply = {"values": {"mean": Decimal("0.25")}, "gaps": [{"from": "x"}]}
+        stats = client.compute_stats([Decimal("0.10"), 0.2, "-3", 4])
+        assert t.calls[-1].json == {"series": [0.1, 0.2, -3, 4], "trials": 1}
+        assert stats.values == {"mean": Decimal("0.25")} and type(stats.values["mean"]) is Decimal
+        assert stats.labels is None and stats.counts == {} and stats.gaps == [{"from": "x"}]
+        # a list of scalars, limited on our side too
+        t.reply = {"names": ["a", "b", "c"]}
+        assert client.get_names(limit=2) == ["a", "b"]
+        assert t.calls[-1].params == {"limit": "2"}
+        # map_values: the map's values in the server's order, shared members filled in
+        t.reply = {
+            "book": {"B": {"sym": "B", "px": "2"}, "A": {"sym": "A", "px": "1.5"}},
+            "at": "2024-01-01T00:00:00Z",
+        }
+        book = client.get_quote_book()
+        assert [(q.symbol, q.price) for q in book] == [("B", Decimal("2")), ("A", Decimal("1.5"))]
+        assert all(q.at.tzinfo is not None for q in book)
     finally:
         sys.path.remove(str(tmp_path))
         for mod in [m for m in sys.modules if m.startswith("fixturepkg")]:

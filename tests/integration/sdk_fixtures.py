@@ -213,6 +213,10 @@ def _assert_value(value: Any, hint: Any, where: str) -> None:
         return
     if origin is dict:
         assert isinstance(value, dict), f"{where} = {value!r} is not a dict"
+        key_hint, value_hint = typing.get_args(hint) or (Any, Any)
+        for key, element in value.items():
+            _assert_value(key, key_hint, f"{where} key {key!r}")
+            _assert_value(element, value_hint, f"{where}[{key!r}]")
         return
     if hint is Decimal:
         assert type(value) is Decimal, f"{where} = {value!r} is not a Decimal"

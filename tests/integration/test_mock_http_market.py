@@ -1,15 +1,19 @@
 """Market data over HTTP against the mock (issue 4): public, seeded, 600+ USDT pairs,
 prices as decimal strings, and the documented errors (400 INVALID_SYMBOL, 422
-VALIDATION_ERROR naming the parameter)."""
+VALIDATION_ERROR naming the parameter). Issue 13: indicators, batch tickers and the data
+range."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from .conftest import Api, assert_error, assert_money, body, dec
+import pytest
+
+from .conftest import Api, assert_error, assert_money, body, dec, register
 
 MAJORS = ("BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT", "ADAUSDT", "XRPUSDT")
 
@@ -246,3 +250,183 @@ def test_orderbook_depth_not_in_enum_is_422(api: Api) -> None:
 
 def test_orderbook_of_an_unknown_pair_is_400(api: Api) -> None:
     assert_error(api.get("/api/v1/market/orderbook/XYZWUSDT"), 400, "INVALID_SYMBOL")
+
+
+# --------------------------------------------------------------------------- issue 13
+# Expected shapes and behaviour from the platform's recorded exchanges (recorded from the
+# platform, tests/data/platform/indicators_metrics_excerpt.json, 2026-12-02); where the
+# mock answers differently on purpose (400 for an unknown pair, 422 for an unknown
+# indicator name), docs/decisions.md says why.
+
+INDICATOR_NAMES = [  # GET /market/indicators/available, as recorded
+    "adx_14", "atr_14", "bb_lower", "bb_mid", "bb_upper", "ema_12", "ema_26", "macd_hist",
+    "macd_line", "macd_signal", "price", "rsi_14", "sma_20", "sma_50", "volume_ma_20",
+]  # fmt: skip
+TICKER_FIELDS = {
+    "symbol", "open", "high", "low", "close", "volume", "quote_volume", "change",
+    "change_pct", "trade_count", "timestamp",
+}  # fmt: skip
+
+
+def raw_json(response: Any) -> Any:
+    """The body with JSON numbers as Python numbers, to see which are numbers at all."""
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_available_indicators_are_the_platforms_15_names(api: Api) -> None:
+    response = api.get("/api/v1/market/indicators/available")
+    assert raw_json(response) == {"indicators": INDICATOR_NAMES}
+
+
+def test_indicators_defaults_all_15_as_json_numbers(api: Api, mock: Any) -> None:
+    data = raw_json(api.get("/api/v1/market/indicators/BTCUSDT"))
+    assert set(data) == {"symbol", "timestamp", "candles_used", "indicators"}
+    assert data["symbol"] == "BTCUSDT"
+    assert data["candles_used"] == 200  # default lookback
+    assert ts(data["timestamp"]) == mock.exchange.clock.now()
+    values = data["indicators"]
+    assert list(values) == INDICATOR_NAMES  # sorted
+    assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values.values())
+    assert values["bb_mid"] == values["sma_20"]
+    assert values["bb_lower"] < values["bb_mid"] < values["bb_upper"]
+    assert 0 <= values["rsi_14"] <= 100 and 0 <= values["adx_14"] <= 100
+    assert values["atr_14"] > 0 and values["volume_ma_20"] > 0
+    assert values["macd_hist"] == pytest.approx(values["macd_line"] - values["macd_signal"])
+    price = dec(body(api.get("/api/v1/market/price/BTCUSDT"))["price"])
+    assert Decimal(str(values["price"])) == price  # the forming candle's close
+
+
+def test_indicators_only_the_requested_names_sorted(api: Api) -> None:
+    response = api.get(
+        "/api/v1/market/indicators/ETHUSDT",
+        params={"indicators": "sma_20,rsi_14,macd_line", "lookback": 100},
+    )
+    data = raw_json(response)
+    assert data["candles_used"] == 100
+    assert list(data["indicators"]) == ["macd_line", "rsi_14", "sma_20"]
+
+
+def test_indicators_left_out_when_the_lookback_is_too_short(api: Api) -> None:
+    data = raw_json(api.get("/api/v1/market/indicators/SOLUSDT", params={"lookback": 14}))
+    assert data["candles_used"] == 14
+    # 14 candles: 13 changes — not enough for RSI(14), ATR(14), SMA20, EMA26, MACD, ...
+    assert set(data["indicators"]) == {"ema_12", "price"}
+
+
+def test_indicators_of_an_unknown_pair_is_400_invalid_symbol(api: Api) -> None:
+    # The platform answers 503 SERVICE_UNAVAILABLE here (recorded); the document says 400.
+    response = api.get("/api/v1/market/indicators/NOPEUSDT")
+    assert_error(response, 400, "INVALID_SYMBOL", details={"symbol": "NOPEUSDT"})
+
+
+def test_indicators_with_an_unknown_name_is_422(api: Api) -> None:
+    # The platform answers 400 INVALID_SYMBOL "Unknown indicator(s): bbands, macd." (recorded).
+    response = api.get(
+        "/api/v1/market/indicators/BTCUSDT", params={"indicators": "rsi_14,macd,bbands"}
+    )
+    assert_error(response, 422, "VALIDATION_ERROR", field="indicators")
+
+
+@pytest.mark.parametrize("lookback", [5, 13, 501])
+def test_indicators_lookback_outside_14_to_500_is_422(api: Api, lookback: int) -> None:
+    response = api.get("/api/v1/market/indicators/BTCUSDT", params={"lookback": lookback})
+    assert_error(response, 422, "VALIDATION_ERROR", field="lookback")
+
+
+def test_indicators_with_a_malformed_symbol_is_422(api: Api) -> None:
+    response = api.get("/api/v1/market/indicators/btc-usdt")
+    assert_error(response, 422, "VALIDATION_ERROR", field="symbol")
+
+
+def test_tickers_for_symbols_each_shaped_as_the_single_ticker(api: Api) -> None:
+    response = api.get("/api/v1/market/tickers", params={"symbols": "BTCUSDT,ETHUSDT,SOLUSDT"})
+    data = body(response)
+    assert response.status_code == 200
+    assert set(data) == {"tickers", "count", "timestamp"}
+    assert list(data["tickers"]) == ["BTCUSDT", "ETHUSDT", "SOLUSDT"] and data["count"] == 3
+    ts(data["timestamp"])
+    for symbol, ticker in data["tickers"].items():
+        assert set(ticker) == TICKER_FIELDS and ticker["symbol"] == symbol
+        assert_money(ticker, "open", "high", "low", "close", "volume", "quote_volume")
+        assert_money(ticker, "change", "change_pct")
+        assert isinstance(ticker["trade_count"], int)
+        assert ticker == body(api.get(f"/api/v1/market/ticker/{symbol}"))
+
+
+def test_tickers_leave_unknown_symbols_out(api: Api) -> None:
+    data = body(api.get("/api/v1/market/tickers", params={"symbols": "BTCUSDT,NOPEUSDT"}))
+    assert list(data["tickers"]) == ["BTCUSDT"] and data["count"] == 1
+
+
+def test_tickers_without_symbols_are_the_first_100_pairs(api: Api) -> None:
+    data = body(api.get("/api/v1/market/tickers"))
+    pairs = [p["symbol"] for p in body(api.get("/api/v1/market/pairs"))["pairs"]]
+    assert list(data["tickers"]) == pairs[:100]
+    assert data["count"] == 100
+
+
+def test_tickers_refuse_a_malformed_list_or_more_than_100(api: Api) -> None:
+    response = api.get("/api/v1/market/tickers", params={"symbols": "BTCUSDT,,eth"})
+    assert_error(response, 422, "VALIDATION_ERROR", field="symbols")
+    pairs = [p["symbol"] for p in body(api.get("/api/v1/market/pairs"))["pairs"]]
+    response = api.get("/api/v1/market/tickers", params={"symbols": ",".join(pairs[:101])})
+    assert_error(response, 422, "VALIDATION_ERROR", field="symbols")
+    ok = body(api.get("/api/v1/market/tickers", params={"symbols": ",".join(pairs[:100])}))
+    assert ok["count"] == 100
+
+
+def test_data_range_is_the_history_the_candles_serve(api: Api, mock: Any) -> None:
+    response = api.get("/api/v1/market/data-range")
+    data = raw_json(response)
+    assert set(data) == {"earliest", "latest", "total_pairs", "intervals_available", "data_gaps"}
+    assert ts(data["earliest"]) == ts("1970-01-01T00:00:00Z")
+    latest = ts(data["latest"])
+    now = mock.exchange.clock.now()
+    assert latest.second == latest.microsecond == 0 and now - timedelta(minutes=1) < latest <= now
+    assert data["total_pairs"] == body(api.get("/api/v1/market/pairs"))["total"] == 600
+    assert data["intervals_available"] == ["1m", "5m", "15m", "1h", "4h", "1d"]
+    assert data["data_gaps"] == []
+    # latest is the newest 1m candle the candles route serves; nothing before earliest.
+    newest = body(api.get("/api/v1/market/candles/BTCUSDT", params={"interval": "1m", "limit": 1}))
+    assert ts(newest["candles"][0]["time"]) == latest
+    first = body(
+        api.get(
+            "/api/v1/market/candles/BTCUSDT",
+            params={"interval": "1d", "start_time": "1969-12-01T00:00:00Z", "limit": 2},
+        )
+    )
+    assert ts(first["candles"][0]["time"]) == ts(data["earliest"])
+
+
+# The two operations whose only documented error is 429: a key's account exhausts its
+# /market/ bucket (1200 a minute, as on the platform) on a rate-limited server.
+
+
+@pytest.fixture(scope="module")
+def limited_market(recorder: Any) -> Iterator[tuple[Api, str]]:
+    from agentexchange.mock.testing import MockServer
+
+    with MockServer(seed=42, pairs=50, rate_limits=True, tick_interval=None) as server:
+        client = Api(server.base_url, recorder)
+        try:
+            yield client, register(client).api_key
+        finally:
+            client.close()
+
+
+def test_market_analytics_count_against_the_keys_market_bucket(
+    limited_market: tuple[Api, str],
+) -> None:
+    client, key = limited_market
+    first = client.get("/api/v1/market/data-range", key=key)
+    assert first.status_code == 200
+    assert first.headers["x-ratelimit-limit"] == "1200"
+    remaining = int(first.headers["x-ratelimit-remaining"])
+    for _ in range(remaining):
+        assert client.get("/api/v1/market/indicators/available", key=key).status_code == 200
+    for path in ("/api/v1/market/indicators/available", "/api/v1/market/data-range"):
+        error = assert_error(client.get(path, key=key), 429, "RATE_LIMIT_EXCEEDED")
+        assert error["details"]["limit"] == 1200
+    # Anonymous reads are not counted, as on the platform.
+    assert client.get("/api/v1/market/data-range").status_code == 200

@@ -20,7 +20,12 @@ from decimal import ROUND_CEILING, Decimal
 
 import pytest
 
-from agentexchange.exceptions import AuthenticationError, NotFoundError
+from agentexchange.exceptions import (
+    AuthenticationError,
+    InvalidSymbolError,
+    NotFoundError,
+    ValidationError,
+)
 from agentexchange.mock.testing import MockServer
 from agentexchange.models import (
     AccountInfo,
@@ -31,6 +36,9 @@ from agentexchange.models import (
     AuthToken,
     Balance,
     Candle,
+    DataRange,
+    DeflatedSharpe,
+    Indicators,
     LeaderboardEntry,
     Order,
     OrderBook,
@@ -194,6 +202,142 @@ def test_market_data(sdk: Sdk, mock: MockServer) -> None:
     assert ask_prices == sorted(ask_prices)
     assert bid_prices[0] < ask_prices[0]
     assert len(client.get_orderbook("BTCUSDT").bids) <= 20  # documented default depth
+
+
+# ------------------------------------------------------------------- market analytics
+
+INDICATOR_NAMES = [
+    "adx_14", "atr_14", "bb_lower", "bb_mid", "bb_upper", "ema_12", "ema_26", "macd_hist",
+    "macd_line", "macd_signal", "price", "rsi_14", "sma_20", "sma_50", "volume_ma_20",
+]  # fmt: skip
+
+
+def close_to(a: Decimal, b: Decimal, rel: str = "1e-9") -> bool:
+    """Equal up to the precision a JSON float carries (indicator values travel as floats)."""
+    return abs(a - b) <= Decimal(rel) * max(abs(a), abs(b), Decimal(1))
+
+
+def test_indicators(sdk: Sdk, mock: MockServer) -> None:
+    client = sdk.client()  # /market/* is public
+
+    assert client.get_available_indicators() == INDICATOR_NAMES
+
+    ind = client.get_indicators("BTCUSDT")
+    assert isinstance(ind, Indicators)
+    assert_model(ind)  # every value a Decimal
+    assert ind.symbol == "BTCUSDT" and ind.candles_used == 200  # the default lookback
+    assert ind.timestamp == mock.exchange.clock.now()
+    values = ind.indicators
+    assert sorted(values) == INDICATOR_NAMES  # 200 candles are enough for all of them
+    # Meaning, against the 1-minute candles the indicators are computed from.
+    closes = [c.close for c in client.get_candles("BTCUSDT", "1m", limit=50)]
+    assert close_to(values["price"], closes[-1])
+    assert close_to(values["sma_20"], sum(closes[-20:], Decimal(0)) / 20)
+    assert close_to(values["sma_50"], sum(closes, Decimal(0)) / 50)
+    assert values["bb_mid"] == values["sma_20"]
+    assert values["bb_lower"] <= values["bb_mid"] <= values["bb_upper"]
+    assert close_to(values["macd_hist"], values["macd_line"] - values["macd_signal"], "1e-6")
+    assert 0 <= values["rsi_14"] <= 100 and 0 <= values["adx_14"] <= 100
+    assert values["atr_14"] >= 0 and values["volume_ma_20"] >= 0
+
+    some = client.get_indicators("ETHUSDT", ["rsi_14", "sma_20", "macd_line"], lookback=100)
+    assert some.candles_used == 100 and sorted(some.indicators) == ["macd_line", "rsi_14", "sma_20"]
+    # Too few candles: what cannot be computed is left out, not sent as null.
+    short = client.get_indicators("ETHUSDT", lookback=14)
+    assert short.candles_used == 14
+    assert "price" in short.indicators
+    assert not {"sma_20", "sma_50", "rsi_14", "bb_mid"} & set(short.indicators)
+
+    with pytest.raises(InvalidSymbolError):  # well formed, not a pair (the platform: 503)
+        client.get_indicators("NOPEUSDT")
+    with pytest.raises(ValidationError):  # not an indicator (the platform: 400 INVALID_SYMBOL)
+        client.get_indicators("BTCUSDT", ["rsi_14", "bbands"])
+    with pytest.raises(ValidationError):
+        client.get_indicators("BTCUSDT", lookback=5)
+
+
+def test_tickers_and_data_range(sdk: Sdk, mock: MockServer) -> None:
+    client = sdk.client()
+    market = mock.exchange.market
+
+    tickers = client.get_tickers(["BTCUSDT", "ETHUSDT", "NOPEUSDT"])
+    assert_models(tickers, Ticker)
+    assert [t.symbol for t in tickers] == ["BTCUSDT", "ETHUSDT"]  # unknown left out, in order
+    for ticker in tickers:
+        single = client.get_ticker(ticker.symbol)
+        assert (ticker.open, ticker.high, ticker.low, ticker.close) == (
+            single.open,
+            single.high,
+            single.low,
+            single.close,
+        )
+        assert ticker.close == market.price(ticker.symbol)
+
+    every = client.get_tickers()
+    assert_models(every, Ticker)
+    symbols = [t.symbol for t in every]
+    assert len(symbols) == 100 == len(set(symbols))  # at most 100 at once
+    assert set(symbols) <= {p.symbol for p in client.get_pairs()}
+    with pytest.raises(ValidationError):  # more than 100 symbols
+        client.get_tickers([f"P{i:03d}USDT" for i in range(101)])
+
+    span = client.get_data_range()
+    assert isinstance(span, DataRange)
+    assert_model(span)
+    assert span.earliest < span.latest
+    newest = client.get_candles("BTCUSDT", "1m", limit=1)[0]
+    assert span.latest == newest.open_time  # the 1-minute candle still forming
+    assert span.total_pairs == len(client.get_pairs())
+    assert "1m" in span.intervals_available
+    for interval in span.intervals_available:  # each one can be asked for
+        assert len(client.get_candles("BTCUSDT", interval, limit=2)) == 2
+    assert span.data_gaps == []
+
+
+# A 60-return series and the platform's answer for it (num_trials 10, annualization 252),
+# recorded from the real server; the mock computes the platform's formula.
+R60 = (
+    "-0.010788 -0.010482 0.007695 -0.021939 -0.000434 -0.021561 0.01201 0.003029 0.014563 -0.004042 "
+    "0.004982 -0.001859 -0.006383 0.002453 -0.011572 -0.002547 0.007966 0.001575 -0.003103 0.022895 "
+    "0.001582 -0.004868 0.002596 -0.004228 -0.002851 -0.002502 0.021253 0.001226 0.002756 0.007742 "
+    "0.021169 -0.001237 -0.005239 0.025746 -0.013596 -0.002672 0.007669 0.023836 -0.008499 -0.023277 "
+    "0.007616 -0.004217 -0.002875 0.005613 0.003237 0.00391 -0.003311 0.013893 0.01605 0.00132 "
+    "-0.003519 0.008333 0.005778 -0.009404 -0.003602 0.011492 3.7e-05 -0.002288 0.003125 0.000665"
+).split()
+
+
+def test_deflated_sharpe(sdk: Sdk, mock: MockServer) -> None:
+    client = sdk.client(**mock.credentials())
+
+    dsr = client.compute_deflated_sharpe([Decimal(r) for r in R60], 10)
+    assert isinstance(dsr, DeflatedSharpe)
+    assert_model(dsr)
+    assert (dsr.num_trials, dsr.num_returns, dsr.is_significant) == (10, 60, False)
+    recorded = {
+        "observed_sharpe": "2.0652447376371725",
+        "expected_max_sharpe": "2.145966026289347",
+        "deflated_sharpe": "-2.4548032181067154",
+        "p_value": "0.007048091360976061",
+        "skewness": "0.15118067112375305",
+        "kurtosis": "0.4158377660673538",
+    }
+    for name, want in recorded.items():
+        assert close_to(getattr(dsr, name), Decimal(want), "1e-12"), (name, getattr(dsr, name))
+
+    # Floats are accepted (statistics, not money) and give the same answer.
+    assert client.compute_deflated_sharpe([float(r) for r in R60], 10) == dsr
+    # One trial: no selection to correct for; a per-period Sharpe ratio with A = 1.
+    one = client.compute_deflated_sharpe(R60, 1, annualization_factor=1)
+    assert one.expected_max_sharpe == 0 and one.num_trials == 1
+    assert close_to(one.observed_sharpe * Decimal(252).sqrt(), dsr.observed_sharpe, "1e-12")
+    assert one.is_significant == (one.p_value > Decimal("0.95"))
+
+    with pytest.raises(ValidationError):  # fewer than 10 returns
+        client.compute_deflated_sharpe(R60[:9], 10)
+    with pytest.raises(ValidationError):
+        client.compute_deflated_sharpe(R60, 0)
+    with pytest.raises(AuthenticationError):  # credentials required
+        sdk.client().compute_deflated_sharpe(R60, 10)
 
 
 # --------------------------------------------------------------------------- trading

@@ -112,3 +112,33 @@ def test_a_response_validator_only_checks() -> None:
     before = json.dumps(reply)
     BodyValidator(schema).validate(reply)
     assert json.dumps(reply) == before
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "body", "field"),
+    [
+        (
+            "place_order",
+            {
+                "symbol": "BTCUSDT",
+                "side": "buy",
+                "type": "market",
+                "quantity": "1e9999999999999999999999999999",
+            },
+            "quantity",
+        ),
+        (
+            "register",
+            {"display_name": "x", "starting_balance": "1E-99999999999999999999999"},
+            "starting_balance",
+        ),
+    ],
+)
+def test_a_decimal_no_decimal_can_hold_is_refused_as_invalid_input(
+    operation_id: str, body: dict[str, Any], field: str
+) -> None:
+    # The decimal pattern admits any exponent: the check must refuse it (422), not let
+    # the conversion after it raise (a 500).
+    with pytest.raises(RequestInvalid) as info:
+        parser(operation_id).parse(wire(body))
+    assert info.value.field == field

@@ -32,6 +32,10 @@ OPERATIONS = (
     "get_ticker",
     "get_recent_trades",
     "get_orderbook",
+    "get_tickers",
+    "get_available_indicators",
+    "get_indicators",
+    "get_data_range",
 )
 
 
@@ -153,6 +157,7 @@ def test_get_orderbook(exchange: Any) -> None:
         ("get_ticker", {}),
         ("get_recent_trades", {}),
         ("get_orderbook", {}),
+        ("get_indicators", {}),
     ],
 )
 def test_an_unknown_symbol_is_the_documented_400(
@@ -166,3 +171,76 @@ def test_an_unknown_symbol_is_the_documented_400(
         )
     assert (caught.value.code, caught.value.status) == ("INVALID_SYMBOL", 400)
     assert caught.value.details == {"symbol": "FOOUSDT"}
+
+
+# --------------------------------------------------------------------------- issue 13
+
+INDICATOR_NAMES = [  # GET /market/indicators/available, as recorded from the platform
+    "adx_14", "atr_14", "bb_lower", "bb_mid", "bb_upper", "ema_12", "ema_26", "macd_hist",
+    "macd_line", "macd_signal", "price", "rsi_14", "sma_20", "sma_50", "volume_ma_20",
+]  # fmt: skip
+
+
+def test_get_tickers_defaults_to_the_first_100_pairs(exchange: Any) -> None:
+    data = call(exchange, "get_tickers")
+    assert list(data["tickers"]) == list(exchange.market.symbols[:100])
+    assert data["count"] == 100
+    assert data["timestamp"] == "2026-11-23T10:00:30Z"
+    sol = data["tickers"]["SOLUSDT"]
+    assert sol == call(exchange, "get_ticker", {"symbol": "SOLUSDT"})
+
+
+def test_get_tickers_for_symbols_leaves_unknown_ones_out(exchange: Any) -> None:
+    data = call(exchange, "get_tickers", symbols="ETHUSDT,NOPEUSDT,BTCUSDT,ETHUSDT")
+    assert list(data["tickers"]) == ["ETHUSDT", "BTCUSDT"]  # the request's order, once each
+    assert data["count"] == 2
+    assert data["tickers"]["BTCUSDT"]["close"] == str(exchange.market.ticker("BTCUSDT").close)
+    assert call(exchange, "get_tickers", symbols="NOPEUSDT")["count"] == 0
+
+
+def test_get_tickers_answers_at_most_100(exchange: Any) -> None:
+    symbols = exchange.market.symbols[:150]
+    assert len(exchange.market.tickers(symbols)) == 100
+
+
+def test_get_available_indicators(exchange: Any) -> None:
+    assert call(exchange, "get_available_indicators") == {"indicators": INDICATOR_NAMES}
+
+
+def test_get_indicators_defaults(exchange: Any) -> None:
+    data = call(exchange, "get_indicators", {"symbol": "BTCUSDT"})
+    assert data["symbol"] == "BTCUSDT"
+    assert data["timestamp"] == "2026-11-23T10:00:30Z"
+    assert data["candles_used"] == 200  # the document's default lookback
+    assert list(data["indicators"]) == INDICATOR_NAMES  # all of them, sorted
+    assert all(type(v) in (int, float) for v in data["indicators"].values())
+    # The 200 one-minute candles end with the forming one: its close is the price now.
+    closes = [c.close for c in exchange.market.candles("BTCUSDT", "1m", limit=200)]
+    assert closes[-1] == exchange.market.price("BTCUSDT")
+    assert data["indicators"]["price"] == float(closes[-1])
+    assert data["indicators"]["sma_20"] == pytest.approx(float(sum(closes[-20:]) / 20), rel=1e-12)
+    assert data["indicators"]["sma_50"] == pytest.approx(float(sum(closes[-50:]) / 50), rel=1e-12)
+    assert data["indicators"]["bb_mid"] == data["indicators"]["sma_20"]
+
+
+def test_get_indicators_named_and_short_lookback(exchange: Any) -> None:
+    data = call(
+        exchange,
+        "get_indicators",
+        {"symbol": "ETHUSDT"},
+        indicators="sma_20,rsi_14,macd_line,sma_50",
+        lookback=30,
+    )
+    assert data["candles_used"] == 30
+    # Keys sorted; SMA50 cannot be computed from 30 candles and is left out.
+    assert list(data["indicators"]) == ["macd_line", "rsi_14", "sma_20"]
+
+
+def test_get_data_range(exchange: Any) -> None:
+    assert call(exchange, "get_data_range") == {
+        "earliest": "1970-01-01T00:00:00Z",
+        "latest": "2026-11-23T10:00:00Z",  # the open time of the forming 1-minute candle
+        "total_pairs": len(exchange.market.symbols),
+        "intervals_available": ["1m", "5m", "15m", "1h", "4h", "1d"],
+        "data_gaps": [],
+    }

@@ -8,14 +8,11 @@ from typing import Any
 import pytest
 
 from agentexchange.mock.domain.errors import DomainError
+from agentexchange.mock.domain.indicators import adx, ema, rsi, sma
 from agentexchange.mock.domain.strategies.definition import (
     Definition,
     Signals,
-    adx,
-    ema,
     normalize_definition,
-    rsi,
-    sma,
 )
 
 

@@ -41,11 +41,12 @@ def test_generated_return_annotation(name: str) -> None:
         "model": model,
         "list": f"list[{model}]",
         "map_list": f"list[{model}]",
+        "map_values": f"list[{model}]",
         "none": "None",
         "text": "str",
     }[kind]
     assert annotation == expected
-    if model:
+    if model and model not in {"str", "int", "bool"}:
         assert hasattr(models, model)
 
 
@@ -66,3 +67,10 @@ def test_constructor() -> None:
 def test_decimal_params_typed() -> None:
     sig = inspect.signature(AgentExchangeClient.place_stop_loss)
     assert sig.parameters["trigger_price"].annotation == "Decimal | str | int"
+
+
+def test_statistics_params_accept_floats() -> None:
+    # compute_deflated_sharpe's returns are statistics, not money: floats are accepted too.
+    sig = inspect.signature(AgentExchangeClient.compute_deflated_sharpe)
+    assert sig.parameters["returns"].annotation == "Sequence[Decimal | float | str | int]"
+    assert sig.parameters["annualization_factor"].annotation == "int"

@@ -4,8 +4,11 @@ The tables below are copied BY HAND from the product docs, kept in tests/data/ w
 source and date (tests/data/README.md): tests/data/product-docs/000-sync-client.txt (the
 37 methods and the "Response Models" table), 001-async-client.txt (the same surface) and
 003-agent-management-rest.txt (agent management), and from issue 2's agent-management
-signatures. The wire names in ``test_wire_mapping_of_renamed_parameters`` are the
-platform's (tests/data/platform/tradeready-api-notes.md §1, tradeready-openapi-excerpt.md).
+signatures. The market-analytics and deflated-Sharpe methods (issue 13) are the platform
+SDK's (tests/data/platform/tradeready-api-notes.md §1 "Market data" 7-8 and "Other"), plus
+our names for its server-only tickers and data-range routes. The wire names in
+``test_wire_mapping_of_renamed_parameters`` are the platform's
+(tests/data/platform/tradeready-api-notes.md §1, tradeready-openapi-excerpt.md).
 They are deliberately not derived from the spec, so a drift in either direction fails here.
 """
 
@@ -124,9 +127,21 @@ DOCUMENTED: dict[str, list[Any]] = {
         ("max_open_orders", REQUIRED),
     ],
     "get_agent_skill": [("agent_id", REQUIRED)],
+    # Market analytics and metrics (issue 13: the platform SDK's names and order; ours for the
+    # server-only routes)
+    "get_available_indicators": [],
+    "get_indicators": [("symbol", REQUIRED), ("indicators", None), ("lookback", 200)],
+    "get_tickers": [("symbols", None)],
+    "get_data_range": [],
+    "compute_deflated_sharpe": [
+        ("returns", REQUIRED),
+        ("num_trials", REQUIRED),
+        ("annualization_factor", 252),
+    ],
 }
 
-# name -> (kind, model): what the docs say each method returns.
+# name -> (kind, model): what the docs say each method returns (for a list of scalars, the
+# item type instead of a model).
 RETURNS: dict[str, tuple[str, str | None]] = {
     "get_price": ("model", "Price"),
     "get_all_prices": ("map_list", "Price"),
@@ -157,6 +172,11 @@ RETURNS: dict[str, tuple[str, str | None]] = {
     "delete_agent": ("none", None),
     "get_agent_skill": ("text", None),
     "list_agents": ("model", "AgentList"),
+    "get_available_indicators": ("list", "str"),
+    "get_indicators": ("model", "Indicators"),
+    "get_tickers": ("map_values", "Ticker"),
+    "get_data_range": ("model", "DataRange"),
+    "compute_deflated_sharpe": ("model", "DeflatedSharpe"),
 }
 
 # The docs' "Response Models" table (seed 000), in its order.
@@ -264,7 +284,7 @@ MODELS = _models()
 def test_all_documented_methods_are_described() -> None:
     missing = sorted(set(DOCUMENTED) - set(METHODS))
     assert not missing, f"methods of the docs missing from openapi.yaml: {missing}"
-    assert len([m for m in DOCUMENTED if m not in AGENT_METHODS]) == 37
+    assert len([m for m in DOCUMENTED if m not in AGENT_METHODS | ANALYTICS_METHODS]) == 37
 
 
 AGENT_METHODS = {
@@ -282,6 +302,14 @@ AGENT_METHODS = {
     "get_agent_risk_profile",
     "update_agent_risk",
     "get_agent_skill",
+}
+
+ANALYTICS_METHODS = {
+    "get_available_indicators",
+    "get_indicators",
+    "get_tickers",
+    "get_data_range",
+    "compute_deflated_sharpe",
 }
 
 
@@ -314,7 +342,7 @@ def test_return_shape_matches_docs(name: str) -> None:
     kind, model = RETURNS[name]
     returns = METHODS[name][2]["returns"]
     assert returns["kind"] == kind
-    assert returns.get("model") == model
+    assert returns.get("model", returns.get("item")) == model
 
 
 @pytest.mark.parametrize("model", sorted(MODEL_FIELDS))
@@ -348,6 +376,24 @@ def test_wire_mapping_of_renamed_parameters() -> None:
     assert compare["params"][1]["wire"] == ["query.v1", "query.v2"]
     _, _, prices = METHODS["get_all_prices"]
     assert prices["returns"]["also"] == {"timestamp": "timestamp"}
+    # issue 13: indicator names travel as one csv query value; returns, num_trials and
+    # annualization_factor are the body's members (tradeready-openapi-excerpt.md)
+    _, path, indicators = METHODS["get_indicators"]
+    assert path == "/api/v1/market/indicators/{symbol}"
+    assert [(p["wire"], p.get("csv", False)) for p in indicators["params"]] == [
+        ("path.symbol", False),
+        ("query.indicators", True),
+        ("query.lookback", False),
+    ]
+    _, path, tickers = METHODS["get_tickers"]
+    assert path == "/api/v1/market/tickers" and tickers["returns"]["from"] == "tickers"
+    verb, path, dsr = METHODS["compute_deflated_sharpe"]
+    assert (verb, path) == ("post", "/api/v1/metrics/deflated-sharpe")
+    assert [p["wire"] for p in dsr["params"]] == [
+        "body.returns",
+        "body.num_trials",
+        "body.annualization_factor",
+    ]
 
 
 def test_order_placement_is_idempotent() -> None:

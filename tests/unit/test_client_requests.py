@@ -480,6 +480,111 @@ def _run_test_body(start: str, end: str) -> Callable[[Any], None]:
     return check
 
 
+# --- market analytics and the deflated Sharpe ratio (wire §1 "Market data" 7-8, "Server-only",
+# "Other"; the OpenAPI excerpt's IndicatorResponse, BatchTickersResponse, DataRangeResponse,
+# DeflatedSharpeResponse). The platform sends indicator values and every DSR statistic as JSON
+# numbers: the canned answers are raw JSON text, so the Decimals below must be the wire's digits.
+INDICATOR_NAMES = [
+    "adx_14", "atr_14", "bb_lower", "bb_mid", "bb_upper", "ema_12", "ema_26", "macd_hist",
+    "macd_line", "macd_signal", "price", "rsi_14", "sma_20", "sma_50", "volume_ma_20",
+]  # fmt: skip
+INDICATORS_ETH = (
+    '{"symbol":"ETHUSDT","timestamp":"2026-12-02T07:06:03.002075Z","candles_used":100,'
+    '"indicators":{"macd_line":-11.40037070274866,"rsi_14":43.551723794466795,"sma_20":3249.980037941}}'
+)
+INDICATORS_BTC = (
+    '{"symbol":"BTCUSDT","timestamp":"2026-12-02T07:06:02.931429Z","candles_used":200,"indicators":'
+    '{"adx_14":7.664340714624022,"atr_14":363.01224902600836,"bb_lower":94514.37012261174,'
+    '"bb_mid":95076.6808298705,"bb_upper":95638.99153712926,"ema_12":95096.46909349051,'
+    '"ema_26":95055.99502108718,"macd_hist":31.050062920003427,"macd_line":40.474006064934656,'
+    '"macd_signal":9.42394314493123,"price":95307.76252828,"rsi_14":56.5844610151262,'
+    '"sma_20":95076.6808298705,"sma_50":94953.37850959839,"volume_ma_20":55.97192750000001}}'
+)
+TICKER_BTC = {
+    "symbol": "BTCUSDT", "open": "93740.78189123", "high": "95884.40209862", "low": "92329.40451451",
+    "close": "95237.96995703", "volume": "6427.17359600", "quote_volume": "612110965.8444644705798800",
+    "change": "1497.18806580", "change_pct": "1.59715765", "trade_count": 0, "timestamp": "2026-12-02T07:06:02.393451Z",
+}  # fmt: skip
+TICKER_ETH = {
+    "symbol": "ETHUSDT", "open": "3135.45094921", "high": "3365.35829298", "low": "3127.15330899",
+    "close": "3241.65761368", "volume": "6454.56809100", "quote_volume": "20923499.7952061330848800",
+    "change": "106.20666447", "change_pct": "3.38728515", "trade_count": 0, "timestamp": "2026-12-02T07:06:02.394962Z",
+}  # fmt: skip
+# A 60-return series and the platform's recorded answer for it (num_trials 10, the default 252).
+R60 = (
+    "-0.010788 -0.010482 0.007695 -0.021939 -0.000434 -0.021561 0.01201 0.003029 0.014563 -0.004042 "
+    "0.004982 -0.001859 -0.006383 0.002453 -0.011572 -0.002547 0.007966 0.001575 -0.003103 0.022895 "
+    "0.001582 -0.004868 0.002596 -0.004228 -0.002851 -0.002502 0.021253 0.001226 0.002756 0.007742 "
+    "0.021169 -0.001237 -0.005239 0.025746 -0.013596 -0.002672 0.007669 0.023836 -0.008499 -0.023277 "
+    "0.007616 -0.004217 -0.002875 0.005613 0.003237 0.00391 -0.003311 0.013893 0.01605 0.00132 "
+    "-0.003519 0.008333 0.005778 -0.009404 -0.003602 0.011492 3.7e-05 -0.002288 0.003125 0.000665"
+).split()
+# The caller may pass Decimal, str or float items (statistics, not money): mixed here on purpose.
+R60_ARG = [Decimal(x) if i % 3 == 0 else x if i % 3 == 1 else float(x) for i, x in enumerate(R60)]
+RETURNS_10 = [0.01, -0.005, 0.02, 0.003, -0.01, 0.015, 0.007, -0.002, 0.011, 0.004]
+DSR_R60 = (
+    '{"observed_sharpe":2.0652447376371725,"expected_max_sharpe":2.145966026289347,'
+    '"deflated_sharpe":-2.4548032181067154,"p_value":0.007048091360976061,"is_significant":false,'
+    '"num_trials":10,"num_returns":60,"skewness":0.15118067112375305,"kurtosis":0.4158377660673538}'
+)
+
+
+def _indicators_eth(result: m.Indicators) -> None:
+    assert type(result) is m.Indicators and result.symbol == "ETHUSDT"
+    assert result.candles_used == 100
+    assert result.timestamp == datetime(2026, 12, 2, 7, 6, 3, 2075, tzinfo=UTC)
+    assert result.indicators == {
+        "macd_line": Decimal("-11.40037070274866"),
+        "rsi_14": Decimal("43.551723794466795"),
+        "sma_20": Decimal("3249.980037941"),
+    }
+    assert all(type(v) is Decimal for v in result.indicators.values())
+
+
+def _indicators_btc(result: m.Indicators) -> None:
+    assert type(result) is m.Indicators and result.candles_used == 200
+    assert sorted(result.indicators) == INDICATOR_NAMES
+    assert result.indicators["volume_ma_20"] == Decimal("55.97192750000001")
+    assert result.indicators["price"] == Decimal("95307.76252828")
+    assert result.indicators["bb_mid"] == result.indicators["sma_20"]
+
+
+def _tickers(result: list[m.Ticker]) -> None:
+    assert [t.symbol for t in result] == ["BTCUSDT", "ETHUSDT"]  # the server's order
+    btc = result[0]
+    assert btc.close == Decimal("95237.96995703") and btc.trade_count == 0
+    assert btc.quote_volume == Decimal("612110965.8444644705798800")
+    assert result[1].change_pct == Decimal("3.38728515")
+    assert all(aware(t.timestamp) for t in result)
+    assert all_decimal(
+        *(getattr(t, f) for t in result for f in ("open", "high", "low", "volume", "change"))
+    )
+
+
+def _data_range(result: m.DataRange) -> None:
+    assert type(result) is m.DataRange
+    assert result.earliest == datetime(2026, 8, 2, 6, 0, tzinfo=UTC) and aware(result.earliest)
+    assert result.latest == datetime(2026, 12, 2, 7, 6, tzinfo=UTC)
+    assert result.total_pairs == 620
+    assert result.intervals_available == ["1m", "5m", "1h", "1d"]
+    assert result.data_gaps == []
+
+
+def _deflated_sharpe_r60(result: m.DeflatedSharpe) -> None:
+    _is(
+        m.DeflatedSharpe,
+        observed_sharpe=Decimal("2.0652447376371725"),
+        expected_max_sharpe=Decimal("2.145966026289347"),
+        deflated_sharpe=Decimal("-2.4548032181067154"),
+        p_value=Decimal("0.007048091360976061"),
+        is_significant=False,
+        num_trials=10,
+        num_returns=60,
+        skewness=Decimal("0.15118067112375305"),
+        kurtosis=Decimal("0.4158377660673538"),
+    )(result)
+
+
 def C(  # a table row
     id: str,
     method: str,
@@ -561,6 +666,26 @@ CASES: list[Case] = [
       check=_list_of(m.Pair, 1, lambda r: _is(m.Pair, min_qty=Decimal("0.00001"), has_price=True)(r[0]))),
     C("get_pairs-all", "get_pairs", (), {}, "GET", "/market/pairs", auth="public",
       response={"total": 0, "pairs": []}, check=_list_of(m.Pair, 0)),
+    # ---------------- market analytics (platform SDK: wire §1 "Market data" 7-8; our names for
+    # the server-only tickers and data-range) ----------------
+    C("get_available_indicators", "get_available_indicators", (), {}, "GET", "/market/indicators/available", auth="public",
+      response={"indicators": INDICATOR_NAMES},
+      check=_that(lambda r: r == INDICATOR_NAMES and all(type(n) is str for n in r), "a list of names")),
+    C("get_indicators", "get_indicators", ("ETHUSDT",), {"indicators": ["rsi_14", "sma_20", "macd_line"], "lookback": 100},
+      "GET", "/market/indicators/ETHUSDT", {"indicators": "rsi_14,sma_20,macd_line", "lookback": "100"}, auth="public",
+      response=INDICATORS_ETH, check=_indicators_eth),
+    C("get_indicators-defaults", "get_indicators", (BTC,), {}, "GET", "/market/indicators/BTCUSDT", {"lookback": "200"},
+      auth="public", response=INDICATORS_BTC, check=_indicators_btc),
+    C("get_tickers", "get_tickers", ([BTC, "ETHUSDT", "NOPEUSDT"],), {}, "GET", "/market/tickers",
+      {"symbols": "BTCUSDT,ETHUSDT,NOPEUSDT"}, auth="public",
+      response={"tickers": {BTC: TICKER_BTC, "ETHUSDT": TICKER_ETH}, "count": 2, "timestamp": "2026-12-02T07:06:03.243765Z"},
+      check=_list_of(m.Ticker, 2, _tickers)),
+    C("get_tickers-all", "get_tickers", (), {}, "GET", "/market/tickers", auth="public",
+      response={"tickers": {}, "count": 0, "timestamp": TS}, check=_list_of(m.Ticker, 0)),
+    C("get_data_range", "get_data_range", (), {}, "GET", "/market/data-range", auth="public",
+      response={"earliest": "2026-08-02T06:00:00Z", "latest": "2026-12-02T07:06:00Z", "total_pairs": 620,
+                "intervals_available": ["1m", "5m", "1h", "1d"], "data_gaps": []},
+      check=_data_range),
     # ---------------- trading (seed 000; wire §1 9-17) ----------------
     C("place_market_order", "place_market_order", (), {"symbol": BTC, "side": "buy", "quantity": Q},
       "POST", "/trade/order", body={"symbol": BTC, "side": "buy", "type": "market", "quantity": "0.01"},
@@ -750,6 +875,20 @@ CASES: list[Case] = [
       response={**TRAINING_RUN, "episodes_completed": 1}, check=_is(m.TrainingRun, episodes_completed=1)),
     C("complete_training_run", "complete_training_run", (RUN_ID,), {}, "POST", f"/training/runs/{RUN_ID}/complete", auth="key",
       response={**TRAINING_RUN, "status": "completed", "completed_at": TS}, check=_is(m.TrainingRun, status="completed", completed_at=TS_DT)),
+    # ---------------- metrics (platform SDK: wire §1 "Other"; credentials required) ----------------
+    # returns: JSON numbers with exactly the caller's digits, whatever the argument's type
+    # (statistics, not money: a float is accepted); annualization_factor is always sent.
+    C("compute_deflated_sharpe", "compute_deflated_sharpe", (R60_ARG, 10), {},
+      "POST", "/metrics/deflated-sharpe", body={"returns": [float(x) for x in R60], "num_trials": 10, "annualization_factor": 252},
+      auth="key", response=DSR_R60, check=_deflated_sharpe_r60),
+    C("compute_deflated_sharpe-annualization", "compute_deflated_sharpe", (RETURNS_10,), {"num_trials": 10, "annualization_factor": 1},
+      "POST", "/metrics/deflated-sharpe", body={"returns": RETURNS_10, "num_trials": 10, "annualization_factor": 1}, auth="key",
+      response=('{"observed_sharpe":0.6047376209212816,"expected_max_sharpe":2.145966026289347,"deflated_sharpe":-5.160466089445172,'
+                '"p_value":1.2339461352706138e-07,"is_significant":false,"num_trials":10,"num_returns":10,'
+                '"skewness":-0.10317705339740187,"kurtosis":-0.8639254293056977}'),
+      check=_is(m.DeflatedSharpe, observed_sharpe=Decimal("0.6047376209212816"), deflated_sharpe=Decimal("-5.160466089445172"),
+                p_value=Decimal("1.2339461352706138E-7"), is_significant=False, num_trials=10, num_returns=10,
+                kurtosis=Decimal("-0.8639254293056977"))),
     # ---------------- agent management (seeds 003/004; JWT only) ----------------
     C("create_agent", "create_agent", (), {"display_name": "RSI Scalper", "starting_balance": "5000.00", "llm_model": "claude-sonnet-4-6",
                                            "framework": "custom", "strategy_tags": ["rsi", "scalping", "BTCUSDT"],
@@ -961,7 +1100,8 @@ def test_case_ids_are_unique() -> None:
 
 
 def test_the_docs_methods_are_all_there() -> None:
-    # The 37 methods of seed 000 and the agent-management methods of seeds 003/004.
+    # The 37 methods of seed 000, the agent-management methods of seeds 003/004, and (issue 13)
+    # the platform SDK's indicator and deflated-Sharpe methods with our two for its server-only routes.
     documented = {
         "get_price", "get_all_prices", "get_candles", "get_ticker", "get_recent_trades", "get_orderbook",
         "place_market_order", "place_limit_order", "place_stop_loss", "place_take_profit", "get_order",
@@ -974,6 +1114,8 @@ def test_the_docs_methods_are_all_there() -> None:
         "create_agent", "list_agents", "get_agents_overview", "get_agent", "update_agent", "clone_agent",
         "reset_agent", "archive_agent", "delete_agent", "get_agent_api_key", "regenerate_agent_key",
         "get_agent_risk_profile", "update_agent_risk", "get_agent_skill", "register", "login",
+        # the platform SDK's (wire §1 "Market data" 7-8, "Other") and ours for its server-only routes
+        "get_available_indicators", "get_indicators", "compute_deflated_sharpe", "get_tickers", "get_data_range",
     }  # fmt: skip
-    assert len(documented) == 37 + 14 + 2
+    assert len(documented) == 37 + 14 + 2 + 5
     assert documented <= _api_methods(AgentExchangeClient)

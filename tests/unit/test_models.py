@@ -189,6 +189,48 @@ def test_number_wire_goes_through_str_not_float() -> None:
     assert run.progress_pct == Decimal("0.1")
 
 
+def test_indicator_values_are_decimals_of_the_wire_text() -> None:
+    # JSON floats reach the model as the transport decodes them (parse_float=Decimal) or, from
+    # another decoder, as floats: either way the value is the wire's shortest text, never
+    # the binary expansion (0.1 -> 0.1, not 0.1000000000000000055...).
+    ind = models.Indicators._from_wire(
+        {
+            "symbol": "BTCUSDT",
+            "timestamp": "2026-12-02T07:06:02.931429Z",
+            "candles_used": 200,
+            "indicators": {"rsi_14": Decimal("56.5844610151262"), "sma_20": 0.1, "adx_14": 7},
+        }
+    )
+    assert ind.indicators == {
+        "rsi_14": Decimal("56.5844610151262"),
+        "sma_20": Decimal("0.1"),
+        "adx_14": Decimal(7),
+    }
+    assert all(type(v) is Decimal for v in ind.indicators.values())
+    with pytest.raises(TypeError, match="expected an object, got list"):
+        models.Indicators._from_wire({**_INDICATORS, "indicators": [["rsi_14", 50]]})
+    with pytest.raises(TypeError, match="expected a decimal, got NoneType"):
+        models.Indicators._from_wire({**_INDICATORS, "indicators": {"rsi_14": None}})
+
+
+_INDICATORS = {"symbol": "X", "timestamp": "2026-01-01T00:00:00Z", "candles_used": 14}
+
+
+def test_data_range_keeps_gaps_as_objects() -> None:
+    wire = {
+        "earliest": "1970-01-01T00:00:00Z",
+        "latest": "2026-12-02T07:06:00Z",
+        "total_pairs": 600,
+        "intervals_available": ["1m", "5m"],
+        "data_gaps": [{"symbol": "BTCUSDT", "start": "2026-01-01T00:00:00Z"}],
+    }
+    dr = models.DataRange._from_wire(wire)
+    assert dr.earliest == datetime(1970, 1, 1, tzinfo=UTC)
+    assert dr.data_gaps == [{"symbol": "BTCUSDT", "start": "2026-01-01T00:00:00Z"}]
+    with pytest.raises(TypeError, match="expected an object, got str"):
+        models.DataRange._from_wire({**wire, "data_gaps": ["gap"]})
+
+
 def test_public_trade_has_none_for_missing() -> None:
     t = models.Trade._from_wire(
         {

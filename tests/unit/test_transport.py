@@ -299,6 +299,67 @@ def test_jwt_lifetime_from_expires_at_when_expires_in_is_absent() -> None:
     assert server.logins == 1
 
 
+def test_the_docs_login_answer_with_expires_in_only_is_enough() -> None:
+    # Product docs, seed 004: {"token": "eyJhbGci...", "expires_in": 3600}
+    bearers: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == LOGIN:
+            return httpx.Response(200, json={"token": jwt(1), "expires_in": 3600})
+        bearers.append(request.headers.get("authorization", ""))
+        return httpx.Response(200, json={"agents": []})
+
+    clock = FakeClock()
+    transport = make_sync(
+        api_key=KEY, api_secret=SECRET, base_url=BASE, timeout=5.0, agent_id=None,
+        max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        clock=clock,
+    )  # fmt: skip
+    transport.request(AGENTS)
+    clock.now += 3000  # within the hour, less the refresh margin: no second login
+    transport.request(AGENTS)
+    assert bearers == [f"Bearer {jwt(1)}"] * 2
+
+
+def test_a_login_answer_without_a_lifetime_is_used_for_five_minutes() -> None:
+    logins: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == LOGIN:
+            logins.append(1)
+            return httpx.Response(200, json={"token": jwt(len(logins))})
+        return httpx.Response(200, json={"agents": []})
+
+    clock = FakeClock()
+    transport = make_sync(
+        api_key=KEY, api_secret=SECRET, base_url=BASE, timeout=5.0, agent_id=None,
+        max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        clock=clock,
+    )  # fmt: skip
+    transport.request(AGENTS)
+    clock.now += 100
+    transport.request(AGENTS)
+    clock.now += 300
+    transport.request(AGENTS)
+    assert len(logins) == 2
+
+
+@pytest.mark.parametrize("token", [None, "", 12345])
+def test_a_login_answer_without_a_string_token_is_an_invalid_response(token: Any) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == LOGIN:
+            return httpx.Response(200, json={"token": token, "expires_in": 3600})
+        raise AssertionError("a call went out without a usable token")
+
+    transport = make_sync(
+        api_key=KEY, api_secret=SECRET, base_url=BASE, timeout=5.0, agent_id=None,
+        max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )  # fmt: skip
+    with pytest.raises(AgentExchangeError) as info:
+        transport.request(AGENTS)
+    assert info.value.code == "INVALID_RESPONSE"
+
+
 def test_invalid_token_refreshes_once_then_succeeds() -> None:
     def script(request: httpx.Request) -> httpx.Response:
         if request.headers["Authorization"] == f"Bearer {jwt(1)}":

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from ..domain.exchange import Exchange
 from .app import Handler
-from .handlers import account, agents, analytics, auth, market, strategies, trading, training
+from .handlers import (
+    account,
+    agents,
+    analytics,
+    auth,
+    market,
+    metrics,
+    strategies,
+    trading,
+    training,
+)
 
-_AREAS = (auth, market, trading, account, analytics, strategies, training, agents)
+_AREAS = (auth, market, trading, account, analytics, metrics, strategies, training, agents)
 
 
 def all_handlers(exchange: Exchange) -> dict[str, Handler]:

@@ -47,10 +47,8 @@ def render_skill(
     ]
     tags = {t["name"]: t.get("description", "") for t in document.get("tags", [])}
     by_tag: dict[str, list[str]] = {name: [] for name in tags}
-    for op in Document(document).operations():
-        tag = (op.raw.get("tags") or ["other"])[0]
-        summary = str(op.raw.get("summary", "")).strip()
-        by_tag.setdefault(tag, []).append(f"- `{op.method} {base_url}{op.path}` — {summary}")
+    for tag, method, path, summary in _endpoints(document):
+        by_tag.setdefault(tag, []).append(f"- `{method} {base_url}{path}` — {summary}")
     for tag, entries in by_tag.items():
         if not entries:
             continue
@@ -59,3 +57,30 @@ def render_skill(
             lines += [str(tags[tag]), ""]
         lines += entries
     return "\n".join(lines) + "\n"
+
+
+# Within one path: reads first, then writes, whatever order the document lists them in.
+_METHOD_ORDER = {"GET": 0, "POST": 1, "PUT": 2, "PATCH": 3, "DELETE": 4}
+# The endpoint list of a document, kept with the document it was read from (one per app).
+_ENDPOINTS: dict[int, tuple[Mapping[str, Any], list[tuple[str, str, str, str]]]] = {}
+
+
+def _endpoints(document: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(tag, method, path, summary) of every operation, paths in document order."""
+    cached = _ENDPOINTS.get(id(document))
+    if cached is not None and cached[0] is document:
+        return cached[1]
+    ops = Document(document).operations()
+    first_seen = {op.path: i for i, op in reversed(list(enumerate(ops)))}
+    ordered = sorted(ops, key=lambda op: (first_seen[op.path], _METHOD_ORDER.get(op.method, 9)))
+    endpoints = [
+        (
+            (op.raw.get("tags") or ["other"])[0],
+            op.method,
+            op.path,
+            str(op.raw.get("summary", "")).strip(),
+        )
+        for op in ordered
+    ]
+    _ENDPOINTS[id(document)] = (document, endpoints)
+    return endpoints

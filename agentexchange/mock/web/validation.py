@@ -92,6 +92,15 @@ def _is_date_time(value: object) -> bool:
     return True
 
 
+@_FORMATS.checks("decimal", raises=ArithmeticError)
+def _is_decimal(value: object) -> bool:
+    # The pattern admits any exponent; one Decimal cannot hold ("1e99999999999999999999")
+    # is invalid input, refused here, not a 500 when ``parse`` converts it.
+    if isinstance(value, str):
+        Decimal(value)
+    return True
+
+
 def _field_of(error: jsonschema.ValidationError) -> str:
     path = [str(part) for part in error.absolute_path]
     if error.validator == "required" and isinstance(error.message, str):

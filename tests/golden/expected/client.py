@@ -21,6 +21,7 @@ from ._convert import (
     decimal_param,
     invalid_response,
     list_param,
+    number_list_param,
     parse_datetime,
     parse_dict,
     parse_str,
@@ -32,6 +33,7 @@ from .models import (
     AuthToken,
     Inner,
     Quote,
+    Stats,
     Thing,
 )
 
@@ -298,6 +300,84 @@ class AgentExchangeClient:
             ]
         except _MALFORMED as _exc:
             raise invalid_response("get_quotes", _exc) from _exc
+
+    def compute_stats(
+        self, series: Sequence[Decimal | float | str | int], trials: int = 1
+    ) -> Stats:
+        """Statistics of a series, in a docstring of two paragraphs.
+
+        The second paragraph keeps the docstring's indentation.
+        """
+        _body: dict[str, Any] = {
+            "series": number_list_param(series, "series"),
+            "trials": trials,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                "/stats",
+                ("Key",),
+                json=_body,
+            )
+        )
+        try:
+            return Stats._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("compute_stats", _exc) from _exc
+
+    def get_names(self, limit: int | None = None) -> list[str]:
+        """Names."""
+        _params: dict[str, str] = {}
+        if limit is not None:
+            _params["limit"] = str(limit)
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/names",
+                (),
+                params=_params,
+            )
+        )
+        try:
+            # The server may ignore the limit (the real platform does): keep it here too.
+            _items = _data["names"]
+            if limit is not None:
+                _items = _items[: max(limit, 0)]
+            return [parse_str(_i) for _i in _items]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_names", _exc) from _exc
+
+    def get_name_times(self) -> list[datetime]:
+        """Names."""
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/names",
+                (),
+            )
+        )
+        try:
+            return [parse_datetime(_i) for _i in _data["times"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_name_times", _exc) from _exc
+
+    def get_quote_book(self) -> list[Quote]:
+        """Quotes keyed by symbol."""
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/quote-book",
+                (),
+            )
+        )
+        try:
+            _also = {
+                "at": _data["at"],
+            }
+            # Items keep their own members; the shared ones only fill what they lack.
+            return [Quote._from_wire({**_also, **_item}) for _item in _data["book"].values()]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_quote_book", _exc) from _exc
 
     def get_readme(self) -> str:
         """A text document."""

@@ -21,9 +21,14 @@ from ._convert import (
     opt_decimal,
     opt_dict,
     opt_list,
+    opt_map,
     opt_str,
     or_default,
     parse_datetime,
+    parse_decimal,
+    parse_dict,
+    parse_int,
+    parse_map,
     parse_str,
     slot_setters,
 )
@@ -32,6 +37,7 @@ __all__ = [
     "AuthToken",
     "Inner",
     "Quote",
+    "Stats",
     "Thing",
 ]
 
@@ -272,4 +278,55 @@ _Quote_setters = slot_setters(
     "symbol",
     "price",
     "at",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stats:
+    """A Stats as the API returns it.
+
+    Wire schema: `Stats`.
+    """
+
+    values: dict[str, Decimal]
+    labels: dict[str, str] | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    gaps: list[dict[str, Any]]
+
+    @classmethod
+    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
+        """Build from a decoded JSON object (unknown members are ignored)."""
+        return cls._make(
+            parse_map(d["values"], parse_decimal),  # values
+            opt_map(d.get("labels"), parse_str),  # labels
+            or_default(opt_map(d.get("label_counts"), parse_int), {}),  # counts
+            [parse_dict(_i) for _i in d["gaps"]],  # gaps
+        )
+
+    @classmethod
+    def _make(
+        cls,
+        values: dict[str, Decimal],
+        labels: dict[str, str] | None,
+        counts: dict[str, int],
+        gaps: list[dict[str, Any]],
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Stats_setters
+        _set[0](self, values)
+        _set[1](self, labels)
+        _set[2](self, counts)
+        _set[3](self, gaps)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Stats_setters = slot_setters(
+    Stats,
+    "values",
+    "labels",
+    "counts",
+    "gaps",
 )

@@ -6,14 +6,25 @@ views derived from them (``candles``, ``trades``, ``book``).
 """
 
 from .candles import INTERVAL_SECONDS, Candle
-from .core import INTERVALS, ORDERBOOK_DEPTHS, Market, OrderBook, PairInfo, Ticker
+from .core import (
+    INTERVALS,
+    ORDERBOOK_DEPTHS,
+    TICKERS_LIMIT,
+    DataRange,
+    Market,
+    OrderBook,
+    PairInfo,
+    Ticker,
+)
 from .trades import PublicTrade
 
 __all__ = [
     "INTERVALS",
     "INTERVAL_SECONDS",
     "ORDERBOOK_DEPTHS",
+    "TICKERS_LIMIT",
     "Candle",
+    "DataRange",
     "Market",
     "OrderBook",
     "PairInfo",

@@ -30,6 +30,7 @@ from .trades import PublicTrade
 
 INTERVALS: tuple[str, ...] = tuple(INTERVAL_LEVELS)
 ORDERBOOK_DEPTHS: tuple[int, ...] = (5, 10, 20)
+TICKERS_LIMIT = 100  # tickers per batch, as on the platform
 _PCT_QUANTUM = Decimal("0.000001")
 
 
@@ -62,6 +63,14 @@ class Ticker:
     change_pct: Decimal
     trade_count: int
     timestamp: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DataRange:
+    earliest: datetime  # open time of the oldest candle served
+    latest: datetime  # open time of the newest 1-minute candle (still forming)
+    total_pairs: int
+    intervals: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +194,17 @@ class Market:
             found = _candles.select(path, interval, self._now(), start=first, end=last, limit=limit)
         return [c for c in found if c.open_time >= _EPOCH]
 
+    def data_range(self) -> DataRange:
+        """The history ``candles`` serves: from the Unix epoch to the forming 1-minute candle."""
+        now = self._now()
+        minute = INTERVAL_SECONDS["1m"]
+        return DataRange(
+            earliest=_EPOCH,
+            latest=to_datetime(now - now % minute),
+            total_pairs=len(self.symbols),
+            intervals=tuple(sorted(INTERVALS, key=INTERVAL_SECONDS.__getitem__)),  # finest first
+        )
+
     # --------------------------------------------------------------- ticker
     def ticker(self, symbol: str) -> Ticker:
         """Rolling 24 h statistics over exactly the path the candles are made of."""
@@ -216,6 +236,12 @@ class Market:
         with self._lock:
             self._tickers[symbol] = (now, ticker)
         return ticker
+
+    def tickers(self, symbols: Iterable[str] | None = None) -> list[Ticker]:
+        """Tickers of the first ``TICKERS_LIMIT`` distinct ``symbols`` (the first pairs by
+        default), in that order; symbols that name no pair are left out, as on the platform."""
+        wanted = self.symbols if symbols is None else tuple(dict.fromkeys(symbols))
+        return [self.ticker(s) for s in wanted[:TICKERS_LIMIT] if self.has(s)]
 
     def volume_24h(self, symbol: str) -> Decimal:
         """24 h quote (USDT) volume; the order engine's slippage model reads it."""

@@ -5,8 +5,9 @@ definition is the real platform's format (``StrategyDefinition`` in openapi.yaml
 ``pairs``, ``timeframe``, ``entry_conditions`` (all must hold), ``exit_conditions`` (any
 one exits), ``position_size_pct``, ``max_positions``. The HTTP layer has already checked
 the JSON against the document's schema; this module turns it into typed values and
-computes the indicators the conditions name (SMA, EMA, RSI, MACD, Bollinger bands, ADX,
-volume MA), all in ``Decimal``.
+evaluates the conditions on the indicators they name (SMA, EMA, RSI, MACD, Bollinger bands,
+ADX, volume MA), computed in ``Decimal`` by the domain's one indicators module
+(``domain/indicators.py``).
 """
 
 from __future__ import annotations
@@ -18,17 +19,23 @@ from typing import Any
 
 from ..errors import DomainError
 
-# Classic indicator parameters; the definition format names thresholds, not periods.
-RSI_PERIOD = 14
-MACD_FAST, MACD_SLOW, MACD_SIGNAL = 12, 26, 9
-BB_PERIOD, BB_WIDTH = 20, Decimal(2)
-ADX_PERIOD = 14
-VOLUME_MA_PERIOD = 20
-
-_ZERO = Decimal(0)
-_HUNDRED = Decimal(100)
-
-Series = list[Decimal | None]
+# The definition format names thresholds, not periods: the indicators run at the classic
+# parameters their module defines.
+from ..indicators import (
+    ADX_PERIOD,
+    BB_PERIOD,
+    MACD_SIGNAL,
+    MACD_SLOW,
+    RSI_PERIOD,
+    VOLUME_MA_PERIOD,
+    Series,
+    adx,
+    bollinger,
+    ema,
+    macd,
+    rsi,
+    sma,
+)
 
 
 def _dec(value: Any) -> Decimal:
@@ -185,140 +192,6 @@ def normalize_definition(raw: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-# ------------------------------------------------------------------ indicators
-def sma(values: Sequence[Decimal], period: int) -> Series:
-    out: Series = [None] * len(values)
-    if period <= 0:
-        return out
-    total = _ZERO
-    for i, value in enumerate(values):
-        total += value
-        if i >= period:
-            total -= values[i - period]
-        if i >= period - 1:
-            out[i] = total / period
-    return out
-
-
-def ema(values: Sequence[Decimal | None], period: int) -> Series:
-    """EMA seeded with the SMA of the first ``period`` known values."""
-    out: Series = [None] * len(values)
-    alpha = Decimal(2) / (period + 1)
-    seed: list[Decimal] = []
-    current: Decimal | None = None
-    for i, value in enumerate(values):
-        if value is None:
-            continue
-        if current is None:
-            seed.append(value)
-            if len(seed) == period:
-                current = sum(seed, _ZERO) / period
-                out[i] = current
-            continue
-        current = current + alpha * (value - current)
-        out[i] = current
-    return out
-
-
-def rsi(closes: Sequence[Decimal], period: int = RSI_PERIOD) -> Series:
-    """Wilder's RSI."""
-    out: Series = [None] * len(closes)
-    if len(closes) <= period:
-        return out
-    gains = _ZERO
-    losses = _ZERO
-    for i in range(1, period + 1):
-        change = closes[i] - closes[i - 1]
-        gains += max(change, _ZERO)
-        losses += max(-change, _ZERO)
-    avg_gain = gains / period
-    avg_loss = losses / period
-    out[period] = _rsi_value(avg_gain, avg_loss)
-    for i in range(period + 1, len(closes)):
-        change = closes[i] - closes[i - 1]
-        avg_gain = (avg_gain * (period - 1) + max(change, _ZERO)) / period
-        avg_loss = (avg_loss * (period - 1) + max(-change, _ZERO)) / period
-        out[i] = _rsi_value(avg_gain, avg_loss)
-    return out
-
-
-def _rsi_value(avg_gain: Decimal, avg_loss: Decimal) -> Decimal:
-    if avg_loss == 0:
-        return _HUNDRED if avg_gain > 0 else Decimal(50)
-    return _HUNDRED - _HUNDRED / (1 + avg_gain / avg_loss)
-
-
-def macd(closes: Sequence[Decimal]) -> tuple[Series, Series]:
-    """(MACD line, signal line)."""
-    fast = ema(closes, MACD_FAST)
-    slow = ema(closes, MACD_SLOW)
-    line: Series = [
-        f - s if f is not None and s is not None else None for f, s in zip(fast, slow, strict=True)
-    ]
-    return line, ema(line, MACD_SIGNAL)
-
-
-def bollinger(closes: Sequence[Decimal]) -> tuple[Series, Series]:
-    """(lower band, upper band): SMA ± 2 population standard deviations."""
-    mid = sma(closes, BB_PERIOD)
-    lower: Series = [None] * len(closes)
-    upper: Series = [None] * len(closes)
-    for i, m in enumerate(mid):
-        if m is None:
-            continue
-        window = closes[i - BB_PERIOD + 1 : i + 1]
-        variance = sum(((c - m) ** 2 for c in window), _ZERO) / BB_PERIOD
-        width = BB_WIDTH * variance.sqrt()
-        lower[i] = m - width
-        upper[i] = m + width
-    return lower, upper
-
-
-def adx(highs: Sequence[Decimal], lows: Sequence[Decimal], closes: Sequence[Decimal]) -> Series:
-    """Wilder's ADX."""
-    n = len(closes)
-    out: Series = [None] * n
-    p = ADX_PERIOD
-    if n < 2 * p + 1:
-        return out
-    tr: list[Decimal] = [_ZERO]
-    plus_dm: list[Decimal] = [_ZERO]
-    minus_dm: list[Decimal] = [_ZERO]
-    for i in range(1, n):
-        up = highs[i] - highs[i - 1]
-        down = lows[i - 1] - lows[i]
-        plus_dm.append(up if up > down and up > 0 else _ZERO)
-        minus_dm.append(down if down > up and down > 0 else _ZERO)
-        tr.append(
-            max(highs[i] - lows[i], abs(highs[i] - closes[i - 1]), abs(lows[i] - closes[i - 1]))
-        )
-    s_tr = sum(tr[1 : p + 1], _ZERO)
-    s_plus = sum(plus_dm[1 : p + 1], _ZERO)
-    s_minus = sum(minus_dm[1 : p + 1], _ZERO)
-    dx: list[Decimal] = []
-    adx_value: Decimal | None = None
-    for i in range(p, n):
-        if i > p:
-            s_tr = s_tr - s_tr / p + tr[i]
-            s_plus = s_plus - s_plus / p + plus_dm[i]
-            s_minus = s_minus - s_minus / p + minus_dm[i]
-        if s_tr == 0:
-            value = _ZERO
-        else:
-            di_plus = _HUNDRED * s_plus / s_tr
-            di_minus = _HUNDRED * s_minus / s_tr
-            total = di_plus + di_minus
-            value = _ZERO if total == 0 else _HUNDRED * abs(di_plus - di_minus) / total
-        dx.append(value)
-        if len(dx) == p:
-            adx_value = sum(dx, _ZERO) / p
-            out[i] = adx_value
-        elif adx_value is not None:
-            adx_value = (adx_value * (p - 1) + value) / p
-            out[i] = adx_value
-    return out
-
-
 class Signals:
     """The indicator series one pair's candles need for one definition, computed once."""
 
@@ -339,9 +212,9 @@ class Signals:
         uses_rsi = any(v is not None for v in (e.rsi_below, e.rsi_above, x.rsi_above, x.rsi_below))
         uses_macd = e.macd_cross_above or e.macd_cross_below or x.macd_cross_below
         self.rsi = rsi(closes) if uses_rsi else empty
-        self.macd, self.macd_signal = macd(closes) if uses_macd else (empty, empty)
-        self.bb_lower, self.bb_upper = (
-            bollinger(closes) if e.bb_below_lower or e.bb_above_upper else (empty, empty)
+        self.macd, self.macd_signal, _ = macd(closes) if uses_macd else (empty, empty, empty)
+        self.bb_lower, _, self.bb_upper = (
+            bollinger(closes) if e.bb_below_lower or e.bb_above_upper else (empty, empty, empty)
         )
         self.adx = adx(highs, lows, closes) if e.adx_above is not None else empty
         self.volume_ma = sma(volumes, VOLUME_MA_PERIOD) if e.volume_above_ma is not None else empty

@@ -5,15 +5,18 @@ docs/architecture.md "Web layer": thin glue between validated ``ApiRequest``s an
 ``PriceResponse``, ...). Path and query parameters arrive already converted and
 range-checked by the spec; an unknown symbol is the market's ``INVALID_SYMBOL`` (400).
 Values stay ``Decimal``/``datetime``; the app writes them as decimal strings and ISO 8601
-with ``Z``.
+with ``Z`` — except indicator values, statistics the platform sends as JSON numbers
+(``domain/indicators.py`` computes them).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...domain.market import Candle, PairInfo, PublicTrade
+from ...domain import indicators
+from ...domain.market import Candle, PairInfo, PublicTrade, Ticker
 from ..app import ApiRequest, Handler
+from .strategies import number
 
 if TYPE_CHECKING:
     from ...domain.exchange import Exchange
@@ -52,6 +55,27 @@ def _trade(trade: PublicTrade) -> dict[str, Any]:
         "time": trade.time,
         "is_buyer_maker": trade.is_buyer_maker,
     }
+
+
+def _ticker(t: Ticker) -> dict[str, Any]:
+    return {
+        "symbol": t.symbol,
+        "open": t.open,
+        "high": t.high,
+        "low": t.low,
+        "close": t.close,
+        "volume": t.volume,
+        "quote_volume": t.quote_volume,
+        "change": t.change,
+        "change_pct": t.change_pct,
+        "trade_count": t.trade_count,
+        "timestamp": t.timestamp,
+    }
+
+
+def _csv(value: str | None) -> list[str] | None:
+    """A comma-separated query value as its non-empty items; None when absent."""
+    return None if value is None else [item for item in value.split(",") if item]
 
 
 def handlers(ex: Exchange) -> dict[str, Handler]:
@@ -100,19 +124,35 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         }
 
     def get_ticker(request: ApiRequest) -> Any:
-        t = market.ticker(request.path_params["symbol"])
+        return _ticker(market.ticker(request.path_params["symbol"]))
+
+    def get_tickers(request: ApiRequest) -> Any:
+        tickers = {t.symbol: _ticker(t) for t in market.tickers(_csv(request.query.get("symbols")))}
+        return {"tickers": tickers, "count": len(tickers), "timestamp": ex.clock.now()}
+
+    def get_available_indicators(request: ApiRequest) -> Any:
+        return {"indicators": list(indicators.NAMES)}
+
+    def get_indicators(request: ApiRequest) -> Any:
+        symbol = market.require(request.path_params["symbol"])
+        candles = market.candles(symbol, "1m", limit=request.query["lookback"])
+        values = indicators.snapshot(candles, _csv(request.query.get("indicators")))
         return {
-            "symbol": t.symbol,
-            "open": t.open,
-            "high": t.high,
-            "low": t.low,
-            "close": t.close,
-            "volume": t.volume,
-            "quote_volume": t.quote_volume,
-            "change": t.change,
-            "change_pct": t.change_pct,
-            "trade_count": t.trade_count,
-            "timestamp": t.timestamp,
+            "symbol": symbol,
+            "timestamp": ex.clock.now(),
+            "candles_used": len(candles),
+            # Statistics, not money: JSON numbers, as on the platform.
+            "indicators": {name: number(value) for name, value in values.items()},
+        }
+
+    def get_data_range(request: ApiRequest) -> Any:
+        span = market.data_range()
+        return {
+            "earliest": span.earliest,
+            "latest": span.latest,
+            "total_pairs": span.total_pairs,
+            "intervals_available": list(span.intervals),
+            "data_gaps": [],  # the simulated history has none
         }
 
     def get_recent_trades(request: ApiRequest) -> Any:
@@ -137,4 +177,8 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         "get_ticker": get_ticker,
         "get_recent_trades": get_recent_trades,
         "get_orderbook": get_orderbook,
+        "get_tickers": get_tickers,
+        "get_available_indicators": get_available_indicators,
+        "get_indicators": get_indicators,
+        "get_data_range": get_data_range,
     }
