@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from agentexchange.mock.domain.errors import DomainError
-from agentexchange.mock.domain.risk import RiskProfile
+from agentexchange.mock.domain.risk import RiskProfile, loss_limit_hit
 
 from .test_trading_fakes import D, World
 
@@ -146,3 +146,23 @@ def test_risk_profile_defaults_and_validation() -> None:
     assert RiskProfile.validate_overrides({"leverage": 10, "max_open_orders": 5}) == {
         "max_open_orders": 5
     }
+
+
+def test_daily_loss_limit_trips_at_exactly_the_limit() -> None:
+    limit_1pct = RiskProfile(daily_loss_limit_pct=1)
+    assert loss_limit_hit(limit_1pct, D("10000"), D("-100")) is True  # reached: >=, not >
+    assert loss_limit_hit(limit_1pct, D("10000"), D("-99.99999999")) is False
+    assert loss_limit_hit(limit_1pct, D("10000"), D("100")) is False
+    # Through the engine: buy 0.01 BTC at 64000 (fill 64006.40, fee 0.640064) and sell it at
+    # 58000 (fill 57994.20, fee 0.579942): today's net loss is 60.122 + 1.220006 = 61.342006,
+    # exactly 1 % of 6134.2006 and a hair under 1 % of 6134.2007.
+    for balance, tripped in (("6134.2006", True), ("6134.2007", False)):
+        world = World()
+        agent = world.new_agent(balance=balance)
+        profile(world, agent, daily_loss_limit_pct=1)
+        world.trading.place_order(agent, "BTCUSDT", "buy", "market", D("0.01"))
+        world.market.set("BTCUSDT", "58000")
+        world.trading.place_order(agent, "BTCUSDT", "sell", "market", D("0.01"))
+        me = world.accounts.agent(agent)
+        assert me is not None and me.book.today_pnl(world.clock.now()) == D("-61.342006")
+        assert world.trading.account_info(agent)["circuit_breaker_triggered"] is tripped, balance

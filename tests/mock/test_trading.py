@@ -145,6 +145,28 @@ def test_pending_limit_buy_locks_funds_and_fills_when_the_price_crosses() -> Non
     assert world.trading.get_orders(agent, open_only=True)["total"] == 0
 
 
+def test_a_pending_buy_whose_slippage_exceeds_its_lock_and_the_free_cash_is_rejected() -> None:
+    world = World()
+    agent = world.new_agent(balance="1000")
+    me = world.accounts.agent(agent)
+    assert me is not None
+    limits = {"max_order_size_pct": 100, "max_position_size_pct": 100}
+    world.accounts.set_risk_profile(me.account_id, agent, limits)
+    order = world.trading.place_order(agent, "ETHUSDT", "buy", "limit", D("0.33"), D("3000"))
+    assert order["locked_amount"] == D("990.99000000")  # 0.33 x 3000 x 1.001; 9.01 stays free
+    # A thin pair: 10 % slippage, so the fill costs 0.33 x 3300 x 1.001 = 1090.089 > 1000.
+    world.market.volumes["ETHUSDT"] = D("990")
+    world.tick()
+    assert fill_terms("buy", D("0.33"), D("3000"), D("990")).total == D("1090.08900000")
+    # The lock came back and nothing was spent: cash never goes negative.
+    assert usdt(world, agent) == {"free": D("1000"), "locked": D("0"), "total": D("1000")}
+    detail = world.trading.get_order(agent, order["order_id"])
+    assert detail["status"] == "rejected" and detail["executed_price"] is None
+    assert me.book.orders[order["order_id"]].rejected_reason == "insufficient_balance"
+    assert held(world, agent, "ETH") == 0
+    assert world.trading.get_orders(agent, open_only=True)["total"] == 0
+
+
 @pytest.mark.parametrize(
     ("order_type", "side", "fires_at", "waits_at"),
     [

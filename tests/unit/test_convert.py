@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
+from agentexchange import models
 from agentexchange._convert import (
+    datetime_param,
+    decimal_param,
     number_list_param,
     number_param,
+    opt_list,
     opt_map,
+    parse_datetime,
     parse_decimal,
     parse_int,
     parse_map,
@@ -103,3 +109,62 @@ def test_parse_map_refuses_what_is_not_a_map_of_that_type() -> None:
 def test_opt_map_passes_none_through() -> None:
     assert opt_map(None, parse_int) is None
     assert opt_map({"a": 1}, parse_int) == {"a": 1}
+
+
+# --- datetime_param: the instant, whatever zone the caller's datetime is in ---------------
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        (datetime(2026, 11, 23, 12, 0, tzinfo=UTC), "2026-11-23T12:00:00Z"),
+        (datetime(2026, 11, 23, 12, 0), "2026-11-23T12:00:00Z"),  # naive is taken as UTC
+        (
+            datetime(2026, 11, 23, 14, 30, tzinfo=timezone(timedelta(hours=2))),
+            "2026-11-23T14:30:00+02:00",
+        ),
+        (
+            datetime(2026, 11, 23, 7, 0, tzinfo=timezone(timedelta(hours=-5))),
+            "2026-11-23T07:00:00-05:00",
+        ),
+    ],
+)
+def test_datetime_param_sends_the_same_instant_for_any_zone(given: datetime, sent: str) -> None:
+    out = datetime_param(given, "start_time")
+    assert out == sent
+    expected = given if given.tzinfo is not None else given.replace(tzinfo=UTC)
+    assert parse_datetime(out) == expected  # the instant, not the clock time relabelled
+
+
+# --- decimal_param: only finite numbers reach the wire ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["NaN", "nan", "Infinity", "-Infinity", "inf", "sNaN", " Infinity "]
+)
+def test_decimal_param_refuses_non_finite_strings(text: str) -> None:
+    with pytest.raises(ValueError, match=r"quantity must be a finite number"):
+        decimal_param(text, "quantity")
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("-Infinity"), Decimal("sNaN")])
+def test_decimal_param_refuses_non_finite_decimals(value: Decimal) -> None:
+    with pytest.raises(ValueError, match=r"price must be a finite number"):
+        decimal_param(value, "price")
+
+
+# --- opt_list: an absent list stays absent ----------------------------------------------
+
+
+def test_opt_list_keeps_an_absent_list_none_and_an_empty_list_empty() -> None:
+    assert opt_list(None, parse_int) is None
+    assert opt_list([], parse_int) == []
+    assert opt_list([1, 2], parse_int) == [1, 2]
+
+
+def test_a_model_without_the_optional_list_reads_it_as_none() -> None:
+    wire = {"test_run_id": "r1", "status": "running", "progress_pct": 40}
+    wire |= {"episodes_total": 10, "episodes_completed": 4}
+    assert models.TestRun._from_wire(wire).recommendations is None  # not finished: no advice yet
+    done = models.TestRun._from_wire({**wire, "recommendations": []})
+    assert done.recommendations == []

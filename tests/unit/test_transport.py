@@ -564,6 +564,39 @@ def test_non_idempotent_post_not_retried_even_when_keys_are_honoured() -> None:
     assert "idempotency-key" not in server.calls[1].headers
 
 
+def stale_echo_server(answers: list[httpx.Response | Exception]) -> Server:
+    """A server (or a caching proxy) whose Idempotency-Key header is not the one just sent:
+    the first answer carries a key of its own making, each later one the previous request's.
+    ``answers`` are consumed in order (the last one repeats), exceptions raised."""
+    sent: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers["Idempotency-Key"])
+        item = answers[min(len(sent), len(answers)) - 1]
+        if isinstance(item, Exception):
+            raise item
+        echo = sent[-2] if len(sent) > 1 else str(uuid.uuid4())
+        return httpx.Response(
+            item.status_code,
+            content=item.content,
+            headers={**item.headers, "Idempotency-Key": echo},
+        )
+
+    return Server(answer)
+
+
+def test_only_an_echo_of_the_key_sent_counts_as_the_server_honouring_keys() -> None:
+    server = stale_echo_server([httpx.Response(200, json={}), envelope(502, "BAD_GATEWAY")])
+    transport = sync_transport(server)
+    transport.request(ORDER)  # answered with a key that is not ours
+    # Answered with the previous call's key: still no proof this server dedupes ours.
+    with pytest.raises(ServerError):
+        transport.request(ORDER)
+    assert len(server.calls) == 2  # the 502 was not resent: it may have placed the order
+    first, second = (r.headers["Idempotency-Key"] for r in server.calls)
+    assert first != second
+
+
 def test_post_retried_when_connection_failed_before_sending() -> None:
     server = Server([connect_error(), httpx.Response(200, json={"id": 3})])
     assert sync_transport(server).request(ORDER) == {"id": 3}

@@ -43,6 +43,7 @@ from .test_transport import (
     jwt,
     make_async,
     read_timeout,
+    stale_echo_server,
 )
 
 
@@ -216,6 +217,18 @@ async def test_order_post_retried_after_echo_with_same_key() -> None:
     third, fourth = server.calls[2:]
     assert third.headers["Idempotency-Key"] == fourth.headers["Idempotency-Key"]
     assert uuid.UUID(third.headers["Idempotency-Key"])
+
+
+async def test_a_foreign_or_stale_idempotency_key_header_is_not_an_echo() -> None:
+    ok = httpx.Response(200, json={})
+    server = stale_echo_server([ok, ok, read_timeout(), httpx.Response(200, json={"id": 1})])
+    transport = async_transport(server)
+    await transport.request(ORDER)  # answered with a key of the server's own making
+    await transport.request(ORDER)  # answered with the previous request's key
+    # No echo of our own key was ever seen: a timed-out order may have been placed.
+    with pytest.raises(APITimeoutError):
+        await transport.request(ORDER)
+    assert len(server.calls) == 3
 
 
 async def test_post_retried_after_connect_error() -> None:
