@@ -177,7 +177,11 @@ class AsyncAgentExchangeClient:
             raise invalid_response("login", _exc) from _exc
 
     async def get_pairs(self, status: str | None = None) -> list[Pair]:
-        """List the trading pairs."""
+        """List the trading pairs.
+
+        Args:
+            status: Only pairs of this status; another value is 422 (the real platform answers it with an empty list, a defect recorded in docs/platform.md).
+        """
         _params: dict[str, str] = {}
         if status is not None:
             _params["status"] = status
@@ -917,7 +921,7 @@ class AsyncAgentExchangeClient:
     async def deploy_strategy(self, strategy_id: str, *, version: int | None = None) -> Strategy:
         """Deploy a strategy version for live signal generation.
 
-        Without a version the current version is deployed (extension; the real platform requires the version).
+        The version is required, as on the real platform; deploy_strategy(strategy_id) without one reads the current version first.
 
         Args:
             version: The version to deploy; default the strategy's current version.
@@ -986,7 +990,13 @@ class AsyncAgentExchangeClient:
             )
         )
         try:
-            return TestRun._from_wire(_data)
+            # The arguments fill what the body lacks (a server may not echo them).
+            return TestRun._from_wire(
+                {
+                    "strategy_id": strategy_id,
+                    **_data,
+                }
+            )
         except _MALFORMED as _exc:
             raise invalid_response("run_test", _exc) from _exc
 
@@ -1000,35 +1010,71 @@ class AsyncAgentExchangeClient:
             )
         )
         try:
-            return TestRun._from_wire(_data)
+            # The arguments fill what the body lacks (a server may not echo them).
+            return TestRun._from_wire(
+                {
+                    "strategy_id": strategy_id,
+                    **_data,
+                }
+            )
         except _MALFORMED as _exc:
             raise invalid_response("get_strategy_test", _exc) from _exc
 
-    async def get_test_status(self, run_id: str) -> TestRun:
-        """Poll the status and progress of a test run."""
+    async def get_test_status(self, run_id: str, *, strategy_id: str | None = None) -> TestRun:
+        """Poll the status and progress of a test run.
+
+        Args:
+            strategy_id: The run's strategy (TestRun.strategy_id); needed on the real platform, which has no route by run id alone.
+        """
+        if strategy_id is None:
+            # Without strategy_id: operation get_test_status, which needs none.
+            _path = f"/api/v1/strategy-tests/{path_param(run_id)}"
+        else:
+            _path = f"/api/v1/strategies/{path_param(strategy_id)}/tests/{path_param(run_id)}"
         _data = await self._transport.request(
             Call(
                 "GET",
-                f"/api/v1/strategy-tests/{path_param(run_id)}",
+                _path,
                 ("ApiKeyAuth", "BearerAuth"),
             )
         )
         try:
-            return TestRun._from_wire(_data)
+            # The arguments fill what the body lacks (a server may not echo them).
+            return TestRun._from_wire(
+                {
+                    "strategy_id": strategy_id,
+                    **_data,
+                }
+            )
         except _MALFORMED as _exc:
             raise invalid_response("get_test_status", _exc) from _exc
 
-    async def get_test_results(self, run_id: str) -> TestRun:
-        """Fetch a test run with its final metrics (results is None until it completed)."""
+    async def get_test_results(self, run_id: str, *, strategy_id: str | None = None) -> TestRun:
+        """Fetch a test run with its final metrics (results is None until it completed).
+
+        Args:
+            strategy_id: The run's strategy (TestRun.strategy_id); needed on the real platform, which has no route by run id alone.
+        """
+        if strategy_id is None:
+            # Without strategy_id: operation get_test_status, which needs none.
+            _path = f"/api/v1/strategy-tests/{path_param(run_id)}"
+        else:
+            _path = f"/api/v1/strategies/{path_param(strategy_id)}/tests/{path_param(run_id)}"
         _data = await self._transport.request(
             Call(
                 "GET",
-                f"/api/v1/strategy-tests/{path_param(run_id)}",
+                _path,
                 ("ApiKeyAuth", "BearerAuth"),
             )
         )
         try:
-            return TestRun._from_wire(_data)
+            # The arguments fill what the body lacks (a server may not echo them).
+            return TestRun._from_wire(
+                {
+                    "strategy_id": strategy_id,
+                    **_data,
+                }
+            )
         except _MALFORMED as _exc:
             raise invalid_response("get_test_results", _exc) from _exc
 

@@ -8,6 +8,7 @@ problem is a `VocabularyError` naming the operation (or schema) and the offendin
 
 from __future__ import annotations
 
+import dataclasses
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -31,9 +32,19 @@ FIELD_TYPES = (
     | {f"map[{t}]" for t in MAP_ITEM_TYPES}
 )
 RETURN_KINDS = {"model", "list", "map_list", "map_values", "none", "text", "raw"}
-PARAM_KEYS = {"name", "wire", "default", "keyword_only", "type", "csv", "doc", "fallback"}
+PARAM_KEYS = {
+    "name",
+    "wire",
+    "default",
+    "keyword_only",
+    "type",
+    "csv",
+    "doc",
+    "fallback",
+    "otherwise",
+}
 METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns"}
-RETURN_KEYS = {"kind", "model", "item", "from", "key", "value", "also", "take"}
+RETURN_KEYS = {"kind", "model", "item", "from", "key", "value", "also", "take", "also_from_params"}
 FIELD_KEYS = {"wire", "type", "equals", "count", "default", "secret"}
 MODEL_KEYS = {"name", "doc", "fields"}
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -75,6 +86,8 @@ class Param:
     # When the argument is None: call SDK method fallback[0] (with the parameters of the
     # same names) and use field fallback[1] of its result.
     fallback: tuple[str, str] | None = None
+    # A path parameter that may be None: then the method calls this operation instead.
+    otherwise: str | None = None
 
     @property
     def optional(self) -> bool:
@@ -123,6 +136,17 @@ class Returns:
     value: str | None = None
     also: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (model field, body member path)
     take: str | None = None  # list: keep at most this int parameter's value of items
+    # model: (model field, parameter) - the argument fills the field the body lacks
+    also_from_params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The operation a method calls instead when its `otherwise` path parameter is None."""
+
+    param: str  # the SDK parameter whose None selects this operation
+    operation_id: str
+    path: str
 
 
 @dataclass(frozen=True)
@@ -141,6 +165,7 @@ class Method:
     returns: Returns
     summary: str
     description: str | None
+    alternate: Alternate | None = None
 
     @property
     def expect(self) -> str:
@@ -502,7 +527,45 @@ def build_methods(spec: Spec, models: list[Model]) -> list[Method]:
             seen[method.name] = op.operation_id
             methods.append(method)
     _check_fallbacks(methods, model_by_name)
-    return methods
+    return [_with_alternate(spec, m) for m in methods]
+
+
+def _with_alternate(spec: Spec, m: Method) -> Method:
+    """Resolve a parameter's `otherwise`: an operation with the same HTTP method, security
+    and targets, whose path lacks exactly that parameter (and nothing else)."""
+    params = [p for p in m.params if p.otherwise is not None]
+    if not params:
+        return m
+    where = f"{m.operation_id}: x-sdk method {m.name}"
+    if len(params) > 1:
+        raise VocabularyError(f"{where}: only one parameter may have otherwise")
+    p = params[0]
+    pwhere = f"{where}: param {p.name}: otherwise"
+    alt = next((op for op in spec.operations if op.operation_id == p.otherwise), None)
+    if alt is None:
+        raise VocabularyError(f"{pwhere}: no operation {p.otherwise!r}")
+    if alt.operation_id == m.operation_id or alt.method != m.http_method:
+        raise VocabularyError(
+            f"{pwhere}: {alt.operation_id} must be another {m.http_method} operation"
+        )
+    if (
+        _security(alt, (spec.raw.get("components") or {}).get("securitySchemes") or {})
+        != m.security
+    ):
+        raise VocabularyError(f"{pwhere}: {alt.operation_id} needs the same security")
+    mine = {(t.location, t.name) for q in m.params for t in q.targets if t.location != "body"}
+    mine |= {(f.target.location, f.target.name) for f in m.fixed if f.target.location != "body"}
+    expected = mine - {("path", p.targets[0].name)}
+    theirs = {key for key in alt.params if key[0] == "path"}
+    missing = sorted(f"{loc}.{name}" for loc, name in expected if (loc, name) not in alt.params)
+    if missing or theirs != {key for key in expected if key[0] == "path"}:
+        raise VocabularyError(
+            f"{pwhere}: {alt.operation_id} must take the method's targets without "
+            f"path.{p.targets[0].name} (missing {missing})"
+        )
+    if ("requestBody" in alt.raw) != (m.body is not None):
+        raise VocabularyError(f"{pwhere}: {alt.operation_id} differs in having a body")
+    return dataclasses.replace(m, alternate=Alternate(p.name, alt.operation_id, alt.path))
 
 
 def _check_fallbacks(methods: list[Method], models: dict[str, Model]) -> None:
@@ -654,6 +717,20 @@ def _build_method(
         p.name == returns.take and p.type == "int" for p in params
     ):
         raise VocabularyError(f"{where}: returns.take {returns.take!r} is not an int parameter")
+    by_param = {p.name: p for p in params}
+    fields = {f.name: f for f in models[returns.model].fields} if returns.model in models else {}
+    for fname, pname in returns.also_from_params:
+        p = by_param.get(pname)
+        if p is None:
+            raise VocabularyError(
+                f"{where}: returns.also_from_params.{fname}: {pname!r} is not a parameter"
+            )
+        f = fields[fname]
+        if p.type not in {"str", "int", "bool"} or f.type != p.type:
+            raise VocabularyError(
+                f"{where}: returns.also_from_params.{fname}: parameter {pname} ({p.type}) "
+                f"does not fit field type {f.type}"
+            )
     summary = str(
         entry.get("doc") or op.raw.get("summary") or name.replace("_", " ").capitalize() + "."
     )
@@ -742,7 +819,18 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
         raise VocabularyError(f"{pwhere}: keyword_only must be true or false")
     if keyword_only and kw is False and "keyword_only" in praw:
         raise VocabularyError(f"{pwhere}: keyword_only cannot be switched off again")
-    if any(t.location == "path" for t in targets) and not required:
+    otherwise = praw.get("otherwise")
+    if otherwise is not None and (
+        not isinstance(otherwise, str)
+        or default is not None
+        or required
+        or spread
+        or targets[0].location != "path"
+    ):
+        raise VocabularyError(
+            f"{pwhere}: otherwise names an operation, for a path parameter with default: null"
+        )
+    if any(t.location == "path" for t in targets) and not required and otherwise is None:
         raise VocabularyError(f"{pwhere}: a path parameter cannot have a default")
     doc = praw.get("doc")
     if doc is not None and not isinstance(doc, str):
@@ -776,6 +864,7 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
         doc,
         wire_kind,
         (fallback["method"], fallback["field"]) if fallback else None,
+        otherwise,
     )
 
 
@@ -862,11 +951,38 @@ def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
                 raise VocabularyError(
                     f"{where}: map_list leaves required field {model}.{f.name} unset"
                 )
+    from_params_raw = raw.get("also_from_params", {})
+    if not isinstance(from_params_raw, dict) or (from_params_raw and kind != "model"):
+        raise VocabularyError(
+            f"{where}: returns.also_from_params is a mapping of field to parameter, "
+            "only for kind model"
+        )
+    from_params = []
+    for fname, pname in from_params_raw.items():
+        f = fields.get(fname)
+        if f is None or f.kind != "value" or len(f.wires) != 1 or len(f.wires[0]) != 1:
+            raise VocabularyError(
+                f"{where}: returns.also_from_params {fname!r} is not a field of {model} "
+                "read from one top-level member"
+            )
+        if not isinstance(pname, str) or not IDENT.match(pname):
+            raise VocabularyError(
+                f"{where}: returns.also_from_params.{fname} must name a parameter"
+            )
+        from_params.append((fname, pname))
     take = raw.get("take")
     if take is not None and (not isinstance(take, str) or kind != "list"):
         raise VocabularyError(f"{where}: returns.take names an int parameter, only for kind list")
     return Returns(
-        kind, model, item, tuple(frm.split(".")) if frm else (), key, value, tuple(also), take
+        kind,
+        model,
+        item,
+        tuple(frm.split(".")) if frm else (),
+        key,
+        value,
+        tuple(also),
+        take,
+        tuple(from_params),
     )
 
 

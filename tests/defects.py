@@ -58,3 +58,49 @@ def price_as_number(app: ASGIApp) -> ASGIApp:
         await app(scope, receive, capture)
 
     return wrapped
+
+
+REGISTER_PATH = "/api/v1/auth/register"
+
+
+def registration_closed_after(accounts: int) -> Callable[[ASGIApp], ASGIApp]:
+    """A registration limit of ``accounts`` per hour: later POST /auth/register are 429.
+
+    The mock's own limit (3 a minute) is waited out by the contract run; a limit that
+    asks for an hour is not, so the run's second (peer) account cannot register.
+    """
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        registered = 0
+
+        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+            nonlocal registered
+            if (
+                scope["type"] == "http"
+                and scope["method"] == "POST"
+                and scope["path"] == REGISTER_PATH
+            ):
+                registered += 1
+                if registered > accounts:
+                    body = json.dumps(
+                        {
+                            "error": {
+                                "code": "RATE_LIMIT_EXCEEDED",
+                                "message": "Too many registrations.",
+                                "details": {"retry_after_seconds": 3600},
+                            }
+                        }
+                    ).encode()
+                    headers = [
+                        (b"content-type", b"application/json"),
+                        (b"retry-after", b"3600"),
+                        (b"content-length", str(len(body)).encode()),
+                    ]
+                    await send({"type": "http.response.start", "status": 429, "headers": headers})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+            await app(scope, receive, send)
+
+        return wrapped
+
+    return wrap

@@ -32,6 +32,27 @@ CHECKS: tuple[str, ...] = (
     "object_level_authorization",
 )
 PHASES: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
+# The checks that send requests of their own (the rest judge the responses of test cases);
+# the summary reports their probes, and one that sent none did not really run.
+PROBING_CHECKS: tuple[str, ...] = ("ignored_auth", "object_level_authorization")
+
+# What the reports mask (schemathesis's defaults also mask anything containing "key" or
+# "session", e.g. Idempotency-Key and session_id, which a reader needs to reproduce a case).
+# Exact names (case-insensitive): credentials this API sends or returns.
+SECRET_KEYS: tuple[str, ...] = (
+    "x-api-key",
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "api_key",
+    "agent_api_key",
+    "token",
+    "access_token",
+    "refresh_token",
+)
+# Substrings: any name containing one of these is masked too.
+SECRET_MARKERS: tuple[str, ...] = ("secret", "password", "passwd")
 
 # schemathesis 4.32.5's own default expected statuses (schemathesis/config/_checks.py);
 # an allowance widens these, it never replaces them.
@@ -142,6 +163,15 @@ def render_config(*, hooks_module: str = "agentexchange.contract.hooks") -> str:
         "[generation]",
         "# No example database: a run depends on --seed alone, not on earlier runs.",
         'database = "none"',
+        "# Credentials come from hooks.py; generated junk keys and tokens would test nothing",
+        "# ignored_auth does not, and would count as guesses against a server's failed-auth limit.",
+        "with-security-parameters = false",
+        "",
+        "[output.sanitization]",
+        "# Only real secrets (API keys and secrets, JWTs, passwords) are masked in curl lines;",
+        "# ids such as session_id and Idempotency-Key stay readable.",
+        f"keys-to-sanitize = {_toml_list(SECRET_KEYS)}",
+        f"sensitive-markers = {_toml_list(SECRET_MARKERS)}",
     ]
     # No `warnings.fail-on`: schemathesis's `missing_auth` heuristic fires on the public
     # login (wrong keys are 401 by design) and on X-Agent-Id naming foreign agents (403).

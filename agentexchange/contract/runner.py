@@ -5,7 +5,8 @@ against the packaged openapi.yaml with every check and every phase (examples, co
 fuzzing, stateful over the document's ``links``). The CLI is driven in a subprocess, so
 users get exactly schemathesis's own console output and reports; the runner adds the
 generated config (``policy``), the hooks (``hooks``: decimal format, auth), a readable
-summary (``summary``) and an exit status that is 0 only when nothing failed.
+summary (``summary``) and an exit status that is 0 only when schemathesis itself exited 0,
+nothing failed and every check ran (or was allowed to be skipped with ``--allow-skipped``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .credentials import (
     ENV_API_KEY,
     ENV_API_SECRET,
     ENV_BASE_URL,
+    ENV_PEER_AGENT_ID,
     ENV_PEER_API_KEY,
     ENV_PEER_API_SECRET,
     CredentialError,
@@ -43,6 +45,10 @@ from .summary import (
 CONFIG_NAME = "schemathesis.toml"
 LOG_NAME = "schemathesis.log"
 SUMMARY_NAME = "summary.txt"
+OLA = "object_level_authorization"
+# schemathesis 4.32.5 lints its config at start-up and prints this for our run, because it
+# looks for peers only under [auth.wfc]; ours come from the hooks (hooks.auth_provider).
+_OLA_LINT = "`object_level_authorization` will not run"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,11 @@ class ContractOptions:
     # A second account (preflight), the "other user" of object_level_authorization.
     peer_api_key: str | None = None
     peer_api_secret: str | None = None
+    peer_agent_id: str | None = None
+    # Why the preflight has no peer account (then object_level_authorization is skipped).
+    peer_problem: str | None = None
+    # Checks that may be skipped without failing the run (--allow-skipped).
+    allow_skipped: tuple[str, ...] = ()
     # Not on the CLI: lets tests and debugging narrow a run to a few operations.
     operation_ids: Sequence[str] = field(default_factory=tuple)
     # Per-request timeout, so one hung request cannot stall the run forever.
@@ -138,32 +149,64 @@ def preflight(options: ContractOptions) -> ContractOptions:
     ) as source:
         source.probe()
         source.fetch()
-    peer_key, peer_secret = _peer_account(options)
+    peer = _peer_account(options)
     return replace(
         options,
         api_key=source.api_key,
         api_secret=source.api_secret,
         agent_id=source.agent_id,
-        peer_api_key=peer_key,
-        peer_api_secret=peer_secret,
+        peer_api_key=peer.api_key,
+        peer_api_secret=peer.api_secret,
+        peer_agent_id=peer.agent_id,
+        peer_problem=peer.problem,
     )
 
 
-def _peer_account(options: ContractOptions) -> tuple[str | None, str | None]:
-    """A second account for object_level_authorization; the run goes on without one."""
+@dataclass(frozen=True, slots=True)
+class _Peer:
+    api_key: str | None = None
+    api_secret: str | None = None
+    agent_id: str | None = None
+    problem: str | None = None
+
+
+def _peer_account(options: ContractOptions) -> _Peer:
+    """A second account for object_level_authorization; without one that check is skipped."""
     with CredentialSource(
         options.base_url, load_spec(spec_path("openapi.yaml")), timeout=options.request_timeout
     ) as peer:
         try:
             peer.fetch()
-        except CredentialError:
-            return None, None
-        return peer.api_key, peer.api_secret
+        except CredentialError as exc:
+            return _Peer(problem=str(exc))
+        return _Peer(peer.api_key, peer.api_secret, peer.agent_id)
+
+
+def peer_line(options: ContractOptions) -> str:
+    """The one console line that replaces schemathesis's object_level_authorization lint."""
+    if options.peer_api_key:
+        return (
+            f"ℹ️  {OLA} runs with the second account the run registered (given by our hooks, "
+            "not [auth.wfc], where schemathesis's start-up lint looks for peers)\n"
+        )
+    return f"⚠️  {OLA} is skipped: no second account ({options.peer_problem or 'none given'})\n"
+
+
+def console_line(line: str, options: ContractOptions) -> str:
+    """schemathesis's console line as the user sees it (its OLA lint explained in one line)."""
+    return peer_line(options) if _OLA_LINT in line else line
 
 
 def _environment(options: ContractOptions) -> dict[str, str]:
     env = dict(os.environ)
-    for name in (ENV_API_KEY, ENV_API_SECRET, ENV_AGENT_ID, ENV_PEER_API_KEY, ENV_PEER_API_SECRET):
+    for name in (
+        ENV_API_KEY,
+        ENV_API_SECRET,
+        ENV_AGENT_ID,
+        ENV_PEER_API_KEY,
+        ENV_PEER_API_SECRET,
+        ENV_PEER_AGENT_ID,
+    ):
         env.pop(name, None)
     env[ENV_BASE_URL] = options.base_url.rstrip("/")
     if options.api_key:
@@ -175,6 +218,8 @@ def _environment(options: ContractOptions) -> dict[str, str]:
     if options.peer_api_key and options.peer_api_secret:
         env[ENV_PEER_API_KEY] = options.peer_api_key
         env[ENV_PEER_API_SECRET] = options.peer_api_secret
+        if options.peer_agent_id:
+            env[ENV_PEER_AGENT_ID] = options.peer_agent_id
     return env
 
 
@@ -206,20 +251,18 @@ def run(options: ContractOptions, *, echo: TextIO | None = sys.stdout) -> Contra
         ) as process,
     ):
         assert process.stdout is not None
-        for line in process.stdout:
+        for raw in process.stdout:
+            line = console_line(raw, options)
             log.write(line)
             if echo is not None:
                 echo.write(line)
         returncode = process.wait()
 
     summary = summarize(files, expected_operations=_expected_operations(options))
-    notes = console_notes(log_path.read_text(encoding="utf-8"))
-    if options.peer_api_key:
-        # schemathesis only looks for peers under [auth.wfc]; ours come from the hooks.
-        notes = [note for note in notes if "object_level_authorization" not in note]
-    else:
-        notes.append("object_level_authorization had no second account (registration failed)")
-    summary.notes = notes
+    summary.notes = console_notes(log_path.read_text(encoding="utf-8"))
+    summary.allowed_skipped = options.allow_skipped
+    if not options.peer_api_key:
+        summary.skip(OLA, f"no second account ({options.peer_problem or 'none given'})")
     if options.workers > 1 and sys.version_info < (3, 12):
         # Seen with schemathesis 4.32.5 with or without our hooks: CPython 3.11's `ast`
         # constructor is not thread-safe and hypothesis parses lambdas in every worker.
@@ -228,6 +271,7 @@ def run(options: ContractOptions, *, echo: TextIO | None = sys.stdout) -> Contra
             "Runtime Errors inside schemathesis; use --workers 1 for a trustworthy verdict"
         )
     (options.report_dir / SUMMARY_NAME).write_text(summary.render(), encoding="utf-8")
+    # schemathesis's own verdict counts too: it can fail in ways the reports do not show.
     ok = returncode == 0 and summary.ok
     return ContractResult(
         exit_code=0 if ok else 1, schemathesis_exit_code=returncode, summary=summary
@@ -252,11 +296,20 @@ def options_from_args(args: argparse.Namespace) -> ContractOptions:
         rate_limit=args.rate_limit,
         seed=args.seed,
         report_dir=Path(args.report_dir),
+        allow_skipped=tuple(dict.fromkeys(getattr(args, "allow_skipped", None) or ())),
     )
 
 
 def run_from_args(args: argparse.Namespace) -> int:
     options = options_from_args(args)
+    unknown = [name for name in options.allow_skipped if name not in policy.CHECKS]
+    if unknown:
+        print(
+            f"agentexchange contract: --allow-skipped: unknown check {', '.join(unknown)} "
+            f"(one of: {', '.join(policy.CHECKS)})",
+            file=sys.stderr,
+        )
+        return 2
     result = run(options)
     print()
     print(result.summary.render())

@@ -3,8 +3,10 @@
 docs/architecture.md "Contract tests": the run leaves schemathesis's JUnit report (what CI
 dashboards read), its NDJSON event log and its JSON verdict. This module joins them:
 operations and checks that actually ran (from the events, so a silently skipped
-operation or check is visible), test-case counts, and every failure with the curl
-line that reproduces it (from the JUnit report). The runner prints ``render()`` and
+operation or check is visible), the responses each check judged and the probes the
+checks that send requests of their own made (``policy.PROBING_CHECKS``), test-case counts,
+and every failure with the curl line that reproduces it (from the JUnit report). A check
+that could not run is *skipped*, which fails the run unless the user allowed it. The runner prints ``render()`` and
 the CI test asserts on the same ``RunSummary``.
 """
 
@@ -21,7 +23,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._document import load_document
-from .policy import CHECKS
+from .credentials import PEER_IDENTITY
+from .policy import CHECKS, PROBING_CHECKS
 
 # A failure's curl line can carry a fuzzed body of any size; the JUnit report keeps it whole.
 MAX_CURL_CHARS = 2000
@@ -69,6 +72,11 @@ class RunSummary:
     test_cases: int = 0
     # check name -> (cases it ran on, cases it failed)
     checks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # check name -> requests the check sent itself (only policy.PROBING_CHECKS send any)
+    probes: dict[str, int] = field(default_factory=dict)
+    # check name -> why it could not run; fails the run unless in ``allowed_skipped``
+    skipped: dict[str, str] = field(default_factory=dict)
+    allowed_skipped: tuple[str, ...] = ()
     # operation label ("GET /path") -> test cases that reached it with its own method
     operations: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
@@ -92,28 +100,50 @@ class RunSummary:
             and not self.failures
             and not self.errors
             and not self.untested_operations
-            and not self.unrun_checks
+            and not self.unallowed_skips
             and not self.problems
         )
+
+    @property
+    def unallowed_skips(self) -> list[str]:
+        return [name for name in self.skipped if name not in self.allowed_skipped]
+
+    def skip(self, check: str, reason: str) -> None:
+        """Mark ``check`` as one that could not run (the reason shown in the report)."""
+        self.skipped[check] = reason
 
     @property
     def failed_operations(self) -> list[str]:
         return sorted({failure.operation for failure in self.failures})
 
     def render(self) -> str:
-        checks_run = sum(1 for ran, _ in self.checks.values() if ran)
+        checks_run = sum(
+            1 for name in CHECKS if self.checks.get(name, (0, 0))[0] and name not in self.skipped
+        )
+        answered = self.operations_total - len(self.operations_without_success)
         lines = [
             "Contract run: " + ("PASSED" if self.ok else "FAILED"),
-            f"  operations tested: {self.operations_tested}/{self.operations_total}",
-            f"  checks run:        {checks_run}/{len(CHECKS)}",
+            f"  operations tested: {self.operations_tested}/{self.operations_total}"
+            + (f", {answered} answered 2xx" if self.operations_total else ""),
+            f"  checks run:        {checks_run}/{len(CHECKS)}"
+            + (f" ({len(self.skipped)} skipped)" if self.skipped else ""),
             f"  test cases:        {self.test_cases}",
             f"  failures:          {len(self.failures)}",
         ]
         if self.seed is not None:
             lines.append(f"  seed:              {self.seed}")
+        lines.append(f"    {'check':<30} {'responses':>9} {'probes':>7} {'failed':>7}")
         for name in CHECKS:
             ran, failed = self.checks.get(name, (0, 0))
-            lines.append(f"    {name:<30} {ran:>6} cases  {failed:>4} failed")
+            probes = str(self.probes.get(name, 0)) if name in PROBING_CHECKS else "-"
+            line = f"    {name:<30} {ran:>9} {probes:>7} {failed:>7}"
+            if name in self.skipped:
+                allowed = " (allowed by --allow-skipped)" if name in self.allowed_skipped else ""
+                line += f"  SKIPPED: {self.skipped[name]}{allowed}"
+            lines.append(line)
+        lines.append(
+            "    (responses: test-case responses the check judged; probes: requests it sent itself)"
+        )
         for problem in self.problems:
             lines.append(f"  ! {problem}")
         errors = Counter(self.errors)
@@ -123,8 +153,11 @@ class RunSummary:
             lines.append(f"  ! … {len(errors) - MAX_ERROR_LINES} more distinct errors in junit.xml")
         if self.untested_operations:
             lines.append("  ! operations never tested: " + ", ".join(self.untested_operations))
-        if self.unrun_checks:
-            lines.append("  ! checks that never ran: " + ", ".join(self.unrun_checks))
+        if self.unallowed_skips:
+            lines.append(
+                "  ! checks skipped (pass --allow-skipped CHECK to accept): "
+                + ", ".join(self.unallowed_skips)
+            )
         for note in self.notes:
             lines.append(f"  note: {note}")
         if self.operations_without_success:
@@ -181,6 +214,11 @@ def summarize(files: ReportFiles, *, expected_operations: Mapping[str, str]) -> 
         if summary.successes.get(label, 0) == 0
     )
     summary.unrun_checks = [name for name in CHECKS if summary.checks.get(name, (0, 0))[0] == 0]
+    for name in summary.unrun_checks:
+        summary.skip(name, "never ran")
+    for name in PROBING_CHECKS:
+        if name not in summary.skipped and summary.probes.get(name, 0) == 0:
+            summary.skip(name, "sent no probes")
     return summary
 
 
@@ -223,6 +261,7 @@ def _apply_events(summary: RunSummary, path: Path) -> None:
     failed: Counter[str] = Counter()
     per_operation: Counter[str] = Counter()
     successes: Counter[str] = Counter()
+    probes: Counter[str] = Counter()
     with path.open(encoding="utf-8") as events:
         for line in events:
             event = json.loads(line)
@@ -244,9 +283,36 @@ def _apply_events(summary: RunSummary, path: Path) -> None:
                 status = (interaction.get("response") or {}).get("status_code")
                 if label is not None and isinstance(status, int) and 200 <= status < 300:
                     successes[label] += 1
+            probes.update(_probes(cases))
     summary.checks = {name: (ran[name], failed[name]) for name in ran}
+    summary.probes = dict(probes)
     summary.operations = dict(per_operation)
     summary.successes = dict(successes)
+
+
+def _probes(cases: Mapping[str, Any]) -> Counter[str]:
+    """Requests the probing checks sent, attributed from the recorded cases.
+
+    A probe is a child of a test case that is not a stateful step. The peer's requests are
+    object_level_authorization's; a child with no identity (credentials stripped) is
+    ignored_auth's, unless it follows a peer probe of the same case (then it is
+    object_level_authorization's anonymous replay: ignored_auth runs first). A child that
+    kept the case's own identity is a check's control request, not a probe.
+    """
+    counted: Counter[str] = Counter()
+    peer_seen: set[str] = set()
+    for node in cases.values():
+        parent = (node or {}).get("parent_id")
+        if parent is None or node.get("transition"):
+            continue
+        identity = (node.get("value") or {}).get("auth_identity")
+        if identity == PEER_IDENTITY:
+            counted["object_level_authorization"] += 1
+            peer_seen.add(parent)
+        elif identity is None:
+            owner = "object_level_authorization" if parent in peer_seen else "ignored_auth"
+            counted[owner] += 1
+    return counted
 
 
 def _case_label(node: Mapping[str, Any] | None) -> str | None:

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from defects import ASGIApp, Receive, Scope, Send, price_as_number
+from defects import ASGIApp, Receive, Scope, Send, price_as_number, registration_closed_after
 
 from agentexchange._specfiles import spec_path
 from agentexchange.contract import policy
 from agentexchange.contract.runner import ContractOptions, ContractResult, run
 from agentexchange.contract.summary import spec_operations
+from agentexchange.mock.domain.gatekeeper import FAILED_AUTH_LIMIT
 from agentexchange.mock.testing import MockServer
 
 # Enough cases per operation to mean something, small enough for CI on two cores.
@@ -48,8 +49,16 @@ def _run(mock: MockServer, report_dir: Path, **kwargs: Any) -> ContractResult:
 
 def test_the_mock_passes_every_check_on_every_operation(tmp_path: Path) -> None:
     with MockServer(rate_limits=False, tick_interval=1.0, validate_responses=False) as mock:
+        # The other limits stay off (the suite would mostly measure them); the failed-
+        # authentication limit is on: the suite's deliberate probes must stay within it.
+        gatekeeper = mock.exchange.gatekeeper
+        gatekeeper.failed_auth_limit = FAILED_AUTH_LIMIT
         result = _run(mock, tmp_path)
     report = result.summary.render()
+    assert gatekeeper.failed_auth_refusals == 0, report
+    assert result.summary.probes.get("ignored_auth", 0) > 0, report
+    assert result.summary.probes.get("object_level_authorization", 0) > 0, report
+    assert result.summary.skipped == {}, report
 
     assert result.summary.failures == [], report
     assert result.exit_code == 0, report
@@ -80,6 +89,39 @@ def test_the_mock_passes_every_check_on_every_operation(tmp_path: Path) -> None:
     assert result.summary.successes.get(labels["list_agents"], 0) > 0, report
     # object_level_authorization had a second account to probe with.
     assert "peer" in _identities(tmp_path / "events.ndjson")
+    # Orders were placed (the hooks name the run's agent) and their responses checked.
+    assert result.summary.successes.get(labels["place_order"], 0) > 0, report
+    trading = {
+        op for op, label in labels.items() if label.split(" ", 1)[1].startswith("/api/v1/trade/")
+    }
+    # Known gap (issue 17): cancel_order never answers 2xx yet (market orders fill at once and
+    # generated order ids are unknown, so no pending order is ever cancelled).
+    assert trading & set(result.summary.operations_without_success) <= {"cancel_order"}, report
+
+
+def test_without_a_peer_account_the_run_fails_naming_the_skipped_check_unless_allowed(
+    tmp_path: Path,
+) -> None:
+    operations = ("create_agent", "get_agent", "list_agents")
+    outcomes = {}
+    for allow in ((), ("object_level_authorization",)):
+        with MockServer(
+            rate_limits=False,
+            tick_interval=None,
+            validate_responses=False,
+            wrap=registration_closed_after(1),
+        ) as mock:
+            outcomes[allow] = _run(
+                mock, tmp_path / str(len(allow)), operation_ids=operations, allow_skipped=allow
+            )
+    refused, allowed = outcomes[()], outcomes[("object_level_authorization",)]
+    report = refused.summary.render()
+    assert refused.exit_code == 1, report
+    assert refused.summary.failures == [], report
+    assert list(refused.summary.skipped) == ["object_level_authorization"], report
+    assert "object_level_authorization" in report and "SKIPPED: no second account" in report
+    assert "--allow-skipped" in report
+    assert allowed.exit_code == 0, allowed.summary.render()
 
 
 def _identities(events: Path) -> set[str]:

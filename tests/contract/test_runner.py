@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import io
+import sys
+from dataclasses import replace
 from pathlib import Path
 
-from agentexchange.cli import main
+import pytest
+
+from agentexchange.cli import build_parser, main
 from agentexchange.contract import policy, runner
 from agentexchange.contract.credentials import ENV_API_KEY, ENV_API_SECRET, ENV_BASE_URL
+from agentexchange.contract.summary import ReportFiles
 
 
 def _options(**kwargs: object) -> runner.ContractOptions:
@@ -91,3 +97,109 @@ def test_an_unreachable_server_exits_non_zero_with_a_summary(
         .read_text(encoding="utf-8")
         .startswith("Contract run: FAILED")
     )
+
+
+def _fake_schemathesis(tmp_path: Path, exit_code: int) -> list[str]:
+    """A stand-in for the schemathesis CLI: writes clean reports, then exits with ``exit_code``."""
+    from tests.contract.test_summary import CLEAN_JUNIT, _write
+
+    staged = _write(tmp_path / "staged", junit=CLEAN_JUNIT, checks=list(policy.CHECKS))
+    out = ReportFiles.in_dir(tmp_path / "reports")
+    script = "\n".join(
+        [
+            "import shutil, sys",
+            "print('Schemathesis v4.32.5')",
+            "print('⚠️  `object_level_authorization` will not run: list at least 2 users')",
+            *(
+                f"shutil.copy({str(src)!r}, {str(dst)!r})"
+                for src, dst in zip(
+                    (staged.junit, staged.ndjson, staged.json),
+                    (out.junit, out.ndjson, out.json),
+                    strict=True,
+                )
+            ),
+            f"sys.exit({exit_code})",
+        ]
+    )
+    return [sys.executable, "-c", script]
+
+
+@pytest.mark.parametrize("schemathesis_exit", [0, 1, 2])
+def test_schemathesis_s_own_exit_status_decides_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schemathesis_exit: int
+) -> None:
+    (tmp_path / "staged").mkdir()
+    options = _options(
+        report_dir=tmp_path / "reports",
+        operation_ids=("get_price", "get_pairs"),
+        peer_api_key="ak_peer",
+        peer_api_secret="sk_peer",
+    )
+    monkeypatch.setattr(runner, "preflight", lambda o: o)
+    monkeypatch.setattr(
+        runner, "build_command", lambda o: _fake_schemathesis(tmp_path, schemathesis_exit)
+    )
+    echo = io.StringIO()
+    result = runner.run(options, echo=echo)
+    # The reports alone are clean: only schemathesis's exit status can fail this run.
+    assert result.summary.ok, result.summary.render()
+    assert result.schemathesis_exit_code == schemathesis_exit
+    assert result.exit_code == (0 if schemathesis_exit == 0 else 1)
+    console = echo.getvalue()
+    assert "will not run" not in console
+    assert "object_level_authorization runs with the second account" in console
+
+
+def test_without_a_peer_object_level_authorization_is_skipped_unless_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "staged").mkdir()
+    monkeypatch.setattr(runner, "preflight", lambda o: replace(o, peer_problem="429 from register"))
+    monkeypatch.setattr(runner, "build_command", lambda o: _fake_schemathesis(tmp_path, 0))
+    options = _options(report_dir=tmp_path / "reports", operation_ids=("get_price", "get_pairs"))
+    echo = io.StringIO()
+    result = runner.run(options, echo=echo)
+    assert result.exit_code == 1
+    assert result.summary.skipped == {
+        "object_level_authorization": "no second account (429 from register)"
+    }
+    assert "object_level_authorization is skipped: no second account" in echo.getvalue()
+    assert "will not run" not in echo.getvalue()
+    allowed = runner.run(replace(options, allow_skipped=("object_level_authorization",)), echo=None)
+    assert allowed.exit_code == 0, allowed.summary.render()
+
+
+def test_allow_skipped_is_repeatable_and_checked(tmp_path: Path) -> None:
+    args = build_parser().parse_args(
+        [
+            "contract",
+            "--base-url",
+            "http://h:1",
+            "--allow-skipped",
+            "object_level_authorization",
+            "--allow-skipped",
+            "ignored_auth",
+        ]
+    )
+    assert runner.options_from_args(args).allow_skipped == (
+        "object_level_authorization",
+        "ignored_auth",
+    )
+    assert (
+        runner.options_from_args(
+            build_parser().parse_args(["contract", "--base-url", "x"])
+        ).allow_skipped
+        == ()
+    )
+    code = main(
+        [
+            "contract",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--allow-skipped",
+            "no_such_check",
+            "--report-dir",
+            str(tmp_path),
+        ]
+    )
+    assert code == 2

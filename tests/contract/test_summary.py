@@ -45,12 +45,21 @@ Reproduce with:
 
 
 def _event(
-    label: str, checks: list[tuple[str, str]], case_id: str = "c1", status: int = 200
+    label: str,
+    checks: list[tuple[str, str]],
+    case_id: str = "c1",
+    status: int = 200,
+    probes: tuple[str | None, ...] = (),
 ) -> str:
+    """One scenario; ``probes``: children of the case by identity (None: credentials stripped)."""
     method, path = label.split(" ", 1)
+    cases: dict[str, object] = {case_id: {"value": {"method": method, "path": path, "id": case_id}}}
+    for n, identity in enumerate(probes):
+        value = {"method": method, "path": path, "id": f"{case_id}p{n}", "auth_identity": identity}
+        cases[f"{case_id}p{n}"] = {"value": value, "parent_id": case_id}
     recorder = {
         "label": label,
-        "cases": {case_id: {"value": {"method": method, "path": path, "id": case_id}}},
+        "cases": cases,
         "checks": {case_id: [{"name": name, "status": status} for name, status in checks]},
         "interactions": {
             case_id: {"request": {"method": method}, "response": {"status_code": status}}
@@ -61,8 +70,18 @@ def _event(
     )
 
 
+# ignored_auth's three probes (no credentials, then a wrong key, then a wrong token), a
+# control request that kept the owner's identity, then object_level_authorization's peer read.
+PROBES: tuple[str | None, ...] = (None, None, None, "owner", "peer")
+
+
 def _write(
-    tmp_path: Path, *, junit: str, checks: list[str], failed_check: str | None = None
+    tmp_path: Path,
+    *,
+    junit: str,
+    checks: list[str],
+    failed_check: str | None = None,
+    probes: tuple[str | None, ...] = PROBES,
 ) -> ReportFiles:
     files = ReportFiles.in_dir(tmp_path)
     files.junit.write_text(junit, encoding="utf-8")
@@ -71,7 +90,7 @@ def _write(
         "\n".join(
             [
                 json.dumps({"EngineStarted": {}}),
-                _event(PRICE, statuses),
+                _event(PRICE, statuses, probes=probes),
                 _event(PAIRS, statuses, "c2", status=422),
             ]
         )
@@ -156,6 +175,9 @@ def test_a_check_that_never_ran_fails_the_run(tmp_path: Path) -> None:
     )
     assert not summary.ok
     assert summary.unrun_checks == ["ignored_auth"]
+    assert summary.skipped == {"ignored_auth": "never ran"}
+    summary.allowed_skipped = ("ignored_auth",)
+    assert summary.ok
 
 
 def test_missing_reports_are_a_failure_not_a_pass(tmp_path: Path) -> None:
@@ -194,3 +216,31 @@ def test_a_check_schemathesis_says_it_cannot_run_is_noted() -> None:
     assert console_notes(log) == [
         "`object_level_authorization` will not run: list at least 2 users"
     ]
+
+
+def test_each_check_is_reported_with_the_probes_it_sent(tmp_path: Path) -> None:
+    summary = summarize(
+        _write(tmp_path, junit=CLEAN_JUNIT, checks=list(CHECKS), probes=(*PROBES, None)),
+        expected_operations=EXPECTED,
+    )
+    # The stripped-credentials child after a peer probe is object_level_authorization's replay.
+    assert summary.probes == {"ignored_auth": 3, "object_level_authorization": 2}
+    rows = {line.split()[0]: line.split()[1:] for line in summary.render().splitlines()[7:21]}
+    assert rows["ignored_auth"] == ["2", "3", "0"]
+    assert rows["object_level_authorization"] == ["2", "2", "0"]
+    assert rows["not_a_server_error"] == ["2", "-", "0"]
+
+
+def test_a_probing_check_that_sent_no_probes_is_skipped_and_fails_unless_allowed(
+    tmp_path: Path,
+) -> None:
+    files = _write(tmp_path, junit=CLEAN_JUNIT, checks=list(CHECKS), probes=(None, None))
+    summary = summarize(files, expected_operations=EXPECTED)
+    assert summary.skipped == {"object_level_authorization": "sent no probes"}
+    assert not summary.ok
+    text = summary.render()
+    assert "SKIPPED: sent no probes" in text and "--allow-skipped" in text
+    assert "checks run:        13/14 (1 skipped)" in text
+    summary.allowed_skipped = ("object_level_authorization",)
+    assert summary.ok, summary.render()
+    assert "(allowed by --allow-skipped)" in summary.render()

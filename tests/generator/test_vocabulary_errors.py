@@ -240,6 +240,119 @@ CASES = [
         "get_quote_book.*returns.take names an int parameter, only for kind list",
     ),
     (
+        # issue 17 survivor: a misspelt key must not be ignored (the default would be lost)
+        "unknown param key",
+        lambda r: _sdk(r, "/things", "get")["params"][2].update(defualt=5),
+        "list_things.*param 'limit': unknown keys \\['defualt'\\]",
+    ),
+    (
+        # issue 17 survivor: a path parameter with a default would build a URL with "None"
+        "path param with a default",
+        lambda r: _sdk(r, "/things/{thing_id}", "get")["params"][0].update(default="x"),
+        "get_thing.*param thing_id: a path parameter cannot have a default",
+    ),
+    (
+        "path param with default null and no otherwise",
+        lambda r: _sdk(r, "/groups/{group_id}/members/{thing_id}", "get")["params"][1].pop(
+            "otherwise"
+        ),
+        "get_membership.*param group_id: a path parameter cannot have a default",
+    ),
+    (
+        "otherwise on a query parameter",
+        lambda r: _sdk(r, "/things", "get")["params"][2].update(
+            default=None, otherwise="get_thing"
+        ),
+        "list_things.*param limit: otherwise names an operation, for a path parameter",
+    ),
+    (
+        "otherwise on a required path parameter",
+        lambda r: _sdk(r, "/groups/{group_id}/members/{thing_id}", "get")["params"][1].pop(
+            "default"
+        ),
+        "get_membership.*param group_id: otherwise names an operation, for a path parameter",
+    ),
+    (
+        "otherwise names no operation",
+        lambda r: _sdk(r, "/groups/{group_id}/members/{thing_id}", "get")["params"][1].update(
+            otherwise="nope"
+        ),
+        "get_membership.*param group_id: otherwise: no operation 'nope'",
+    ),
+    (
+        "otherwise to an operation without one of the method's targets",
+        lambda r: (
+            r["paths"]["/groups/{group_id}/members/{thing_id}"]["get"]["parameters"].append(
+                {"name": "at", "in": "query", "schema": {"type": "string"}}
+            ),
+            _sdk(r, "/groups/{group_id}/members/{thing_id}", "get")["params"].append(
+                {"name": "at", "wire": "query.at", "default": None}
+            ),
+        ),
+        "get_membership.*otherwise: find_membership must take the method's targets without "
+        "path.group_id \\(missing \\['query.at'\\]\\)",
+    ),
+    (
+        "otherwise to an operation with another path",
+        lambda r: (
+            r["paths"]["/members/{thing_id}"]["get"]["parameters"].append(
+                {"name": "X-Trace", "in": "header", "schema": {"type": "string"}}
+            )
+            or r["paths"].update(
+                {"/members/{thing_id}/{extra}": r["paths"].pop("/members/{thing_id}")}
+            )
+            or r["paths"]["/members/{thing_id}/{extra}"]["get"]["parameters"].append(
+                {"name": "extra", "in": "path", "required": True, "schema": {"type": "string"}}
+            )
+        ),
+        "get_membership.*otherwise: find_membership must take the method's targets",
+    ),
+    (
+        "otherwise to another HTTP method",
+        lambda r: _sdk(r, "/groups/{group_id}/members/{thing_id}", "get")["params"][1].update(
+            otherwise="delete_thing"
+        ),
+        "get_membership.*otherwise: delete_thing must be another GET operation",
+    ),
+    (
+        "otherwise to an operation with other security",
+        lambda r: r["paths"]["/members/{thing_id}"]["get"].update(security=[{"Key": []}]),
+        "get_membership.*otherwise: find_membership needs the same security",
+    ),
+    (
+        "also_from_params names no parameter",
+        lambda r: _sdk(r, "/groups/{group_id}/members/{thing_id}", "get")["returns"].update(
+            also_from_params={"group": "team_id"}
+        ),
+        "get_membership.*returns.also_from_params.group: 'team_id' is not a parameter",
+    ),
+    (
+        "also_from_params names no field",
+        lambda r: _sdk(r, "/groups/{group_id}/members/{thing_id}", "get")["returns"].update(
+            also_from_params={"team": "group_id"}
+        ),
+        "get_membership.*returns.also_from_params 'team' is not a field of Membership",
+    ),
+    (
+        "also_from_params on a list",
+        lambda r: _sdk(r, "/things", "get")["returns"].update(also_from_params={"note": "limit"}),
+        "list_things.*returns.also_from_params is a mapping of field to parameter, only for kind model",
+    ),
+    (
+        "also_from_params with another type",
+        lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(
+            also_from_params={"thing_id": "at"}
+        ),
+        "get_thing.*also_from_params.thing_id: parameter at \\(datetime\\) does not fit field type str",
+    ),
+    (
+        "also_from_params to a derived field",
+        lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(
+            also_from_params={"is_open": "thing_id"}
+        ),
+        "get_thing.*returns.also_from_params 'is_open' is not a field of Thing read from one",
+    ),
+    (
         "take on a model",
         lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(take="x"),
         "get_thing.*returns.take names an int parameter",

@@ -120,7 +120,7 @@ def test_unknown_strategy_ids_are_404(api: Api, account: Account) -> None:
         api.get(f"/api/v1/strategies/{missing}/versions/1", key=key), 404, "STRATEGY_NOT_FOUND"
     )
     assert_error(
-        api.post(f"/api/v1/strategies/{missing}/deploy", key=key, json={}),
+        api.post(f"/api/v1/strategies/{missing}/deploy", key=key, json={"version": 1}),
         404,
         "STRATEGY_NOT_FOUND",
     )
@@ -208,11 +208,13 @@ def test_deploy_and_undeploy_state_machine(api: Api, account: Account) -> None:
     assert data["status"] != "deployed" and data.get("deployed_at") is None
 
 
-def test_deploy_without_a_body_deploys_the_current_version(api: Api, account: Account) -> None:
+def test_deploy_needs_the_version(api: Api, account: Account) -> None:
+    # As on the real platform (docs/platform.md, item 27); the SDK fills it in.
     sid = create_strategy(api, account)["strategy_id"]
+    response = api.post(f"/api/v1/strategies/{sid}/deploy", key=account.agent_key, json={})
+    assert_error(response, 422, "VALIDATION_ERROR", field="version")
     response = api.post(f"/api/v1/strategies/{sid}/deploy", key=account.agent_key)
-    assert response.status_code == 200
-    assert body(response)["status"] == "deployed"
+    assert_error(response, 422, "VALIDATION_ERROR")
 
 
 # --------------------------------------------------------------------------- strategy tests

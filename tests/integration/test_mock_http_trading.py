@@ -160,10 +160,19 @@ def test_order_for_an_unknown_pair_is_400_invalid_symbol(api: Api, account: Acco
     assert_error(response, 400, "INVALID_SYMBOL", details={"symbol": "NOSUCHUSDT"})
 
 
-def test_price_rules_per_order_type_are_invalid_order_type(api: Api, account: Account) -> None:
+def test_price_rules_per_order_type(api: Api, account: Account) -> None:
+    # A missing or null price for a priced type is a validation error, as on the real
+    # platform (docs/platform.md, item 28); a price on a market order is INVALID_ORDER_TYPE.
     limit_without_price = {"symbol": "BTCUSDT", "side": "buy", "type": "limit", "quantity": "0.001"}
     response = api.post("/api/v1/trade/order", key=account.agent_key, json=limit_without_price)
-    assert_error(response, 400, "INVALID_ORDER_TYPE")
+    assert_error(response, 422, "VALIDATION_ERROR")
+    for kind in ("limit", "stop_loss", "take_profit"):
+        null_price = {**limit_without_price, "type": kind, "price": None}
+        response = api.post("/api/v1/trade/order", key=account.agent_key, json=null_price)
+        assert_error(response, 422, "VALIDATION_ERROR")
+    by_alias = {**limit_without_price, "price": None, "stop_price": "1000"}
+    response = api.post("/api/v1/trade/order", key=account.agent_key, json=by_alias)
+    assert response.status_code == 201, response.text
     market_with_price = {**limit_without_price, "type": "market", "price": "100"}
     response = api.post("/api/v1/trade/order", key=account.agent_key, json=market_with_price)
     assert_error(response, 400, "INVALID_ORDER_TYPE")

@@ -12,11 +12,14 @@ spec without a test here fails the suite.
 from __future__ import annotations
 
 import itertools
+import json
+import re
 import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal
+from typing import Any
 
 import pytest
 
@@ -683,6 +686,87 @@ def test_strategy_lifecycle_versions_tests_and_deployment(sdk: Sdk, mock: MockSe
     assert (comparison.v1.version, comparison.v2.version) == (1, 2)
     assert comparison.v1.avg_roi_pct == results.results["avg_roi_pct"]
     assert isinstance(comparison.verdict, str) and comparison.verdict
+
+
+def _like_the_platform(app: Any) -> Any:
+    """The mock as the real platform serves strategy tests (docs/platform.md, item 31): no
+    run-id-only route (404), and no ``strategy_id`` in the test-run answers."""
+
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path.startswith("/api/v1/strategy-tests/"):
+            body = b'{"error":{"code":"NOT_FOUND","message":"Not Found","details":{}}}'
+            headers = [
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(body)),
+            ]
+            await send({"type": "http.response.start", "status": 404, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        if not re.fullmatch(r"/api/v1/strategies/[^/]+/tests?(/[^/]+)?", path):
+            await app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def strip(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            data = json.loads(b"".join(chunks))
+            if isinstance(data, dict):
+                data.pop("strategy_id", None)
+            body = json.dumps(data).encode()
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", b"%d" % len(body))]})
+            await send({"type": "http.response.body", "body": body})
+
+        await app(scope, receive, strip)
+
+    return wrapped
+
+
+@pytest.fixture(scope="module")
+def platform_like() -> Iterator[MockServer]:
+    with MockServer(
+        seed=42,
+        pairs=600,
+        rate_limits=False,
+        tick_interval=None,
+        validate_responses=False,
+        wrap=_like_the_platform,
+    ) as server:
+        yield server
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_test_status_and_results_work_where_only_the_strategy_route_exists(
+    kind: str, platform_like: MockServer
+) -> None:
+    # On the real platform run_test's answer has no strategy_id and GET /strategy-tests/{id}
+    # does not exist: the run keeps the strategy id it was started with, and passing it on
+    # takes get_test_status / get_test_results to GET /strategies/{sid}/tests/{tid}.
+    sdk = Sdk(kind, platform_like.base_url)
+    try:
+        _, client = sdk.register()
+        sid = client.create_strategy("SMA Crossover", "platform-like", STRATEGY_CONFIG).strategy_id
+        now = platform_like.exchange.clock.now()
+        start, end = now - timedelta(days=20), now - timedelta(days=1)
+        run = client.run_test(sid, 1, start, end, "BTCUSDT", "1h")
+        assert run.strategy_id == sid
+        platform_like.exchange.strategies.wait(run.run_id, timeout=WAIT_SECONDS)
+        with pytest.raises(NotFoundError):
+            client.get_test_status(run.run_id)
+        status = client.get_test_status(run.run_id, strategy_id=run.strategy_id)
+        assert (status.run_id, status.strategy_id, status.status) == (run.run_id, sid, "completed")
+        results = client.get_test_results(run.run_id, strategy_id=run.strategy_id)
+        assert results.strategy_id == sid and results.results is not None
+        assert isinstance(results.results["avg_roi_pct"], Decimal)
+    finally:
+        sdk.close()
 
 
 # --------------------------------------------------------------------------- training

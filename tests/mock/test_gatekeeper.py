@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from agentexchange.mock.domain.errors import DomainError
-from agentexchange.mock.domain.gatekeeper import Gatekeeper
+from agentexchange.mock.domain.gatekeeper import FAILED_AUTH_LIMIT, Gatekeeper
 from agentexchange.mock.domain.principal import Principal
 from agentexchange.mock.domain.ratelimit import RateLimiter
 
@@ -144,3 +144,66 @@ def test_disabled_rate_limits_add_nothing() -> None:
     keeper = gate(world, rate_limits=False)
     for _ in range(10):
         assert keeper.admit(request("register")) == {}
+
+
+def _with_key(key: str, ip: str = "127.0.0.1") -> object:
+    req = request("get_balance", headers={"x-api-key": key})
+    req.client_ip = ip
+    return req
+
+
+def test_failed_authentication_is_limited_per_address_with_retry_after() -> None:
+    world = World()
+    time = FakeTime()
+    keeper = gate(world, time=time)
+    assert keeper.failed_auth_limit == FAILED_AUTH_LIMIT == 20
+    for n in range(FAILED_AUTH_LIMIT):
+        assert fails(keeper.authenticate, _with_key(f"ak_live_guess{n}")).status == 401
+    time.now += 15
+    # Over the budget: 429 before the key is looked at, so even the right key learns nothing.
+    for key in ("ak_live_guess_next", world.demo["api_key"]):
+        err = fails(keeper.authenticate, _with_key(key))
+        assert (err.code, err.status) == ("RATE_LIMIT_EXCEEDED", 429)
+        assert err.headers["Retry-After"] == "45"
+        assert err.headers["X-RateLimit-Limit"] == "20"
+        assert err.details == {"limit": 20, "window_seconds": 60, "retry_after_seconds": 45}
+    assert keeper.failed_auth_refusals == 2
+    # Another address is not affected; public operations and missing credentials never count.
+    assert keeper.authenticate(_with_key(world.demo["api_key"], ip="10.0.0.2")) is not None
+    assert keeper.authenticate(request("register")) is None
+    time.now += 45  # a new window
+    assert keeper.authenticate(_with_key(world.demo["api_key"])) is not None
+
+
+def test_a_repeated_wrong_credential_or_a_missing_one_counts_once_or_never() -> None:
+    world = World()
+    keeper = gate(world)
+    for _ in range(3 * FAILED_AUTH_LIMIT):
+        assert fails(keeper.authenticate, _with_key("ak_live_stale")).status == 401
+        assert fails(keeper.authenticate, request("get_balance")).status == 401
+        err = fails(
+            keeper.authenticate, request("get_balance", headers={"authorization": "Bearer x.y.z"})
+        )
+        assert err.status == 401
+    assert keeper.authenticate(_with_key(world.demo["api_key"])) is not None
+    assert keeper.failed_auth_refusals == 0
+
+
+def test_bad_bearer_tokens_count_as_failed_authentication_too() -> None:
+    world = World()
+    keeper = gate(world)
+    for n in range(FAILED_AUTH_LIMIT):
+        err = fails(
+            keeper.authenticate, request("get_balance", headers={"authorization": f"Bearer t{n}"})
+        )
+        assert err.code == "INVALID_TOKEN"
+    assert fails(keeper.authenticate, _with_key(world.demo["api_key"])).status == 429
+
+
+def test_without_rate_limits_failed_authentication_is_not_limited() -> None:
+    world = World()
+    keeper = gate(world, rate_limits=False)
+    assert keeper.failed_auth_limit is None
+    for n in range(3 * FAILED_AUTH_LIMIT):
+        assert fails(keeper.authenticate, _with_key(f"ak_live_guess{n}")).status == 401
+    assert keeper.authenticate(_with_key(world.demo["api_key"])) is not None

@@ -111,7 +111,7 @@ def test_deploy_and_undeploy_replies(api: Any) -> None:
     deployed = api("deploy_strategy", path={"strategy_id": sid}, body={"version": 1})
     assert deployed["status"] == "deployed" and deployed["deployed_at"] == "2026-11-01T00:00:00Z"
     with pytest.raises(DomainError) as err:
-        api("deploy_strategy", path={"strategy_id": sid})
+        api("deploy_strategy", path={"strategy_id": sid}, body={"version": 1})
     assert err.value.status == 409
     assert api("undeploy_strategy", path={"strategy_id": sid})["status"] == "draft"
 

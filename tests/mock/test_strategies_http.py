@@ -61,7 +61,7 @@ def test_strategy_lifecycle_over_http(mock: MockServer, http: httpx.Client) -> N
 
     deployed = http.post(f"/api/v1/strategies/{sid}/deploy", json={"version": 1})
     assert deployed.status_code == 200 and deployed.json()["status"] == "deployed"
-    again = http.post(f"/api/v1/strategies/{sid}/deploy")
+    again = http.post(f"/api/v1/strategies/{sid}/deploy", json={"version": 1})
     assert again.status_code == 409 and again.json()["error"]["code"] == "STRATEGY_INVALID_STATE"
     assert http.post(f"/api/v1/strategies/{sid}/undeploy").json()["status"] == "validated"
 

@@ -820,7 +820,12 @@ CASES: list[Case] = [
     C("run_test", "run_test", (STRATEGY_ID, 2, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", BTC, "1h"), {},
       "POST", f"/strategies/{STRATEGY_ID}/test", auth="key", status=201, response=TEST_RUN,
       body_check=_run_test_body("2025-01-01T00:00:00+00:00", "2025-03-01T00:00:00+00:00"),
-      check=_is(m.TestRun, run_id=TEST_ID, status="running", progress_pct=Decimal("40.5"), episodes_total=10, version=2)),
+      # the platform's answer has no strategy_id: the run keeps the one it was started with
+      check=_is(m.TestRun, run_id=TEST_ID, strategy_id=STRATEGY_ID, status="running", progress_pct=Decimal("40.5"), episodes_total=10, version=2)),
+    C("run_test-server-strategy", "run_test", (STRATEGY_ID, 2, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", BTC, "1h"), {},
+      "POST", f"/strategies/{STRATEGY_ID}/test", auth="key", status=201, response={**TEST_RUN, "strategy_id": "s-from-server"},
+      body_check=_run_test_body("2025-01-01T00:00:00+00:00", "2025-03-01T00:00:00+00:00"),
+      check=_is(m.TestRun, run_id=TEST_ID, strategy_id="s-from-server")),  # a member the server sends wins
     C("run_test-datetimes", "run_test", (), {"strategy_id": STRATEGY_ID, "version_id": 2, "start_time": datetime(2025, 1, 1, tzinfo=UTC),
                                              "end_time": datetime(2025, 3, 1, tzinfo=UTC), "symbol": BTC, "interval": "1h"},
       "POST", f"/strategies/{STRATEGY_ID}/test", auth="key", status=201, response=TEST_RUN,
@@ -828,12 +833,19 @@ CASES: list[Case] = [
       check=_is(m.TestRun, run_id=TEST_ID)),
     C("get_strategy_test", "get_strategy_test", (STRATEGY_ID, TEST_ID), {}, "GET", f"/strategies/{STRATEGY_ID}/tests/{TEST_ID}", auth="key",
       response=TEST_RESULTS,
-      check=_is(m.TestRun, run_id=TEST_ID, status="completed", progress_pct=Decimal("100"), recommendations=["Widen the stop loss"])),
-    # get_test_status / get_test_results take only the run id (seed 000); the wire's only
-    # route for a test run also needs the strategy id, so the route here is the project's
-    # own test-run route (reported to the lead: the real platform has no such path).
+      check=_is(m.TestRun, run_id=TEST_ID, strategy_id=STRATEGY_ID, status="completed", progress_pct=Decimal("100"), recommendations=["Widen the stop loss"])),
+    # get_test_status / get_test_results take the run id (seed 000); the platform's only route
+    # for a test run also needs the strategy id (GET /strategies/{sid}/tests/{tid}): with
+    # strategy_id= (TestRun.strategy_id of run_test) they use it, without it the project's
+    # run-id-only extension route, which the real platform lacks (docs/platform.md, item 31).
     C("get_test_status", "get_test_status", (TEST_ID,), {}, "GET", f"/strategy-tests/{TEST_ID}", auth="key",
-      response=TEST_RUN, check=_is(m.TestRun, run_id=TEST_ID, episodes_completed=4, progress_pct=Decimal("40.5"))),
+      response=TEST_RUN, check=_is(m.TestRun, run_id=TEST_ID, strategy_id=None, episodes_completed=4, progress_pct=Decimal("40.5"))),
+    C("get_test_status-strategy", "get_test_status", (TEST_ID,), {"strategy_id": STRATEGY_ID},
+      "GET", f"/strategies/{STRATEGY_ID}/tests/{TEST_ID}", auth="key",
+      response=TEST_RUN, check=_is(m.TestRun, run_id=TEST_ID, strategy_id=STRATEGY_ID, episodes_completed=4)),
+    C("get_test_results-strategy", "get_test_results", (TEST_ID,), {"strategy_id": STRATEGY_ID},
+      "GET", f"/strategies/{STRATEGY_ID}/tests/{TEST_ID}", auth="key",
+      response=TEST_RESULTS, check=_is(m.TestRun, run_id=TEST_ID, strategy_id=STRATEGY_ID, status="completed", results={"avg_roi_pct": Decimal("3.2"), "avg_sharpe": Decimal("1.1")})),
     C("get_test_results", "get_test_results", (TEST_ID,), {}, "GET", f"/strategy-tests/{TEST_ID}", auth="key",
       response=TEST_RESULTS,  # JSON numbers come back as exact Decimals, never floats
       check=_is(m.TestRun, run_id=TEST_ID, status="completed", results={"avg_roi_pct": Decimal("3.2"), "avg_sharpe": Decimal("1.1")})),

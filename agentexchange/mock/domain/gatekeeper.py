@@ -10,11 +10,15 @@ both are allowed and present. The result is a ``Principal`` — the account and 
 the request acts as (an agent key: that agent; an account key or a JWT: the ``X-Agent-Id``
 agent or the account's default agent). Agent management takes the account's credentials
 only. Rate limits follow the platform (docs/decisions.md "Mock exchange"): per account, by
-path prefix, per minute; register and login per client IP.
+path prefix, per minute; register and login per client IP. Failed authentication is limited
+per client IP too: after ``FAILED_AUTH_LIMIT`` different refused credentials in a minute,
+every request from that address that presents credentials is 429 until the window ends
+(before its credential is looked at, so a guess cannot be confirmed).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -34,6 +38,8 @@ PATH_LIMITS: tuple[tuple[str, int], ...] = (
 )
 DEFAULT_LIMIT = 600
 IP_LIMITS: dict[str, int] = {"register": 3, "login": 5}  # per client IP per minute
+# Distinct refused credentials per client IP per minute (docs/decisions.md "Mock exchange").
+FAILED_AUTH_LIMIT = 20
 AGENT_ROUTES = API + "agents"
 
 
@@ -79,11 +85,16 @@ class Gatekeeper:
         *,
         rate_limits: bool = True,
         limiter: RateLimiter | None = None,
+        failed_auth_limit: int | None = FAILED_AUTH_LIMIT,
     ) -> None:
         self.accounts = accounts
         self.clock = clock
         self.rate_limits = rate_limits
         self.limiter = limiter or RateLimiter()
+        # ``None``: off (as every limit is with ``rate_limits=False``); settable on its own.
+        self.failed_auth_limit = failed_auth_limit if rate_limits else None
+        # How many requests the failed-authentication limit has refused (tests read it).
+        self.failed_auth_refusals = 0
 
     def authenticate(self, request: GateRequest) -> Principal | None:
         security = request.operation.security
@@ -93,6 +104,24 @@ class Gatekeeper:
         api_key = headers.get("x-api-key")
         authorization = headers.get("authorization")
         agent_header = headers.get("x-agent-id") or None
+        if not (api_key or authorization):
+            raise invalid_key("Authentication credentials are required.")
+        self._refuse_if_guessing(request.client_ip)
+        try:
+            return self._authenticate(request, api_key, authorization, agent_header)
+        except DomainError as exc:
+            if exc.status == 401:
+                self._note_failure(request.client_ip, api_key, authorization)
+            raise
+
+    def _authenticate(
+        self,
+        request: GateRequest,
+        api_key: str | None,
+        authorization: str | None,
+        agent_header: str | None,
+    ) -> Principal:
+        security = request.operation.security
         if api_key and "ApiKeyAuth" in security:
             principal = self.accounts.authenticate_key(api_key, agent_header=agent_header)
         elif authorization and "BearerAuth" in security:
@@ -100,13 +129,32 @@ class Gatekeeper:
             if scheme.lower() != "bearer" or not token.strip():
                 raise DomainError("INVALID_TOKEN", "Expected 'Authorization: Bearer <token>'.", 401)
             principal = self.accounts.verify_token(token.strip(), agent_header=agent_header)
-        elif api_key or authorization:
-            raise invalid_key("These credentials are not accepted for this operation.")
         else:
-            raise invalid_key("Authentication credentials are required.")
+            raise invalid_key("These credentials are not accepted for this operation.")
         if principal.scheme == "agent_key" and request.operation.path.startswith(AGENT_ROUTES):
             raise permission_denied("Agent management needs the account's API key or a JWT.")
         return principal
+
+    def _refuse_if_guessing(self, client_ip: str) -> None:
+        if self.failed_auth_limit is None:
+            return
+        try:
+            self.limiter.refuse_if_over(
+                ("auth-failures", client_ip),
+                self.failed_auth_limit,
+                message="Too many failed authentications from this address.",
+            )
+        except DomainError:
+            self.failed_auth_refusals += 1
+            raise
+
+    def _note_failure(self, client_ip: str, api_key: str | None, authorization: str | None) -> None:
+        if self.failed_auth_limit is None:
+            return
+        # A digest, not the credential: the window keeps no secrets and bounded-size items.
+        presented = f"{api_key}\n{authorization}".encode()
+        digest = hashlib.sha256(presented).digest()
+        self.limiter.note_failure(("auth-failures", client_ip), digest, self.failed_auth_limit)
 
     def admit(self, request: GateRequest) -> Mapping[str, str]:
         if not self.rate_limits:

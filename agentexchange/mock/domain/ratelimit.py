@@ -5,6 +5,11 @@ X-RateLimit-* headers, with the real platform's numbers. Rate limits are about r
 request rates, not the simulated market, so windows run on ``time.monotonic`` and the
 ``X-RateLimit-Reset`` header is wall-clock Unix time; both clocks are injectable for
 tests. Which bucket a request falls into is ``gatekeeper.py``'s business.
+
+``note_failure``/``refuse_if_over`` count *distinct* items (refused credentials) per key in
+the same fixed windows: failed authentication is limited per client address by how many
+different credentials were refused, so guessing is stopped and a client repeating one
+stale key is not (docs/decisions.md "Mock exchange").
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ class RateLimiter:
         self._wall = wall
         self._lock = threading.Lock()
         self._windows: dict[Hashable, list[float]] = {}  # key -> [window start, count]
+        # key -> (window start, distinct items seen in it)
+        self._distinct: dict[Hashable, tuple[float, set[Hashable]]] = {}
 
     def hit(self, key: Hashable, limit: int, window: int = WINDOW_SECONDS) -> dict[str, str]:
         """Count one request; its X-RateLimit-* headers, or DomainError 429 when over."""
@@ -60,6 +67,45 @@ class RateLimiter:
             state[1] += 1
             headers["X-RateLimit-Remaining"] = str(limit - int(state[1]))
             return headers
+
+    def note_failure(
+        self, key: Hashable, item: Hashable, limit: int, window: int = WINDOW_SECONDS
+    ) -> None:
+        """Remember one refused ``item`` under ``key`` (repeats count once; at most ``limit`` kept)."""
+        with self._lock:
+            now = self._timer()
+            state = self._distinct.get(key)
+            if state is None or now - state[0] >= window:
+                if len(self._distinct) >= MAX_BUCKETS:
+                    for stale in [k for k, v in self._distinct.items() if now - v[0] >= window]:
+                        del self._distinct[stale]
+                state = self._distinct[key] = (now, set())
+            if len(state[1]) < limit:
+                state[1].add(item)
+
+    def refuse_if_over(
+        self, key: Hashable, limit: int, window: int = WINDOW_SECONDS, *, message: str
+    ) -> None:
+        """DomainError 429 (with Retry-After) while ``key`` has ``limit`` distinct failures in its window."""
+        with self._lock:
+            now = self._timer()
+            state = self._distinct.get(key)
+            if state is None or now - state[0] >= window or len(state[1]) < limit:
+                return
+            left = max(0.0, state[0] + window - now)
+            retry = max(1, math.ceil(left))
+            raise DomainError(
+                "RATE_LIMIT_EXCEEDED",
+                message,
+                429,
+                {"limit": limit, "window_seconds": window, "retry_after_seconds": retry},
+                {
+                    "X-RateLimit-Limit": str(limit),
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset": str(math.ceil(self._wall() + left)),
+                    "Retry-After": str(retry),
+                },
+            )
 
     def _sweep(self, now: float, window: int) -> None:
         for key in [k for k, v in self._windows.items() if now - v[0] >= window]:

@@ -32,6 +32,7 @@ from ._transport import AsyncTransport, Call
 from .models import (
     AuthToken,
     Inner,
+    Membership,
     Quote,
     Stats,
     Thing,
@@ -393,3 +394,28 @@ class AsyncAgentExchangeClient:
             return parse_str(_data)
         except _MALFORMED as _exc:
             raise invalid_response("get_readme", _exc) from _exc
+
+    async def get_membership(self, thing_id: str, *, group_id: str | None = None) -> Membership:
+        """A thing's membership of a group."""
+        if group_id is None:
+            # Without group_id: operation find_membership, which needs none.
+            _path = f"/members/{path_param(thing_id)}"
+        else:
+            _path = f"/groups/{path_param(group_id)}/members/{path_param(thing_id)}"
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                _path,
+                ("Key", "Jwt"),
+            )
+        )
+        try:
+            # The arguments fill what the body lacks (a server may not echo them).
+            return Membership._from_wire(
+                {
+                    "group_id": group_id,
+                    **_data,
+                }
+            )
+        except _MALFORMED as _exc:
+            raise invalid_response("get_membership", _exc) from _exc

@@ -36,6 +36,7 @@ from ._convert import (
 __all__ = [
     "AuthToken",
     "Inner",
+    "Membership",
     "Quote",
     "Stats",
     "Thing",
@@ -329,4 +330,45 @@ _Stats_setters = slot_setters(
     "labels",
     "counts",
     "gaps",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Membership:
+    """A Membership as the API returns it.
+
+    Wire schema: `Membership`.
+    """
+
+    thing_id: str
+    group: str | None = None
+
+    @classmethod
+    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
+        """Build from a decoded JSON object (unknown members are ignored)."""
+        return cls._make(
+            d["thing_id"],  # thing_id
+            opt_str(d.get("group_id")),  # group
+        )
+
+    @classmethod
+    def _make(
+        cls,
+        thing_id: str,
+        group: str | None,
+    ) -> Self:
+        """Positional constructor for parsing, fields in declaration order."""
+        self = object.__new__(cls)
+        _set = _Membership_setters
+        _set[0](self, thing_id)
+        _set[1](self, group)
+        return self
+
+
+# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
+# the cost of parsing a 600-item list.
+_Membership_setters = slot_setters(
+    Membership,
+    "thing_id",
+    "group",
 )

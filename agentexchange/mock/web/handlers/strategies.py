@@ -205,7 +205,7 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         )
 
     def deploy_strategy(req: ApiRequest) -> Any:
-        version = (req.body or {}).get("version")
+        version = req.body["version"]  # required by the document, as on the platform
         return strategy_body(
             strategies.deploy(caller(req).account_id, req.path_params["strategy_id"], version)
         )
