@@ -5,20 +5,24 @@ per-operation auth live in this one hooks module. The runner names this module i
 generated schemathesis.toml (``hooks = "agentexchange.contract.hooks"``), so it is
 imported inside the schemathesis process, where the runner's settings arrive as
 environment variables (``credentials.ENV_*``). Importing it registers its hooks globally
-(the format, a ``before_call`` that freshens stateful headers, and ``after_load_schema``
+(the format, a ``before_call`` that freshens stateful headers and gives half the
+``cancel_order`` cases a pending order of the run's own, and ``after_load_schema``
 installing the auth), which is why nothing else in the package imports it.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import uuid
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import schemathesis
 from schemathesis.auths import CachingAuthProvider
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation.meta import TestPhase
 from schemathesis.wfc.escalation import EscalatingAuthProvider
 
 from .credentials import (
@@ -34,6 +38,7 @@ from .credentials import (
     Credentials,
     CredentialSource,
 )
+from .pending import PendingOrders
 from .strategies import decimal_strings
 
 if TYPE_CHECKING:
@@ -43,6 +48,8 @@ if TYPE_CHECKING:
 TOKEN_REFRESH_SECONDS = 1800
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 AGENT_HEADER = "X-Agent-Id"
+CANCEL_OPERATION = "cancel_order"
+ORDER_ID = "order_id"
 
 schemathesis.openapi.format("decimal", decimal_strings())
 
@@ -144,14 +151,89 @@ def freshen_headers(headers: Any, *, agent_id: str | None) -> None:
         headers[AGENT_HEADER] = agent_id
 
 
+_PENDING: dict[str, PendingOrders] = {}
+_PREPARED: set[str] = set()  # order ids we placed: a replayed case is not prepared again
+_PREPARED_LOCK = threading.Lock()
+
+
+def _pending_orders(operation: Any) -> PendingOrders:
+    with _PREPARED_LOCK:
+        pending = _PENDING.get(OWNER)
+        if pending is None:
+            base_url = os.environ.get(ENV_BASE_URL) or str(operation.base_url or "")
+            pending = _PENDING[OWNER] = PendingOrders(base_url, operation.schema.raw_schema)
+        return pending
+
+
+def takes_pending_order(generated: str) -> bool:
+    """Half the generated order ids (by a stable hash, so it follows the seed)."""
+    return zlib.crc32(generated.encode()) % 2 == 0
+
+
+def _header(headers: Any, name: str) -> str | None:
+    return next((value for key, value in headers.items() if key.lower() == name.lower()), None)
+
+
+def prepare_cancel(case: Case[Any]) -> None:
+    """Point half the positive ``cancel_order`` cases at a pending order of the run's own.
+
+    Generated order ids are unknown (404) and market orders fill at once (400), so no
+    cancel would ever succeed and its 200 response would go unchecked. For half the
+    generated ids, a limit buy far below the market is placed (``pending``) with the run's
+    own account key and the case's agent, and its id replaces the generated one: the
+    cancel is a real 2xx. Left as generated: the other half (404/400 keep being checked),
+    negative and stateful cases (their ids come from the generator's intent or from links),
+    cases without the owner's credentials or for a foreign agent (refused anyway), and
+    every case whose order cannot be placed — preparing never fails the run.
+    """
+    operation = case.operation
+    if operation.definition.raw.get("operationId") != CANCEL_OPERATION:
+        return
+    meta = case.meta
+    if meta is not None and (
+        meta.phase.name == TestPhase.STATEFUL
+        or any(component.mode.is_negative for component in meta.components.values())
+    ):
+        return
+    generated = (case.path_parameters or {}).get(ORDER_ID)
+    if not isinstance(generated, str) or not takes_pending_order(generated):
+        return
+    if case.auth_identity not in (None, OWNER) or not case.headers:
+        return
+    source = _SOURCES.get(OWNER)
+    agent = _header(case.headers, AGENT_HEADER)
+    if source is None or not source.api_key or (agent is not None and agent != own_agent_id()):
+        return
+    with _PREPARED_LOCK:
+        if generated in _PREPARED:
+            return
+    schemes = operation.schema.raw_schema.get("components", {}).get("securitySchemes", {})
+    used = Credentials(api_key=source.api_key, token=None)
+    credential = used.header_for(operation_security(operation), schemes)
+    if credential is None or _header(case.headers, credential[0]) != credential[1]:
+        return  # the case does not authenticate with the run's account key
+    headers = {credential[0]: credential[1]}
+    if agent is not None:
+        headers[AGENT_HEADER] = agent
+    try:
+        order_id = _pending_orders(operation).place(headers)
+    except Exception:  # a preparatory order must never fail the run
+        return
+    if order_id is None:
+        return
+    with _PREPARED_LOCK:
+        _PREPARED.add(order_id)
+    case.path_parameters = {**(case.path_parameters or {}), ORDER_ID: order_id}
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Case[Any], kwargs: dict[str, Any]) -> None:
     # Negative header cases must reach the server exactly as generated.
-    if not case.headers or (
+    if case.headers and not (
         case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)
     ):
-        return
-    freshen_headers(case.headers, agent_id=own_agent_id())
+        freshen_headers(case.headers, agent_id=own_agent_id())
+    prepare_cancel(case)
 
 
 class AccountAuth:
