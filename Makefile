@@ -16,7 +16,7 @@ BASE_URL ?=
 API_KEY ?=
 API_SECRET ?=
 
-.PHONY: install demo test generate check-generated lint lint-spec typecheck mock contract contract-proxy bench pytest
+.PHONY: install demo test generate check-generated lint lint-spec typecheck mock contract contract-proxy bench pytest soak
 
 install: $(PY_STAMP)
 
@@ -83,21 +83,30 @@ MOCK_ARGS ?=
 mock: install
 	$(BIN)/agentexchange mock $(MOCK_ARGS)
 
-# make contract BASE_URL=http://host:port [API_KEY=... API_SECRET=...] [MAX_EXAMPLES=20] [SEED=42] [WORKERS=1] [RATE_LIMIT=100/m] [REPORT_DIR=reports/contract]
+# make contract BASE_URL=http://host:port [API_KEY=... API_SECRET=...] [MAX_EXAMPLES=20] [SEED=42] [WORKERS=1] [RATE_LIMIT=100/m] [REPORT_DIR=reports/contract] [ALLOW_SKIPPED="object_level_authorization ..."]
 MAX_EXAMPLES ?= 20
 SEED ?= 42
 WORKERS ?= 1
 RATE_LIMIT ?=
 REPORT_DIR ?= reports/contract
+ALLOW_SKIPPED ?=
 contract: install
 	@test -n "$(BASE_URL)" || { echo "usage: make contract BASE_URL=http://host:port [API_KEY=... API_SECRET=...]"; exit 2; }
 	@echo "agentexchange contract --base-url $(BASE_URL) (keys hidden)"
 	@$(BIN)/agentexchange contract --base-url $(BASE_URL) \
 		$(if $(API_KEY),--api-key '$(API_KEY)') $(if $(API_SECRET),--api-secret '$(API_SECRET)') \
 		--max-examples $(MAX_EXAMPLES) --seed $(SEED) --workers $(WORKERS) \
-		$(if $(RATE_LIMIT),--rate-limit $(RATE_LIMIT)) --report-dir $(REPORT_DIR)
+		$(if $(RATE_LIMIT),--rate-limit $(RATE_LIMIT)) --report-dir $(REPORT_DIR) \
+		$(foreach check,$(ALLOW_SKIPPED),--allow-skipped $(check))
 
 # Ratios against baselines run in the same process/run (raw httpx, bare Starlette, raw websockets).
 bench: install
 	@command -v wrk >/dev/null || (apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)) >/dev/null
 	$(PY) bench/run.py
+
+# Long robustness runs with printed figures (tests/soak/harness.py; not in `make test`, which
+# runs a short version of each case from tests/soak/test_soak.py). Rate limits are off.
+# make soak [SOAK_ARGS="--case ws --restarts 5 --interval 3"]
+SOAK_ARGS ?=
+soak: install
+	$(PY) tests/soak/harness.py $(SOAK_ARGS)

@@ -14,10 +14,14 @@ How it runs (one ``connect()`` call)::
 The reader never runs user code, so a slow handler cannot stop pongs or hide a stale
 socket. When handlers fall behind, the inbox drops the *oldest ticks* first (a newer
 tick supersedes them) and never drops candles, order updates, portfolio snapshots or
-connect/disconnect events. Reconnects use exponential backoff with jitter, reset
-after a connection that stayed up ``healthy_after`` seconds; every subscription is
-sent again and acknowledged before ``on_connect`` handlers run, so a REST re-sync
-there leaves no gap.
+connect/disconnect events. Reconnects use ``_retry.backoff_delay`` (exponential, with
+jitter); the backoff resets once a connection has proved healthy — the server answered
+every subscription and then delivered data (or, for a quiet stream, the connection stayed
+up ``healthy_after`` seconds) — so a server that accepts and drops at once still backs off
+to the cap. A healthy connection closed with 1001 ("going away") or 1012 ("service
+restart") is a deploy, not a failure: the client comes back after a short jittered delay
+(``RESTART_DELAY``) without growing the backoff. Every subscription is sent again and
+acknowledged before ``on_connect`` handlers run, so a REST re-sync there leaves no gap.
 """
 
 from __future__ import annotations
@@ -50,6 +54,13 @@ Handler = Callable[[Event], Awaitable[None] | None]
 H = TypeVar("H", bound=Callable[..., Any])
 
 _PONG = json.dumps({"action": P.ACTION_PONG})  # the platform's shape (the docs' is also accepted)
+
+# Closes that announce a restart rather than a failure: asyncapi.yaml's "going away" (1001)
+# and RFC 6455's registered 1012 "service restart" (what uvicorn sends when it shuts down).
+CLOSE_SERVICE_RESTART = 1012
+RESTART_CLOSE_CODES = frozenset({P.CLOSE_GOING_AWAY, CLOSE_SERVICE_RESTART})
+#: Seconds (low, high) before reconnecting after a restart close of a healthy connection.
+RESTART_DELAY = (0.25, 1.0)
 
 
 @dataclass(slots=True)
@@ -177,9 +188,12 @@ class AgentExchangeWS:
     that raises is logged and counted; the other handlers and the stream go on.
 
     Tuning (keyword-only): ``reconnect_initial``/``reconnect_max`` (backoff 1 s -> 60 s),
-    ``healthy_after`` (seconds a connection must last to reset the backoff),
-    ``stale_timeout`` (no message for this long -> reconnect), ``open_timeout`` (one
-    handshake), ``max_pending`` (events waiting for handlers before old ticks drop).
+    ``healthy_after`` (a connection whose subscriptions were all answered resets the
+    backoff once data arrives, or after this many seconds of a quiet stream),
+    ``stale_timeout`` (no message for this long -> reconnect; it must exceed
+    ``ping_interval``, the server's heartbeat period, or a quiet healthy connection would
+    be dropped between pings), ``open_timeout`` (one handshake), ``max_pending`` (events
+    waiting for handlers before old ticks drop).
     """
 
     def __init__(
@@ -191,10 +205,16 @@ class AgentExchangeWS:
         reconnect_max: float = 60.0,
         healthy_after: float = 10.0,
         stale_timeout: float = P.STALE_AFTER_SECONDS,
+        ping_interval: float = P.PING_INTERVAL_SECONDS,
         open_timeout: float = 10.0,
         close_timeout: float = 2.0,
         max_pending: int = 10_000,
     ) -> None:
+        if not stale_timeout > ping_interval:
+            raise ValueError(
+                f"stale_timeout ({stale_timeout} s) must exceed the server's ping interval "
+                f"({ping_interval} s): a quiet, healthy connection would be dropped between pings"
+            )
         key = api_key or os.environ.get(ENV_API_KEY)
         if not key:
             raise AuthenticationError(
@@ -207,6 +227,7 @@ class AgentExchangeWS:
         self.reconnect_max = reconnect_max
         self.healthy_after = healthy_after
         self.stale_timeout = stale_timeout
+        self.ping_interval = ping_interval
         self.open_timeout = open_timeout
         self.close_timeout = close_timeout
         self.max_pending = max_pending
@@ -234,6 +255,9 @@ class AgentExchangeWS:
         self._tasks: set[asyncio.Future[Any]] = set()
         self._unacked: deque[str] = deque()
         self._connect_event: Event | None = None
+        # Health of the current connection: every subscription answered, then data.
+        self._acked = False
+        self._delivered = False
         #: Subscription keys the server has acknowledged on the current connection.
         self.subscribed: set[str] = set()
         #: The server's recent ``error`` messages (e.g. ``SUBSCRIPTION_LIMIT``).
@@ -405,16 +429,28 @@ class AgentExchangeWS:
                 started = loop.time()
                 code, reason = await self._serve(sock, reconnect, ConnectionClosed)
                 reconnect = True
-                if loop.time() - started >= self.healthy_after:
+                # Healthy: the server answered every subscription and then delivered data
+                # (a quiet stream: answered and stayed up healthy_after). Uptime alone
+                # proves nothing. (_delivered is only set once the answers are in.)
+                healthy = self._delivered or (
+                    self._acked and loop.time() - started >= self.healthy_after
+                )
+                if healthy:
                     attempt = 0
-                delay = None if self._stop.is_set() else self._next_delay(attempt)
+                delay: float | None
+                if self._stop.is_set():
+                    delay = None
+                elif healthy and code in RESTART_CLOSE_CODES:
+                    delay = self._restart_delay()  # a deploy: come back soon, backoff untouched
+                else:
+                    delay = self._next_delay(attempt)
+                    attempt += 1
                 self._emit(
                     self._on_disconnect, {"code": code, "reason": reason, "reconnect_in": delay}
                 )
                 if delay is None:
                     return
                 log.info("WebSocket closed (%s %s); reconnecting in %.1fs", code, reason, delay)
-                attempt += 1
                 await self._sleep(delay)
                 continue
             delay = self._next_delay(attempt)
@@ -424,6 +460,11 @@ class AgentExchangeWS:
 
     def _next_delay(self, attempt: int) -> float:
         return backoff_delay(attempt, self.reconnect_initial, self.reconnect_max)
+
+    @staticmethod
+    def _restart_delay() -> float:
+        low, high = RESTART_DELAY
+        return backoff_delay(0, high, high, spread=(low / high, 1.0))
 
     async def _sleep(self, delay: float) -> None:
         assert self._stop is not None
@@ -447,6 +488,7 @@ class AgentExchangeWS:
             # on_connect waits for the server to acknowledge every subscription (or
             # open_timeout): a REST re-sync done there cannot miss an event.
             self._unacked = deque(self._subscriptions)
+            self._acked = self._delivered = False
             self._connect_event = {"url": self.url, "reconnect": reconnect}
             self.subscribed.clear()
             for key in tuple(self._unacked):
@@ -506,6 +548,8 @@ class AgentExchangeWS:
             self._control(message)
             return
         self.stats.messages += 1
+        if self._acked:
+            self._delivered = True
         handlers: tuple[Handler, ...]
         if channel == P.DATA_TICKER:
             symbol = message.get("symbol")
@@ -557,6 +601,8 @@ class AgentExchangeWS:
 
     def _acknowledged(self, timed_out: bool = False) -> None:
         """Emit on_connect once every subscription of this connection is answered."""
+        if not timed_out and not self._unacked:
+            self._acked = True  # (late answers after the open_timeout fallback count too)
         if self._connect_event is not None and (timed_out or not self._unacked):
             if timed_out:
                 log.warning("WebSocket: no answer for subscriptions %s", list(self._unacked))

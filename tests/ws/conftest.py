@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -108,3 +110,63 @@ async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
     async with asyncio.timeout(timeout):
         while not predicate():
             await asyncio.sleep(0.005)
+
+
+Script = Callable[[Any, int], Awaitable[None]]
+
+
+class FakeServer:
+    """A scripted ``/ws/v1`` server for client tests that need what the mock never does
+    (a close with a chosen code at a chosen moment, a tick sent twice, a flood).
+
+    ``script(connection, n)`` runs for the ``n``-th accepted connection (0-based); when it
+    returns, the connection is closed (normally, 1000) unless the script closed it.
+    """
+
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.accepted = 0
+        self.base_url = ""
+        self._server: Any = None
+
+    async def __aenter__(self) -> FakeServer:
+        from websockets.asyncio.server import serve
+
+        self._server = await serve(self._handle, "127.0.0.1", 0, compression=None)
+        port = next(iter(self._server.sockets)).getsockname()[1]
+        self.base_url = f"ws://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def _handle(self, connection: Any) -> None:
+        index = self.accepted
+        self.accepted += 1
+        with contextlib.suppress(Exception):  # the client went away: the script is done
+            await self.script(connection, index)
+
+
+async def ack_subscriptions(connection: Any, count: int, timeout: float = 5.0) -> list[str]:
+    """Answer the client's first ``count`` subscribe requests; returns their keys."""
+    from agentexchange import _ws_protocol as P
+
+    keys = []
+    async with asyncio.timeout(timeout):
+        while len(keys) < count:
+            request = json.loads(await connection.recv())
+            if request.get("action") != P.ACTION_SUBSCRIBE:
+                continue
+            channel = request["channel"]
+            params = {name: request[name] for name in P.SUBSCRIPTION_PARAMS[channel]}
+            key = P.SUBSCRIPTION_KEYS[channel].format(**params)
+            await connection.send(json.dumps({"type": P.TYPE_SUBSCRIBED, "channel": key}))
+            keys.append(key)
+    return keys
+
+
+def tick_message(symbol: str, price: str, timestamp: str) -> str:
+    return json.dumps(
+        {"channel": "ticker", "symbol": symbol, "data": {"price": price, "timestamp": timestamp}}
+    )

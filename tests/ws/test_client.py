@@ -214,7 +214,7 @@ async def test_server_restart_reconnects_with_backoff_and_resubscribes() -> None
 
 async def test_a_silent_connection_is_dropped_and_reopened() -> None:
     with LiveServer(ping_interval=None) as live:  # the server never pings: it goes quiet
-        ws = client(live, stale_timeout=0.3, **FAST)
+        ws = client(live, stale_timeout=0.3, ping_interval=0.1, **FAST)
         ws.on_order_update()(lambda d: None)
         async with Running(ws) as running:
             again = await running.connected(5)
