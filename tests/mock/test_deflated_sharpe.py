@@ -22,6 +22,7 @@ import math
 from fractions import Fraction
 
 import pytest
+from recorded import R60  # the 60 returns the platform was asked about (tests/data/)
 
 from agentexchange.mock.domain.deflated_sharpe import (
     compensated_sum,
@@ -35,19 +36,6 @@ from agentexchange.mock.domain.errors import DomainError
 RETURNS = [0.01, -0.005, 0.02, 0.003, -0.01, 0.015, 0.007, -0.002, 0.011, 0.004]
 TRIALS = 10
 A = 1
-
-# The 60-return series the platform was asked about (recorded from the platform,
-# tests/data/platform/indicators_metrics_excerpt.json, POST /api/v1/metrics/deflated-sharpe).
-R60 = [
-    -0.010788, -0.010482, 0.007695, -0.021939, -0.000434, -0.021561, 0.01201, 0.003029,
-    0.014563, -0.004042, 0.004982, -0.001859, -0.006383, 0.002453, -0.011572, -0.002547,
-    0.007966, 0.001575, -0.003103, 0.022895, 0.001582, -0.004868, 0.002596, -0.004228,
-    -0.002851, -0.002502, 0.021253, 0.001226, 0.002756, 0.007742, 0.021169, -0.001237,
-    -0.005239, 0.025746, -0.013596, -0.002672, 0.007669, 0.023836, -0.008499, -0.023277,
-    0.007616, -0.004217, -0.002875, 0.005613, 0.003237, 0.00391, -0.003311, 0.013893,
-    0.01605, 0.00132, -0.003519, 0.008333, 0.005778, -0.009404, -0.003602, 0.011492,
-    3.7e-05, -0.002288, 0.003125, 0.000665,
-]  # fmt: skip
 
 
 def rel(a: float, b: float) -> float:
