@@ -1,8 +1,9 @@
 """Runtime conversions the generated clients and models call (hand-written).
 
 Outbound (`*_param`): turn a user's argument into its wire form — decimals as strings
-(a float is refused: it has already lost the exact value), datetimes as ISO-8601 in UTC;
-statistics the wire types as JSON numbers (`number_list_param`) accept floats too.
+(a float is refused: it has already lost the exact value), datetimes as ISO-8601 with
+their own offset (a naive one is taken as UTC, sent as ``Z``); statistics the wire types
+as JSON numbers (`number_list_param`) accept floats too.
 Inbound (`parse_*`, `opt_*`): turn wire values into Decimal / aware datetime / plain
 types. Hot paths (one price, 600 prices) do not come through here for required string
 decimals: the generated code calls `Decimal(...)` directly.
