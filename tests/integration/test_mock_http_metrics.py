@@ -132,6 +132,9 @@ def test_without_credentials_is_401(api: Api) -> None:
         ({"returns": R60, "num_trials": 100001}, "num_trials"),
         ({"returns": [0.01] * 10001, "num_trials": 2}, "returns"),
         ({"returns": [0.01] * 9 + ["0.01"], "num_trials": 2}, "returns.9"),
+        # A JSON integer beyond float's range: refused, not an OverflowError (a 500).
+        ({"returns": [0.01] * 9 + [10**400], "num_trials": 1}, "returns"),
+        ({"returns": [0.01] * 9 + [-(10**400)], "num_trials": 1}, "returns"),
     ],
     ids=[
         "two-returns",
@@ -142,6 +145,8 @@ def test_without_credentials_is_401(api: Api) -> None:
         "too-many-trials",
         "too-many-returns",
         "returns-as-strings",
+        "an-integer-beyond-float",
+        "a-negative-integer-beyond-float",
     ],
 )
 def test_invalid_bodies_are_422_naming_the_field(

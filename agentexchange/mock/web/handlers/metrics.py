@@ -9,6 +9,8 @@ The answer's numbers are JSON numbers.
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ...domain.deflated_sharpe import deflated_sharpe
@@ -24,7 +26,7 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         caller(request)
         body = body_of(request)
         result = deflated_sharpe(
-            [float(r) for r in body["returns"]],
+            [_as_float(r) for r in body["returns"]],
             int(body["num_trials"]),
             int(body["annualization_factor"]),
         )
@@ -41,3 +43,12 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
         }
 
     return {"compute_deflated_sharpe": compute_deflated_sharpe}
+
+
+def _as_float(value: Decimal | int) -> float:
+    """A JSON number as a float; one beyond float's range becomes ±inf, which the domain
+    refuses as invalid input (422), instead of an OverflowError (a 500)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
