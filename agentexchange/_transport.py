@@ -20,7 +20,10 @@ via ``_retry.py``, token refresh, decoding, error mapping via the generated
 
 The two transports are the few lines that perform those steps with ``httpx.Client`` /
 ``time.sleep`` / a thread lock, or ``httpx.AsyncClient`` / ``asyncio.sleep`` / an
-asyncio lock.
+asyncio lock. ``AsyncTransport`` also bounds the requests in flight: each ``Send`` (only
+the send, not a backoff or a login) holds a slot of an ``asyncio.Semaphore`` of
+``max_concurrency`` slots, the default ``httpx.AsyncClient``'s pool is sized to match,
+and a call that waits longer than its timeout for a slot raises ``APITimeoutError``.
 
 Per call::
 
@@ -94,6 +97,10 @@ ENV_API_SECRET = "AGENTEXCHANGE_API_SECRET"
 ENV_BASE_URL = "AGENTEXCHANGE_BASE_URL"
 DEFAULT_BASE_URL = "http://localhost:8000"
 USER_AGENT = "agentexchange-python"
+# Requests in flight per AsyncTransport (docs/decisions.md "Transport": measured on a
+# 1,000-wide fan-out: more in flight only adds httpcore pool bookkeeping, fewer caps a
+# real network at max_concurrency / latency requests per second).
+DEFAULT_MAX_CONCURRENCY = 20
 
 # Class by HTTP status when the body names no known code (first match wins).
 _STATUS_CLASSES: tuple[tuple[Callable[[int], bool], type[AgentExchangeError]], ...] = (
@@ -519,9 +526,12 @@ class AsyncTransport:
         max_retries: int,
         http_client: httpx.AsyncClient | None,
         login: Callable[[str, str], Awaitable[LoginAnswer]],
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
+        if type(max_concurrency) is not int or max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
         self._core = _Core(
             api_key=api_key,
             api_secret=api_secret,
@@ -533,7 +543,17 @@ class AsyncTransport:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError("http_client must be an httpx.AsyncClient (SyncTransport takes Client)")
         self._owns_client = http_client is None
-        self._client = http_client or httpx.AsyncClient(timeout=self._core.timeout)
+        # The pool matches the gate: no connection opened that the gate would leave idle.
+        # A caller's own http_client keeps its limits; the gate applies to it all the same.
+        self._client = http_client or httpx.AsyncClient(
+            timeout=self._core.timeout,
+            limits=httpx.Limits(
+                max_connections=max_concurrency, max_keepalive_connections=max_concurrency
+            ),
+        )
+        # Requests in flight: held around each Send only (never a Sleep or a LogIn).
+        self._gate = asyncio.Semaphore(max_concurrency)
+        self.max_concurrency = max_concurrency
         self._sleep = sleep or asyncio.sleep
         self._clock = clock or time.monotonic
         self._login = login
@@ -554,7 +574,7 @@ class AsyncTransport:
             while True:
                 if type(step) is Send:
                     try:
-                        response = await self._client.send(step.request)
+                        response = await self._send(call, step.request)
                     except httpx.TransportError as exc:
                         step = steps.throw(exc)  # the pipeline decides: resend or raise
                         continue
@@ -569,6 +589,27 @@ class AsyncTransport:
                     step = steps.send(await self._tokens.get())
         except StopIteration as done:
             return done.value
+
+    async def _send(self, call: Call, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` holding a slot of the gate; waiting for one counts as a timeout."""
+        gate = self._gate
+        if gate.locked():
+            # Bounded like httpx's own pool wait, so no call waits here forever.
+            wait = self._core.timeout.pool
+            try:
+                async with asyncio.timeout(wait):
+                    await gate.acquire()
+            except TimeoutError:
+                raise APITimeoutError(
+                    f"{call.method} {call.path} timed out after {wait}s waiting for one of "
+                    f"{self.max_concurrency} request slots (max_concurrency)"
+                ) from None
+        else:
+            await gate.acquire()  # a free slot: taken without suspending
+        try:
+            return await self._client.send(request)
+        finally:
+            gate.release()
 
     async def _log_in(self) -> Token:
         creds = self._core.creds
@@ -589,10 +630,15 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"JSON constant {name} is not a number")
 
 
+# One decoder for every response: json.loads with hooks builds a new one per call.
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
+
+
 def _loads(content: bytes) -> Any:
     """JSON with floats as Decimal (money is exact) and NaN/Infinity refused."""
     try:
-        return json.loads(content, parse_float=Decimal, parse_constant=_reject_constant)
+        # What json.loads does with bytes: detect the UTF encoding, then decode.
+        return _DECODER.decode(content.decode(json.detect_encoding(content), "surrogatepass"))
     except RecursionError as exc:  # absurdly nested input: still "malformed", not a crash
         raise ValueError("JSON nested too deeply") from exc
 

@@ -8,6 +8,7 @@ up here as a readable diff. Refresh the expected files after an intended change 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,13 @@ def test_rendering_is_deterministic(rendered: dict[str, str]) -> None:
 
 def test_sync_and_async_differ_only_by_async(rendered: dict[str, str]) -> None:
     sync, async_ = rendered["client.py"], rendered["async_client.py"]
+    # The one async-only parameter (issue 20): max_concurrency, its docstring, its import.
+    async_ = re.sub(r'\n        """``max_concurrency``.*?"""', "", async_, count=1, flags=re.S)
     normalized = (
-        async_.replace("async def", "def")
+        async_.replace("DEFAULT_MAX_CONCURRENCY, ", "")
+        .replace("        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,\n", "")
+        .replace("            max_concurrency=max_concurrency,\n", "")
+        .replace("async def", "def")
         .replace("await ", "")
         .replace("AsyncAgentExchangeClient", "AgentExchangeClient")
         .replace("AsyncTransport", "SyncTransport")
@@ -80,6 +86,7 @@ def test_generated_fixture_package_imports_and_works(
     (pkg / "_transport.py").write_text(
         "from dataclasses import dataclass\n"
         "from typing import Any\n"
+        "DEFAULT_MAX_CONCURRENCY = 20\n"
         "@dataclass(frozen=True)\n"
         "class Call:\n"
         "    method: str\n    path: str\n    security: tuple[str, ...]\n"

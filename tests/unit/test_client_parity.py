@@ -1,10 +1,14 @@
-"""The sync and async clients expose the same public names with the same parameters."""
+"""The sync and async clients expose the same public names with the same parameters.
+
+One allowed difference: `max_concurrency=` on the async constructor only (issue 20).
+"""
 
 from __future__ import annotations
 
 import inspect
 
 from agentexchange import AgentExchangeClient, AsyncAgentExchangeClient
+from agentexchange._transport import DEFAULT_MAX_CONCURRENCY as DEFAULT
 
 
 def _public(cls: type) -> dict[str, inspect.Signature]:
@@ -25,8 +29,14 @@ def test_same_parameter_lists() -> None:
         other = async_[name]
         got = [(p.name, p.kind, p.default, p.annotation) for p in other.parameters.values()]
         want = [(p.name, p.kind, p.default, p.annotation) for p in sig.parameters.values()]
-        if name == "__init__":  # the http_client type differs (httpx.Client vs AsyncClient)
-            got, want = got[:-1], want[:-1]
+        if name == "__init__":
+            # The async client alone takes max_concurrency (its last parameter: a bound on
+            # concurrent tasks, which a sync client has no use for); and the http_client
+            # type differs (httpx.Client vs AsyncClient). Everything before them is equal.
+            assert got[-1][:3] == ("max_concurrency", inspect.Parameter.KEYWORD_ONLY, DEFAULT)
+            assert "max_concurrency" not in sig.parameters
+            assert got[-2][0] == want[-1][0] == "http_client"
+            got, want = got[:-2], want[:-1]
         assert got == want, name
         assert sig.return_annotation == other.return_annotation, name
 

@@ -28,7 +28,7 @@ from ._convert import (
     path_param,
     spread_param,
 )
-from ._transport import AsyncTransport, Call
+from ._transport import DEFAULT_MAX_CONCURRENCY, AsyncTransport, Call
 from .models import (
     AuthToken,
     Inner,
@@ -63,7 +63,13 @@ class AsyncAgentExchangeClient:
         agent_id: str | None = None,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     ) -> None:
+        """``max_concurrency`` bounds this client's requests in flight (a retry's backoff and
+        a login hold no slot); the default ``httpx.AsyncClient``'s pool is sized to match. A
+        call that waits longer than ``timeout`` for a free slot raises ``APITimeoutError``.
+        The bound applies to a caller's own ``http_client`` too (its pool limits stay its own).
+        """
         self._transport = AsyncTransport(
             api_key=api_key,
             api_secret=api_secret,
@@ -72,6 +78,7 @@ class AsyncAgentExchangeClient:
             agent_id=agent_id,
             max_retries=max_retries,
             http_client=http_client,
+            max_concurrency=max_concurrency,
             # JWTs come from this client's own login operation (x-sdk-auth.login).
             login=self.login,
         )
