@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .async_client import AsyncAgentExchangeClient
 from .client import AgentExchangeClient
 from .exceptions import (
     AgentExchangeError,
@@ -132,11 +131,23 @@ __all__ = [
 
 
 if TYPE_CHECKING:  # typed for checkers; loaded lazily at run time (see __getattr__)
+    from .async_client import AsyncAgentExchangeClient
     from .ws import AgentExchangeWS
+
+# The async side loads only when asked for (docs/architecture.md "Layers"): the async
+# client pulls in asyncio (~12 ms at import), the WebSocket client asyncio and
+# `websockets`. A sync-only program never imports either.
+_LAZY = {"AsyncAgentExchangeClient": ".async_client", "AgentExchangeWS": ".ws"}
 
 
 def __getattr__(name: str) -> Any:
-    # The WebSocket client (and its `websockets` import) loads only when asked for.
-    if name == "AgentExchangeWS":
-        return importlib.import_module(".ws", __name__).AgentExchangeWS
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -7,7 +7,8 @@ picks the first one the configured credentials can satisfy:
 * ``ApiKeyAuth`` needs ``api_key`` -> ``X-API-Key`` header;
 * ``BearerAuth`` needs ``api_key`` and ``api_secret`` -> a JWT from the login operation.
 
-:class:`SyncTokenCache` / :class:`AsyncTokenCache` hold that JWT until shortly before it
+:class:`SyncTokenCache` (and ``AsyncTokenCache`` in ``_async_transport.py``, so that this
+module imports no ``asyncio``) hold that JWT until shortly before it
 expires, and make sure concurrent callers share one login (a lock with a double-checked
 cache). The login itself is the generated client's own ``login`` method (the operation
 ``x-sdk-auth.login`` names), which the client hands to its transport; this module only
@@ -16,9 +17,8 @@ decides when to call it.
 
 from __future__ import annotations
 
-import asyncio
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -162,29 +162,3 @@ class SyncTokenCache:
         with self._lock:
             if self._token is not None and self._token.value == value:
                 self._token = None
-
-
-class AsyncTokenCache:
-    """One JWT shared by all tasks; at most one login at a time."""
-
-    def __init__(self, login: Callable[[], Awaitable[Token]], clock: Callable[[], float]) -> None:
-        self._login = login
-        self._clock = clock
-        self._token: Token | None = None
-        self._lock = asyncio.Lock()
-
-    async def get(self) -> str:
-        token = self._token
-        if token is not None and self._clock() < token.refresh_at:
-            return token.value
-        async with self._lock:
-            token = self._token
-            if token is None or self._clock() >= token.refresh_at:
-                token = await self._login()
-                self._token = token
-            return token.value
-
-    def invalidate(self, value: str) -> None:
-        """Forget ``value`` unless a newer token replaced it (no await: atomic in a loop)."""
-        if self._token is not None and self._token.value == value:
-            self._token = None

@@ -3,7 +3,7 @@
 ``client.py`` / ``async_client.py`` (generated from ``openapi.yaml``) turn each SDK
 method into a :class:`Call` (method, formatted path, security alternatives, query, JSON
 body, headers, idempotency flag, expected body) and hand it to :class:`SyncTransport` or
-:class:`AsyncTransport`.
+``AsyncTransport`` (``_async_transport.py``).
 
 The pipeline is written once, as a sans-I/O generator (:meth:`_Core.exchange`, in the
 manner of h11): it decides everything — auth scheme, request building, retry decisions
@@ -19,11 +19,10 @@ via ``_retry.py``, token refresh, decoding, error mapping via the generated
 * returning is "done": the decoded body (or an exception, raised).
 
 The two transports are the few lines that perform those steps with ``httpx.Client`` /
-``time.sleep`` / a thread lock, or ``httpx.AsyncClient`` / ``asyncio.sleep`` / an
-asyncio lock. ``AsyncTransport`` also bounds the requests in flight: each ``Send`` (only
-the send, not a backoff or a login) holds a slot of an ``asyncio.Semaphore`` of
-``max_concurrency`` slots, the default ``httpx.AsyncClient``'s pool is sized to match,
-and a call that waits longer than its timeout for a slot raises ``APITimeoutError``.
+``time.sleep`` / a thread lock (:class:`SyncTransport`, here), or ``httpx.AsyncClient`` /
+``asyncio.sleep`` / an asyncio lock (``AsyncTransport``, in ``_async_transport.py``, which
+also bounds the requests in flight). This module imports no ``asyncio``: a sync-only
+program never loads it (docs/architecture.md "Layers").
 
 Per call::
 
@@ -41,13 +40,12 @@ them could hold a secret).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -57,7 +55,6 @@ import httpx
 from ._auth import (
     API_KEY_AUTH,
     BEARER_AUTH,
-    AsyncTokenCache,
     Credentials,
     LoginAnswer,
     SyncTokenCache,
@@ -88,7 +85,7 @@ from .exceptions import (
     ValidationError,
 )
 
-__all__ = ["AsyncTransport", "Call", "SyncTransport"]
+__all__ = ["Call", "SyncTransport"]
 
 logger = logging.getLogger("agentexchange")
 
@@ -97,10 +94,6 @@ ENV_API_SECRET = "AGENTEXCHANGE_API_SECRET"
 ENV_BASE_URL = "AGENTEXCHANGE_BASE_URL"
 DEFAULT_BASE_URL = "http://localhost:8000"
 USER_AGENT = "agentexchange-python"
-# Requests in flight per AsyncTransport (docs/decisions.md "Transport": measured on a
-# 1,000-wide fan-out: more in flight only adds httpcore pool bookkeeping, fewer caps a
-# real network at max_concurrency / latency requests per second).
-DEFAULT_MAX_CONCURRENCY = 20
 
 # Class by HTTP status when the body names no known code (first match wins).
 _STATUS_CLASSES: tuple[tuple[Callable[[int], bool], type[AgentExchangeError]], ...] = (
@@ -506,121 +499,6 @@ class SyncTransport:
         """Close the connection pool, unless the caller supplied ``http_client``."""
         if self._owns_client:
             self._client.close()
-
-
-class AsyncTransport:
-    """Performs the pipeline's steps with an ``httpx.AsyncClient``; safe for concurrent tasks.
-
-    ``login(api_key, api_secret)`` is the generated client's login coroutine.
-    ``sleep`` (a coroutine function) and ``clock`` (monotonic seconds) are injectable.
-    """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        api_secret: str | None,
-        base_url: str | None,
-        timeout: float,
-        agent_id: str | None,
-        max_retries: int,
-        http_client: httpx.AsyncClient | None,
-        login: Callable[[str, str], Awaitable[LoginAnswer]],
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        sleep: Callable[[float], Awaitable[None]] | None = None,
-        clock: Callable[[], float] | None = None,
-    ) -> None:
-        if type(max_concurrency) is not int or max_concurrency < 1:
-            raise ValueError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
-        self._core = _Core(
-            api_key=api_key,
-            api_secret=api_secret,
-            base_url=base_url,
-            timeout=timeout,
-            agent_id=agent_id,
-            max_retries=max_retries,
-        )
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError("http_client must be an httpx.AsyncClient (SyncTransport takes Client)")
-        self._owns_client = http_client is None
-        # The pool matches the gate: no connection opened that the gate would leave idle.
-        # A caller's own http_client keeps its limits; the gate applies to it all the same.
-        self._client = http_client or httpx.AsyncClient(
-            timeout=self._core.timeout,
-            limits=httpx.Limits(
-                max_connections=max_concurrency, max_keepalive_connections=max_concurrency
-            ),
-        )
-        # Requests in flight: held around each Send only (never a Sleep or a LogIn).
-        self._gate = asyncio.Semaphore(max_concurrency)
-        self.max_concurrency = max_concurrency
-        self._sleep = sleep or asyncio.sleep
-        self._clock = clock or time.monotonic
-        self._login = login
-        self._tokens = AsyncTokenCache(self._log_in, self._clock)
-
-    def __repr__(self) -> str:
-        return f"AsyncTransport({self._core!r})"
-
-    @property
-    def base_url(self) -> str:
-        return self._core.base_url
-
-    async def request(self, call: Call) -> Any:
-        """Send ``call`` (with auth, retries) and return its decoded body."""
-        steps = self._core.exchange(self._client, call, self._owns_client)
-        try:
-            step = next(steps)
-            while True:
-                if type(step) is Send:
-                    try:
-                        response = await self._send(call, step.request)
-                    except httpx.TransportError as exc:
-                        step = steps.throw(exc)  # the pipeline decides: resend or raise
-                        continue
-                    step = steps.send(response)
-                elif type(step) is Sleep:
-                    await self._sleep(step.seconds)
-                    step = steps.send(None)
-                else:
-                    assert type(step) is LogIn
-                    if step.stale is not None:
-                        self._tokens.invalidate(step.stale)
-                    step = steps.send(await self._tokens.get())
-        except StopIteration as done:
-            return done.value
-
-    async def _send(self, call: Call, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` holding a slot of the gate; waiting for one counts as a timeout."""
-        gate = self._gate
-        if gate.locked():
-            # Bounded like httpx's own pool wait, so no call waits here forever.
-            wait = self._core.timeout.pool
-            try:
-                async with asyncio.timeout(wait):
-                    await gate.acquire()
-            except TimeoutError:
-                raise APITimeoutError(
-                    f"{call.method} {call.path} timed out after {wait}s waiting for one of "
-                    f"{self.max_concurrency} request slots (max_concurrency)"
-                ) from None
-        else:
-            await gate.acquire()  # a free slot: taken without suspending
-        try:
-            return await self._client.send(request)
-        finally:
-            gate.release()
-
-    async def _log_in(self) -> Token:
-        creds = self._core.creds
-        assert creds.api_key is not None and creds.api_secret is not None  # choose_scheme
-        answer = await self._login(creds.api_key, creds.api_secret)
-        return token_from_login(answer, self._clock())
-
-    async def close(self) -> None:
-        """Close the connection pool, unless the caller supplied ``http_client``."""
-        if self._owns_client:
-            await self._client.aclose()
 
 
 # -- helpers -------------------------------------------------------------------------------

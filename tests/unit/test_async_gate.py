@@ -18,10 +18,9 @@ import httpx
 import pytest
 
 from agentexchange import AsyncAgentExchangeClient
+from agentexchange._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncTransport
 from agentexchange._transport import (
     _DECODER,
-    DEFAULT_MAX_CONCURRENCY,
-    AsyncTransport,
     _loads,
     _reject_constant,
 )

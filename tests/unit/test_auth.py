@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from agentexchange._auth import AsyncTokenCache, Credentials, SyncTokenCache, Token
+from agentexchange._async_transport import AsyncTokenCache
+from agentexchange._auth import Credentials, SyncTokenCache, Token
 
 KEY = "ak_live_0123456789abcdefWXYZ"
 SECRET = "sk_live_this-is-the-secret-9876"

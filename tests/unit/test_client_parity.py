@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 
 from agentexchange import AgentExchangeClient, AsyncAgentExchangeClient
-from agentexchange._transport import DEFAULT_MAX_CONCURRENCY as DEFAULT
+from agentexchange._async_transport import DEFAULT_MAX_CONCURRENCY as DEFAULT
 
 
 def _public(cls: type) -> dict[str, inspect.Signature]:

@@ -21,8 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
+from agentexchange._async_transport import AsyncTransport
 from agentexchange._retry import RetryPolicy, backoff_delay, parse_retry_after
-from agentexchange._transport import AsyncTransport, Call, SyncTransport
+from agentexchange._transport import Call, SyncTransport
 from agentexchange.async_client import AsyncAgentExchangeClient
 from agentexchange.client import AgentExchangeClient
 from agentexchange.exceptions import (

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from agentexchange._transport import AsyncTransport, Call
+from agentexchange._async_transport import AsyncTransport
+from agentexchange._transport import Call
 from agentexchange.exceptions import (
     AgentExchangeError,
     APIConnectionError,

@@ -14,6 +14,7 @@ from typing import Any, Self
 
 import httpx
 
+from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncTransport
 from ._convert import (
     bool_param,
     csv_param,
@@ -28,7 +29,7 @@ from ._convert import (
     path_param,
     spread_param,
 )
-from ._transport import DEFAULT_MAX_CONCURRENCY, AsyncTransport, Call
+from ._transport import Call
 from .models import (
     AuthToken,
     Inner,
