@@ -310,9 +310,10 @@ def list_param(values: Iterable[T], name: str) -> list[T]:
 def slot_setters(cls: type, *names: str) -> tuple[Callable[[Any, Any], None], ...]:
     """The slot descriptors' ``__set__`` for ``names`` of a frozen, slotted dataclass.
 
-    Generated ``_make`` constructors call these directly: a frozen dataclass's own
-    ``__init__`` goes through ``object.__setattr__`` per field, which dominates the cost
-    of parsing long lists such as ``get_all_prices``. Frozenness for users is unchanged.
+    The builders generated before the fused ones (re-created by ``generator/oldpath.py``
+    as the reference ``tests/unit/test_fused_builders.py`` and ``bench/sdk_bench.py``
+    compare against) set fields through these; today's generated builders fill an
+    unfrozen twin of the slots and switch its class instead (``templates/models.py.jinja``).
     """
     setters = []
     for name in names:

@@ -4,34 +4,36 @@ Frozen dataclasses with the product docs' field names. Money, prices, quantities
 percentages are `Decimal` (parsed from the wire's strings, never through float),
 timestamps are timezone-aware `datetime`. `_from_wire` ignores members it does not know
 (forward compatible); a missing optional member is `None`.
+
+Each model's `_from_wire` and `_make` are one fused builder each, written below the class:
+conversions inlined with `type(v) is str` fast paths before the shared `_convert` helpers
+(which keep the rare paths), the fields stored into an unfrozen twin with the same slots
+(`_<Model>Layout`) whose class is then set to the model — no per-field descriptor call.
+The models themselves stay frozen, slotted dataclasses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, ClassVar
 
 from ._convert import (
-    first_present,
-    opt_bool,
-    opt_datetime,
-    opt_decimal,
     opt_dict,
-    opt_int,
     opt_list,
-    opt_model,
-    opt_str,
-    or_default,
+    parse_bool,
     parse_datetime,
     parse_decimal,
     parse_dict,
+    parse_int,
     parse_map,
     parse_str,
-    slot_setters,
 )
+
+_fromiso = datetime.fromisoformat
+_new = object.__new__
 
 __all__ = [
     "AccountInfo",
@@ -91,59 +93,98 @@ class Registration:
     agent_api_key: str | None = field(default=None, repr=False)
     message: str | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["account_id"],  # account_id
-            d["api_key"],  # api_key
-            d["api_secret"],  # api_secret
-            d["display_name"],  # display_name
-            Decimal(d["starting_balance"]),  # starting_balance
-            opt_str(d.get("agent_id")),  # agent_id
-            opt_str(d.get("agent_api_key")),  # agent_api_key
-            opt_str(d.get("message")),  # message
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        account_id: str,
-        api_key: str,
-        api_secret: str,
-        display_name: str,
-        starting_balance: Decimal,
-        agent_id: str | None,
-        agent_api_key: str | None,
-        message: str | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Registration_setters
-        _set[0](self, account_id)
-        _set[1](self, api_key)
-        _set[2](self, api_secret)
-        _set[3](self, display_name)
-        _set[4](self, starting_balance)
-        _set[5](self, agent_id)
-        _set[6](self, agent_api_key)
-        _set[7](self, message)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Registration]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                Decimal,
+                str | None,
+                str | None,
+                str | None,
+            ],
+            Registration,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Registration_setters = slot_setters(
-    Registration,
-    "account_id",
-    "api_key",
-    "api_secret",
-    "display_name",
-    "starting_balance",
-    "agent_id",
-    "agent_api_key",
-    "message",
-)
+class _RegistrationLayout:
+    """`Registration`'s slots, unfrozen: a fused builder fills one, then makes it a `Registration`."""
+
+    __slots__ = (
+        "account_id",
+        "agent_api_key",
+        "agent_id",
+        "api_key",
+        "api_secret",
+        "display_name",
+        "message",
+        "starting_balance",
+    )
+    account_id: str
+    api_key: str
+    api_secret: str
+    display_name: str
+    starting_balance: Decimal
+    agent_id: str | None
+    agent_api_key: str | None
+    message: str | None
+
+
+def _Registration_from_wire(d: Mapping[str, Any]) -> Registration:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_RegistrationLayout)
+    self.account_id = d["account_id"]
+    self.api_key = d["api_key"]
+    self.api_secret = d["api_secret"]
+    self.display_name = d["display_name"]
+    self.starting_balance = Decimal(d["starting_balance"])
+    v = d.get("agent_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.agent_id = v
+    v = d.get("agent_api_key")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.agent_api_key = v
+    v = d.get("message")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.message = v
+    self.__class__ = Registration  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Registration_make(
+    account_id: str,
+    api_key: str,
+    api_secret: str,
+    display_name: str,
+    starting_balance: Decimal,
+    agent_id: str | None,
+    agent_api_key: str | None,
+    message: str | None,
+) -> Registration:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_RegistrationLayout)
+    self.account_id = account_id
+    self.api_key = api_key
+    self.api_secret = api_secret
+    self.display_name = display_name
+    self.starting_balance = starting_balance
+    self.agent_id = agent_id
+    self.agent_api_key = agent_api_key
+    self.message = message
+    self.__class__ = Registration  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Registration._from_wire = _Registration_from_wire
+Registration._make = _Registration_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -158,43 +199,78 @@ class AuthToken:
     expires_in: int | None = None
     token_type: str | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["token"],  # token
-            opt_datetime(d.get("expires_at")),  # expires_at
-            opt_int(d.get("expires_in")),  # expires_in
-            opt_str(d.get("token_type")),  # token_type
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        token: str,
-        expires_at: datetime | None,
-        expires_in: int | None,
-        token_type: str | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _AuthToken_setters
-        _set[0](self, token)
-        _set[1](self, expires_at)
-        _set[2](self, expires_in)
-        _set[3](self, token_type)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], AuthToken]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                datetime | None,
+                int | None,
+                str | None,
+            ],
+            AuthToken,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_AuthToken_setters = slot_setters(
-    AuthToken,
-    "token",
-    "expires_at",
-    "expires_in",
-    "token_type",
-)
+class _AuthTokenLayout:
+    """`AuthToken`'s slots, unfrozen: a fused builder fills one, then makes it a `AuthToken`."""
+
+    __slots__ = (
+        "expires_at",
+        "expires_in",
+        "token",
+        "token_type",
+    )
+    token: str
+    expires_at: datetime | None
+    expires_in: int | None
+    token_type: str | None
+
+
+def _AuthToken_from_wire(d: Mapping[str, Any]) -> AuthToken:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_AuthTokenLayout)
+    self.token = d["token"]
+    v = d.get("expires_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.expires_at = v
+    v = d.get("expires_in")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.expires_in = v
+    v = d.get("token_type")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.token_type = v
+    self.__class__ = AuthToken  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _AuthToken_make(
+    token: str,
+    expires_at: datetime | None,
+    expires_in: int | None,
+    token_type: str | None,
+) -> AuthToken:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_AuthTokenLayout)
+    self.token = token
+    self.expires_at = expires_at
+    self.expires_in = expires_in
+    self.token_type = token_type
+    self.__class__ = AuthToken  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+AuthToken._from_wire = _AuthToken_from_wire
+AuthToken._make = _AuthToken_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -208,39 +284,66 @@ class Price:
     price: Decimal
     timestamp: datetime
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["symbol"],  # symbol
-            Decimal(d["price"]),  # price
-            parse_datetime(d["timestamp"]),  # timestamp
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        symbol: str,
-        price: Decimal,
-        timestamp: datetime,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Price_setters
-        _set[0](self, symbol)
-        _set[1](self, price)
-        _set[2](self, timestamp)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Price]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                Decimal,
+                datetime,
+            ],
+            Price,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Price_setters = slot_setters(
-    Price,
-    "symbol",
-    "price",
-    "timestamp",
-)
+class _PriceLayout:
+    """`Price`'s slots, unfrozen: a fused builder fills one, then makes it a `Price`."""
+
+    __slots__ = (
+        "price",
+        "symbol",
+        "timestamp",
+    )
+    symbol: str
+    price: Decimal
+    timestamp: datetime
+
+
+def _Price_from_wire(d: Mapping[str, Any]) -> Price:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_PriceLayout)
+    self.symbol = d["symbol"]
+    self.price = Decimal(d["price"])
+    v = d["timestamp"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.timestamp = v
+    self.__class__ = Price  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Price_make(
+    symbol: str,
+    price: Decimal,
+    timestamp: datetime,
+) -> Price:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_PriceLayout)
+    self.symbol = symbol
+    self.price = price
+    self.timestamp = timestamp
+    self.__class__ = Price  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Price._from_wire = _Price_from_wire
+Price._make = _Price_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -258,55 +361,93 @@ class Candle:
     volume: Decimal
     trade_count: int | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            parse_datetime(d["time"]),  # open_time
-            Decimal(d["open"]),  # open
-            Decimal(d["high"]),  # high
-            Decimal(d["low"]),  # low
-            Decimal(d["close"]),  # close
-            Decimal(d["volume"]),  # volume
-            opt_int(d.get("trade_count")),  # trade_count
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        open_time: datetime,
-        open: Decimal,
-        high: Decimal,
-        low: Decimal,
-        close: Decimal,
-        volume: Decimal,
-        trade_count: int | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Candle_setters
-        _set[0](self, open_time)
-        _set[1](self, open)
-        _set[2](self, high)
-        _set[3](self, low)
-        _set[4](self, close)
-        _set[5](self, volume)
-        _set[6](self, trade_count)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Candle]]
+    _make: ClassVar[
+        Callable[
+            [
+                datetime,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                int | None,
+            ],
+            Candle,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Candle_setters = slot_setters(
-    Candle,
-    "open_time",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "trade_count",
-)
+class _CandleLayout:
+    """`Candle`'s slots, unfrozen: a fused builder fills one, then makes it a `Candle`."""
+
+    __slots__ = (
+        "close",
+        "high",
+        "low",
+        "open",
+        "open_time",
+        "trade_count",
+        "volume",
+    )
+    open_time: datetime
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal
+    trade_count: int | None
+
+
+def _Candle_from_wire(d: Mapping[str, Any]) -> Candle:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_CandleLayout)
+    v = d["time"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.open_time = v
+    self.open = Decimal(d["open"])
+    self.high = Decimal(d["high"])
+    self.low = Decimal(d["low"])
+    self.close = Decimal(d["close"])
+    self.volume = Decimal(d["volume"])
+    v = d.get("trade_count")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.trade_count = v
+    self.__class__ = Candle  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Candle_make(
+    open_time: datetime,
+    open: Decimal,
+    high: Decimal,
+    low: Decimal,
+    close: Decimal,
+    volume: Decimal,
+    trade_count: int | None,
+) -> Candle:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_CandleLayout)
+    self.open_time = open_time
+    self.open = open
+    self.high = high
+    self.low = low
+    self.close = close
+    self.volume = volume
+    self.trade_count = trade_count
+    self.__class__ = Candle  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Candle._from_wire = _Candle_from_wire
+Candle._make = _Candle_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -328,71 +469,127 @@ class Ticker:
     trade_count: int | None = None
     timestamp: datetime
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["symbol"],  # symbol
-            Decimal(d["open"]),  # open
-            Decimal(d["high"]),  # high
-            Decimal(d["low"]),  # low
-            Decimal(d["close"]),  # close
-            Decimal(d["volume"]),  # volume
-            Decimal(d["change_pct"]),  # change_pct
-            opt_decimal(d.get("quote_volume")),  # quote_volume
-            opt_decimal(d.get("change")),  # change
-            opt_int(d.get("trade_count")),  # trade_count
-            parse_datetime(d["timestamp"]),  # timestamp
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        symbol: str,
-        open: Decimal,
-        high: Decimal,
-        low: Decimal,
-        close: Decimal,
-        volume: Decimal,
-        change_pct: Decimal,
-        quote_volume: Decimal | None,
-        change: Decimal | None,
-        trade_count: int | None,
-        timestamp: datetime,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Ticker_setters
-        _set[0](self, symbol)
-        _set[1](self, open)
-        _set[2](self, high)
-        _set[3](self, low)
-        _set[4](self, close)
-        _set[5](self, volume)
-        _set[6](self, change_pct)
-        _set[7](self, quote_volume)
-        _set[8](self, change)
-        _set[9](self, trade_count)
-        _set[10](self, timestamp)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Ticker]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal | None,
+                Decimal | None,
+                int | None,
+                datetime,
+            ],
+            Ticker,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Ticker_setters = slot_setters(
-    Ticker,
-    "symbol",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "change_pct",
-    "quote_volume",
-    "change",
-    "trade_count",
-    "timestamp",
-)
+class _TickerLayout:
+    """`Ticker`'s slots, unfrozen: a fused builder fills one, then makes it a `Ticker`."""
+
+    __slots__ = (
+        "change",
+        "change_pct",
+        "close",
+        "high",
+        "low",
+        "open",
+        "quote_volume",
+        "symbol",
+        "timestamp",
+        "trade_count",
+        "volume",
+    )
+    symbol: str
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal
+    change_pct: Decimal
+    quote_volume: Decimal | None
+    change: Decimal | None
+    trade_count: int | None
+    timestamp: datetime
+
+
+def _Ticker_from_wire(d: Mapping[str, Any]) -> Ticker:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_TickerLayout)
+    self.symbol = d["symbol"]
+    self.open = Decimal(d["open"])
+    self.high = Decimal(d["high"])
+    self.low = Decimal(d["low"])
+    self.close = Decimal(d["close"])
+    self.volume = Decimal(d["volume"])
+    self.change_pct = Decimal(d["change_pct"])
+    v = d.get("quote_volume")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.quote_volume = v
+    v = d.get("change")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.change = v
+    v = d.get("trade_count")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.trade_count = v
+    v = d["timestamp"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.timestamp = v
+    self.__class__ = Ticker  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Ticker_make(
+    symbol: str,
+    open: Decimal,
+    high: Decimal,
+    low: Decimal,
+    close: Decimal,
+    volume: Decimal,
+    change_pct: Decimal,
+    quote_volume: Decimal | None,
+    change: Decimal | None,
+    trade_count: int | None,
+    timestamp: datetime,
+) -> Ticker:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_TickerLayout)
+    self.symbol = symbol
+    self.open = open
+    self.high = high
+    self.low = low
+    self.close = close
+    self.volume = volume
+    self.change_pct = change_pct
+    self.quote_volume = quote_volume
+    self.change = change
+    self.trade_count = trade_count
+    self.timestamp = timestamp
+    self.__class__ = Ticker  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Ticker._from_wire = _Ticker_from_wire
+Ticker._make = _Ticker_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -407,43 +604,72 @@ class OrderBook:
     asks: list[list[Decimal]]
     timestamp: datetime
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["symbol"],  # symbol
-            [[Decimal(_i) for _i in _level] for _level in d["bids"]],  # bids
-            [[Decimal(_i) for _i in _level] for _level in d["asks"]],  # asks
-            parse_datetime(d["timestamp"]),  # timestamp
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        symbol: str,
-        bids: list[list[Decimal]],
-        asks: list[list[Decimal]],
-        timestamp: datetime,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _OrderBook_setters
-        _set[0](self, symbol)
-        _set[1](self, bids)
-        _set[2](self, asks)
-        _set[3](self, timestamp)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], OrderBook]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                list[list[Decimal]],
+                list[list[Decimal]],
+                datetime,
+            ],
+            OrderBook,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_OrderBook_setters = slot_setters(
-    OrderBook,
-    "symbol",
-    "bids",
-    "asks",
-    "timestamp",
-)
+class _OrderBookLayout:
+    """`OrderBook`'s slots, unfrozen: a fused builder fills one, then makes it a `OrderBook`."""
+
+    __slots__ = (
+        "asks",
+        "bids",
+        "symbol",
+        "timestamp",
+    )
+    symbol: str
+    bids: list[list[Decimal]]
+    asks: list[list[Decimal]]
+    timestamp: datetime
+
+
+def _OrderBook_from_wire(d: Mapping[str, Any]) -> OrderBook:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_OrderBookLayout)
+    self.symbol = d["symbol"]
+    self.bids = [[Decimal(_i) for _i in _level] for _level in d["bids"]]
+    self.asks = [[Decimal(_i) for _i in _level] for _level in d["asks"]]
+    v = d["timestamp"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.timestamp = v
+    self.__class__ = OrderBook  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _OrderBook_make(
+    symbol: str,
+    bids: list[list[Decimal]],
+    asks: list[list[Decimal]],
+    timestamp: datetime,
+) -> OrderBook:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_OrderBookLayout)
+    self.symbol = symbol
+    self.bids = bids
+    self.asks = asks
+    self.timestamp = timestamp
+    self.__class__ = OrderBook  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+OrderBook._from_wire = _OrderBook_from_wire
+OrderBook._make = _OrderBook_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -462,59 +688,88 @@ class Pair:
     min_notional: Decimal
     has_price: bool
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["symbol"],  # symbol
-            d["base_asset"],  # base_asset
-            d["quote_asset"],  # quote_asset
-            d["status"],  # status
-            Decimal(d["min_qty"]),  # min_qty
-            Decimal(d["step_size"]),  # step_size
-            Decimal(d["min_notional"]),  # min_notional
-            d["has_price"],  # has_price
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        symbol: str,
-        base_asset: str,
-        quote_asset: str,
-        status: str,
-        min_qty: Decimal,
-        step_size: Decimal,
-        min_notional: Decimal,
-        has_price: bool,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Pair_setters
-        _set[0](self, symbol)
-        _set[1](self, base_asset)
-        _set[2](self, quote_asset)
-        _set[3](self, status)
-        _set[4](self, min_qty)
-        _set[5](self, step_size)
-        _set[6](self, min_notional)
-        _set[7](self, has_price)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Pair]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                Decimal,
+                Decimal,
+                Decimal,
+                bool,
+            ],
+            Pair,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Pair_setters = slot_setters(
-    Pair,
-    "symbol",
-    "base_asset",
-    "quote_asset",
-    "status",
-    "min_qty",
-    "step_size",
-    "min_notional",
-    "has_price",
-)
+class _PairLayout:
+    """`Pair`'s slots, unfrozen: a fused builder fills one, then makes it a `Pair`."""
+
+    __slots__ = (
+        "base_asset",
+        "has_price",
+        "min_notional",
+        "min_qty",
+        "quote_asset",
+        "status",
+        "step_size",
+        "symbol",
+    )
+    symbol: str
+    base_asset: str
+    quote_asset: str
+    status: str
+    min_qty: Decimal
+    step_size: Decimal
+    min_notional: Decimal
+    has_price: bool
+
+
+def _Pair_from_wire(d: Mapping[str, Any]) -> Pair:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_PairLayout)
+    self.symbol = d["symbol"]
+    self.base_asset = d["base_asset"]
+    self.quote_asset = d["quote_asset"]
+    self.status = d["status"]
+    self.min_qty = Decimal(d["min_qty"])
+    self.step_size = Decimal(d["step_size"])
+    self.min_notional = Decimal(d["min_notional"])
+    self.has_price = d["has_price"]
+    self.__class__ = Pair  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Pair_make(
+    symbol: str,
+    base_asset: str,
+    quote_asset: str,
+    status: str,
+    min_qty: Decimal,
+    step_size: Decimal,
+    min_notional: Decimal,
+    has_price: bool,
+) -> Pair:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_PairLayout)
+    self.symbol = symbol
+    self.base_asset = base_asset
+    self.quote_asset = quote_asset
+    self.status = status
+    self.min_qty = min_qty
+    self.step_size = step_size
+    self.min_notional = min_notional
+    self.has_price = has_price
+    self.__class__ = Pair  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Pair._from_wire = _Pair_from_wire
+Pair._make = _Pair_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -529,43 +784,72 @@ class Indicators:
     candles_used: int
     indicators: dict[str, Decimal]
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["symbol"],  # symbol
-            parse_datetime(d["timestamp"]),  # timestamp
-            d["candles_used"],  # candles_used
-            parse_map(d["indicators"], parse_decimal),  # indicators
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        symbol: str,
-        timestamp: datetime,
-        candles_used: int,
-        indicators: dict[str, Decimal],
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Indicators_setters
-        _set[0](self, symbol)
-        _set[1](self, timestamp)
-        _set[2](self, candles_used)
-        _set[3](self, indicators)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Indicators]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                datetime,
+                int,
+                dict[str, Decimal],
+            ],
+            Indicators,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Indicators_setters = slot_setters(
-    Indicators,
-    "symbol",
-    "timestamp",
-    "candles_used",
-    "indicators",
-)
+class _IndicatorsLayout:
+    """`Indicators`'s slots, unfrozen: a fused builder fills one, then makes it a `Indicators`."""
+
+    __slots__ = (
+        "candles_used",
+        "indicators",
+        "symbol",
+        "timestamp",
+    )
+    symbol: str
+    timestamp: datetime
+    candles_used: int
+    indicators: dict[str, Decimal]
+
+
+def _Indicators_from_wire(d: Mapping[str, Any]) -> Indicators:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_IndicatorsLayout)
+    self.symbol = d["symbol"]
+    v = d["timestamp"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.timestamp = v
+    self.candles_used = d["candles_used"]
+    self.indicators = parse_map(d["indicators"], parse_decimal)
+    self.__class__ = Indicators  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Indicators_make(
+    symbol: str,
+    timestamp: datetime,
+    candles_used: int,
+    indicators: dict[str, Decimal],
+) -> Indicators:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_IndicatorsLayout)
+    self.symbol = symbol
+    self.timestamp = timestamp
+    self.candles_used = candles_used
+    self.indicators = indicators
+    self.__class__ = Indicators  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Indicators._from_wire = _Indicators_from_wire
+Indicators._make = _Indicators_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -581,47 +865,85 @@ class DataRange:
     intervals_available: list[str]
     data_gaps: list[dict[str, Any]]
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            parse_datetime(d["earliest"]),  # earliest
-            parse_datetime(d["latest"]),  # latest
-            d["total_pairs"],  # total_pairs
-            [parse_str(_i) for _i in d["intervals_available"]],  # intervals_available
-            [parse_dict(_i) for _i in d["data_gaps"]],  # data_gaps
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        earliest: datetime,
-        latest: datetime,
-        total_pairs: int,
-        intervals_available: list[str],
-        data_gaps: list[dict[str, Any]],
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _DataRange_setters
-        _set[0](self, earliest)
-        _set[1](self, latest)
-        _set[2](self, total_pairs)
-        _set[3](self, intervals_available)
-        _set[4](self, data_gaps)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], DataRange]]
+    _make: ClassVar[
+        Callable[
+            [
+                datetime,
+                datetime,
+                int,
+                list[str],
+                list[dict[str, Any]],
+            ],
+            DataRange,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_DataRange_setters = slot_setters(
-    DataRange,
-    "earliest",
-    "latest",
-    "total_pairs",
-    "intervals_available",
-    "data_gaps",
-)
+class _DataRangeLayout:
+    """`DataRange`'s slots, unfrozen: a fused builder fills one, then makes it a `DataRange`."""
+
+    __slots__ = (
+        "data_gaps",
+        "earliest",
+        "intervals_available",
+        "latest",
+        "total_pairs",
+    )
+    earliest: datetime
+    latest: datetime
+    total_pairs: int
+    intervals_available: list[str]
+    data_gaps: list[dict[str, Any]]
+
+
+def _DataRange_from_wire(d: Mapping[str, Any]) -> DataRange:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_DataRangeLayout)
+    v = d["earliest"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.earliest = v
+    v = d["latest"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.latest = v
+    self.total_pairs = d["total_pairs"]
+    self.intervals_available = [parse_str(_i) for _i in d["intervals_available"]]
+    self.data_gaps = [parse_dict(_i) for _i in d["data_gaps"]]
+    self.__class__ = DataRange  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _DataRange_make(
+    earliest: datetime,
+    latest: datetime,
+    total_pairs: int,
+    intervals_available: list[str],
+    data_gaps: list[dict[str, Any]],
+) -> DataRange:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_DataRangeLayout)
+    self.earliest = earliest
+    self.latest = latest
+    self.total_pairs = total_pairs
+    self.intervals_available = intervals_available
+    self.data_gaps = data_gaps
+    self.__class__ = DataRange  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+DataRange._from_wire = _DataRange_from_wire
+DataRange._make = _DataRange_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -647,87 +969,189 @@ class Order:
     locked_amount: Decimal | None = None
     filled_at: datetime | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["order_id"],  # order_id
-            d["symbol"],  # symbol
-            d["side"],  # side
-            d["type"],  # order_type
-            d["status"],  # status
-            opt_decimal(first_present(d, "quantity", "requested_quantity")),  # quantity
-            opt_decimal(d.get("price")),  # price
-            opt_decimal(d.get("executed_price")),  # executed_price
-            opt_decimal(d.get("slippage_pct")),  # slippage_pct
-            opt_decimal(d.get("fee")),  # fee
-            opt_datetime(d.get("created_at")),  # created_at
-            opt_decimal(first_present(d, "executed_quantity", "executed_qty")),  # executed_quantity
-            opt_decimal(d.get("total_cost")),  # total_cost
-            opt_decimal(d.get("locked_amount")),  # locked_amount
-            opt_datetime(d.get("filled_at")),  # filled_at
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        order_id: str,
-        symbol: str,
-        side: str,
-        order_type: str,
-        status: str,
-        quantity: Decimal | None,
-        price: Decimal | None,
-        executed_price: Decimal | None,
-        slippage_pct: Decimal | None,
-        fee: Decimal | None,
-        created_at: datetime | None,
-        executed_quantity: Decimal | None,
-        total_cost: Decimal | None,
-        locked_amount: Decimal | None,
-        filled_at: datetime | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Order_setters
-        _set[0](self, order_id)
-        _set[1](self, symbol)
-        _set[2](self, side)
-        _set[3](self, order_type)
-        _set[4](self, status)
-        _set[5](self, quantity)
-        _set[6](self, price)
-        _set[7](self, executed_price)
-        _set[8](self, slippage_pct)
-        _set[9](self, fee)
-        _set[10](self, created_at)
-        _set[11](self, executed_quantity)
-        _set[12](self, total_cost)
-        _set[13](self, locked_amount)
-        _set[14](self, filled_at)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Order]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                str,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                datetime | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                datetime | None,
+            ],
+            Order,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Order_setters = slot_setters(
-    Order,
-    "order_id",
-    "symbol",
-    "side",
-    "order_type",
-    "status",
-    "quantity",
-    "price",
-    "executed_price",
-    "slippage_pct",
-    "fee",
-    "created_at",
-    "executed_quantity",
-    "total_cost",
-    "locked_amount",
-    "filled_at",
-)
+class _OrderLayout:
+    """`Order`'s slots, unfrozen: a fused builder fills one, then makes it a `Order`."""
+
+    __slots__ = (
+        "created_at",
+        "executed_price",
+        "executed_quantity",
+        "fee",
+        "filled_at",
+        "locked_amount",
+        "order_id",
+        "order_type",
+        "price",
+        "quantity",
+        "side",
+        "slippage_pct",
+        "status",
+        "symbol",
+        "total_cost",
+    )
+    order_id: str
+    symbol: str
+    side: str
+    order_type: str
+    status: str
+    quantity: Decimal | None
+    price: Decimal | None
+    executed_price: Decimal | None
+    slippage_pct: Decimal | None
+    fee: Decimal | None
+    created_at: datetime | None
+    executed_quantity: Decimal | None
+    total_cost: Decimal | None
+    locked_amount: Decimal | None
+    filled_at: datetime | None
+
+
+def _Order_from_wire(d: Mapping[str, Any]) -> Order:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_OrderLayout)
+    self.order_id = d["order_id"]
+    self.symbol = d["symbol"]
+    self.side = d["side"]
+    self.order_type = d["type"]
+    self.status = d["status"]
+    v = d.get("quantity")
+    if v is None:
+        v = d.get("requested_quantity")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.quantity = v
+    v = d.get("price")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.price = v
+    v = d.get("executed_price")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.executed_price = v
+    v = d.get("slippage_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.slippage_pct = v
+    v = d.get("fee")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.fee = v
+    v = d.get("created_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.created_at = v
+    v = d.get("executed_quantity")
+    if v is None:
+        v = d.get("executed_qty")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.executed_quantity = v
+    v = d.get("total_cost")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.total_cost = v
+    v = d.get("locked_amount")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.locked_amount = v
+    v = d.get("filled_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.filled_at = v
+    self.__class__ = Order  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Order_make(
+    order_id: str,
+    symbol: str,
+    side: str,
+    order_type: str,
+    status: str,
+    quantity: Decimal | None,
+    price: Decimal | None,
+    executed_price: Decimal | None,
+    slippage_pct: Decimal | None,
+    fee: Decimal | None,
+    created_at: datetime | None,
+    executed_quantity: Decimal | None,
+    total_cost: Decimal | None,
+    locked_amount: Decimal | None,
+    filled_at: datetime | None,
+) -> Order:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_OrderLayout)
+    self.order_id = order_id
+    self.symbol = symbol
+    self.side = side
+    self.order_type = order_type
+    self.status = status
+    self.quantity = quantity
+    self.price = price
+    self.executed_price = executed_price
+    self.slippage_pct = slippage_pct
+    self.fee = fee
+    self.created_at = created_at
+    self.executed_quantity = executed_quantity
+    self.total_cost = total_cost
+    self.locked_amount = locked_amount
+    self.filled_at = filled_at
+    self.__class__ = Order  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Order._from_wire = _Order_from_wire
+Order._make = _Order_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -749,71 +1173,143 @@ class Trade:
     total: Decimal | None = None
     is_buyer_maker: bool | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            parse_str(d["trade_id"]),  # trade_id
-            d["symbol"],  # symbol
-            opt_str(d.get("side")),  # side
-            Decimal(d["quantity"]),  # quantity
-            Decimal(d["price"]),  # price
-            opt_decimal(d.get("fee")),  # fee
-            opt_decimal(d.get("pnl")),  # pnl
-            opt_datetime(first_present(d, "executed_at", "time")),  # created_at
-            opt_str(d.get("order_id")),  # order_id
-            opt_decimal(d.get("total")),  # total
-            opt_bool(d.get("is_buyer_maker")),  # is_buyer_maker
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        trade_id: str,
-        symbol: str,
-        side: str | None,
-        quantity: Decimal,
-        price: Decimal,
-        fee: Decimal | None,
-        pnl: Decimal | None,
-        created_at: datetime | None,
-        order_id: str | None,
-        total: Decimal | None,
-        is_buyer_maker: bool | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Trade_setters
-        _set[0](self, trade_id)
-        _set[1](self, symbol)
-        _set[2](self, side)
-        _set[3](self, quantity)
-        _set[4](self, price)
-        _set[5](self, fee)
-        _set[6](self, pnl)
-        _set[7](self, created_at)
-        _set[8](self, order_id)
-        _set[9](self, total)
-        _set[10](self, is_buyer_maker)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Trade]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str | None,
+                Decimal,
+                Decimal,
+                Decimal | None,
+                Decimal | None,
+                datetime | None,
+                str | None,
+                Decimal | None,
+                bool | None,
+            ],
+            Trade,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Trade_setters = slot_setters(
-    Trade,
-    "trade_id",
-    "symbol",
-    "side",
-    "quantity",
-    "price",
-    "fee",
-    "pnl",
-    "created_at",
-    "order_id",
-    "total",
-    "is_buyer_maker",
-)
+class _TradeLayout:
+    """`Trade`'s slots, unfrozen: a fused builder fills one, then makes it a `Trade`."""
+
+    __slots__ = (
+        "created_at",
+        "fee",
+        "is_buyer_maker",
+        "order_id",
+        "pnl",
+        "price",
+        "quantity",
+        "side",
+        "symbol",
+        "total",
+        "trade_id",
+    )
+    trade_id: str
+    symbol: str
+    side: str | None
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal | None
+    pnl: Decimal | None
+    created_at: datetime | None
+    order_id: str | None
+    total: Decimal | None
+    is_buyer_maker: bool | None
+
+
+def _Trade_from_wire(d: Mapping[str, Any]) -> Trade:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_TradeLayout)
+    v = d["trade_id"]
+    if type(v) is not str:
+        v = parse_str(v)
+    self.trade_id = v
+    self.symbol = d["symbol"]
+    v = d.get("side")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.side = v
+    self.quantity = Decimal(d["quantity"])
+    self.price = Decimal(d["price"])
+    v = d.get("fee")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.fee = v
+    v = d.get("pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.pnl = v
+    v = d.get("executed_at")
+    if v is None:
+        v = d.get("time")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.created_at = v
+    v = d.get("order_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.order_id = v
+    v = d.get("total")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.total = v
+    v = d.get("is_buyer_maker")
+    if v is not None and type(v) is not bool:
+        v = parse_bool(v)
+    self.is_buyer_maker = v
+    self.__class__ = Trade  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Trade_make(
+    trade_id: str,
+    symbol: str,
+    side: str | None,
+    quantity: Decimal,
+    price: Decimal,
+    fee: Decimal | None,
+    pnl: Decimal | None,
+    created_at: datetime | None,
+    order_id: str | None,
+    total: Decimal | None,
+    is_buyer_maker: bool | None,
+) -> Trade:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_TradeLayout)
+    self.trade_id = trade_id
+    self.symbol = symbol
+    self.side = side
+    self.quantity = quantity
+    self.price = price
+    self.fee = fee
+    self.pnl = pnl
+    self.created_at = created_at
+    self.order_id = order_id
+    self.total = total
+    self.is_buyer_maker = is_buyer_maker
+    self.__class__ = Trade  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Trade._from_wire = _Trade_from_wire
+Trade._make = _Trade_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -828,43 +1324,68 @@ class RiskProfile:
     max_open_orders: int
     max_order_size_pct: int | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["max_position_size_pct"],  # max_position_size_pct
-            d["daily_loss_limit_pct"],  # daily_loss_limit_pct
-            d["max_open_orders"],  # max_open_orders
-            opt_int(d.get("max_order_size_pct")),  # max_order_size_pct
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        max_position_size_pct: int,
-        daily_loss_limit_pct: int,
-        max_open_orders: int,
-        max_order_size_pct: int | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _RiskProfile_setters
-        _set[0](self, max_position_size_pct)
-        _set[1](self, daily_loss_limit_pct)
-        _set[2](self, max_open_orders)
-        _set[3](self, max_order_size_pct)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], RiskProfile]]
+    _make: ClassVar[
+        Callable[
+            [
+                int,
+                int,
+                int,
+                int | None,
+            ],
+            RiskProfile,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_RiskProfile_setters = slot_setters(
-    RiskProfile,
-    "max_position_size_pct",
-    "daily_loss_limit_pct",
-    "max_open_orders",
-    "max_order_size_pct",
-)
+class _RiskProfileLayout:
+    """`RiskProfile`'s slots, unfrozen: a fused builder fills one, then makes it a `RiskProfile`."""
+
+    __slots__ = (
+        "daily_loss_limit_pct",
+        "max_open_orders",
+        "max_order_size_pct",
+        "max_position_size_pct",
+    )
+    max_position_size_pct: int
+    daily_loss_limit_pct: int
+    max_open_orders: int
+    max_order_size_pct: int | None
+
+
+def _RiskProfile_from_wire(d: Mapping[str, Any]) -> RiskProfile:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_RiskProfileLayout)
+    self.max_position_size_pct = d["max_position_size_pct"]
+    self.daily_loss_limit_pct = d["daily_loss_limit_pct"]
+    self.max_open_orders = d["max_open_orders"]
+    v = d.get("max_order_size_pct")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.max_order_size_pct = v
+    self.__class__ = RiskProfile  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _RiskProfile_make(
+    max_position_size_pct: int,
+    daily_loss_limit_pct: int,
+    max_open_orders: int,
+    max_order_size_pct: int | None,
+) -> RiskProfile:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_RiskProfileLayout)
+    self.max_position_size_pct = max_position_size_pct
+    self.daily_loss_limit_pct = daily_loss_limit_pct
+    self.max_open_orders = max_open_orders
+    self.max_order_size_pct = max_order_size_pct
+    self.__class__ = RiskProfile  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+RiskProfile._from_wire = _RiskProfile_from_wire
+RiskProfile._make = _RiskProfile_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -877,35 +1398,60 @@ class Session:
     session_id: str
     started_at: datetime
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["session_id"],  # session_id
-            parse_datetime(d["started_at"]),  # started_at
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        session_id: str,
-        started_at: datetime,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Session_setters
-        _set[0](self, session_id)
-        _set[1](self, started_at)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Session]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                datetime,
+            ],
+            Session,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Session_setters = slot_setters(
-    Session,
-    "session_id",
-    "started_at",
-)
+class _SessionLayout:
+    """`Session`'s slots, unfrozen: a fused builder fills one, then makes it a `Session`."""
+
+    __slots__ = (
+        "session_id",
+        "started_at",
+    )
+    session_id: str
+    started_at: datetime
+
+
+def _Session_from_wire(d: Mapping[str, Any]) -> Session:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_SessionLayout)
+    self.session_id = d["session_id"]
+    v = d["started_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.started_at = v
+    self.__class__ = Session  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Session_make(
+    session_id: str,
+    started_at: datetime,
+) -> Session:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_SessionLayout)
+    self.session_id = session_id
+    self.started_at = started_at
+    self.__class__ = Session  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Session._from_wire = _Session_from_wire
+Session._make = _Session_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -925,65 +1471,113 @@ class AccountInfo:
     current_session: Session | None = None
     risk_profile: RiskProfile | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["account_id"],  # account_id
-            d["display_name"],  # display_name
-            d.get("status") == "active",  # is_active
-            or_default(
-                opt_bool(d.get("circuit_breaker_triggered")), False
-            ),  # circuit_breaker_triggered
-            parse_datetime(d["created_at"]),  # created_at
-            d["status"],  # status
-            Decimal(d["starting_balance"]),  # starting_balance
-            opt_model(Session._from_wire, d.get("current_session")),  # current_session
-            opt_model(RiskProfile._from_wire, d.get("risk_profile")),  # risk_profile
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        account_id: str,
-        display_name: str,
-        is_active: bool,
-        circuit_breaker_triggered: bool,
-        created_at: datetime,
-        status: str,
-        starting_balance: Decimal,
-        current_session: Session | None,
-        risk_profile: RiskProfile | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _AccountInfo_setters
-        _set[0](self, account_id)
-        _set[1](self, display_name)
-        _set[2](self, is_active)
-        _set[3](self, circuit_breaker_triggered)
-        _set[4](self, created_at)
-        _set[5](self, status)
-        _set[6](self, starting_balance)
-        _set[7](self, current_session)
-        _set[8](self, risk_profile)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], AccountInfo]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                bool,
+                bool,
+                datetime,
+                str,
+                Decimal,
+                Session | None,
+                RiskProfile | None,
+            ],
+            AccountInfo,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_AccountInfo_setters = slot_setters(
-    AccountInfo,
-    "account_id",
-    "display_name",
-    "is_active",
-    "circuit_breaker_triggered",
-    "created_at",
-    "status",
-    "starting_balance",
-    "current_session",
-    "risk_profile",
-)
+class _AccountInfoLayout:
+    """`AccountInfo`'s slots, unfrozen: a fused builder fills one, then makes it a `AccountInfo`."""
+
+    __slots__ = (
+        "account_id",
+        "circuit_breaker_triggered",
+        "created_at",
+        "current_session",
+        "display_name",
+        "is_active",
+        "risk_profile",
+        "starting_balance",
+        "status",
+    )
+    account_id: str
+    display_name: str
+    is_active: bool
+    circuit_breaker_triggered: bool
+    created_at: datetime
+    status: str
+    starting_balance: Decimal
+    current_session: Session | None
+    risk_profile: RiskProfile | None
+
+
+def _AccountInfo_from_wire(d: Mapping[str, Any]) -> AccountInfo:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_AccountInfoLayout)
+    self.account_id = d["account_id"]
+    self.display_name = d["display_name"]
+    self.is_active = d.get("status") == "active"
+    v = d.get("circuit_breaker_triggered")
+    if v is not None and type(v) is not bool:
+        v = parse_bool(v)
+    if v is None:
+        v = False
+    self.circuit_breaker_triggered = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.status = d["status"]
+    self.starting_balance = Decimal(d["starting_balance"])
+    v = d.get("current_session")
+    if v is not None:
+        v = Session._from_wire(v)
+    self.current_session = v
+    v = d.get("risk_profile")
+    if v is not None:
+        v = RiskProfile._from_wire(v)
+    self.risk_profile = v
+    self.__class__ = AccountInfo  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _AccountInfo_make(
+    account_id: str,
+    display_name: str,
+    is_active: bool,
+    circuit_breaker_triggered: bool,
+    created_at: datetime,
+    status: str,
+    starting_balance: Decimal,
+    current_session: Session | None,
+    risk_profile: RiskProfile | None,
+) -> AccountInfo:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_AccountInfoLayout)
+    self.account_id = account_id
+    self.display_name = display_name
+    self.is_active = is_active
+    self.circuit_breaker_triggered = circuit_breaker_triggered
+    self.created_at = created_at
+    self.status = status
+    self.starting_balance = starting_balance
+    self.current_session = current_session
+    self.risk_profile = risk_profile
+    self.__class__ = AccountInfo  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+AccountInfo._from_wire = _AccountInfo_from_wire
+AccountInfo._make = _AccountInfo_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -998,43 +1592,64 @@ class AssetBalance:
     locked: Decimal
     total: Decimal
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["asset"],  # asset
-            Decimal(d["available"]),  # available
-            Decimal(d["locked"]),  # locked
-            Decimal(d["total"]),  # total
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        asset: str,
-        available: Decimal,
-        locked: Decimal,
-        total: Decimal,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _AssetBalance_setters
-        _set[0](self, asset)
-        _set[1](self, available)
-        _set[2](self, locked)
-        _set[3](self, total)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], AssetBalance]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                Decimal,
+                Decimal,
+                Decimal,
+            ],
+            AssetBalance,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_AssetBalance_setters = slot_setters(
-    AssetBalance,
-    "asset",
-    "available",
-    "locked",
-    "total",
-)
+class _AssetBalanceLayout:
+    """`AssetBalance`'s slots, unfrozen: a fused builder fills one, then makes it a `AssetBalance`."""
+
+    __slots__ = (
+        "asset",
+        "available",
+        "locked",
+        "total",
+    )
+    asset: str
+    available: Decimal
+    locked: Decimal
+    total: Decimal
+
+
+def _AssetBalance_from_wire(d: Mapping[str, Any]) -> AssetBalance:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_AssetBalanceLayout)
+    self.asset = d["asset"]
+    self.available = Decimal(d["available"])
+    self.locked = Decimal(d["locked"])
+    self.total = Decimal(d["total"])
+    self.__class__ = AssetBalance  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _AssetBalance_make(
+    asset: str,
+    available: Decimal,
+    locked: Decimal,
+    total: Decimal,
+) -> AssetBalance:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_AssetBalanceLayout)
+    self.asset = asset
+    self.available = available
+    self.locked = locked
+    self.total = total
+    self.__class__ = AssetBalance  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+AssetBalance._from_wire = _AssetBalance_from_wire
+AssetBalance._make = _AssetBalance_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1047,35 +1662,52 @@ class Balance:
     total_equity_usdt: Decimal
     balances: list[AssetBalance]
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            Decimal(d["total_equity_usdt"]),  # total_equity_usdt
-            [AssetBalance._from_wire(_i) for _i in d["balances"]],  # balances
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        total_equity_usdt: Decimal,
-        balances: list[AssetBalance],
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Balance_setters
-        _set[0](self, total_equity_usdt)
-        _set[1](self, balances)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Balance]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal,
+                list[AssetBalance],
+            ],
+            Balance,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Balance_setters = slot_setters(
-    Balance,
-    "total_equity_usdt",
-    "balances",
-)
+class _BalanceLayout:
+    """`Balance`'s slots, unfrozen: a fused builder fills one, then makes it a `Balance`."""
+
+    __slots__ = (
+        "balances",
+        "total_equity_usdt",
+    )
+    total_equity_usdt: Decimal
+    balances: list[AssetBalance]
+
+
+def _Balance_from_wire(d: Mapping[str, Any]) -> Balance:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_BalanceLayout)
+    self.total_equity_usdt = Decimal(d["total_equity_usdt"])
+    self.balances = [AssetBalance._from_wire(_i) for _i in d["balances"]]
+    self.__class__ = Balance  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Balance_make(
+    total_equity_usdt: Decimal,
+    balances: list[AssetBalance],
+) -> Balance:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BalanceLayout)
+    self.total_equity_usdt = total_equity_usdt
+    self.balances = balances
+    self.__class__ = Balance  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Balance._from_wire = _Balance_from_wire
+Balance._make = _Balance_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1095,63 +1727,102 @@ class Position:
     market_value: Decimal
     opened_at: datetime
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["symbol"],  # symbol
-            Decimal(d["quantity"]),  # quantity
-            Decimal(d["avg_entry_price"]),  # avg_entry_price
-            Decimal(d["current_price"]),  # current_price
-            Decimal(d["unrealized_pnl"]),  # unrealized_pnl
-            Decimal(d["unrealized_pnl_pct"]),  # unrealized_pnl_pct
-            d["asset"],  # asset
-            Decimal(d["market_value"]),  # market_value
-            parse_datetime(d["opened_at"]),  # opened_at
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        symbol: str,
-        quantity: Decimal,
-        avg_entry_price: Decimal,
-        current_price: Decimal,
-        unrealized_pnl: Decimal,
-        unrealized_pnl_pct: Decimal,
-        asset: str,
-        market_value: Decimal,
-        opened_at: datetime,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Position_setters
-        _set[0](self, symbol)
-        _set[1](self, quantity)
-        _set[2](self, avg_entry_price)
-        _set[3](self, current_price)
-        _set[4](self, unrealized_pnl)
-        _set[5](self, unrealized_pnl_pct)
-        _set[6](self, asset)
-        _set[7](self, market_value)
-        _set[8](self, opened_at)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Position]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                str,
+                Decimal,
+                datetime,
+            ],
+            Position,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Position_setters = slot_setters(
-    Position,
-    "symbol",
-    "quantity",
-    "avg_entry_price",
-    "current_price",
-    "unrealized_pnl",
-    "unrealized_pnl_pct",
-    "asset",
-    "market_value",
-    "opened_at",
-)
+class _PositionLayout:
+    """`Position`'s slots, unfrozen: a fused builder fills one, then makes it a `Position`."""
+
+    __slots__ = (
+        "asset",
+        "avg_entry_price",
+        "current_price",
+        "market_value",
+        "opened_at",
+        "quantity",
+        "symbol",
+        "unrealized_pnl",
+        "unrealized_pnl_pct",
+    )
+    symbol: str
+    quantity: Decimal
+    avg_entry_price: Decimal
+    current_price: Decimal
+    unrealized_pnl: Decimal
+    unrealized_pnl_pct: Decimal
+    asset: str
+    market_value: Decimal
+    opened_at: datetime
+
+
+def _Position_from_wire(d: Mapping[str, Any]) -> Position:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_PositionLayout)
+    self.symbol = d["symbol"]
+    self.quantity = Decimal(d["quantity"])
+    self.avg_entry_price = Decimal(d["avg_entry_price"])
+    self.current_price = Decimal(d["current_price"])
+    self.unrealized_pnl = Decimal(d["unrealized_pnl"])
+    self.unrealized_pnl_pct = Decimal(d["unrealized_pnl_pct"])
+    self.asset = d["asset"]
+    self.market_value = Decimal(d["market_value"])
+    v = d["opened_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.opened_at = v
+    self.__class__ = Position  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Position_make(
+    symbol: str,
+    quantity: Decimal,
+    avg_entry_price: Decimal,
+    current_price: Decimal,
+    unrealized_pnl: Decimal,
+    unrealized_pnl_pct: Decimal,
+    asset: str,
+    market_value: Decimal,
+    opened_at: datetime,
+) -> Position:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_PositionLayout)
+    self.symbol = symbol
+    self.quantity = quantity
+    self.avg_entry_price = avg_entry_price
+    self.current_price = current_price
+    self.unrealized_pnl = unrealized_pnl
+    self.unrealized_pnl_pct = unrealized_pnl_pct
+    self.asset = asset
+    self.market_value = market_value
+    self.opened_at = opened_at
+    self.__class__ = Position  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Position._from_wire = _Position_from_wire
+Position._make = _Position_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1174,75 +1845,120 @@ class Portfolio:
     positions: list[Position]
     timestamp: datetime
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            Decimal(d["total_equity"]),  # total_equity
-            Decimal(d["starting_balance"]),  # starting_balance
-            Decimal(d["roi_pct"]),  # roi_pct
-            Decimal(d["unrealized_pnl"]),  # unrealized_pnl
-            Decimal(d["realized_pnl"]),  # realized_pnl
-            Decimal(d["available_cash"]),  # available_cash
-            len(d.get("positions") or ()),  # position_count
-            Decimal(d["locked_cash"]),  # locked_cash
-            Decimal(d["total_position_value"]),  # total_position_value
-            Decimal(d["total_pnl"]),  # total_pnl
-            [Position._from_wire(_i) for _i in d["positions"]],  # positions
-            parse_datetime(d["timestamp"]),  # timestamp
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        total_equity: Decimal,
-        starting_balance: Decimal,
-        roi_pct: Decimal,
-        unrealized_pnl: Decimal,
-        realized_pnl: Decimal,
-        available_cash: Decimal,
-        position_count: int,
-        locked_cash: Decimal,
-        total_position_value: Decimal,
-        total_pnl: Decimal,
-        positions: list[Position],
-        timestamp: datetime,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Portfolio_setters
-        _set[0](self, total_equity)
-        _set[1](self, starting_balance)
-        _set[2](self, roi_pct)
-        _set[3](self, unrealized_pnl)
-        _set[4](self, realized_pnl)
-        _set[5](self, available_cash)
-        _set[6](self, position_count)
-        _set[7](self, locked_cash)
-        _set[8](self, total_position_value)
-        _set[9](self, total_pnl)
-        _set[10](self, positions)
-        _set[11](self, timestamp)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Portfolio]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                int,
+                Decimal,
+                Decimal,
+                Decimal,
+                list[Position],
+                datetime,
+            ],
+            Portfolio,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Portfolio_setters = slot_setters(
-    Portfolio,
-    "total_equity",
-    "starting_balance",
-    "roi_pct",
-    "unrealized_pnl",
-    "realized_pnl",
-    "available_cash",
-    "position_count",
-    "locked_cash",
-    "total_position_value",
-    "total_pnl",
-    "positions",
-    "timestamp",
-)
+class _PortfolioLayout:
+    """`Portfolio`'s slots, unfrozen: a fused builder fills one, then makes it a `Portfolio`."""
+
+    __slots__ = (
+        "available_cash",
+        "locked_cash",
+        "position_count",
+        "positions",
+        "realized_pnl",
+        "roi_pct",
+        "starting_balance",
+        "timestamp",
+        "total_equity",
+        "total_pnl",
+        "total_position_value",
+        "unrealized_pnl",
+    )
+    total_equity: Decimal
+    starting_balance: Decimal
+    roi_pct: Decimal
+    unrealized_pnl: Decimal
+    realized_pnl: Decimal
+    available_cash: Decimal
+    position_count: int
+    locked_cash: Decimal
+    total_position_value: Decimal
+    total_pnl: Decimal
+    positions: list[Position]
+    timestamp: datetime
+
+
+def _Portfolio_from_wire(d: Mapping[str, Any]) -> Portfolio:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_PortfolioLayout)
+    self.total_equity = Decimal(d["total_equity"])
+    self.starting_balance = Decimal(d["starting_balance"])
+    self.roi_pct = Decimal(d["roi_pct"])
+    self.unrealized_pnl = Decimal(d["unrealized_pnl"])
+    self.realized_pnl = Decimal(d["realized_pnl"])
+    self.available_cash = Decimal(d["available_cash"])
+    self.position_count = len(d.get("positions") or ())
+    self.locked_cash = Decimal(d["locked_cash"])
+    self.total_position_value = Decimal(d["total_position_value"])
+    self.total_pnl = Decimal(d["total_pnl"])
+    self.positions = [Position._from_wire(_i) for _i in d["positions"]]
+    v = d["timestamp"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.timestamp = v
+    self.__class__ = Portfolio  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Portfolio_make(
+    total_equity: Decimal,
+    starting_balance: Decimal,
+    roi_pct: Decimal,
+    unrealized_pnl: Decimal,
+    realized_pnl: Decimal,
+    available_cash: Decimal,
+    position_count: int,
+    locked_cash: Decimal,
+    total_position_value: Decimal,
+    total_pnl: Decimal,
+    positions: list[Position],
+    timestamp: datetime,
+) -> Portfolio:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_PortfolioLayout)
+    self.total_equity = total_equity
+    self.starting_balance = starting_balance
+    self.roi_pct = roi_pct
+    self.unrealized_pnl = unrealized_pnl
+    self.realized_pnl = realized_pnl
+    self.available_cash = available_cash
+    self.position_count = position_count
+    self.locked_cash = locked_cash
+    self.total_position_value = total_position_value
+    self.total_pnl = total_pnl
+    self.positions = positions
+    self.timestamp = timestamp
+    self.__class__ = Portfolio  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Portfolio._from_wire = _Portfolio_from_wire
+Portfolio._make = _Portfolio_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1256,39 +1972,58 @@ class PnLItem:
     realized: Decimal
     unrealized: Decimal
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["symbol"],  # symbol
-            Decimal(d["realized"]),  # realized
-            Decimal(d["unrealized"]),  # unrealized
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        symbol: str,
-        realized: Decimal,
-        unrealized: Decimal,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _PnLItem_setters
-        _set[0](self, symbol)
-        _set[1](self, realized)
-        _set[2](self, unrealized)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], PnLItem]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                Decimal,
+                Decimal,
+            ],
+            PnLItem,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_PnLItem_setters = slot_setters(
-    PnLItem,
-    "symbol",
-    "realized",
-    "unrealized",
-)
+class _PnLItemLayout:
+    """`PnLItem`'s slots, unfrozen: a fused builder fills one, then makes it a `PnLItem`."""
+
+    __slots__ = (
+        "realized",
+        "symbol",
+        "unrealized",
+    )
+    symbol: str
+    realized: Decimal
+    unrealized: Decimal
+
+
+def _PnLItem_from_wire(d: Mapping[str, Any]) -> PnLItem:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_PnLItemLayout)
+    self.symbol = d["symbol"]
+    self.realized = Decimal(d["realized"])
+    self.unrealized = Decimal(d["unrealized"])
+    self.__class__ = PnLItem  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _PnLItem_make(
+    symbol: str,
+    realized: Decimal,
+    unrealized: Decimal,
+) -> PnLItem:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_PnLItemLayout)
+    self.symbol = symbol
+    self.realized = realized
+    self.unrealized = unrealized
+    self.__class__ = PnLItem  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+PnLItem._from_wire = _PnLItem_from_wire
+PnLItem._make = _PnLItem_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1309,67 +2044,106 @@ class PnL:
     losing_trades: int
     win_rate: Decimal
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            Decimal(d["realized_pnl"]),  # total_realized
-            Decimal(d["unrealized_pnl"]),  # total_unrealized
-            or_default(opt_list(d.get("by_symbol"), PnLItem._from_wire), []),  # by_symbol
-            d["period"],  # period
-            Decimal(d["total_pnl"]),  # total_pnl
-            Decimal(d["fees_paid"]),  # fees_paid
-            Decimal(d["net_pnl"]),  # net_pnl
-            d["winning_trades"],  # winning_trades
-            d["losing_trades"],  # losing_trades
-            Decimal(d["win_rate"]),  # win_rate
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        total_realized: Decimal,
-        total_unrealized: Decimal,
-        by_symbol: list[PnLItem],
-        period: str,
-        total_pnl: Decimal,
-        fees_paid: Decimal,
-        net_pnl: Decimal,
-        winning_trades: int,
-        losing_trades: int,
-        win_rate: Decimal,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _PnL_setters
-        _set[0](self, total_realized)
-        _set[1](self, total_unrealized)
-        _set[2](self, by_symbol)
-        _set[3](self, period)
-        _set[4](self, total_pnl)
-        _set[5](self, fees_paid)
-        _set[6](self, net_pnl)
-        _set[7](self, winning_trades)
-        _set[8](self, losing_trades)
-        _set[9](self, win_rate)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], PnL]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal,
+                Decimal,
+                list[PnLItem],
+                str,
+                Decimal,
+                Decimal,
+                Decimal,
+                int,
+                int,
+                Decimal,
+            ],
+            PnL,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_PnL_setters = slot_setters(
-    PnL,
-    "total_realized",
-    "total_unrealized",
-    "by_symbol",
-    "period",
-    "total_pnl",
-    "fees_paid",
-    "net_pnl",
-    "winning_trades",
-    "losing_trades",
-    "win_rate",
-)
+class _PnLLayout:
+    """`PnL`'s slots, unfrozen: a fused builder fills one, then makes it a `PnL`."""
+
+    __slots__ = (
+        "by_symbol",
+        "fees_paid",
+        "losing_trades",
+        "net_pnl",
+        "period",
+        "total_pnl",
+        "total_realized",
+        "total_unrealized",
+        "win_rate",
+        "winning_trades",
+    )
+    total_realized: Decimal
+    total_unrealized: Decimal
+    by_symbol: list[PnLItem]
+    period: str
+    total_pnl: Decimal
+    fees_paid: Decimal
+    net_pnl: Decimal
+    winning_trades: int
+    losing_trades: int
+    win_rate: Decimal
+
+
+def _PnL_from_wire(d: Mapping[str, Any]) -> PnL:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_PnLLayout)
+    self.total_realized = Decimal(d["realized_pnl"])
+    self.total_unrealized = Decimal(d["unrealized_pnl"])
+    v = d.get("by_symbol")
+    if v is not None:
+        v = [PnLItem._from_wire(_i) for _i in v]
+    if v is None:
+        v = []
+    self.by_symbol = v
+    self.period = d["period"]
+    self.total_pnl = Decimal(d["total_pnl"])
+    self.fees_paid = Decimal(d["fees_paid"])
+    self.net_pnl = Decimal(d["net_pnl"])
+    self.winning_trades = d["winning_trades"]
+    self.losing_trades = d["losing_trades"]
+    self.win_rate = Decimal(d["win_rate"])
+    self.__class__ = PnL  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _PnL_make(
+    total_realized: Decimal,
+    total_unrealized: Decimal,
+    by_symbol: list[PnLItem],
+    period: str,
+    total_pnl: Decimal,
+    fees_paid: Decimal,
+    net_pnl: Decimal,
+    winning_trades: int,
+    losing_trades: int,
+    win_rate: Decimal,
+) -> PnL:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_PnLLayout)
+    self.total_realized = total_realized
+    self.total_unrealized = total_unrealized
+    self.by_symbol = by_symbol
+    self.period = period
+    self.total_pnl = total_pnl
+    self.fees_paid = fees_paid
+    self.net_pnl = net_pnl
+    self.winning_trades = winning_trades
+    self.losing_trades = losing_trades
+    self.win_rate = win_rate
+    self.__class__ = PnL  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+PnL._from_wire = _PnL_from_wire
+PnL._make = _PnL_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1386,51 +2160,100 @@ class ResetResult:
     ending_equity: Decimal
     message: str
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            parse_str(d["new_session"]["session_id"]),  # session_id
-            parse_decimal(d["new_session"]["starting_balance"]),  # starting_balance
-            parse_datetime(d["new_session"]["started_at"]),  # started_at
-            parse_str(d["previous_session"]["session_id"]),  # previous_session_id
-            parse_decimal(d["previous_session"]["ending_equity"]),  # ending_equity
-            d["message"],  # message
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        session_id: str,
-        starting_balance: Decimal,
-        started_at: datetime,
-        previous_session_id: str,
-        ending_equity: Decimal,
-        message: str,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _ResetResult_setters
-        _set[0](self, session_id)
-        _set[1](self, starting_balance)
-        _set[2](self, started_at)
-        _set[3](self, previous_session_id)
-        _set[4](self, ending_equity)
-        _set[5](self, message)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], ResetResult]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                Decimal,
+                datetime,
+                str,
+                Decimal,
+                str,
+            ],
+            ResetResult,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_ResetResult_setters = slot_setters(
-    ResetResult,
-    "session_id",
-    "starting_balance",
-    "started_at",
-    "previous_session_id",
-    "ending_equity",
-    "message",
-)
+class _ResetResultLayout:
+    """`ResetResult`'s slots, unfrozen: a fused builder fills one, then makes it a `ResetResult`."""
+
+    __slots__ = (
+        "ending_equity",
+        "message",
+        "previous_session_id",
+        "session_id",
+        "started_at",
+        "starting_balance",
+    )
+    session_id: str
+    starting_balance: Decimal
+    started_at: datetime
+    previous_session_id: str
+    ending_equity: Decimal
+    message: str
+
+
+def _ResetResult_from_wire(d: Mapping[str, Any]) -> ResetResult:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_ResetResultLayout)
+    v = d["new_session"]["session_id"]
+    if type(v) is not str:
+        v = parse_str(v)
+    self.session_id = v
+    v = d["new_session"]["starting_balance"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.starting_balance = v
+    v = d["new_session"]["started_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.started_at = v
+    v = d["previous_session"]["session_id"]
+    if type(v) is not str:
+        v = parse_str(v)
+    self.previous_session_id = v
+    v = d["previous_session"]["ending_equity"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.ending_equity = v
+    self.message = d["message"]
+    self.__class__ = ResetResult  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _ResetResult_make(
+    session_id: str,
+    starting_balance: Decimal,
+    started_at: datetime,
+    previous_session_id: str,
+    ending_equity: Decimal,
+    message: str,
+) -> ResetResult:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_ResetResultLayout)
+    self.session_id = session_id
+    self.starting_balance = starting_balance
+    self.started_at = started_at
+    self.previous_session_id = previous_session_id
+    self.ending_equity = ending_equity
+    self.message = message
+    self.__class__ = ResetResult  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+ResetResult._from_wire = _ResetResult_from_wire
+ResetResult._make = _ResetResult_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1455,83 +2278,124 @@ class Performance:
     worst_trade: Decimal
     current_streak: int
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            Decimal(d["sharpe_ratio"]),  # sharpe_ratio
-            Decimal(d["win_rate"]),  # win_rate
-            Decimal(d["max_drawdown_pct"]),  # max_drawdown_pct
-            d["total_trades"],  # total_trades
-            Decimal(d["profit_factor"]),  # profit_factor
-            d["period"],  # period
-            Decimal(d["sortino_ratio"]),  # sortino_ratio
-            d["max_drawdown_duration_days"],  # max_drawdown_duration_days
-            Decimal(d["avg_win"]),  # avg_win
-            Decimal(d["avg_loss"]),  # avg_loss
-            Decimal(d["avg_trades_per_day"]),  # avg_trades_per_day
-            Decimal(d["best_trade"]),  # best_trade
-            Decimal(d["worst_trade"]),  # worst_trade
-            d["current_streak"],  # current_streak
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        sharpe_ratio: Decimal,
-        win_rate: Decimal,
-        max_drawdown_pct: Decimal,
-        total_trades: int,
-        profit_factor: Decimal,
-        period: str,
-        sortino_ratio: Decimal,
-        max_drawdown_duration_days: int,
-        avg_win: Decimal,
-        avg_loss: Decimal,
-        avg_trades_per_day: Decimal,
-        best_trade: Decimal,
-        worst_trade: Decimal,
-        current_streak: int,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Performance_setters
-        _set[0](self, sharpe_ratio)
-        _set[1](self, win_rate)
-        _set[2](self, max_drawdown_pct)
-        _set[3](self, total_trades)
-        _set[4](self, profit_factor)
-        _set[5](self, period)
-        _set[6](self, sortino_ratio)
-        _set[7](self, max_drawdown_duration_days)
-        _set[8](self, avg_win)
-        _set[9](self, avg_loss)
-        _set[10](self, avg_trades_per_day)
-        _set[11](self, best_trade)
-        _set[12](self, worst_trade)
-        _set[13](self, current_streak)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Performance]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal,
+                Decimal,
+                Decimal,
+                int,
+                Decimal,
+                str,
+                Decimal,
+                int,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                int,
+            ],
+            Performance,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Performance_setters = slot_setters(
-    Performance,
-    "sharpe_ratio",
-    "win_rate",
-    "max_drawdown_pct",
-    "total_trades",
-    "profit_factor",
-    "period",
-    "sortino_ratio",
-    "max_drawdown_duration_days",
-    "avg_win",
-    "avg_loss",
-    "avg_trades_per_day",
-    "best_trade",
-    "worst_trade",
-    "current_streak",
-)
+class _PerformanceLayout:
+    """`Performance`'s slots, unfrozen: a fused builder fills one, then makes it a `Performance`."""
+
+    __slots__ = (
+        "avg_loss",
+        "avg_trades_per_day",
+        "avg_win",
+        "best_trade",
+        "current_streak",
+        "max_drawdown_duration_days",
+        "max_drawdown_pct",
+        "period",
+        "profit_factor",
+        "sharpe_ratio",
+        "sortino_ratio",
+        "total_trades",
+        "win_rate",
+        "worst_trade",
+    )
+    sharpe_ratio: Decimal
+    win_rate: Decimal
+    max_drawdown_pct: Decimal
+    total_trades: int
+    profit_factor: Decimal
+    period: str
+    sortino_ratio: Decimal
+    max_drawdown_duration_days: int
+    avg_win: Decimal
+    avg_loss: Decimal
+    avg_trades_per_day: Decimal
+    best_trade: Decimal
+    worst_trade: Decimal
+    current_streak: int
+
+
+def _Performance_from_wire(d: Mapping[str, Any]) -> Performance:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_PerformanceLayout)
+    self.sharpe_ratio = Decimal(d["sharpe_ratio"])
+    self.win_rate = Decimal(d["win_rate"])
+    self.max_drawdown_pct = Decimal(d["max_drawdown_pct"])
+    self.total_trades = d["total_trades"]
+    self.profit_factor = Decimal(d["profit_factor"])
+    self.period = d["period"]
+    self.sortino_ratio = Decimal(d["sortino_ratio"])
+    self.max_drawdown_duration_days = d["max_drawdown_duration_days"]
+    self.avg_win = Decimal(d["avg_win"])
+    self.avg_loss = Decimal(d["avg_loss"])
+    self.avg_trades_per_day = Decimal(d["avg_trades_per_day"])
+    self.best_trade = Decimal(d["best_trade"])
+    self.worst_trade = Decimal(d["worst_trade"])
+    self.current_streak = d["current_streak"]
+    self.__class__ = Performance  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Performance_make(
+    sharpe_ratio: Decimal,
+    win_rate: Decimal,
+    max_drawdown_pct: Decimal,
+    total_trades: int,
+    profit_factor: Decimal,
+    period: str,
+    sortino_ratio: Decimal,
+    max_drawdown_duration_days: int,
+    avg_win: Decimal,
+    avg_loss: Decimal,
+    avg_trades_per_day: Decimal,
+    best_trade: Decimal,
+    worst_trade: Decimal,
+    current_streak: int,
+) -> Performance:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_PerformanceLayout)
+    self.sharpe_ratio = sharpe_ratio
+    self.win_rate = win_rate
+    self.max_drawdown_pct = max_drawdown_pct
+    self.total_trades = total_trades
+    self.profit_factor = profit_factor
+    self.period = period
+    self.sortino_ratio = sortino_ratio
+    self.max_drawdown_duration_days = max_drawdown_duration_days
+    self.avg_win = avg_win
+    self.avg_loss = avg_loss
+    self.avg_trades_per_day = avg_trades_per_day
+    self.best_trade = best_trade
+    self.worst_trade = worst_trade
+    self.current_streak = current_streak
+    self.__class__ = Performance  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Performance._from_wire = _Performance_from_wire
+Performance._make = _Performance_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1546,43 +2410,72 @@ class Snapshot:
     unrealized_pnl: Decimal
     realized_pnl: Decimal
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            parse_datetime(d["time"]),  # timestamp
-            Decimal(d["total_equity"]),  # equity
-            Decimal(d["unrealized_pnl"]),  # unrealized_pnl
-            Decimal(d["realized_pnl"]),  # realized_pnl
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        timestamp: datetime,
-        equity: Decimal,
-        unrealized_pnl: Decimal,
-        realized_pnl: Decimal,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Snapshot_setters
-        _set[0](self, timestamp)
-        _set[1](self, equity)
-        _set[2](self, unrealized_pnl)
-        _set[3](self, realized_pnl)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Snapshot]]
+    _make: ClassVar[
+        Callable[
+            [
+                datetime,
+                Decimal,
+                Decimal,
+                Decimal,
+            ],
+            Snapshot,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Snapshot_setters = slot_setters(
-    Snapshot,
-    "timestamp",
-    "equity",
-    "unrealized_pnl",
-    "realized_pnl",
-)
+class _SnapshotLayout:
+    """`Snapshot`'s slots, unfrozen: a fused builder fills one, then makes it a `Snapshot`."""
+
+    __slots__ = (
+        "equity",
+        "realized_pnl",
+        "timestamp",
+        "unrealized_pnl",
+    )
+    timestamp: datetime
+    equity: Decimal
+    unrealized_pnl: Decimal
+    realized_pnl: Decimal
+
+
+def _Snapshot_from_wire(d: Mapping[str, Any]) -> Snapshot:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_SnapshotLayout)
+    v = d["time"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.timestamp = v
+    self.equity = Decimal(d["total_equity"])
+    self.unrealized_pnl = Decimal(d["unrealized_pnl"])
+    self.realized_pnl = Decimal(d["realized_pnl"])
+    self.__class__ = Snapshot  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Snapshot_make(
+    timestamp: datetime,
+    equity: Decimal,
+    unrealized_pnl: Decimal,
+    realized_pnl: Decimal,
+) -> Snapshot:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_SnapshotLayout)
+    self.timestamp = timestamp
+    self.equity = equity
+    self.unrealized_pnl = unrealized_pnl
+    self.realized_pnl = realized_pnl
+    self.__class__ = Snapshot  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Snapshot._from_wire = _Snapshot_from_wire
+Snapshot._make = _Snapshot_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1601,59 +2494,92 @@ class LeaderboardEntry:
     sharpe_ratio: Decimal
     win_rate: Decimal
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["rank"],  # rank
-            d["display_name"],  # display_name
-            Decimal(d["roi_pct"]),  # roi_pct
-            d["total_trades"],  # total_trades
-            d["account_id"],  # account_id
-            opt_str(d.get("agent_id")),  # agent_id
-            Decimal(d["sharpe_ratio"]),  # sharpe_ratio
-            Decimal(d["win_rate"]),  # win_rate
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        rank: int,
-        display_name: str,
-        roi_pct: Decimal,
-        total_trades: int,
-        account_id: str,
-        agent_id: str | None,
-        sharpe_ratio: Decimal,
-        win_rate: Decimal,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _LeaderboardEntry_setters
-        _set[0](self, rank)
-        _set[1](self, display_name)
-        _set[2](self, roi_pct)
-        _set[3](self, total_trades)
-        _set[4](self, account_id)
-        _set[5](self, agent_id)
-        _set[6](self, sharpe_ratio)
-        _set[7](self, win_rate)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], LeaderboardEntry]]
+    _make: ClassVar[
+        Callable[
+            [
+                int,
+                str,
+                Decimal,
+                int,
+                str,
+                str | None,
+                Decimal,
+                Decimal,
+            ],
+            LeaderboardEntry,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_LeaderboardEntry_setters = slot_setters(
-    LeaderboardEntry,
-    "rank",
-    "display_name",
-    "roi_pct",
-    "total_trades",
-    "account_id",
-    "agent_id",
-    "sharpe_ratio",
-    "win_rate",
-)
+class _LeaderboardEntryLayout:
+    """`LeaderboardEntry`'s slots, unfrozen: a fused builder fills one, then makes it a `LeaderboardEntry`."""
+
+    __slots__ = (
+        "account_id",
+        "agent_id",
+        "display_name",
+        "rank",
+        "roi_pct",
+        "sharpe_ratio",
+        "total_trades",
+        "win_rate",
+    )
+    rank: int
+    display_name: str
+    roi_pct: Decimal
+    total_trades: int
+    account_id: str
+    agent_id: str | None
+    sharpe_ratio: Decimal
+    win_rate: Decimal
+
+
+def _LeaderboardEntry_from_wire(d: Mapping[str, Any]) -> LeaderboardEntry:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_LeaderboardEntryLayout)
+    self.rank = d["rank"]
+    self.display_name = d["display_name"]
+    self.roi_pct = Decimal(d["roi_pct"])
+    self.total_trades = d["total_trades"]
+    self.account_id = d["account_id"]
+    v = d.get("agent_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.agent_id = v
+    self.sharpe_ratio = Decimal(d["sharpe_ratio"])
+    self.win_rate = Decimal(d["win_rate"])
+    self.__class__ = LeaderboardEntry  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _LeaderboardEntry_make(
+    rank: int,
+    display_name: str,
+    roi_pct: Decimal,
+    total_trades: int,
+    account_id: str,
+    agent_id: str | None,
+    sharpe_ratio: Decimal,
+    win_rate: Decimal,
+) -> LeaderboardEntry:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_LeaderboardEntryLayout)
+    self.rank = rank
+    self.display_name = display_name
+    self.roi_pct = roi_pct
+    self.total_trades = total_trades
+    self.account_id = account_id
+    self.agent_id = agent_id
+    self.sharpe_ratio = sharpe_ratio
+    self.win_rate = win_rate
+    self.__class__ = LeaderboardEntry  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+LeaderboardEntry._from_wire = _LeaderboardEntry_from_wire
+LeaderboardEntry._make = _LeaderboardEntry_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1673,63 +2599,125 @@ class DeflatedSharpe:
     skewness: Decimal
     kurtosis: Decimal
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            parse_decimal(d["observed_sharpe"]),  # observed_sharpe
-            parse_decimal(d["expected_max_sharpe"]),  # expected_max_sharpe
-            parse_decimal(d["deflated_sharpe"]),  # deflated_sharpe
-            parse_decimal(d["p_value"]),  # p_value
-            d["is_significant"],  # is_significant
-            d["num_trials"],  # num_trials
-            d["num_returns"],  # num_returns
-            parse_decimal(d["skewness"]),  # skewness
-            parse_decimal(d["kurtosis"]),  # kurtosis
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        observed_sharpe: Decimal,
-        expected_max_sharpe: Decimal,
-        deflated_sharpe: Decimal,
-        p_value: Decimal,
-        is_significant: bool,
-        num_trials: int,
-        num_returns: int,
-        skewness: Decimal,
-        kurtosis: Decimal,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _DeflatedSharpe_setters
-        _set[0](self, observed_sharpe)
-        _set[1](self, expected_max_sharpe)
-        _set[2](self, deflated_sharpe)
-        _set[3](self, p_value)
-        _set[4](self, is_significant)
-        _set[5](self, num_trials)
-        _set[6](self, num_returns)
-        _set[7](self, skewness)
-        _set[8](self, kurtosis)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], DeflatedSharpe]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal,
+                Decimal,
+                Decimal,
+                Decimal,
+                bool,
+                int,
+                int,
+                Decimal,
+                Decimal,
+            ],
+            DeflatedSharpe,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_DeflatedSharpe_setters = slot_setters(
-    DeflatedSharpe,
-    "observed_sharpe",
-    "expected_max_sharpe",
-    "deflated_sharpe",
-    "p_value",
-    "is_significant",
-    "num_trials",
-    "num_returns",
-    "skewness",
-    "kurtosis",
-)
+class _DeflatedSharpeLayout:
+    """`DeflatedSharpe`'s slots, unfrozen: a fused builder fills one, then makes it a `DeflatedSharpe`."""
+
+    __slots__ = (
+        "deflated_sharpe",
+        "expected_max_sharpe",
+        "is_significant",
+        "kurtosis",
+        "num_returns",
+        "num_trials",
+        "observed_sharpe",
+        "p_value",
+        "skewness",
+    )
+    observed_sharpe: Decimal
+    expected_max_sharpe: Decimal
+    deflated_sharpe: Decimal
+    p_value: Decimal
+    is_significant: bool
+    num_trials: int
+    num_returns: int
+    skewness: Decimal
+    kurtosis: Decimal
+
+
+def _DeflatedSharpe_from_wire(d: Mapping[str, Any]) -> DeflatedSharpe:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_DeflatedSharpeLayout)
+    v = d["observed_sharpe"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.observed_sharpe = v
+    v = d["expected_max_sharpe"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.expected_max_sharpe = v
+    v = d["deflated_sharpe"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.deflated_sharpe = v
+    v = d["p_value"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.p_value = v
+    self.is_significant = d["is_significant"]
+    self.num_trials = d["num_trials"]
+    self.num_returns = d["num_returns"]
+    v = d["skewness"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.skewness = v
+    v = d["kurtosis"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.kurtosis = v
+    self.__class__ = DeflatedSharpe  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _DeflatedSharpe_make(
+    observed_sharpe: Decimal,
+    expected_max_sharpe: Decimal,
+    deflated_sharpe: Decimal,
+    p_value: Decimal,
+    is_significant: bool,
+    num_trials: int,
+    num_returns: int,
+    skewness: Decimal,
+    kurtosis: Decimal,
+) -> DeflatedSharpe:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_DeflatedSharpeLayout)
+    self.observed_sharpe = observed_sharpe
+    self.expected_max_sharpe = expected_max_sharpe
+    self.deflated_sharpe = deflated_sharpe
+    self.p_value = p_value
+    self.is_significant = is_significant
+    self.num_trials = num_trials
+    self.num_returns = num_returns
+    self.skewness = skewness
+    self.kurtosis = kurtosis
+    self.__class__ = DeflatedSharpe  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+DeflatedSharpe._from_wire = _DeflatedSharpe_from_wire
+DeflatedSharpe._make = _DeflatedSharpe_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1750,67 +2738,129 @@ class Strategy:
     current_definition: dict[str, Any] | None = None
     latest_test_results: dict[str, Any] | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["strategy_id"],  # strategy_id
-            d["name"],  # name
-            opt_str(d.get("description")),  # description
-            d["current_version"],  # current_version
-            d["status"],  # status
-            opt_datetime(d.get("deployed_at")),  # deployed_at
-            parse_datetime(d["created_at"]),  # created_at
-            parse_datetime(d["updated_at"]),  # updated_at
-            opt_dict(d.get("current_definition")),  # current_definition
-            opt_dict(d.get("latest_test_results")),  # latest_test_results
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        strategy_id: str,
-        name: str,
-        description: str | None,
-        current_version: int,
-        status: str,
-        deployed_at: datetime | None,
-        created_at: datetime,
-        updated_at: datetime,
-        current_definition: dict[str, Any] | None,
-        latest_test_results: dict[str, Any] | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Strategy_setters
-        _set[0](self, strategy_id)
-        _set[1](self, name)
-        _set[2](self, description)
-        _set[3](self, current_version)
-        _set[4](self, status)
-        _set[5](self, deployed_at)
-        _set[6](self, created_at)
-        _set[7](self, updated_at)
-        _set[8](self, current_definition)
-        _set[9](self, latest_test_results)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Strategy]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str | None,
+                int,
+                str,
+                datetime | None,
+                datetime,
+                datetime,
+                dict[str, Any] | None,
+                dict[str, Any] | None,
+            ],
+            Strategy,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Strategy_setters = slot_setters(
-    Strategy,
-    "strategy_id",
-    "name",
-    "description",
-    "current_version",
-    "status",
-    "deployed_at",
-    "created_at",
-    "updated_at",
-    "current_definition",
-    "latest_test_results",
-)
+class _StrategyLayout:
+    """`Strategy`'s slots, unfrozen: a fused builder fills one, then makes it a `Strategy`."""
+
+    __slots__ = (
+        "created_at",
+        "current_definition",
+        "current_version",
+        "deployed_at",
+        "description",
+        "latest_test_results",
+        "name",
+        "status",
+        "strategy_id",
+        "updated_at",
+    )
+    strategy_id: str
+    name: str
+    description: str | None
+    current_version: int
+    status: str
+    deployed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    current_definition: dict[str, Any] | None
+    latest_test_results: dict[str, Any] | None
+
+
+def _Strategy_from_wire(d: Mapping[str, Any]) -> Strategy:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_StrategyLayout)
+    self.strategy_id = d["strategy_id"]
+    self.name = d["name"]
+    v = d.get("description")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.description = v
+    self.current_version = d["current_version"]
+    self.status = d["status"]
+    v = d.get("deployed_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.deployed_at = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    v = d["updated_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.updated_at = v
+    v = d.get("current_definition")
+    v = opt_dict(v)
+    self.current_definition = v
+    v = d.get("latest_test_results")
+    v = opt_dict(v)
+    self.latest_test_results = v
+    self.__class__ = Strategy  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Strategy_make(
+    strategy_id: str,
+    name: str,
+    description: str | None,
+    current_version: int,
+    status: str,
+    deployed_at: datetime | None,
+    created_at: datetime,
+    updated_at: datetime,
+    current_definition: dict[str, Any] | None,
+    latest_test_results: dict[str, Any] | None,
+) -> Strategy:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_StrategyLayout)
+    self.strategy_id = strategy_id
+    self.name = name
+    self.description = description
+    self.current_version = current_version
+    self.status = status
+    self.deployed_at = deployed_at
+    self.created_at = created_at
+    self.updated_at = updated_at
+    self.current_definition = current_definition
+    self.latest_test_results = latest_test_results
+    self.__class__ = Strategy  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Strategy._from_wire = _Strategy_from_wire
+Strategy._make = _Strategy_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1829,59 +2879,102 @@ class StrategyVersion:
     status: str
     created_at: datetime
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["version_id"],  # version_id
-            d["strategy_id"],  # strategy_id
-            d["version"],  # version
-            parse_dict(d["definition"]),  # definition
-            opt_str(d.get("change_notes")),  # change_notes
-            opt_int(d.get("parent_version")),  # parent_version
-            d["status"],  # status
-            parse_datetime(d["created_at"]),  # created_at
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        version_id: str,
-        strategy_id: str,
-        version: int,
-        definition: dict[str, Any],
-        change_notes: str | None,
-        parent_version: int | None,
-        status: str,
-        created_at: datetime,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _StrategyVersion_setters
-        _set[0](self, version_id)
-        _set[1](self, strategy_id)
-        _set[2](self, version)
-        _set[3](self, definition)
-        _set[4](self, change_notes)
-        _set[5](self, parent_version)
-        _set[6](self, status)
-        _set[7](self, created_at)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], StrategyVersion]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                int,
+                dict[str, Any],
+                str | None,
+                int | None,
+                str,
+                datetime,
+            ],
+            StrategyVersion,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_StrategyVersion_setters = slot_setters(
-    StrategyVersion,
-    "version_id",
-    "strategy_id",
-    "version",
-    "definition",
-    "change_notes",
-    "parent_version",
-    "status",
-    "created_at",
-)
+class _StrategyVersionLayout:
+    """`StrategyVersion`'s slots, unfrozen: a fused builder fills one, then makes it a `StrategyVersion`."""
+
+    __slots__ = (
+        "change_notes",
+        "created_at",
+        "definition",
+        "parent_version",
+        "status",
+        "strategy_id",
+        "version",
+        "version_id",
+    )
+    version_id: str
+    strategy_id: str
+    version: int
+    definition: dict[str, Any]
+    change_notes: str | None
+    parent_version: int | None
+    status: str
+    created_at: datetime
+
+
+def _StrategyVersion_from_wire(d: Mapping[str, Any]) -> StrategyVersion:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_StrategyVersionLayout)
+    self.version_id = d["version_id"]
+    self.strategy_id = d["strategy_id"]
+    self.version = d["version"]
+    self.definition = parse_dict(d["definition"])
+    v = d.get("change_notes")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.change_notes = v
+    v = d.get("parent_version")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.parent_version = v
+    self.status = d["status"]
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.__class__ = StrategyVersion  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _StrategyVersion_make(
+    version_id: str,
+    strategy_id: str,
+    version: int,
+    definition: dict[str, Any],
+    change_notes: str | None,
+    parent_version: int | None,
+    status: str,
+    created_at: datetime,
+) -> StrategyVersion:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_StrategyVersionLayout)
+    self.version_id = version_id
+    self.strategy_id = strategy_id
+    self.version = version
+    self.definition = definition
+    self.change_notes = change_notes
+    self.parent_version = parent_version
+    self.status = status
+    self.created_at = created_at
+    self.__class__ = StrategyVersion  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+StrategyVersion._from_wire = _StrategyVersion_from_wire
+StrategyVersion._make = _StrategyVersion_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1905,79 +2998,157 @@ class TestRun:
     recommendations: list[str] | None = None
     config: dict[str, Any] | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["test_run_id"],  # run_id
-            d["status"],  # status
-            parse_decimal(d["progress_pct"]),  # progress_pct
-            d["episodes_total"],  # episodes_total
-            d["episodes_completed"],  # episodes_completed
-            opt_str(d.get("strategy_id")),  # strategy_id
-            opt_int(d.get("version")),  # version
-            opt_datetime(d.get("created_at")),  # created_at
-            opt_datetime(d.get("started_at")),  # started_at
-            opt_datetime(d.get("completed_at")),  # completed_at
-            opt_dict(d.get("results")),  # results
-            opt_list(d.get("recommendations"), parse_str),  # recommendations
-            opt_dict(d.get("config")),  # config
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        run_id: str,
-        status: str,
-        progress_pct: Decimal,
-        episodes_total: int,
-        episodes_completed: int,
-        strategy_id: str | None,
-        version: int | None,
-        created_at: datetime | None,
-        started_at: datetime | None,
-        completed_at: datetime | None,
-        results: dict[str, Any] | None,
-        recommendations: list[str] | None,
-        config: dict[str, Any] | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _TestRun_setters
-        _set[0](self, run_id)
-        _set[1](self, status)
-        _set[2](self, progress_pct)
-        _set[3](self, episodes_total)
-        _set[4](self, episodes_completed)
-        _set[5](self, strategy_id)
-        _set[6](self, version)
-        _set[7](self, created_at)
-        _set[8](self, started_at)
-        _set[9](self, completed_at)
-        _set[10](self, results)
-        _set[11](self, recommendations)
-        _set[12](self, config)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], TestRun]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                Decimal,
+                int,
+                int,
+                str | None,
+                int | None,
+                datetime | None,
+                datetime | None,
+                datetime | None,
+                dict[str, Any] | None,
+                list[str] | None,
+                dict[str, Any] | None,
+            ],
+            TestRun,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_TestRun_setters = slot_setters(
-    TestRun,
-    "run_id",
-    "status",
-    "progress_pct",
-    "episodes_total",
-    "episodes_completed",
-    "strategy_id",
-    "version",
-    "created_at",
-    "started_at",
-    "completed_at",
-    "results",
-    "recommendations",
-    "config",
-)
+class _TestRunLayout:
+    """`TestRun`'s slots, unfrozen: a fused builder fills one, then makes it a `TestRun`."""
+
+    __slots__ = (
+        "completed_at",
+        "config",
+        "created_at",
+        "episodes_completed",
+        "episodes_total",
+        "progress_pct",
+        "recommendations",
+        "results",
+        "run_id",
+        "started_at",
+        "status",
+        "strategy_id",
+        "version",
+    )
+    run_id: str
+    status: str
+    progress_pct: Decimal
+    episodes_total: int
+    episodes_completed: int
+    strategy_id: str | None
+    version: int | None
+    created_at: datetime | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    results: dict[str, Any] | None
+    recommendations: list[str] | None
+    config: dict[str, Any] | None
+
+
+def _TestRun_from_wire(d: Mapping[str, Any]) -> TestRun:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_TestRunLayout)
+    self.run_id = d["test_run_id"]
+    self.status = d["status"]
+    v = d["progress_pct"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.progress_pct = v
+    self.episodes_total = d["episodes_total"]
+    self.episodes_completed = d["episodes_completed"]
+    v = d.get("strategy_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.strategy_id = v
+    v = d.get("version")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.version = v
+    v = d.get("created_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.created_at = v
+    v = d.get("started_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.started_at = v
+    v = d.get("completed_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.completed_at = v
+    v = d.get("results")
+    v = opt_dict(v)
+    self.results = v
+    v = d.get("recommendations")
+    v = opt_list(v, parse_str)
+    self.recommendations = v
+    v = d.get("config")
+    v = opt_dict(v)
+    self.config = v
+    self.__class__ = TestRun  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _TestRun_make(
+    run_id: str,
+    status: str,
+    progress_pct: Decimal,
+    episodes_total: int,
+    episodes_completed: int,
+    strategy_id: str | None,
+    version: int | None,
+    created_at: datetime | None,
+    started_at: datetime | None,
+    completed_at: datetime | None,
+    results: dict[str, Any] | None,
+    recommendations: list[str] | None,
+    config: dict[str, Any] | None,
+) -> TestRun:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_TestRunLayout)
+    self.run_id = run_id
+    self.status = status
+    self.progress_pct = progress_pct
+    self.episodes_total = episodes_total
+    self.episodes_completed = episodes_completed
+    self.strategy_id = strategy_id
+    self.version = version
+    self.created_at = created_at
+    self.started_at = started_at
+    self.completed_at = completed_at
+    self.results = results
+    self.recommendations = recommendations
+    self.config = config
+    self.__class__ = TestRun  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+TestRun._from_wire = _TestRun_from_wire
+TestRun._make = _TestRun_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1994,51 +3165,92 @@ class VersionMetrics:
     total_trades: int
     episodes_completed: int
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["version"],  # version
-            opt_decimal(d.get("avg_roi_pct")),  # avg_roi_pct
-            opt_decimal(d.get("avg_sharpe")),  # avg_sharpe
-            opt_decimal(d.get("avg_max_drawdown_pct")),  # avg_max_drawdown_pct
-            d["total_trades"],  # total_trades
-            d["episodes_completed"],  # episodes_completed
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        version: int,
-        avg_roi_pct: Decimal | None,
-        avg_sharpe: Decimal | None,
-        avg_max_drawdown_pct: Decimal | None,
-        total_trades: int,
-        episodes_completed: int,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _VersionMetrics_setters
-        _set[0](self, version)
-        _set[1](self, avg_roi_pct)
-        _set[2](self, avg_sharpe)
-        _set[3](self, avg_max_drawdown_pct)
-        _set[4](self, total_trades)
-        _set[5](self, episodes_completed)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], VersionMetrics]]
+    _make: ClassVar[
+        Callable[
+            [
+                int,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                int,
+                int,
+            ],
+            VersionMetrics,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_VersionMetrics_setters = slot_setters(
-    VersionMetrics,
-    "version",
-    "avg_roi_pct",
-    "avg_sharpe",
-    "avg_max_drawdown_pct",
-    "total_trades",
-    "episodes_completed",
-)
+class _VersionMetricsLayout:
+    """`VersionMetrics`'s slots, unfrozen: a fused builder fills one, then makes it a `VersionMetrics`."""
+
+    __slots__ = (
+        "avg_max_drawdown_pct",
+        "avg_roi_pct",
+        "avg_sharpe",
+        "episodes_completed",
+        "total_trades",
+        "version",
+    )
+    version: int
+    avg_roi_pct: Decimal | None
+    avg_sharpe: Decimal | None
+    avg_max_drawdown_pct: Decimal | None
+    total_trades: int
+    episodes_completed: int
+
+
+def _VersionMetrics_from_wire(d: Mapping[str, Any]) -> VersionMetrics:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_VersionMetricsLayout)
+    self.version = d["version"]
+    v = d.get("avg_roi_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.avg_roi_pct = v
+    v = d.get("avg_sharpe")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.avg_sharpe = v
+    v = d.get("avg_max_drawdown_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.avg_max_drawdown_pct = v
+    self.total_trades = d["total_trades"]
+    self.episodes_completed = d["episodes_completed"]
+    self.__class__ = VersionMetrics  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _VersionMetrics_make(
+    version: int,
+    avg_roi_pct: Decimal | None,
+    avg_sharpe: Decimal | None,
+    avg_max_drawdown_pct: Decimal | None,
+    total_trades: int,
+    episodes_completed: int,
+) -> VersionMetrics:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_VersionMetricsLayout)
+    self.version = version
+    self.avg_roi_pct = avg_roi_pct
+    self.avg_sharpe = avg_sharpe
+    self.avg_max_drawdown_pct = avg_max_drawdown_pct
+    self.total_trades = total_trades
+    self.episodes_completed = episodes_completed
+    self.__class__ = VersionMetrics  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+VersionMetrics._from_wire = _VersionMetrics_from_wire
+VersionMetrics._make = _VersionMetrics_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2053,43 +3265,64 @@ class VersionComparison:
     improvements: dict[str, Any]
     verdict: str
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            VersionMetrics._from_wire(d["v1"]),  # v1
-            VersionMetrics._from_wire(d["v2"]),  # v2
-            parse_dict(d["improvements"]),  # improvements
-            d["verdict"],  # verdict
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        v1: VersionMetrics,
-        v2: VersionMetrics,
-        improvements: dict[str, Any],
-        verdict: str,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _VersionComparison_setters
-        _set[0](self, v1)
-        _set[1](self, v2)
-        _set[2](self, improvements)
-        _set[3](self, verdict)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], VersionComparison]]
+    _make: ClassVar[
+        Callable[
+            [
+                VersionMetrics,
+                VersionMetrics,
+                dict[str, Any],
+                str,
+            ],
+            VersionComparison,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_VersionComparison_setters = slot_setters(
-    VersionComparison,
-    "v1",
-    "v2",
-    "improvements",
-    "verdict",
-)
+class _VersionComparisonLayout:
+    """`VersionComparison`'s slots, unfrozen: a fused builder fills one, then makes it a `VersionComparison`."""
+
+    __slots__ = (
+        "improvements",
+        "v1",
+        "v2",
+        "verdict",
+    )
+    v1: VersionMetrics
+    v2: VersionMetrics
+    improvements: dict[str, Any]
+    verdict: str
+
+
+def _VersionComparison_from_wire(d: Mapping[str, Any]) -> VersionComparison:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_VersionComparisonLayout)
+    self.v1 = VersionMetrics._from_wire(d["v1"])
+    self.v2 = VersionMetrics._from_wire(d["v2"])
+    self.improvements = parse_dict(d["improvements"])
+    self.verdict = d["verdict"]
+    self.__class__ = VersionComparison  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _VersionComparison_make(
+    v1: VersionMetrics,
+    v2: VersionMetrics,
+    improvements: dict[str, Any],
+    verdict: str,
+) -> VersionComparison:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_VersionComparisonLayout)
+    self.v1 = v1
+    self.v2 = v2
+    self.improvements = improvements
+    self.verdict = verdict
+    self.__class__ = VersionComparison  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+VersionComparison._from_wire = _VersionComparison_from_wire
+VersionComparison._make = _VersionComparison_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2107,55 +3340,109 @@ class TrainingEpisode:
     total_trades: int | None = None
     reward_sum: Decimal | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["episode_number"],  # episode_number
-            opt_str(d.get("session_id")),  # session_id
-            opt_decimal(d.get("roi_pct")),  # roi_pct
-            opt_decimal(d.get("sharpe_ratio")),  # sharpe_ratio
-            opt_decimal(d.get("max_drawdown_pct")),  # max_drawdown_pct
-            opt_int(d.get("total_trades")),  # total_trades
-            opt_decimal(d.get("reward_sum")),  # reward_sum
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        episode_number: int,
-        session_id: str | None,
-        roi_pct: Decimal | None,
-        sharpe_ratio: Decimal | None,
-        max_drawdown_pct: Decimal | None,
-        total_trades: int | None,
-        reward_sum: Decimal | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _TrainingEpisode_setters
-        _set[0](self, episode_number)
-        _set[1](self, session_id)
-        _set[2](self, roi_pct)
-        _set[3](self, sharpe_ratio)
-        _set[4](self, max_drawdown_pct)
-        _set[5](self, total_trades)
-        _set[6](self, reward_sum)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], TrainingEpisode]]
+    _make: ClassVar[
+        Callable[
+            [
+                int,
+                str | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                int | None,
+                Decimal | None,
+            ],
+            TrainingEpisode,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_TrainingEpisode_setters = slot_setters(
-    TrainingEpisode,
-    "episode_number",
-    "session_id",
-    "roi_pct",
-    "sharpe_ratio",
-    "max_drawdown_pct",
-    "total_trades",
-    "reward_sum",
-)
+class _TrainingEpisodeLayout:
+    """`TrainingEpisode`'s slots, unfrozen: a fused builder fills one, then makes it a `TrainingEpisode`."""
+
+    __slots__ = (
+        "episode_number",
+        "max_drawdown_pct",
+        "reward_sum",
+        "roi_pct",
+        "session_id",
+        "sharpe_ratio",
+        "total_trades",
+    )
+    episode_number: int
+    session_id: str | None
+    roi_pct: Decimal | None
+    sharpe_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    total_trades: int | None
+    reward_sum: Decimal | None
+
+
+def _TrainingEpisode_from_wire(d: Mapping[str, Any]) -> TrainingEpisode:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_TrainingEpisodeLayout)
+    self.episode_number = d["episode_number"]
+    v = d.get("session_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.session_id = v
+    v = d.get("roi_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.roi_pct = v
+    v = d.get("sharpe_ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.sharpe_ratio = v
+    v = d.get("max_drawdown_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.max_drawdown_pct = v
+    v = d.get("total_trades")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.total_trades = v
+    v = d.get("reward_sum")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.reward_sum = v
+    self.__class__ = TrainingEpisode  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _TrainingEpisode_make(
+    episode_number: int,
+    session_id: str | None,
+    roi_pct: Decimal | None,
+    sharpe_ratio: Decimal | None,
+    max_drawdown_pct: Decimal | None,
+    total_trades: int | None,
+    reward_sum: Decimal | None,
+) -> TrainingEpisode:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_TrainingEpisodeLayout)
+    self.episode_number = episode_number
+    self.session_id = session_id
+    self.roi_pct = roi_pct
+    self.sharpe_ratio = sharpe_ratio
+    self.max_drawdown_pct = max_drawdown_pct
+    self.total_trades = total_trades
+    self.reward_sum = reward_sum
+    self.__class__ = TrainingEpisode  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+TrainingEpisode._from_wire = _TrainingEpisode_from_wire
+TrainingEpisode._make = _TrainingEpisode_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2176,67 +3463,129 @@ class TrainingRun:
     aggregate_stats: dict[str, Any] | None = None
     episodes: list[TrainingEpisode] = field(default_factory=list)
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["run_id"],  # run_id
-            d["status"],  # status
-            opt_dict(d.get("config")),  # config
-            opt_int(d.get("episodes_total")),  # episodes_total
-            d["episodes_completed"],  # episodes_completed
-            opt_datetime(d.get("started_at")),  # started_at
-            opt_datetime(d.get("completed_at")),  # completed_at
-            opt_dict(d.get("learning_curve")),  # learning_curve
-            opt_dict(d.get("aggregate_stats")),  # aggregate_stats
-            or_default(opt_list(d.get("episodes"), TrainingEpisode._from_wire), []),  # episodes
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        run_id: str,
-        status: str,
-        config: dict[str, Any] | None,
-        episodes_total: int | None,
-        episodes_completed: int,
-        started_at: datetime | None,
-        completed_at: datetime | None,
-        learning_curve: dict[str, Any] | None,
-        aggregate_stats: dict[str, Any] | None,
-        episodes: list[TrainingEpisode],
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _TrainingRun_setters
-        _set[0](self, run_id)
-        _set[1](self, status)
-        _set[2](self, config)
-        _set[3](self, episodes_total)
-        _set[4](self, episodes_completed)
-        _set[5](self, started_at)
-        _set[6](self, completed_at)
-        _set[7](self, learning_curve)
-        _set[8](self, aggregate_stats)
-        _set[9](self, episodes)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], TrainingRun]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                dict[str, Any] | None,
+                int | None,
+                int,
+                datetime | None,
+                datetime | None,
+                dict[str, Any] | None,
+                dict[str, Any] | None,
+                list[TrainingEpisode],
+            ],
+            TrainingRun,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_TrainingRun_setters = slot_setters(
-    TrainingRun,
-    "run_id",
-    "status",
-    "config",
-    "episodes_total",
-    "episodes_completed",
-    "started_at",
-    "completed_at",
-    "learning_curve",
-    "aggregate_stats",
-    "episodes",
-)
+class _TrainingRunLayout:
+    """`TrainingRun`'s slots, unfrozen: a fused builder fills one, then makes it a `TrainingRun`."""
+
+    __slots__ = (
+        "aggregate_stats",
+        "completed_at",
+        "config",
+        "episodes",
+        "episodes_completed",
+        "episodes_total",
+        "learning_curve",
+        "run_id",
+        "started_at",
+        "status",
+    )
+    run_id: str
+    status: str
+    config: dict[str, Any] | None
+    episodes_total: int | None
+    episodes_completed: int
+    started_at: datetime | None
+    completed_at: datetime | None
+    learning_curve: dict[str, Any] | None
+    aggregate_stats: dict[str, Any] | None
+    episodes: list[TrainingEpisode]
+
+
+def _TrainingRun_from_wire(d: Mapping[str, Any]) -> TrainingRun:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_TrainingRunLayout)
+    self.run_id = d["run_id"]
+    self.status = d["status"]
+    v = d.get("config")
+    v = opt_dict(v)
+    self.config = v
+    v = d.get("episodes_total")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.episodes_total = v
+    self.episodes_completed = d["episodes_completed"]
+    v = d.get("started_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.started_at = v
+    v = d.get("completed_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.completed_at = v
+    v = d.get("learning_curve")
+    v = opt_dict(v)
+    self.learning_curve = v
+    v = d.get("aggregate_stats")
+    v = opt_dict(v)
+    self.aggregate_stats = v
+    v = d.get("episodes")
+    if v is not None:
+        v = [TrainingEpisode._from_wire(_i) for _i in v]
+    if v is None:
+        v = []
+    self.episodes = v
+    self.__class__ = TrainingRun  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _TrainingRun_make(
+    run_id: str,
+    status: str,
+    config: dict[str, Any] | None,
+    episodes_total: int | None,
+    episodes_completed: int,
+    started_at: datetime | None,
+    completed_at: datetime | None,
+    learning_curve: dict[str, Any] | None,
+    aggregate_stats: dict[str, Any] | None,
+    episodes: list[TrainingEpisode],
+) -> TrainingRun:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_TrainingRunLayout)
+    self.run_id = run_id
+    self.status = status
+    self.config = config
+    self.episodes_total = episodes_total
+    self.episodes_completed = episodes_completed
+    self.started_at = started_at
+    self.completed_at = completed_at
+    self.learning_curve = learning_curve
+    self.aggregate_stats = aggregate_stats
+    self.episodes = episodes
+    self.__class__ = TrainingRun  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+TrainingRun._from_wire = _TrainingRun_from_wire
+TrainingRun._make = _TrainingRun_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2253,51 +3602,88 @@ class TrainingRunMetrics:
     started_at: str | None = None
     completed_at: str | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["run_id"],  # run_id
-            d["status"],  # status
-            opt_int(d.get("episodes_completed")),  # episodes_completed
-            opt_dict(d.get("aggregate_stats")),  # aggregate_stats
-            opt_str(d.get("started_at")),  # started_at
-            opt_str(d.get("completed_at")),  # completed_at
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        run_id: str,
-        status: str,
-        episodes_completed: int | None,
-        aggregate_stats: dict[str, Any] | None,
-        started_at: str | None,
-        completed_at: str | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _TrainingRunMetrics_setters
-        _set[0](self, run_id)
-        _set[1](self, status)
-        _set[2](self, episodes_completed)
-        _set[3](self, aggregate_stats)
-        _set[4](self, started_at)
-        _set[5](self, completed_at)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], TrainingRunMetrics]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                int | None,
+                dict[str, Any] | None,
+                str | None,
+                str | None,
+            ],
+            TrainingRunMetrics,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_TrainingRunMetrics_setters = slot_setters(
-    TrainingRunMetrics,
-    "run_id",
-    "status",
-    "episodes_completed",
-    "aggregate_stats",
-    "started_at",
-    "completed_at",
-)
+class _TrainingRunMetricsLayout:
+    """`TrainingRunMetrics`'s slots, unfrozen: a fused builder fills one, then makes it a `TrainingRunMetrics`."""
+
+    __slots__ = (
+        "aggregate_stats",
+        "completed_at",
+        "episodes_completed",
+        "run_id",
+        "started_at",
+        "status",
+    )
+    run_id: str
+    status: str
+    episodes_completed: int | None
+    aggregate_stats: dict[str, Any] | None
+    started_at: str | None
+    completed_at: str | None
+
+
+def _TrainingRunMetrics_from_wire(d: Mapping[str, Any]) -> TrainingRunMetrics:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_TrainingRunMetricsLayout)
+    self.run_id = d["run_id"]
+    self.status = d["status"]
+    v = d.get("episodes_completed")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.episodes_completed = v
+    v = d.get("aggregate_stats")
+    v = opt_dict(v)
+    self.aggregate_stats = v
+    v = d.get("started_at")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.started_at = v
+    v = d.get("completed_at")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.completed_at = v
+    self.__class__ = TrainingRunMetrics  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _TrainingRunMetrics_make(
+    run_id: str,
+    status: str,
+    episodes_completed: int | None,
+    aggregate_stats: dict[str, Any] | None,
+    started_at: str | None,
+    completed_at: str | None,
+) -> TrainingRunMetrics:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_TrainingRunMetricsLayout)
+    self.run_id = run_id
+    self.status = status
+    self.episodes_completed = episodes_completed
+    self.aggregate_stats = aggregate_stats
+    self.started_at = started_at
+    self.completed_at = completed_at
+    self.__class__ = TrainingRunMetrics  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+TrainingRunMetrics._from_wire = _TrainingRunMetrics_from_wire
+TrainingRunMetrics._make = _TrainingRunMetrics_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2309,31 +3695,44 @@ class TrainingComparison:
 
     runs: list[TrainingRunMetrics]
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            [TrainingRunMetrics._from_wire(_i) for _i in d["runs"]],  # runs
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        runs: list[TrainingRunMetrics],
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _TrainingComparison_setters
-        _set[0](self, runs)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], TrainingComparison]]
+    _make: ClassVar[
+        Callable[
+            [
+                list[TrainingRunMetrics],
+            ],
+            TrainingComparison,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_TrainingComparison_setters = slot_setters(
-    TrainingComparison,
-    "runs",
-)
+class _TrainingComparisonLayout:
+    """`TrainingComparison`'s slots, unfrozen: a fused builder fills one, then makes it a `TrainingComparison`."""
+
+    __slots__ = ("runs",)
+    runs: list[TrainingRunMetrics]
+
+
+def _TrainingComparison_from_wire(d: Mapping[str, Any]) -> TrainingComparison:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_TrainingComparisonLayout)
+    self.runs = [TrainingRunMetrics._from_wire(_i) for _i in d["runs"]]
+    self.__class__ = TrainingComparison  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _TrainingComparison_make(
+    runs: list[TrainingRunMetrics],
+) -> TrainingComparison:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_TrainingComparisonLayout)
+    self.runs = runs
+    self.__class__ = TrainingComparison  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+TrainingComparison._from_wire = _TrainingComparison_from_wire
+TrainingComparison._make = _TrainingComparison_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2349,47 +3748,74 @@ class AgentCredentials:
     starting_balance: Decimal
     message: str | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["agent_id"],  # agent_id
-            d["api_key"],  # api_key
-            d["display_name"],  # display_name
-            Decimal(d["starting_balance"]),  # starting_balance
-            opt_str(d.get("message")),  # message
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        agent_id: str,
-        api_key: str,
-        display_name: str,
-        starting_balance: Decimal,
-        message: str | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _AgentCredentials_setters
-        _set[0](self, agent_id)
-        _set[1](self, api_key)
-        _set[2](self, display_name)
-        _set[3](self, starting_balance)
-        _set[4](self, message)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], AgentCredentials]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                Decimal,
+                str | None,
+            ],
+            AgentCredentials,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_AgentCredentials_setters = slot_setters(
-    AgentCredentials,
-    "agent_id",
-    "api_key",
-    "display_name",
-    "starting_balance",
-    "message",
-)
+class _AgentCredentialsLayout:
+    """`AgentCredentials`'s slots, unfrozen: a fused builder fills one, then makes it a `AgentCredentials`."""
+
+    __slots__ = (
+        "agent_id",
+        "api_key",
+        "display_name",
+        "message",
+        "starting_balance",
+    )
+    agent_id: str
+    api_key: str
+    display_name: str
+    starting_balance: Decimal
+    message: str | None
+
+
+def _AgentCredentials_from_wire(d: Mapping[str, Any]) -> AgentCredentials:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_AgentCredentialsLayout)
+    self.agent_id = d["agent_id"]
+    self.api_key = d["api_key"]
+    self.display_name = d["display_name"]
+    self.starting_balance = Decimal(d["starting_balance"])
+    v = d.get("message")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.message = v
+    self.__class__ = AgentCredentials  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _AgentCredentials_make(
+    agent_id: str,
+    api_key: str,
+    display_name: str,
+    starting_balance: Decimal,
+    message: str | None,
+) -> AgentCredentials:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_AgentCredentialsLayout)
+    self.agent_id = agent_id
+    self.api_key = api_key
+    self.display_name = display_name
+    self.starting_balance = starting_balance
+    self.message = message
+    self.__class__ = AgentCredentials  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+AgentCredentials._from_wire = _AgentCredentials_from_wire
+AgentCredentials._make = _AgentCredentials_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2417,95 +3843,182 @@ class Agent:
     total_pnl: Decimal | None = None
     total_trades: int | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["id"],  # id
-            d["display_name"],  # display_name
-            d["status"],  # status
-            d["account_id"],  # account_id
-            d["api_key_preview"],  # api_key_preview
-            Decimal(d["starting_balance"]),  # starting_balance
-            opt_str(d.get("llm_model")),  # llm_model
-            opt_str(d.get("framework")),  # framework
-            [parse_str(_i) for _i in d["strategy_tags"]],  # strategy_tags
-            parse_dict(d["risk_profile"]),  # risk_profile
-            opt_str(d.get("avatar_url")),  # avatar_url
-            opt_str(d.get("color")),  # color
-            parse_datetime(d["created_at"]),  # created_at
-            parse_datetime(d["updated_at"]),  # updated_at
-            opt_decimal(d.get("equity")),  # equity
-            opt_decimal(d.get("total_pnl")),  # total_pnl
-            opt_int(d.get("total_trades")),  # total_trades
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        id: str,
-        display_name: str,
-        status: str,
-        account_id: str,
-        api_key_preview: str,
-        starting_balance: Decimal,
-        llm_model: str | None,
-        framework: str | None,
-        strategy_tags: list[str],
-        risk_profile: dict[str, Any],
-        avatar_url: str | None,
-        color: str | None,
-        created_at: datetime,
-        updated_at: datetime,
-        equity: Decimal | None,
-        total_pnl: Decimal | None,
-        total_trades: int | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Agent_setters
-        _set[0](self, id)
-        _set[1](self, display_name)
-        _set[2](self, status)
-        _set[3](self, account_id)
-        _set[4](self, api_key_preview)
-        _set[5](self, starting_balance)
-        _set[6](self, llm_model)
-        _set[7](self, framework)
-        _set[8](self, strategy_tags)
-        _set[9](self, risk_profile)
-        _set[10](self, avatar_url)
-        _set[11](self, color)
-        _set[12](self, created_at)
-        _set[13](self, updated_at)
-        _set[14](self, equity)
-        _set[15](self, total_pnl)
-        _set[16](self, total_trades)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Agent]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                str,
+                Decimal,
+                str | None,
+                str | None,
+                list[str],
+                dict[str, Any],
+                str | None,
+                str | None,
+                datetime,
+                datetime,
+                Decimal | None,
+                Decimal | None,
+                int | None,
+            ],
+            Agent,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Agent_setters = slot_setters(
-    Agent,
-    "id",
-    "display_name",
-    "status",
-    "account_id",
-    "api_key_preview",
-    "starting_balance",
-    "llm_model",
-    "framework",
-    "strategy_tags",
-    "risk_profile",
-    "avatar_url",
-    "color",
-    "created_at",
-    "updated_at",
-    "equity",
-    "total_pnl",
-    "total_trades",
-)
+class _AgentLayout:
+    """`Agent`'s slots, unfrozen: a fused builder fills one, then makes it a `Agent`."""
+
+    __slots__ = (
+        "account_id",
+        "api_key_preview",
+        "avatar_url",
+        "color",
+        "created_at",
+        "display_name",
+        "equity",
+        "framework",
+        "id",
+        "llm_model",
+        "risk_profile",
+        "starting_balance",
+        "status",
+        "strategy_tags",
+        "total_pnl",
+        "total_trades",
+        "updated_at",
+    )
+    id: str
+    display_name: str
+    status: str
+    account_id: str
+    api_key_preview: str
+    starting_balance: Decimal
+    llm_model: str | None
+    framework: str | None
+    strategy_tags: list[str]
+    risk_profile: dict[str, Any]
+    avatar_url: str | None
+    color: str | None
+    created_at: datetime
+    updated_at: datetime
+    equity: Decimal | None
+    total_pnl: Decimal | None
+    total_trades: int | None
+
+
+def _Agent_from_wire(d: Mapping[str, Any]) -> Agent:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_AgentLayout)
+    self.id = d["id"]
+    self.display_name = d["display_name"]
+    self.status = d["status"]
+    self.account_id = d["account_id"]
+    self.api_key_preview = d["api_key_preview"]
+    self.starting_balance = Decimal(d["starting_balance"])
+    v = d.get("llm_model")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.llm_model = v
+    v = d.get("framework")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.framework = v
+    self.strategy_tags = [parse_str(_i) for _i in d["strategy_tags"]]
+    self.risk_profile = parse_dict(d["risk_profile"])
+    v = d.get("avatar_url")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.avatar_url = v
+    v = d.get("color")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.color = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    v = d["updated_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.updated_at = v
+    v = d.get("equity")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.equity = v
+    v = d.get("total_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.total_pnl = v
+    v = d.get("total_trades")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.total_trades = v
+    self.__class__ = Agent  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Agent_make(
+    id: str,
+    display_name: str,
+    status: str,
+    account_id: str,
+    api_key_preview: str,
+    starting_balance: Decimal,
+    llm_model: str | None,
+    framework: str | None,
+    strategy_tags: list[str],
+    risk_profile: dict[str, Any],
+    avatar_url: str | None,
+    color: str | None,
+    created_at: datetime,
+    updated_at: datetime,
+    equity: Decimal | None,
+    total_pnl: Decimal | None,
+    total_trades: int | None,
+) -> Agent:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_AgentLayout)
+    self.id = id
+    self.display_name = display_name
+    self.status = status
+    self.account_id = account_id
+    self.api_key_preview = api_key_preview
+    self.starting_balance = starting_balance
+    self.llm_model = llm_model
+    self.framework = framework
+    self.strategy_tags = strategy_tags
+    self.risk_profile = risk_profile
+    self.avatar_url = avatar_url
+    self.color = color
+    self.created_at = created_at
+    self.updated_at = updated_at
+    self.equity = equity
+    self.total_pnl = total_pnl
+    self.total_trades = total_trades
+    self.__class__ = Agent  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Agent._from_wire = _Agent_from_wire
+Agent._make = _Agent_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2518,35 +4031,52 @@ class AgentList:
     agents: list[Agent]
     total: int
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            [Agent._from_wire(_i) for _i in d["agents"]],  # agents
-            d["total"],  # total
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        agents: list[Agent],
-        total: int,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _AgentList_setters
-        _set[0](self, agents)
-        _set[1](self, total)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], AgentList]]
+    _make: ClassVar[
+        Callable[
+            [
+                list[Agent],
+                int,
+            ],
+            AgentList,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_AgentList_setters = slot_setters(
-    AgentList,
-    "agents",
-    "total",
-)
+class _AgentListLayout:
+    """`AgentList`'s slots, unfrozen: a fused builder fills one, then makes it a `AgentList`."""
+
+    __slots__ = (
+        "agents",
+        "total",
+    )
+    agents: list[Agent]
+    total: int
+
+
+def _AgentList_from_wire(d: Mapping[str, Any]) -> AgentList:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_AgentListLayout)
+    self.agents = [Agent._from_wire(_i) for _i in d["agents"]]
+    self.total = d["total"]
+    self.__class__ = AgentList  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _AgentList_make(
+    agents: list[Agent],
+    total: int,
+) -> AgentList:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_AgentListLayout)
+    self.agents = agents
+    self.total = total
+    self.__class__ = AgentList  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+AgentList._from_wire = _AgentList_from_wire
+AgentList._make = _AgentList_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2560,36 +4090,59 @@ class AgentKey:
     api_key: str = field(repr=False)
     message: str | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["agent_id"],  # agent_id
-            d["api_key"],  # api_key
-            opt_str(d.get("message")),  # message
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        agent_id: str,
-        api_key: str,
-        message: str | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _AgentKey_setters
-        _set[0](self, agent_id)
-        _set[1](self, api_key)
-        _set[2](self, message)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], AgentKey]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str | None,
+            ],
+            AgentKey,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_AgentKey_setters = slot_setters(
-    AgentKey,
-    "agent_id",
-    "api_key",
-    "message",
-)
+class _AgentKeyLayout:
+    """`AgentKey`'s slots, unfrozen: a fused builder fills one, then makes it a `AgentKey`."""
+
+    __slots__ = (
+        "agent_id",
+        "api_key",
+        "message",
+    )
+    agent_id: str
+    api_key: str
+    message: str | None
+
+
+def _AgentKey_from_wire(d: Mapping[str, Any]) -> AgentKey:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_AgentKeyLayout)
+    self.agent_id = d["agent_id"]
+    self.api_key = d["api_key"]
+    v = d.get("message")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.message = v
+    self.__class__ = AgentKey  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _AgentKey_make(
+    agent_id: str,
+    api_key: str,
+    message: str | None,
+) -> AgentKey:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_AgentKeyLayout)
+    self.agent_id = agent_id
+    self.api_key = api_key
+    self.message = message
+    self.__class__ = AgentKey  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+AgentKey._from_wire = _AgentKey_from_wire
+AgentKey._make = _AgentKey_make

@@ -5,6 +5,11 @@ work is measured): the SDK's ``get_price`` / ``get_all_prices`` (600 symbols) ag
 a raw ``httpx.Client`` doing the same request plus ``json.loads`` (and ``Decimal`` of
 each of the 600 prices). Rounds alternate SDK and raw; the median cost per call of
 each is printed with the ratio. Goals: get_price <= 1.5, get_all_prices <= 2.0.
+
+Then the model-building step alone (issue 20): the generated fused builders against the
+old helper path (``generator.oldpath``: ``_from_wire`` through ``parse_datetime`` /
+``opt_*`` / ``first_present``, then ``_make``) on the decoded bench bodies — 500 trades,
+1,000 candles, 600 prices — in 11 alternating rounds; goals 0.75, 0.85 and 0.95.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ import sys
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import httpx
 
-from agentexchange import AgentExchangeClient
+from agentexchange import AgentExchangeClient, models
+from agentexchange._convert import parse_datetime
 
 BASE = "http://bench.local"
 STAMP = "2026-11-25T12:00:00Z"
@@ -32,6 +40,106 @@ PRICES = json.dumps(
         "count": 600,
     }
 ).encode()
+
+TRADES = json.dumps(
+    {
+        "trades": [
+            {
+                "trade_id": f"t-{i}",
+                "order_id": f"660e8400-e29b-41d4-a716-{i:012d}",
+                "symbol": "BTCUSDT",
+                "side": "buy" if i % 2 else "sell",
+                "quantity": f"{0.001 + i * 0.0001:.8f}",
+                "price": f"{64000 + i * 0.1:.8f}",
+                "fee": f"{0.064 + i * 0.00001:.8f}",
+                "total": f"{64.0 + i * 0.01:.8f}",
+                "executed_at": f"2026-11-25T{i // 60 % 24:02d}:{i % 60:02d}:00Z",
+            }
+            for i in range(500)
+        ],
+        "total": 500,
+        "limit": 500,
+        "offset": 0,
+    }
+).encode()
+CANDLES = json.dumps(
+    {
+        "symbol": "BTCUSDT",
+        "interval": "1m",
+        "count": 1000,
+        "candles": [
+            {
+                "time": f"2026-11-{20 + i // 1440:02d}T{i // 60 % 24:02d}:{i % 60:02d}:00Z",
+                "open": f"{64000 + i * 0.5:.8f}",
+                "high": f"{64010 + i * 0.5:.8f}",
+                "low": f"{63990 + i * 0.5:.8f}",
+                "close": f"{64005 + i * 0.5:.8f}",
+                "volume": f"{12.5 + i * 0.01:.8f}",
+                "trade_count": 100 + i,
+            }
+            for i in range(1000)
+        ],
+    }
+).encode()
+
+
+def bench_bodies() -> dict[str, Any]:
+    """The bench wire bodies, decoded as the transport decodes them (numbers as Decimal)."""
+    return {
+        name: json.loads(body, parse_float=Decimal)
+        for name, body in (("trades", TRADES), ("candles", CANDLES), ("prices", PRICES))
+    }
+
+
+def builders(ns: Any) -> dict[str, Callable[[Any], Any]]:
+    """The building step of get_trade_history / get_candles / get_all_prices over ``ns``."""
+
+    def trades(data: Any) -> Any:
+        from_wire = ns.Trade._from_wire
+        return [from_wire(item) for item in data["trades"]]
+
+    def candles(data: Any) -> Any:
+        from_wire = ns.Candle._from_wire
+        return [from_wire(item) for item in data["candles"]]
+
+    def prices(data: Any) -> Any:  # as the generated get_all_prices does it
+        timestamp = parse_datetime(data["timestamp"])
+        make = ns.Price._make
+        return [make(k, Decimal(v), timestamp) for k, v in data["prices"].items()]
+
+    return {"trades": trades, "candles": candles, "prices": prices}
+
+
+BUILDER_GOALS = {"trades": 0.75, "candles": 0.85, "prices": 0.95}
+
+
+def compare_builders(rounds: int = 11, calls: int = 20) -> bool:
+    """Fused builders vs the old helper path, alternating rounds, median per build."""
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:  # generator/ is a dev tool, not installed
+        sys.path.insert(0, root)
+    from generator.oldpath import old_builders
+
+    bodies = bench_bodies()
+    old, new = builders(old_builders()), builders(models)
+    print(f"Model building: fused builders vs the old helper path ({rounds} alternating rounds)")
+    ok = True
+    for name, data in bodies.items():
+        assert old[name](data) == new[name](data)  # the same objects
+        old_build, new_build = partial(old[name], data), partial(new[name], data)
+        old_times, new_times = [], []
+        for _ in range(rounds):
+            old_times.append(per_call(old_build, calls))
+            new_times.append(per_call(new_build, calls))
+        o, n = statistics.median(old_times), statistics.median(new_times)
+        ratio, goal = n / o, BUILDER_GOALS[name]
+        print(
+            f"  {name:<8} old {o * 1e3:7.3f} ms  fused {n * 1e3:7.3f} ms  ratio {ratio:.2f} "
+            f"(range {min(new_times) / max(old_times):.2f}-{max(new_times) / min(old_times):.2f}, "
+            f"goal <= {goal}) {'ok' if ratio <= goal else 'MISSED'}"
+        )
+        ok &= ratio <= goal
+    return ok
 
 
 def handler(request: httpx.Request) -> httpx.Response:
@@ -85,6 +193,7 @@ def main() -> int:
     ok &= compare("get_all_prices", sdk.get_all_prices, raw_prices, 200, 9, 2.0)
     sdk.close()
     raw.close()
+    ok &= compare_builders()
     print("  all goals met" if ok else "  some goals missed")
     return 0  # a measurement, not a gate: a missed goal is reported above
 

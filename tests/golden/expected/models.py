@@ -4,34 +4,38 @@ Frozen dataclasses with the product docs' field names. Money, prices, quantities
 percentages are `Decimal` (parsed from the wire's strings, never through float),
 timestamps are timezone-aware `datetime`. `_from_wire` ignores members it does not know
 (forward compatible); a missing optional member is `None`.
+
+Each model's `_from_wire` and `_make` are one fused builder each, written below the class:
+conversions inlined with `type(v) is str` fast paths before the shared `_convert` helpers
+(which keep the rare paths), the fields stored into an unfrozen twin with the same slots
+(`_<Model>Layout`) whose class is then set to the model — no per-field descriptor call.
+The models themselves stay frozen, slotted dataclasses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, ClassVar
 
 from ._convert import (
-    first_present,
     get_opt,
-    opt_bool,
-    opt_decimal,
     opt_dict,
     opt_list,
     opt_map,
-    opt_str,
-    or_default,
+    parse_bool,
     parse_datetime,
     parse_decimal,
     parse_dict,
     parse_int,
     parse_map,
     parse_str,
-    slot_setters,
 )
+
+_fromiso = datetime.fromisoformat
+_new = object.__new__
 
 __all__ = [
     "AuthToken",
@@ -53,35 +57,60 @@ class AuthToken:
     token: str = field(repr=False)
     expires_at: datetime
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["token"],  # token
-            parse_datetime(d["expires_at"]),  # expires_at
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        token: str,
-        expires_at: datetime,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _AuthToken_setters
-        _set[0](self, token)
-        _set[1](self, expires_at)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], AuthToken]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                datetime,
+            ],
+            AuthToken,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_AuthToken_setters = slot_setters(
-    AuthToken,
-    "token",
-    "expires_at",
-)
+class _AuthTokenLayout:
+    """`AuthToken`'s slots, unfrozen: a fused builder fills one, then makes it a `AuthToken`."""
+
+    __slots__ = (
+        "expires_at",
+        "token",
+    )
+    token: str
+    expires_at: datetime
+
+
+def _AuthToken_from_wire(d: Mapping[str, Any]) -> AuthToken:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_AuthTokenLayout)
+    self.token = d["token"]
+    v = d["expires_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.expires_at = v
+    self.__class__ = AuthToken  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _AuthToken_make(
+    token: str,
+    expires_at: datetime,
+) -> AuthToken:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_AuthTokenLayout)
+    self.token = token
+    self.expires_at = expires_at
+    self.__class__ = AuthToken  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+AuthToken._from_wire = _AuthToken_from_wire
+AuthToken._make = _AuthToken_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,35 +123,58 @@ class Inner:
     id: str
     amount: Decimal | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["id"],  # id
-            opt_decimal(d.get("amount")),  # amount
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        id: str,
-        amount: Decimal | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Inner_setters
-        _set[0](self, id)
-        _set[1](self, amount)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Inner]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                Decimal | None,
+            ],
+            Inner,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Inner_setters = slot_setters(
-    Inner,
-    "id",
-    "amount",
-)
+class _InnerLayout:
+    """`Inner`'s slots, unfrozen: a fused builder fills one, then makes it a `Inner`."""
+
+    __slots__ = (
+        "amount",
+        "id",
+    )
+    id: str
+    amount: Decimal | None
+
+
+def _Inner_from_wire(d: Mapping[str, Any]) -> Inner:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_InnerLayout)
+    self.id = d["id"]
+    v = d.get("amount")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.amount = v
+    self.__class__ = Inner  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Inner_make(
+    id: str,
+    amount: Decimal | None,
+) -> Inner:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_InnerLayout)
+    self.id = id
+    self.amount = amount
+    self.__class__ = Inner  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Inner._from_wire = _Inner_from_wire
+Inner._make = _Inner_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,91 +201,177 @@ class Thing:
     note: str | None = None
     secret_code: str | None = field(default=None, repr=False)
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            parse_str(d["thing_id"]),  # thing_id
-            d.get("status") == "open",  # is_open
-            len(d.get("items") or ()),  # item_count
-            Decimal(d["price"]),  # price
-            opt_decimal(d.get("ratio")),  # ratio
-            opt_decimal(first_present(d, "qty", "requested_qty")),  # quantity
-            parse_datetime(d["created"]),  # created_at
-            [Inner._from_wire(_i) for _i in d["items"]],  # items
-            [[Decimal(_i) for _i in _level] for _level in d["book"]],  # book
-            Inner._from_wire(d["inner"]),  # inner
-            opt_str(get_opt(d, "nested.deep")),  # deep
-            opt_list(d.get("tags"), parse_str),  # tags
-            opt_dict(d.get("extra")),  # extra
-            or_default(opt_bool(d.get("flag")), False),  # flag
-            opt_str(d.get("note")),  # note
-            opt_str(d.get("code")),  # secret_code
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        thing_id: str,
-        is_open: bool,
-        item_count: int,
-        price: Decimal,
-        ratio: Decimal | None,
-        quantity: Decimal | None,
-        created_at: datetime,
-        items: list[Inner],
-        book: list[list[Decimal]],
-        inner: Inner,
-        deep: str | None,
-        tags: list[str] | None,
-        extra: dict[str, Any] | None,
-        flag: bool,
-        note: str | None,
-        secret_code: str | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Thing_setters
-        _set[0](self, thing_id)
-        _set[1](self, is_open)
-        _set[2](self, item_count)
-        _set[3](self, price)
-        _set[4](self, ratio)
-        _set[5](self, quantity)
-        _set[6](self, created_at)
-        _set[7](self, items)
-        _set[8](self, book)
-        _set[9](self, inner)
-        _set[10](self, deep)
-        _set[11](self, tags)
-        _set[12](self, extra)
-        _set[13](self, flag)
-        _set[14](self, note)
-        _set[15](self, secret_code)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Thing]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                bool,
+                int,
+                Decimal,
+                Decimal | None,
+                Decimal | None,
+                datetime,
+                list[Inner],
+                list[list[Decimal]],
+                Inner,
+                str | None,
+                list[str] | None,
+                dict[str, Any] | None,
+                bool,
+                str | None,
+                str | None,
+            ],
+            Thing,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Thing_setters = slot_setters(
-    Thing,
-    "thing_id",
-    "is_open",
-    "item_count",
-    "price",
-    "ratio",
-    "quantity",
-    "created_at",
-    "items",
-    "book",
-    "inner",
-    "deep",
-    "tags",
-    "extra",
-    "flag",
-    "note",
-    "secret_code",
-)
+class _ThingLayout:
+    """`Thing`'s slots, unfrozen: a fused builder fills one, then makes it a `Thing`."""
+
+    __slots__ = (
+        "book",
+        "created_at",
+        "deep",
+        "extra",
+        "flag",
+        "inner",
+        "is_open",
+        "item_count",
+        "items",
+        "note",
+        "price",
+        "quantity",
+        "ratio",
+        "secret_code",
+        "tags",
+        "thing_id",
+    )
+    thing_id: str
+    is_open: bool
+    item_count: int
+    price: Decimal
+    ratio: Decimal | None
+    quantity: Decimal | None
+    created_at: datetime
+    items: list[Inner]
+    book: list[list[Decimal]]
+    inner: Inner
+    deep: str | None
+    tags: list[str] | None
+    extra: dict[str, Any] | None
+    flag: bool
+    note: str | None
+    secret_code: str | None
+
+
+def _Thing_from_wire(d: Mapping[str, Any]) -> Thing:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_ThingLayout)
+    v = d["thing_id"]
+    if type(v) is not str:
+        v = parse_str(v)
+    self.thing_id = v
+    self.is_open = d.get("status") == "open"
+    self.item_count = len(d.get("items") or ())
+    self.price = Decimal(d["price"])
+    v = d.get("ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.ratio = v
+    v = d.get("qty")
+    if v is None:
+        v = d.get("requested_qty")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.quantity = v
+    v = d["created"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.items = [Inner._from_wire(_i) for _i in d["items"]]
+    self.book = [[Decimal(_i) for _i in _level] for _level in d["book"]]
+    self.inner = Inner._from_wire(d["inner"])
+    v = get_opt(d, "nested.deep")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.deep = v
+    v = d.get("tags")
+    v = opt_list(v, parse_str)
+    self.tags = v
+    v = d.get("extra")
+    v = opt_dict(v)
+    self.extra = v
+    v = d.get("flag")
+    if v is not None and type(v) is not bool:
+        v = parse_bool(v)
+    if v is None:
+        v = False
+    self.flag = v
+    v = d.get("note")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.note = v
+    v = d.get("code")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.secret_code = v
+    self.__class__ = Thing  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Thing_make(
+    thing_id: str,
+    is_open: bool,
+    item_count: int,
+    price: Decimal,
+    ratio: Decimal | None,
+    quantity: Decimal | None,
+    created_at: datetime,
+    items: list[Inner],
+    book: list[list[Decimal]],
+    inner: Inner,
+    deep: str | None,
+    tags: list[str] | None,
+    extra: dict[str, Any] | None,
+    flag: bool,
+    note: str | None,
+    secret_code: str | None,
+) -> Thing:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_ThingLayout)
+    self.thing_id = thing_id
+    self.is_open = is_open
+    self.item_count = item_count
+    self.price = price
+    self.ratio = ratio
+    self.quantity = quantity
+    self.created_at = created_at
+    self.items = items
+    self.book = book
+    self.inner = inner
+    self.deep = deep
+    self.tags = tags
+    self.extra = extra
+    self.flag = flag
+    self.note = note
+    self.secret_code = secret_code
+    self.__class__ = Thing  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Thing._from_wire = _Thing_from_wire
+Thing._make = _Thing_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -247,39 +385,66 @@ class Quote:
     price: Decimal
     at: datetime
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["sym"],  # symbol
-            Decimal(d["px"]),  # price
-            parse_datetime(d["at"]),  # at
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        symbol: str,
-        price: Decimal,
-        at: datetime,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Quote_setters
-        _set[0](self, symbol)
-        _set[1](self, price)
-        _set[2](self, at)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Quote]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                Decimal,
+                datetime,
+            ],
+            Quote,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Quote_setters = slot_setters(
-    Quote,
-    "symbol",
-    "price",
-    "at",
-)
+class _QuoteLayout:
+    """`Quote`'s slots, unfrozen: a fused builder fills one, then makes it a `Quote`."""
+
+    __slots__ = (
+        "at",
+        "price",
+        "symbol",
+    )
+    symbol: str
+    price: Decimal
+    at: datetime
+
+
+def _Quote_from_wire(d: Mapping[str, Any]) -> Quote:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_QuoteLayout)
+    self.symbol = d["sym"]
+    self.price = Decimal(d["px"])
+    v = d["at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.at = v
+    self.__class__ = Quote  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Quote_make(
+    symbol: str,
+    price: Decimal,
+    at: datetime,
+) -> Quote:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_QuoteLayout)
+    self.symbol = symbol
+    self.price = price
+    self.at = at
+    self.__class__ = Quote  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Quote._from_wire = _Quote_from_wire
+Quote._make = _Quote_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -294,43 +459,71 @@ class Stats:
     counts: dict[str, int] = field(default_factory=dict)
     gaps: list[dict[str, Any]]
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            parse_map(d["values"], parse_decimal),  # values
-            opt_map(d.get("labels"), parse_str),  # labels
-            or_default(opt_map(d.get("label_counts"), parse_int), {}),  # counts
-            [parse_dict(_i) for _i in d["gaps"]],  # gaps
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        values: dict[str, Decimal],
-        labels: dict[str, str] | None,
-        counts: dict[str, int],
-        gaps: list[dict[str, Any]],
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Stats_setters
-        _set[0](self, values)
-        _set[1](self, labels)
-        _set[2](self, counts)
-        _set[3](self, gaps)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Stats]]
+    _make: ClassVar[
+        Callable[
+            [
+                dict[str, Decimal],
+                dict[str, str] | None,
+                dict[str, int],
+                list[dict[str, Any]],
+            ],
+            Stats,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Stats_setters = slot_setters(
-    Stats,
-    "values",
-    "labels",
-    "counts",
-    "gaps",
-)
+class _StatsLayout:
+    """`Stats`'s slots, unfrozen: a fused builder fills one, then makes it a `Stats`."""
+
+    __slots__ = (
+        "counts",
+        "gaps",
+        "labels",
+        "values",
+    )
+    values: dict[str, Decimal]
+    labels: dict[str, str] | None
+    counts: dict[str, int]
+    gaps: list[dict[str, Any]]
+
+
+def _Stats_from_wire(d: Mapping[str, Any]) -> Stats:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_StatsLayout)
+    self.values = parse_map(d["values"], parse_decimal)
+    v = d.get("labels")
+    v = opt_map(v, parse_str)
+    self.labels = v
+    v = d.get("label_counts")
+    v = opt_map(v, parse_int)
+    if v is None:
+        v = {}
+    self.counts = v
+    self.gaps = [parse_dict(_i) for _i in d["gaps"]]
+    self.__class__ = Stats  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Stats_make(
+    values: dict[str, Decimal],
+    labels: dict[str, str] | None,
+    counts: dict[str, int],
+    gaps: list[dict[str, Any]],
+) -> Stats:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_StatsLayout)
+    self.values = values
+    self.labels = labels
+    self.counts = counts
+    self.gaps = gaps
+    self.__class__ = Stats  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Stats._from_wire = _Stats_from_wire
+Stats._make = _Stats_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -343,32 +536,53 @@ class Membership:
     thing_id: str
     group: str | None = None
 
-    @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> Self:
-        """Build from a decoded JSON object (unknown members are ignored)."""
-        return cls._make(
-            d["thing_id"],  # thing_id
-            opt_str(d.get("group_id")),  # group
-        )
-
-    @classmethod
-    def _make(
-        cls,
-        thing_id: str,
-        group: str | None,
-    ) -> Self:
-        """Positional constructor for parsing, fields in declaration order."""
-        self = object.__new__(cls)
-        _set = _Membership_setters
-        _set[0](self, thing_id)
-        _set[1](self, group)
-        return self
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Membership]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str | None,
+            ],
+            Membership,
+        ]
+    ]
 
 
-# Slot setters bypass the frozen __init__'s per-field object.__setattr__, which is most of
-# the cost of parsing a 600-item list.
-_Membership_setters = slot_setters(
-    Membership,
-    "thing_id",
-    "group",
-)
+class _MembershipLayout:
+    """`Membership`'s slots, unfrozen: a fused builder fills one, then makes it a `Membership`."""
+
+    __slots__ = (
+        "group",
+        "thing_id",
+    )
+    thing_id: str
+    group: str | None
+
+
+def _Membership_from_wire(d: Mapping[str, Any]) -> Membership:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_MembershipLayout)
+    self.thing_id = d["thing_id"]
+    v = d.get("group_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.group = v
+    self.__class__ = Membership  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Membership_make(
+    thing_id: str,
+    group: str | None,
+) -> Membership:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_MembershipLayout)
+    self.thing_id = thing_id
+    self.group = group
+    self.__class__ = Membership  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Membership._from_wire = _Membership_from_wire
+Membership._make = _Membership_make
