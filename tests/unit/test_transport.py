@@ -300,6 +300,22 @@ def test_jwt_lifetime_from_expires_at_when_expires_in_is_absent() -> None:
     assert server.logins == 1
 
 
+def over(
+    handler: Callable[[httpx.Request], httpx.Response], clock: FakeClock | None = None
+) -> SyncTransport:
+    """A transport with key and secret whose server is ``handler`` (no retries)."""
+    return make_sync(
+        api_key=KEY,
+        api_secret=SECRET,
+        base_url=BASE,
+        timeout=5.0,
+        agent_id=None,
+        max_retries=0,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        clock=clock,
+    )
+
+
 def test_the_docs_login_answer_with_expires_in_only_is_enough() -> None:
     # Product docs, seed 004: {"token": "eyJhbGci...", "expires_in": 3600}
     bearers: list[str] = []
@@ -311,11 +327,7 @@ def test_the_docs_login_answer_with_expires_in_only_is_enough() -> None:
         return httpx.Response(200, json={"agents": []})
 
     clock = FakeClock()
-    transport = make_sync(
-        api_key=KEY, api_secret=SECRET, base_url=BASE, timeout=5.0, agent_id=None,
-        max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        clock=clock,
-    )  # fmt: skip
+    transport = over(handler, clock)
     transport.request(AGENTS)
     clock.now += 3000  # within the hour, less the refresh margin: no second login
     transport.request(AGENTS)
@@ -332,11 +344,7 @@ def test_a_login_answer_without_a_lifetime_is_used_for_five_minutes() -> None:
         return httpx.Response(200, json={"agents": []})
 
     clock = FakeClock()
-    transport = make_sync(
-        api_key=KEY, api_secret=SECRET, base_url=BASE, timeout=5.0, agent_id=None,
-        max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        clock=clock,
-    )  # fmt: skip
+    transport = over(handler, clock)
     transport.request(AGENTS)
     clock.now += 100
     transport.request(AGENTS)
@@ -352,10 +360,7 @@ def test_a_login_answer_without_a_string_token_is_an_invalid_response(token: Any
             return httpx.Response(200, json={"token": token, "expires_in": 3600})
         raise AssertionError("a call went out without a usable token")
 
-    transport = make_sync(
-        api_key=KEY, api_secret=SECRET, base_url=BASE, timeout=5.0, agent_id=None,
-        max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-    )  # fmt: skip
+    transport = over(handler)
     with pytest.raises(AgentExchangeError) as info:
         transport.request(AGENTS)
     assert info.value.code == "INVALID_RESPONSE"
