@@ -38,6 +38,7 @@ $(NODE_STAMP): package.json package-lock.json
 # The main job: start the mock exchange on a free port, run the quick start against it, stop it.
 demo: install
 	$(PY) examples/with_mock.py examples/quickstart.py
+	$(PY) examples/with_mock.py examples/backtest_sma.py
 
 # Everything CI checks. Cheap static checks first, then the test suite.
 test: install lint-spec lint check-generated typecheck pytest

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .client import AgentExchangeClient
+from .client import AgentExchangeClient, BacktestSession
 from .exceptions import (
     AgentExchangeError,
     APIConnectionError,
@@ -40,7 +40,21 @@ from .models import (
     AgentList,
     AssetBalance,
     AuthToken,
+    BacktestCancelled,
+    BacktestComparison,
+    BacktestComparisonEntry,
+    BacktestConfig,
+    BacktestCreated,
+    BacktestFill,
+    BacktestMetrics,
+    BacktestPairResult,
+    BacktestResults,
+    BacktestStarted,
+    BacktestStatus,
+    BacktestStep,
+    BacktestSummary,
     Balance,
+    BestBacktest,
     Candle,
     LeaderboardEntry,
     Order,
@@ -69,6 +83,7 @@ from .models import (
     VersionComparison,
     VersionMetrics,
 )
+from .protocols import AsyncTradingAPI, TradingAPI
 
 __version__ = "0.1.0"
 
@@ -85,9 +100,26 @@ __all__ = [
     "AgentList",
     "AssetBalance",
     "AsyncAgentExchangeClient",
+    "AsyncBacktestSession",
+    "AsyncTradingAPI",
     "AuthToken",
     "AuthenticationError",
+    "BacktestCancelled",
+    "BacktestComparison",
+    "BacktestComparisonEntry",
+    "BacktestConfig",
+    "BacktestCreated",
+    "BacktestFill",
+    "BacktestMetrics",
+    "BacktestPairResult",
+    "BacktestResults",
+    "BacktestSession",
+    "BacktestStarted",
+    "BacktestStatus",
+    "BacktestStep",
+    "BacktestSummary",
     "Balance",
+    "BestBacktest",
     "Candle",
     "ConflictError",
     "InsufficientBalanceError",
@@ -119,6 +151,7 @@ __all__ = [
     "TestRun",
     "Ticker",
     "Trade",
+    "TradingAPI",
     "TrainingComparison",
     "TrainingEpisode",
     "TrainingRun",
@@ -131,13 +164,17 @@ __all__ = [
 
 
 if TYPE_CHECKING:  # typed for checkers; loaded lazily at run time (see __getattr__)
-    from .async_client import AsyncAgentExchangeClient
+    from .async_client import AsyncAgentExchangeClient, AsyncBacktestSession
     from .ws import AgentExchangeWS
 
 # The async side loads only when asked for (docs/architecture.md "Layers"): the async
 # client pulls in asyncio (~12 ms at import), the WebSocket client asyncio and
 # `websockets`. A sync-only program never imports either.
-_LAZY = {"AsyncAgentExchangeClient": ".async_client", "AgentExchangeWS": ".ws"}
+_LAZY = {
+    "AsyncAgentExchangeClient": ".async_client",
+    "AsyncBacktestSession": ".async_client",
+    "AgentExchangeWS": ".ws",
+}
 
 
 def __getattr__(name: str) -> Any:

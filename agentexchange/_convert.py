@@ -33,6 +33,7 @@ __all__ = [
     "get_path",
     "invalid_response",
     "list_param",
+    "must",
     "number_list_param",
     "number_param",
     "opt_bool",
@@ -53,8 +54,10 @@ __all__ = [
     "parse_map",
     "parse_str",
     "path_param",
+    "present_or_sum",
     "slot_setters",
     "spread_param",
+    "sum_present",
 ]
 
 
@@ -289,6 +292,31 @@ def first_present(data: Mapping[str, Any], *paths: str) -> Any:
         if value is not None:
             return value
     return None
+
+
+def sum_present(data: Mapping[str, Any], *paths: str) -> Decimal | None:
+    """The sum of several decimal members, or None when one is absent or null (a field a
+    server leaves out but whose parts it sends: a sandbox balance's total)."""
+    total = Decimal(0)
+    for path in paths:
+        value = get_opt(data, path)
+        if value is None:
+            return None
+        total += parse_decimal(value)
+    return total
+
+
+def present_or_sum(data: Mapping[str, Any], paths: tuple[str, ...], parts: tuple[str, ...]) -> Any:
+    """The first of ``paths`` present and not null, else the sum of ``parts`` (or None)."""
+    value = first_present(data, *paths)
+    return sum_present(data, *parts) if value is None else value
+
+
+def must(value: T | None, name: str) -> T:
+    """A required member read through alternatives: KeyError naming it when none was there."""
+    if value is None:
+        raise KeyError(name)
+    return value
 
 
 def invalid_response(method: str, exc: Exception) -> AgentExchangeError:

@@ -6,7 +6,7 @@ go through the hand-written transport (`_transport.py`: auth, retries, errors).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
@@ -29,6 +29,7 @@ from ._convert import (
     spread_param,
 )
 from ._transport import Call, SyncTransport
+from .exceptions import AgentExchangeError
 from .models import (
     AccountInfo,
     Agent,
@@ -36,7 +37,15 @@ from .models import (
     AgentKey,
     AgentList,
     AuthToken,
+    BacktestCancelled,
+    BacktestComparison,
+    BacktestCreated,
+    BacktestResults,
+    BacktestStarted,
+    BacktestStatus,
+    BacktestStep,
     Balance,
+    BestBacktest,
     Candle,
     DataRange,
     DeflatedSharpe,
@@ -64,7 +73,7 @@ from .models import (
     VersionComparison,
 )
 
-__all__ = ["AgentExchangeClient"]
+__all__ = ["AgentExchangeClient", "BacktestSession"]
 
 _MALFORMED = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, AttributeError)
 
@@ -1489,3 +1498,961 @@ class AgentExchangeClient:
             return parse_str(_data)
         except _MALFORMED as _exc:
             raise invalid_response("get_agent_skill", _exc) from _exc
+
+    def create_backtest(
+        self,
+        start_time: datetime | str,
+        end_time: datetime | str,
+        starting_balance: Decimal | str | int,
+        pairs: Sequence[str] | None = None,
+        candle_interval: int = 60,
+        strategy_label: str = "default",
+        *,
+        fee_rate: Decimal | str | int | None = None,
+        agent_id: str | None = None,
+    ) -> BacktestSession:
+        """Create a backtest session; the answer is a BacktestSession bound to it.
+
+        Use it as a context manager: `with client.create_backtest(...) as bt:` starts the
+        session, and cancels it on leaving unless it finished. `bt.created` holds the
+        create answer (total_steps, estimated_pairs).
+
+        Args:
+            start_time: First candle of the replay (aligned to candle_interval).
+            end_time: End of the replay (exclusive).
+            starting_balance: Starting USDT balance.
+            pairs: The pairs to trade; None = every pair with data.
+            candle_interval: Seconds per step.
+            strategy_label: A label for list_backtests / compare_backtests / get_best_backtest.
+            fee_rate: Fee as a fraction (0.001 = 0.1 %, the default).
+            agent_id: Another agent of the account to run it for.
+        """
+        _body: dict[str, Any] = {
+            "start_time": datetime_param(start_time, "start_time"),
+            "end_time": datetime_param(end_time, "end_time"),
+            "starting_balance": decimal_param(starting_balance, "starting_balance"),
+            "candle_interval": candle_interval,
+            "strategy_label": strategy_label,
+        }
+        if pairs is not None:
+            _body["pairs"] = list_param(pairs, "pairs")
+        if fee_rate is not None:
+            _body["fee_rate"] = decimal_param(fee_rate, "fee_rate")
+        if agent_id is not None:
+            _body["agent_id"] = agent_id
+        _data = self._transport.request(
+            Call(
+                "POST",
+                "/api/v1/backtest/create",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            _created = BacktestCreated._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("create_backtest", _exc) from _exc
+        return BacktestSession(self._transport, _created.session_id, created=_created)
+
+    def start_backtest(self, session_id: str) -> BacktestStarted:
+        """Start a created session (its clock at start_time).
+
+        Args:
+            session_id: A backtest session of the calling account.
+        """
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/start",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BacktestStarted._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("start_backtest", _exc) from _exc
+
+    def step_backtest(self, session_id: str) -> BacktestStep:
+        """Advance the session by one candle.
+
+        Pending orders whose trigger the new candle crossed fill; the answer carries the
+        new prices, those fills and the portfolio. After the last step the session is
+        completed (is_complete true) and its open positions are closed at the last prices.
+        A session not started yet is 404 "not active"; a finished one 409.
+
+        Args:
+            session_id: A backtest session of the calling account.
+        """
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/step",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BacktestStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step_backtest", _exc) from _exc
+
+    def step_backtest_batch(self, session_id: str, steps: int) -> BacktestStep:
+        """Advance the session by up to 10,000 candles.
+
+        As step, N times; orders_filled holds the fills of the last step. More steps than remain run to the end.
+
+        Args:
+            session_id: A backtest session of the calling account.
+        """
+        _body: dict[str, Any] = {
+            "steps": steps,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/step/batch",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return BacktestStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step_backtest_batch", _exc) from _exc
+
+    def batch_step_fast(
+        self, session_id: str, steps: int, include_intermediate_trades: bool = False
+    ) -> BacktestStep:
+        """Advance a session by up to 100,000 candles on the fast path (the platform SDK's batch_step_fast).
+
+        Args:
+            session_id: A backtest session of the calling account.
+        """
+        _body: dict[str, Any] = {
+            "steps": steps,
+            "include_intermediate_trades": include_intermediate_trades,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/step/batch/fast",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return BacktestStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("batch_step_fast", _exc) from _exc
+
+    def cancel_backtest(self, session_id: str) -> BacktestCancelled:
+        """Cancel a running session, keeping its partial results.
+
+        A session that is not running (never started, completed, cancelled) is 404 "not active", as on the platform.
+
+        Args:
+            session_id: A backtest session of the calling account.
+        """
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/cancel",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BacktestCancelled._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("cancel_backtest", _exc) from _exc
+
+    def get_backtest_status(self, session_id: str) -> BacktestStatus:
+        """Status and progress of a session.
+
+        Args:
+            session_id: A backtest session of the calling account.
+        """
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/status",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BacktestStatus._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_backtest_status", _exc) from _exc
+
+    def get_backtest_results(self, session_id: str) -> BacktestResults:
+        """Summary, metrics and per-pair results of a session.
+
+        Args:
+            session_id: A backtest session of the calling account.
+        """
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/results",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BacktestResults._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_backtest_results", _exc) from _exc
+
+    def get_backtest_equity_curve(self, session_id: str, interval: int = 1) -> list[Snapshot]:
+        """Equity snapshots of a session.
+
+        Args:
+            session_id: A backtest session of the calling account.
+            interval: Keep every Nth stored snapshot.
+        """
+        _params: dict[str, str] = {
+            "interval": str(interval),
+        }
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/results/equity-curve",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return [Snapshot._from_wire(_item) for _item in _data["snapshots"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_backtest_equity_curve", _exc) from _exc
+
+    def get_backtest_trades(
+        self, session_id: str, limit: int = 1000, offset: int = 0
+    ) -> list[Trade]:
+        """The trades of a session, with the closing sells at its end.
+
+        Args:
+            session_id: A backtest session of the calling account.
+        """
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/results/trades",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return [Trade._from_wire(_item) for _item in _data["trades"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_backtest_trades", _exc) from _exc
+
+    def list_backtests(
+        self,
+        strategy_label: str | None = None,
+        status: str | None = None,
+        agent_id: str | None = None,
+        sort_by: str | None = None,
+        limit: int = 50,
+    ) -> list[BacktestStatus]:
+        """Sessions of the account, newest first (or by sort_by).
+
+        Args:
+            agent_id: Only this agent's sessions.
+            sort_by: Descending; sessions without the value last.
+        """
+        _params: dict[str, str] = {
+            "limit": str(limit),
+        }
+        if strategy_label is not None:
+            _params["strategy_label"] = strategy_label
+        if status is not None:
+            _params["status"] = status
+        if agent_id is not None:
+            _params["agent_id"] = agent_id
+        if sort_by is not None:
+            _params["sort_by"] = sort_by
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/backtest/list",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return [BacktestStatus._from_wire(_item) for _item in _data["backtests"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("list_backtests", _exc) from _exc
+
+    def compare_backtests(self, session_ids: Sequence[str]) -> BacktestComparison:
+        """Compare sessions side by side.
+
+        Fewer than 2 ids is 422 VALIDATION_ERROR (details.field sessions); an id that is not
+        a UUID is 422 too (the platform answers 500); an unknown id, or another account's
+        session, is 404 BACKTEST_NOT_FOUND naming it. Metrics are null for sessions not completed.
+
+        Args:
+            session_ids: Comma-separated session ids (2 to 20).
+        """
+        _params: dict[str, str] = {
+            "sessions": csv_param(session_ids, "session_ids"),
+        }
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/backtest/compare",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return BacktestComparison._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("compare_backtests", _exc) from _exc
+
+    def get_best_backtest(
+        self, metric: str = "roi_pct", strategy_label: str | None = None
+    ) -> BestBacktest:
+        """The account's best completed session by a metric.
+
+        Args:
+            metric: Highest wins, except max_drawdown_pct (lowest).
+        """
+        _params: dict[str, str] = {
+            "metric": metric,
+        }
+        if strategy_label is not None:
+            _params["strategy_label"] = strategy_label
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/backtest/best",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return BestBacktest._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_best_backtest", _exc) from _exc
+
+    def backtest(self, session_id: str) -> BacktestSession:
+        """Attach to an existing session by its session_id (no request is made).
+
+        It is taken as started: ``with`` does not start it again (call
+        ``start()`` on one never started) and cancels it on leaving unless it finished.
+        """
+        return BacktestSession(self._transport, session_id, started=True)
+
+
+class BacktestSession:
+    """One backtest session: the same market, trading and account methods as the live client
+    (TradingAPI), run against the session's historical clock, plus its lifecycle.
+
+        with client.create_backtest("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "10000",
+                                    pairs=["BTCUSDT"]) as bt:
+            for bar in bt.bars():
+                on_bar(bt)
+            print(bt.results().summary.roi_pct)
+
+    Bound to one session_id: each method calls its operation with it
+    (x-sdk-session in openapi.yaml). ``with`` starts the session
+    (``start()``) unless it was started, and on leaving cancels it (``cancel()``)
+    unless it finished; a BACKTEST_NOT_FOUND error from that cancel means there was nothing left
+    to cancel. ``for bar in session.bars()`` calls ``step()``
+    once per iteration and yields each result until one says is_complete.
+    """
+
+    __slots__ = ("_finished", "_started", "_transport", "created", "last_step", "session_id")
+
+    def __init__(
+        self,
+        transport: SyncTransport,
+        session_id: str,
+        *,
+        created: BacktestCreated | None = None,
+        started: bool = False,
+    ) -> None:
+        self._transport = transport
+        self.session_id = session_id
+        #: What the create call answered (None for an attached session).
+        self.created = created
+        #: The last BacktestStep a method of this session returned.
+        self.last_step: BacktestStep | None = None
+        self._started = started
+        self._finished = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(session_id={self.session_id!r})"
+
+    def __enter__(self) -> Self:
+        if not self._started:
+            self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._finished:
+            return
+        try:
+            self.cancel()
+        except AgentExchangeError as _exc:
+            # BACKTEST_NOT_FOUND: not running any more (completed, or never started), nothing to
+            # cancel. While another exception propagates, a failed cancel must not hide it.
+            if _exc.code != "BACKTEST_NOT_FOUND" and exc_type is None:
+                raise
+
+    def bars(self) -> Iterator[BacktestStep]:
+        """Advance one step per iteration (``step()``), yielding each result, until the
+        session finishes; the finishing step is not yielded (the session's routes then
+        answer BACKTEST_NOT_FOUND: read its results) and stays in ``last_step``. Starts the
+        session first if this object has not.
+        """
+        if not self._started:
+            self.start()
+        while not self._finished:
+            _bar = self.step()
+            if _bar.is_complete:
+                return
+            yield _bar
+
+    def start(self) -> BacktestStarted:
+        """Start a created session (its clock at start_time)."""
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/start",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        self._started = True
+        try:
+            return BacktestStarted._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("start", _exc) from _exc
+
+    def step(self, n: int = 1) -> BacktestStep:
+        """Advance the session by n candles (POST step/batch; one call whatever n).
+
+        Args:
+            n: Steps to advance (1 to 10,000); more than remain run to the end.
+        """
+        session_id = self.session_id
+        _body: dict[str, Any] = {
+            "steps": n,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/step/batch",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            _result = BacktestStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step", _exc) from _exc
+        self.last_step = _result
+        if _result.is_complete:
+            self._finished = True
+        return _result
+
+    def step_fast(self, n: int, include_intermediate_trades: bool = False) -> BacktestStep:
+        """Advance the session by up to 100,000 candles on the fast path.
+
+        As step/batch, with per-step bookkeeping deferred to the end of the batch (no
+        equity snapshot per step); steps_executed says how many steps ran.
+
+        Args:
+            n: Steps to advance (1 to 100,000).
+        """
+        session_id = self.session_id
+        _body: dict[str, Any] = {
+            "steps": n,
+            "include_intermediate_trades": include_intermediate_trades,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/step/batch/fast",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            _result = BacktestStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step_fast", _exc) from _exc
+        self.last_step = _result
+        if _result.is_complete:
+            self._finished = True
+        return _result
+
+    def cancel(self) -> BacktestCancelled:
+        """Cancel a running session, keeping its partial results.
+
+        A session that is not running (never started, completed, cancelled) is 404 "not active", as on the platform.
+        """
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/cancel",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        self._finished = True
+        try:
+            return BacktestCancelled._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("cancel", _exc) from _exc
+
+    def place_market_order(self, symbol: str, side: str, quantity: Decimal | str | int) -> Order:
+        """Place a market order that fills at once at the session price plus a small slippage."""
+        session_id = self.session_id
+        _body: dict[str, Any] = {
+            "symbol": symbol,
+            "side": side,
+            "quantity": decimal_param(quantity, "quantity"),
+            "type": "market",
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/trade/order",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            # The arguments fill what the body lacks (a server may not echo them).
+            return Order._from_wire(
+                {
+                    "symbol": symbol,
+                    "side": side,
+                    "quantity": quantity,
+                    "type": "market",
+                    **_data,
+                }
+            )
+        except _MALFORMED as _exc:
+            raise invalid_response("place_market_order", _exc) from _exc
+
+    def place_limit_order(
+        self, symbol: str, side: str, quantity: Decimal | str | int, price: Decimal | str | int
+    ) -> Order:
+        """Place a limit order that stays pending until a candle of the session reaches price."""
+        session_id = self.session_id
+        _body: dict[str, Any] = {
+            "symbol": symbol,
+            "side": side,
+            "quantity": decimal_param(quantity, "quantity"),
+            "price": decimal_param(price, "price"),
+            "type": "limit",
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/trade/order",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            # The arguments fill what the body lacks (a server may not echo them).
+            return Order._from_wire(
+                {
+                    "symbol": symbol,
+                    "side": side,
+                    "quantity": quantity,
+                    "price": price,
+                    "type": "limit",
+                    **_data,
+                }
+            )
+        except _MALFORMED as _exc:
+            raise invalid_response("place_limit_order", _exc) from _exc
+
+    def place_stop_loss(
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        trigger_price: Decimal | str | int,
+    ) -> Order:
+        """Place a stop-loss order that triggers when a candle of the session reaches trigger_price."""
+        session_id = self.session_id
+        _body: dict[str, Any] = {
+            "symbol": symbol,
+            "side": side,
+            "quantity": decimal_param(quantity, "quantity"),
+            "price": decimal_param(trigger_price, "trigger_price"),
+            "type": "stop_loss",
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/trade/order",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            # The arguments fill what the body lacks (a server may not echo them).
+            return Order._from_wire(
+                {
+                    "symbol": symbol,
+                    "side": side,
+                    "quantity": quantity,
+                    "price": trigger_price,
+                    "type": "stop_loss",
+                    **_data,
+                }
+            )
+        except _MALFORMED as _exc:
+            raise invalid_response("place_stop_loss", _exc) from _exc
+
+    def place_take_profit(
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        trigger_price: Decimal | str | int,
+    ) -> Order:
+        """Place a take-profit order that triggers when a candle of the session reaches trigger_price."""
+        session_id = self.session_id
+        _body: dict[str, Any] = {
+            "symbol": symbol,
+            "side": side,
+            "quantity": decimal_param(quantity, "quantity"),
+            "price": decimal_param(trigger_price, "trigger_price"),
+            "type": "take_profit",
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/backtest/{path_param(session_id)}/trade/order",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            # The arguments fill what the body lacks (a server may not echo them).
+            return Order._from_wire(
+                {
+                    "symbol": symbol,
+                    "side": side,
+                    "quantity": quantity,
+                    "price": trigger_price,
+                    "type": "take_profit",
+                    **_data,
+                }
+            )
+        except _MALFORMED as _exc:
+            raise invalid_response("place_take_profit", _exc) from _exc
+
+    def get_orders(
+        self,
+        status: str | None = None,
+        symbol: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Order]:
+        """The session's orders, newest first (filtered and paged here: the sandbox route has no filters)."""
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/trade/orders",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            _items = [Order._from_wire(_item) for _item in _data["orders"]]
+            _items.reverse()  # the server sends the oldest first; hand the newest first
+            # The server may not filter (the platform's sandbox does not): filter here.
+            _items = [
+                _i
+                for _i in _items
+                if (status is None or _i.status == status)
+                and (symbol is None or _i.symbol == symbol)
+            ]
+            _items = _items[max(offset, 0) :]
+            if limit is not None:
+                _items = _items[: max(limit, 0)]
+            return _items
+        except _MALFORMED as _exc:
+            raise invalid_response("get_orders", _exc) from _exc
+
+    def get_open_orders(self) -> list[Order]:
+        """The session's pending orders, newest first."""
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/trade/orders/open",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            _items = [Order._from_wire(_item) for _item in _data["orders"]]
+            _items.reverse()  # the server sends the oldest first; hand the newest first
+            return _items
+        except _MALFORMED as _exc:
+            raise invalid_response("get_open_orders", _exc) from _exc
+
+    def cancel_order(self, order_id: str) -> None:
+        """Cancel a pending order of the session.
+
+        Unlocks its funds. An unknown order is 404 ORDER_NOT_FOUND and one no longer pending
+        400 ORDER_NOT_CANCELLABLE, as live (the platform answers both 200 with cancelled false).
+        """
+        session_id = self.session_id
+        self._transport.request(
+            Call(
+                "DELETE",
+                f"/api/v1/backtest/{path_param(session_id)}/trade/order/{path_param(order_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                expect="none",
+            )
+        )
+
+    def get_trade_history(self, symbol: str | None = None, limit: int = 50) -> list[Trade]:
+        """The session's executions, newest first (filtered here: the sandbox route has no filters)."""
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/trade/history",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            _items = [Trade._from_wire(_item) for _item in _data["trades"]]
+            _items.reverse()  # the server sends the oldest first; hand the newest first
+            # The server may not filter (the platform's sandbox does not): filter here.
+            _items = [_i for _i in _items if (symbol is None or _i.symbol == symbol)]
+            if limit is not None:
+                _items = _items[: max(limit, 0)]
+            return _items
+        except _MALFORMED as _exc:
+            raise invalid_response("get_trade_history", _exc) from _exc
+
+    def get_price(self, symbol: str) -> Price:
+        """Price of one pair at the session clock.
+
+        A pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with price "0").
+
+        Args:
+            symbol: Trading pair, e.g. BTCUSDT.
+        """
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/market/price/{path_param(symbol)}",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return Price._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_price", _exc) from _exc
+
+    def get_all_prices(self) -> list[Price]:
+        """Prices of all the session's pairs at the session clock."""
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/market/prices",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            _timestamp = parse_datetime(_data["virtual_time"])
+            _make = Price._make
+            return [
+                _make(
+                    _k,
+                    Decimal(_v),
+                    _timestamp,
+                )
+                for _k, _v in _data["prices"].items()
+            ]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_all_prices", _exc) from _exc
+
+    def get_ticker(self, symbol: str) -> Ticker:
+        """24-hour statistics of one pair up to the session clock.
+
+        A pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with {symbol, error}).
+
+        Args:
+            symbol: Trading pair, e.g. BTCUSDT.
+        """
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/market/ticker/{path_param(symbol)}",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return Ticker._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_ticker", _exc) from _exc
+
+    def get_candles(self, symbol: str, interval: str, limit: int = 100) -> list[Candle]:
+        """Candles of one pair up to the session clock (never after it).
+
+        A pair outside the session, or unknown, is 400 INVALID_SYMBOL.
+
+        Args:
+            symbol: Trading pair, e.g. BTCUSDT.
+            interval: A label (1m, 5m, 15m, 1h, 4h, 1d) or its seconds ('3600'); echoed as sent.
+        """
+        session_id = self.session_id
+        _params: dict[str, str] = {
+            "interval": interval,
+            "limit": str(limit),
+        }
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/market/candles/{path_param(symbol)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return [Candle._from_wire(_item) for _item in _data["candles"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_candles", _exc) from _exc
+
+    def get_balance(self) -> Balance:
+        """Balances of the session's wallet."""
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/account/balance",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return Balance._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_balance", _exc) from _exc
+
+    def get_portfolio(self) -> Portfolio:
+        """Equity, cash and positions of the session at its clock."""
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/account/portfolio",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return Portfolio._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_portfolio", _exc) from _exc
+
+    def get_positions(self) -> list[Position]:
+        """Open positions at the session clock, with their prices (read from the session's portfolio: its positions route sends no prices)."""
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/account/portfolio",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return [Position._from_wire(_item) for _item in _data["positions"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_positions", _exc) from _exc
+
+    def status(self) -> BacktestStatus:
+        """Status and progress of a session."""
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/status",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BacktestStatus._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("status", _exc) from _exc
+
+    def results(self) -> BacktestResults:
+        """Summary, metrics and per-pair results of a session."""
+        session_id = self.session_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/results",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BacktestResults._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("results", _exc) from _exc
+
+    def equity_curve(self, interval: int = 1) -> list[Snapshot]:
+        """Equity snapshots of a session.
+
+        Args:
+            interval: Keep every Nth stored snapshot.
+        """
+        session_id = self.session_id
+        _params: dict[str, str] = {
+            "interval": str(interval),
+        }
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/results/equity-curve",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return [Snapshot._from_wire(_item) for _item in _data["snapshots"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("equity_curve", _exc) from _exc
+
+    def trades(self, limit: int = 1000, offset: int = 0) -> list[Trade]:
+        """The trades of a session, with the closing sells at its end."""
+        session_id = self.session_id
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/results/trades",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return [Trade._from_wire(_item) for _item in _data["trades"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("trades", _exc) from _exc

@@ -30,6 +30,7 @@ from ._convert import (
     parse_int,
     parse_map,
     parse_str,
+    sum_present,
 )
 
 _fromiso = datetime.fromisoformat
@@ -43,7 +44,21 @@ __all__ = [
     "AgentList",
     "AssetBalance",
     "AuthToken",
+    "BacktestCancelled",
+    "BacktestComparison",
+    "BacktestComparisonEntry",
+    "BacktestConfig",
+    "BacktestCreated",
+    "BacktestFill",
+    "BacktestMetrics",
+    "BacktestPairResult",
+    "BacktestResults",
+    "BacktestStarted",
+    "BacktestStatus",
+    "BacktestStep",
+    "BacktestSummary",
     "Balance",
+    "BestBacktest",
     "Candle",
     "DataRange",
     "DeflatedSharpe",
@@ -316,7 +331,11 @@ def _Price_from_wire(d: Mapping[str, Any]) -> Price:
     self = _new(_PriceLayout)
     self.symbol = d["symbol"]
     self.price = Decimal(d["price"])
-    v = d["timestamp"]
+    v = d.get("timestamp")
+    if v is None:
+        v = d.get("virtual_time")
+    if v is None:
+        raise KeyError("timestamp")
     if type(v) is str:
         v = _fromiso(v)
         if v.tzinfo is None:
@@ -403,7 +422,11 @@ def _Candle_from_wire(d: Mapping[str, Any]) -> Candle:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
     self = _new(_CandleLayout)
-    v = d["time"]
+    v = d.get("time")
+    if v is None:
+        v = d.get("bucket")
+    if v is None:
+        raise KeyError("time")
     if type(v) is str:
         v = _fromiso(v)
         if v.tzinfo is None:
@@ -529,7 +552,16 @@ def _Ticker_from_wire(d: Mapping[str, Any]) -> Ticker:
     self.low = Decimal(d["low"])
     self.close = Decimal(d["close"])
     self.volume = Decimal(d["volume"])
-    self.change_pct = Decimal(d["change_pct"])
+    v = d.get("change_pct")
+    if v is None:
+        v = d.get("price_change_pct")
+    if v is None:
+        raise KeyError("change_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.change_pct = v
     v = d.get("quote_volume")
     if type(v) is str:
         v = Decimal(v)
@@ -537,6 +569,8 @@ def _Ticker_from_wire(d: Mapping[str, Any]) -> Ticker:
         v = parse_decimal(v)
     self.quote_volume = v
     v = d.get("change")
+    if v is None:
+        v = d.get("price_change")
     if type(v) is str:
         v = Decimal(v)
     elif v is not None:
@@ -546,7 +580,11 @@ def _Ticker_from_wire(d: Mapping[str, Any]) -> Ticker:
     if v is not None and type(v) is not int:
         v = parse_int(v)
     self.trade_count = v
-    v = d["timestamp"]
+    v = d.get("timestamp")
+    if v is None:
+        v = d.get("virtual_time")
+    if v is None:
+        raise KeyError("timestamp")
     if type(v) is str:
         v = _fromiso(v)
         if v.tzinfo is None:
@@ -1035,7 +1073,14 @@ def _Order_from_wire(d: Mapping[str, Any]) -> Order:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
     self = _new(_OrderLayout)
-    self.order_id = d["order_id"]
+    v = d.get("order_id")
+    if v is None:
+        v = d.get("id")
+    if v is None:
+        raise KeyError("order_id")
+    if type(v) is not str:
+        v = parse_str(v)
+    self.order_id = v
     self.symbol = d["symbol"]
     self.side = d["side"]
     self.order_type = d["type"]
@@ -1168,7 +1213,7 @@ class Trade:
     price: Decimal
     fee: Decimal | None = None
     pnl: Decimal | None = None
-    created_at: datetime | None = None
+    created_at: datetime
     order_id: str | None = None
     total: Decimal | None = None
     is_buyer_maker: bool | None = None
@@ -1184,7 +1229,7 @@ class Trade:
                 Decimal,
                 Decimal | None,
                 Decimal | None,
-                datetime | None,
+                datetime,
                 str | None,
                 Decimal | None,
                 bool | None,
@@ -1217,7 +1262,7 @@ class _TradeLayout:
     price: Decimal
     fee: Decimal | None
     pnl: Decimal | None
-    created_at: datetime | None
+    created_at: datetime
     order_id: str | None
     total: Decimal | None
     is_buyer_maker: bool | None
@@ -1227,7 +1272,11 @@ def _Trade_from_wire(d: Mapping[str, Any]) -> Trade:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
     self = _new(_TradeLayout)
-    v = d["trade_id"]
+    v = d.get("trade_id")
+    if v is None:
+        v = d.get("id")
+    if v is None:
+        raise KeyError("trade_id")
     if type(v) is not str:
         v = parse_str(v)
     self.trade_id = v
@@ -1245,6 +1294,8 @@ def _Trade_from_wire(d: Mapping[str, Any]) -> Trade:
         v = parse_decimal(v)
     self.fee = v
     v = d.get("pnl")
+    if v is None:
+        v = d.get("realized_pnl")
     if type(v) is str:
         v = Decimal(v)
     elif v is not None:
@@ -1253,11 +1304,15 @@ def _Trade_from_wire(d: Mapping[str, Any]) -> Trade:
     v = d.get("executed_at")
     if v is None:
         v = d.get("time")
+    if v is None:
+        v = d.get("simulated_at")
+    if v is None:
+        raise KeyError("executed_at")
     if type(v) is str:
         v = _fromiso(v)
         if v.tzinfo is None:
             v = v.replace(tzinfo=UTC)
-    elif v is not None:
+    else:
         v = parse_datetime(v)
     self.created_at = v
     v = d.get("order_id")
@@ -1286,7 +1341,7 @@ def _Trade_make(
     price: Decimal,
     fee: Decimal | None,
     pnl: Decimal | None,
-    created_at: datetime | None,
+    created_at: datetime,
     order_id: str | None,
     total: Decimal | None,
     is_buyer_maker: bool | None,
@@ -1623,11 +1678,21 @@ class _AssetBalanceLayout:
 
 def _AssetBalance_from_wire(d: Mapping[str, Any]) -> AssetBalance:
     """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
     self = _new(_AssetBalanceLayout)
     self.asset = d["asset"]
     self.available = Decimal(d["available"])
     self.locked = Decimal(d["locked"])
-    self.total = Decimal(d["total"])
+    v = d.get("total")
+    if v is None:
+        v = sum_present(d, "available", "locked")
+    if v is None:
+        raise KeyError("total")
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.total = v
     self.__class__ = AssetBalance  # type: ignore[assignment]
     return self  # type: ignore[return-value]
 
@@ -1659,14 +1724,14 @@ class Balance:
     Wire schema: `BalanceResponse`.
     """
 
-    total_equity_usdt: Decimal
+    total_equity_usdt: Decimal | None = None
     balances: list[AssetBalance]
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Balance]]
     _make: ClassVar[
         Callable[
             [
-                Decimal,
+                Decimal | None,
                 list[AssetBalance],
             ],
             Balance,
@@ -1681,21 +1746,27 @@ class _BalanceLayout:
         "balances",
         "total_equity_usdt",
     )
-    total_equity_usdt: Decimal
+    total_equity_usdt: Decimal | None
     balances: list[AssetBalance]
 
 
 def _Balance_from_wire(d: Mapping[str, Any]) -> Balance:
     """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
     self = _new(_BalanceLayout)
-    self.total_equity_usdt = Decimal(d["total_equity_usdt"])
+    v = d.get("total_equity_usdt")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.total_equity_usdt = v
     self.balances = [AssetBalance._from_wire(_i) for _i in d["balances"]]
     self.__class__ = Balance  # type: ignore[assignment]
     return self  # type: ignore[return-value]
 
 
 def _Balance_make(
-    total_equity_usdt: Decimal,
+    total_equity_usdt: Decimal | None,
     balances: list[AssetBalance],
 ) -> Balance:
     """Positional constructor for parsing, fields in declaration order."""
@@ -1722,10 +1793,10 @@ class Position:
     avg_entry_price: Decimal
     current_price: Decimal
     unrealized_pnl: Decimal
-    unrealized_pnl_pct: Decimal
-    asset: str
+    unrealized_pnl_pct: Decimal | None = None
+    asset: str | None = None
     market_value: Decimal
-    opened_at: datetime
+    opened_at: datetime | None = None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Position]]
     _make: ClassVar[
@@ -1736,10 +1807,10 @@ class Position:
                 Decimal,
                 Decimal,
                 Decimal,
+                Decimal | None,
+                str | None,
                 Decimal,
-                str,
-                Decimal,
-                datetime,
+                datetime | None,
             ],
             Position,
         ]
@@ -1765,10 +1836,10 @@ class _PositionLayout:
     avg_entry_price: Decimal
     current_price: Decimal
     unrealized_pnl: Decimal
-    unrealized_pnl_pct: Decimal
-    asset: str
+    unrealized_pnl_pct: Decimal | None
+    asset: str | None
     market_value: Decimal
-    opened_at: datetime
+    opened_at: datetime | None
 
 
 def _Position_from_wire(d: Mapping[str, Any]) -> Position:
@@ -1780,15 +1851,23 @@ def _Position_from_wire(d: Mapping[str, Any]) -> Position:
     self.avg_entry_price = Decimal(d["avg_entry_price"])
     self.current_price = Decimal(d["current_price"])
     self.unrealized_pnl = Decimal(d["unrealized_pnl"])
-    self.unrealized_pnl_pct = Decimal(d["unrealized_pnl_pct"])
-    self.asset = d["asset"]
+    v = d.get("unrealized_pnl_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.unrealized_pnl_pct = v
+    v = d.get("asset")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.asset = v
     self.market_value = Decimal(d["market_value"])
-    v = d["opened_at"]
+    v = d.get("opened_at")
     if type(v) is str:
         v = _fromiso(v)
         if v.tzinfo is None:
             v = v.replace(tzinfo=UTC)
-    else:
+    elif v is not None:
         v = parse_datetime(v)
     self.opened_at = v
     self.__class__ = Position  # type: ignore[assignment]
@@ -1801,10 +1880,10 @@ def _Position_make(
     avg_entry_price: Decimal,
     current_price: Decimal,
     unrealized_pnl: Decimal,
-    unrealized_pnl_pct: Decimal,
-    asset: str,
+    unrealized_pnl_pct: Decimal | None,
+    asset: str | None,
     market_value: Decimal,
-    opened_at: datetime,
+    opened_at: datetime | None,
 ) -> Position:
     """Positional constructor for parsing, fields in declaration order."""
     self = _new(_PositionLayout)
@@ -1833,34 +1912,34 @@ class Portfolio:
     """
 
     total_equity: Decimal
-    starting_balance: Decimal
-    roi_pct: Decimal
+    starting_balance: Decimal | None = None
+    roi_pct: Decimal | None = None
     unrealized_pnl: Decimal
     realized_pnl: Decimal
     available_cash: Decimal
     position_count: int
-    locked_cash: Decimal
+    locked_cash: Decimal | None = None
     total_position_value: Decimal
     total_pnl: Decimal
     positions: list[Position]
-    timestamp: datetime
+    timestamp: datetime | None = None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Portfolio]]
     _make: ClassVar[
         Callable[
             [
                 Decimal,
-                Decimal,
-                Decimal,
+                Decimal | None,
+                Decimal | None,
                 Decimal,
                 Decimal,
                 Decimal,
                 int,
-                Decimal,
+                Decimal | None,
                 Decimal,
                 Decimal,
                 list[Position],
-                datetime,
+                datetime | None,
             ],
             Portfolio,
         ]
@@ -1885,17 +1964,17 @@ class _PortfolioLayout:
         "unrealized_pnl",
     )
     total_equity: Decimal
-    starting_balance: Decimal
-    roi_pct: Decimal
+    starting_balance: Decimal | None
+    roi_pct: Decimal | None
     unrealized_pnl: Decimal
     realized_pnl: Decimal
     available_cash: Decimal
     position_count: int
-    locked_cash: Decimal
+    locked_cash: Decimal | None
     total_position_value: Decimal
     total_pnl: Decimal
     positions: list[Position]
-    timestamp: datetime
+    timestamp: datetime | None
 
 
 def _Portfolio_from_wire(d: Mapping[str, Any]) -> Portfolio:
@@ -1903,22 +1982,55 @@ def _Portfolio_from_wire(d: Mapping[str, Any]) -> Portfolio:
     v: Any
     self = _new(_PortfolioLayout)
     self.total_equity = Decimal(d["total_equity"])
-    self.starting_balance = Decimal(d["starting_balance"])
-    self.roi_pct = Decimal(d["roi_pct"])
+    v = d.get("starting_balance")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.starting_balance = v
+    v = d.get("roi_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.roi_pct = v
     self.unrealized_pnl = Decimal(d["unrealized_pnl"])
     self.realized_pnl = Decimal(d["realized_pnl"])
     self.available_cash = Decimal(d["available_cash"])
     self.position_count = len(d.get("positions") or ())
-    self.locked_cash = Decimal(d["locked_cash"])
-    self.total_position_value = Decimal(d["total_position_value"])
-    self.total_pnl = Decimal(d["total_pnl"])
+    v = d.get("locked_cash")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.locked_cash = v
+    v = d.get("total_position_value")
+    if v is None:
+        v = d.get("position_value")
+    if v is None:
+        raise KeyError("total_position_value")
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.total_position_value = v
+    v = d.get("total_pnl")
+    if v is None:
+        v = sum_present(d, "realized_pnl", "unrealized_pnl")
+    if v is None:
+        raise KeyError("total_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.total_pnl = v
     self.positions = [Position._from_wire(_i) for _i in d["positions"]]
-    v = d["timestamp"]
+    v = d.get("timestamp")
     if type(v) is str:
         v = _fromiso(v)
         if v.tzinfo is None:
             v = v.replace(tzinfo=UTC)
-    else:
+    elif v is not None:
         v = parse_datetime(v)
     self.timestamp = v
     self.__class__ = Portfolio  # type: ignore[assignment]
@@ -1927,17 +2039,17 @@ def _Portfolio_from_wire(d: Mapping[str, Any]) -> Portfolio:
 
 def _Portfolio_make(
     total_equity: Decimal,
-    starting_balance: Decimal,
-    roi_pct: Decimal,
+    starting_balance: Decimal | None,
+    roi_pct: Decimal | None,
     unrealized_pnl: Decimal,
     realized_pnl: Decimal,
     available_cash: Decimal,
     position_count: int,
-    locked_cash: Decimal,
+    locked_cash: Decimal | None,
     total_position_value: Decimal,
     total_pnl: Decimal,
     positions: list[Position],
-    timestamp: datetime,
+    timestamp: datetime | None,
 ) -> Portfolio:
     """Positional constructor for parsing, fields in declaration order."""
     self = _new(_PortfolioLayout)
@@ -2443,7 +2555,11 @@ def _Snapshot_from_wire(d: Mapping[str, Any]) -> Snapshot:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
     self = _new(_SnapshotLayout)
-    v = d["time"]
+    v = d.get("time")
+    if v is None:
+        v = d.get("simulated_at")
+    if v is None:
+        raise KeyError("time")
     if type(v) is str:
         v = _fromiso(v)
         if v.tzinfo is None:
@@ -4146,3 +4262,1603 @@ def _AgentKey_make(
 
 AgentKey._from_wire = _AgentKey_from_wire
 AgentKey._make = _AgentKey_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestCreated:
+    """What creating a backtest session answered.
+
+    Wire schema: `BacktestCreated`.
+    """
+
+    session_id: str
+    status: str
+    total_steps: int
+    estimated_pairs: int
+    agent_id: str | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestCreated]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                int,
+                int,
+                str | None,
+            ],
+            BacktestCreated,
+        ]
+    ]
+
+
+class _BacktestCreatedLayout:
+    """`BacktestCreated`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestCreated`."""
+
+    __slots__ = (
+        "agent_id",
+        "estimated_pairs",
+        "session_id",
+        "status",
+        "total_steps",
+    )
+    session_id: str
+    status: str
+    total_steps: int
+    estimated_pairs: int
+    agent_id: str | None
+
+
+def _BacktestCreated_from_wire(d: Mapping[str, Any]) -> BacktestCreated:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_BacktestCreatedLayout)
+    self.session_id = d["session_id"]
+    self.status = d["status"]
+    self.total_steps = d["total_steps"]
+    self.estimated_pairs = d["estimated_pairs"]
+    v = d.get("agent_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.agent_id = v
+    self.__class__ = BacktestCreated  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestCreated_make(
+    session_id: str,
+    status: str,
+    total_steps: int,
+    estimated_pairs: int,
+    agent_id: str | None,
+) -> BacktestCreated:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestCreatedLayout)
+    self.session_id = session_id
+    self.status = status
+    self.total_steps = total_steps
+    self.estimated_pairs = estimated_pairs
+    self.agent_id = agent_id
+    self.__class__ = BacktestCreated  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestCreated._from_wire = _BacktestCreated_from_wire
+BacktestCreated._make = _BacktestCreated_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestStarted:
+    """A BacktestStarted as the API returns it.
+
+    Wire schema: `BacktestStarted`.
+    """
+
+    session_id: str
+    status: str
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestStarted]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+            ],
+            BacktestStarted,
+        ]
+    ]
+
+
+class _BacktestStartedLayout:
+    """`BacktestStarted`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestStarted`."""
+
+    __slots__ = (
+        "session_id",
+        "status",
+    )
+    session_id: str
+    status: str
+
+
+def _BacktestStarted_from_wire(d: Mapping[str, Any]) -> BacktestStarted:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_BacktestStartedLayout)
+    self.session_id = d["session_id"]
+    self.status = d["status"]
+    self.__class__ = BacktestStarted  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestStarted_make(
+    session_id: str,
+    status: str,
+) -> BacktestStarted:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestStartedLayout)
+    self.session_id = session_id
+    self.status = status
+    self.__class__ = BacktestStarted  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestStarted._from_wire = _BacktestStarted_from_wire
+BacktestStarted._make = _BacktestStarted_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestFill:
+    """A pending order a step filled.
+
+    Wire schema: `BacktestFill`.
+    """
+
+    order_id: str
+    status: str
+    executed_price: Decimal | None = None
+    executed_quantity: Decimal | None = None
+    fee: Decimal | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestFill]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+            ],
+            BacktestFill,
+        ]
+    ]
+
+
+class _BacktestFillLayout:
+    """`BacktestFill`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestFill`."""
+
+    __slots__ = (
+        "executed_price",
+        "executed_quantity",
+        "fee",
+        "order_id",
+        "status",
+    )
+    order_id: str
+    status: str
+    executed_price: Decimal | None
+    executed_quantity: Decimal | None
+    fee: Decimal | None
+
+
+def _BacktestFill_from_wire(d: Mapping[str, Any]) -> BacktestFill:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_BacktestFillLayout)
+    self.order_id = d["order_id"]
+    self.status = d["status"]
+    v = d.get("executed_price")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.executed_price = v
+    v = d.get("executed_qty")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.executed_quantity = v
+    v = d.get("fee")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.fee = v
+    self.__class__ = BacktestFill  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestFill_make(
+    order_id: str,
+    status: str,
+    executed_price: Decimal | None,
+    executed_quantity: Decimal | None,
+    fee: Decimal | None,
+) -> BacktestFill:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestFillLayout)
+    self.order_id = order_id
+    self.status = status
+    self.executed_price = executed_price
+    self.executed_quantity = executed_quantity
+    self.fee = fee
+    self.__class__ = BacktestFill  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestFill._from_wire = _BacktestFill_from_wire
+BacktestFill._make = _BacktestFill_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestStep:
+    """The session after a step (one candle) or a batch of steps; portfolio is the session's.
+
+    Wire schema: `BacktestStep`.
+    """
+
+    virtual_time: datetime
+    step: int
+    total_steps: int
+    progress_pct: Decimal
+    prices: dict[str, Decimal]
+    orders_filled: list[BacktestFill]
+    portfolio: Portfolio
+    is_complete: bool
+    remaining_steps: int
+    steps_executed: int | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestStep]]
+    _make: ClassVar[
+        Callable[
+            [
+                datetime,
+                int,
+                int,
+                Decimal,
+                dict[str, Decimal],
+                list[BacktestFill],
+                Portfolio,
+                bool,
+                int,
+                int | None,
+            ],
+            BacktestStep,
+        ]
+    ]
+
+
+class _BacktestStepLayout:
+    """`BacktestStep`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestStep`."""
+
+    __slots__ = (
+        "is_complete",
+        "orders_filled",
+        "portfolio",
+        "prices",
+        "progress_pct",
+        "remaining_steps",
+        "step",
+        "steps_executed",
+        "total_steps",
+        "virtual_time",
+    )
+    virtual_time: datetime
+    step: int
+    total_steps: int
+    progress_pct: Decimal
+    prices: dict[str, Decimal]
+    orders_filled: list[BacktestFill]
+    portfolio: Portfolio
+    is_complete: bool
+    remaining_steps: int
+    steps_executed: int | None
+
+
+def _BacktestStep_from_wire(d: Mapping[str, Any]) -> BacktestStep:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_BacktestStepLayout)
+    v = d["virtual_time"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.virtual_time = v
+    self.step = d["step"]
+    self.total_steps = d["total_steps"]
+    self.progress_pct = Decimal(d["progress_pct"])
+    self.prices = parse_map(d["prices"], parse_decimal)
+    self.orders_filled = [BacktestFill._from_wire(_i) for _i in d["orders_filled"]]
+    self.portfolio = Portfolio._from_wire(d["portfolio"])
+    self.is_complete = d["is_complete"]
+    self.remaining_steps = d["remaining_steps"]
+    v = d.get("steps_executed")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.steps_executed = v
+    self.__class__ = BacktestStep  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestStep_make(
+    virtual_time: datetime,
+    step: int,
+    total_steps: int,
+    progress_pct: Decimal,
+    prices: dict[str, Decimal],
+    orders_filled: list[BacktestFill],
+    portfolio: Portfolio,
+    is_complete: bool,
+    remaining_steps: int,
+    steps_executed: int | None,
+) -> BacktestStep:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestStepLayout)
+    self.virtual_time = virtual_time
+    self.step = step
+    self.total_steps = total_steps
+    self.progress_pct = progress_pct
+    self.prices = prices
+    self.orders_filled = orders_filled
+    self.portfolio = portfolio
+    self.is_complete = is_complete
+    self.remaining_steps = remaining_steps
+    self.steps_executed = steps_executed
+    self.__class__ = BacktestStep  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestStep._from_wire = _BacktestStep_from_wire
+BacktestStep._make = _BacktestStep_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestCancelled:
+    """A BacktestCancelled as the API returns it.
+
+    Wire schema: `BacktestCancelled`.
+    """
+
+    session_id: str
+    status: str
+    total_trades: int
+    roi_pct: Decimal
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestCancelled]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                int,
+                Decimal,
+            ],
+            BacktestCancelled,
+        ]
+    ]
+
+
+class _BacktestCancelledLayout:
+    """`BacktestCancelled`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestCancelled`."""
+
+    __slots__ = (
+        "roi_pct",
+        "session_id",
+        "status",
+        "total_trades",
+    )
+    session_id: str
+    status: str
+    total_trades: int
+    roi_pct: Decimal
+
+
+def _BacktestCancelled_from_wire(d: Mapping[str, Any]) -> BacktestCancelled:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_BacktestCancelledLayout)
+    self.session_id = d["session_id"]
+    self.status = d["status"]
+    self.total_trades = d["total_trades"]
+    self.roi_pct = Decimal(d["roi_pct"])
+    self.__class__ = BacktestCancelled  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestCancelled_make(
+    session_id: str,
+    status: str,
+    total_trades: int,
+    roi_pct: Decimal,
+) -> BacktestCancelled:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestCancelledLayout)
+    self.session_id = session_id
+    self.status = status
+    self.total_trades = total_trades
+    self.roi_pct = roi_pct
+    self.__class__ = BacktestCancelled  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestCancelled._from_wire = _BacktestCancelled_from_wire
+BacktestCancelled._make = _BacktestCancelled_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestStatus:
+    """A backtest session's status and progress (final figures once it finished).
+
+    Wire schema: `BacktestStatus`.
+    """
+
+    session_id: str
+    status: str
+    strategy_label: str
+    start_time: datetime
+    end_time: datetime
+    progress_pct: Decimal | None = None
+    current_step: int | None = None
+    total_steps: int | None = None
+    virtual_clock: datetime | None = None
+    agent_id: str | None = None
+    candle_interval: int | None = None
+    starting_balance: Decimal | None = None
+    pairs: list[str] | None = None
+    final_equity: Decimal | None = None
+    total_pnl: Decimal | None = None
+    roi_pct: Decimal | None = None
+    total_trades: int | None = None
+    total_fees: Decimal | None = None
+    sharpe_ratio: Decimal | None = None
+    max_drawdown_pct: Decimal | None = None
+    created_at: datetime
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    duration_real_sec: Decimal | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestStatus]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                datetime,
+                datetime,
+                Decimal | None,
+                int | None,
+                int | None,
+                datetime | None,
+                str | None,
+                int | None,
+                Decimal | None,
+                list[str] | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                int | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                datetime,
+                datetime | None,
+                datetime | None,
+                Decimal | None,
+            ],
+            BacktestStatus,
+        ]
+    ]
+
+
+class _BacktestStatusLayout:
+    """`BacktestStatus`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestStatus`."""
+
+    __slots__ = (
+        "agent_id",
+        "candle_interval",
+        "completed_at",
+        "created_at",
+        "current_step",
+        "duration_real_sec",
+        "end_time",
+        "final_equity",
+        "max_drawdown_pct",
+        "pairs",
+        "progress_pct",
+        "roi_pct",
+        "session_id",
+        "sharpe_ratio",
+        "start_time",
+        "started_at",
+        "starting_balance",
+        "status",
+        "strategy_label",
+        "total_fees",
+        "total_pnl",
+        "total_steps",
+        "total_trades",
+        "virtual_clock",
+    )
+    session_id: str
+    status: str
+    strategy_label: str
+    start_time: datetime
+    end_time: datetime
+    progress_pct: Decimal | None
+    current_step: int | None
+    total_steps: int | None
+    virtual_clock: datetime | None
+    agent_id: str | None
+    candle_interval: int | None
+    starting_balance: Decimal | None
+    pairs: list[str] | None
+    final_equity: Decimal | None
+    total_pnl: Decimal | None
+    roi_pct: Decimal | None
+    total_trades: int | None
+    total_fees: Decimal | None
+    sharpe_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    duration_real_sec: Decimal | None
+
+
+def _BacktestStatus_from_wire(d: Mapping[str, Any]) -> BacktestStatus:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_BacktestStatusLayout)
+    self.session_id = d["session_id"]
+    self.status = d["status"]
+    self.strategy_label = d["strategy_label"]
+    v = d["start_time"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.start_time = v
+    v = d["end_time"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.end_time = v
+    v = d.get("progress_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.progress_pct = v
+    v = d.get("current_step")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.current_step = v
+    v = d.get("total_steps")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.total_steps = v
+    v = d.get("virtual_clock")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.virtual_clock = v
+    v = d.get("agent_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.agent_id = v
+    v = d.get("candle_interval")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.candle_interval = v
+    v = d.get("starting_balance")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.starting_balance = v
+    v = d.get("pairs")
+    v = opt_list(v, parse_str)
+    self.pairs = v
+    v = d.get("final_equity")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.final_equity = v
+    v = d.get("total_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.total_pnl = v
+    v = d.get("roi_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.roi_pct = v
+    v = d.get("total_trades")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.total_trades = v
+    v = d.get("total_fees")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.total_fees = v
+    v = d.get("sharpe_ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.sharpe_ratio = v
+    v = d.get("max_drawdown_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.max_drawdown_pct = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    v = d.get("started_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.started_at = v
+    v = d.get("completed_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.completed_at = v
+    v = d.get("duration_real_sec")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.duration_real_sec = v
+    self.__class__ = BacktestStatus  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestStatus_make(
+    session_id: str,
+    status: str,
+    strategy_label: str,
+    start_time: datetime,
+    end_time: datetime,
+    progress_pct: Decimal | None,
+    current_step: int | None,
+    total_steps: int | None,
+    virtual_clock: datetime | None,
+    agent_id: str | None,
+    candle_interval: int | None,
+    starting_balance: Decimal | None,
+    pairs: list[str] | None,
+    final_equity: Decimal | None,
+    total_pnl: Decimal | None,
+    roi_pct: Decimal | None,
+    total_trades: int | None,
+    total_fees: Decimal | None,
+    sharpe_ratio: Decimal | None,
+    max_drawdown_pct: Decimal | None,
+    created_at: datetime,
+    started_at: datetime | None,
+    completed_at: datetime | None,
+    duration_real_sec: Decimal | None,
+) -> BacktestStatus:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestStatusLayout)
+    self.session_id = session_id
+    self.status = status
+    self.strategy_label = strategy_label
+    self.start_time = start_time
+    self.end_time = end_time
+    self.progress_pct = progress_pct
+    self.current_step = current_step
+    self.total_steps = total_steps
+    self.virtual_clock = virtual_clock
+    self.agent_id = agent_id
+    self.candle_interval = candle_interval
+    self.starting_balance = starting_balance
+    self.pairs = pairs
+    self.final_equity = final_equity
+    self.total_pnl = total_pnl
+    self.roi_pct = roi_pct
+    self.total_trades = total_trades
+    self.total_fees = total_fees
+    self.sharpe_ratio = sharpe_ratio
+    self.max_drawdown_pct = max_drawdown_pct
+    self.created_at = created_at
+    self.started_at = started_at
+    self.completed_at = completed_at
+    self.duration_real_sec = duration_real_sec
+    self.__class__ = BacktestStatus  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestStatus._from_wire = _BacktestStatus_from_wire
+BacktestStatus._make = _BacktestStatus_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestConfig:
+    """A BacktestConfig as the API returns it.
+
+    Wire schema: `BacktestConfig`.
+    """
+
+    start_time: datetime
+    end_time: datetime
+    starting_balance: Decimal
+    candle_interval: str
+    pairs: list[str]
+    strategy_label: str
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestConfig]]
+    _make: ClassVar[
+        Callable[
+            [
+                datetime,
+                datetime,
+                Decimal,
+                str,
+                list[str],
+                str,
+            ],
+            BacktestConfig,
+        ]
+    ]
+
+
+class _BacktestConfigLayout:
+    """`BacktestConfig`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestConfig`."""
+
+    __slots__ = (
+        "candle_interval",
+        "end_time",
+        "pairs",
+        "start_time",
+        "starting_balance",
+        "strategy_label",
+    )
+    start_time: datetime
+    end_time: datetime
+    starting_balance: Decimal
+    candle_interval: str
+    pairs: list[str]
+    strategy_label: str
+
+
+def _BacktestConfig_from_wire(d: Mapping[str, Any]) -> BacktestConfig:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_BacktestConfigLayout)
+    v = d["start_time"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.start_time = v
+    v = d["end_time"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.end_time = v
+    self.starting_balance = Decimal(d["starting_balance"])
+    self.candle_interval = d["candle_interval"]
+    self.pairs = [parse_str(_i) for _i in d["pairs"]]
+    self.strategy_label = d["strategy_label"]
+    self.__class__ = BacktestConfig  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestConfig_make(
+    start_time: datetime,
+    end_time: datetime,
+    starting_balance: Decimal,
+    candle_interval: str,
+    pairs: list[str],
+    strategy_label: str,
+) -> BacktestConfig:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestConfigLayout)
+    self.start_time = start_time
+    self.end_time = end_time
+    self.starting_balance = starting_balance
+    self.candle_interval = candle_interval
+    self.pairs = pairs
+    self.strategy_label = strategy_label
+    self.__class__ = BacktestConfig  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestConfig._from_wire = _BacktestConfig_from_wire
+BacktestConfig._make = _BacktestConfig_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestSummary:
+    """A BacktestSummary as the API returns it.
+
+    Wire schema: `BacktestSummary`.
+    """
+
+    final_equity: Decimal
+    total_pnl: Decimal
+    roi_pct: Decimal
+    total_trades: int
+    total_fees: Decimal
+    duration_real_sec: Decimal
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestSummary]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal,
+                Decimal,
+                Decimal,
+                int,
+                Decimal,
+                Decimal,
+            ],
+            BacktestSummary,
+        ]
+    ]
+
+
+class _BacktestSummaryLayout:
+    """`BacktestSummary`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestSummary`."""
+
+    __slots__ = (
+        "duration_real_sec",
+        "final_equity",
+        "roi_pct",
+        "total_fees",
+        "total_pnl",
+        "total_trades",
+    )
+    final_equity: Decimal
+    total_pnl: Decimal
+    roi_pct: Decimal
+    total_trades: int
+    total_fees: Decimal
+    duration_real_sec: Decimal
+
+
+def _BacktestSummary_from_wire(d: Mapping[str, Any]) -> BacktestSummary:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_BacktestSummaryLayout)
+    self.final_equity = Decimal(d["final_equity"])
+    self.total_pnl = Decimal(d["total_pnl"])
+    self.roi_pct = Decimal(d["roi_pct"])
+    self.total_trades = d["total_trades"]
+    self.total_fees = Decimal(d["total_fees"])
+    v = d["duration_real_sec"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.duration_real_sec = v
+    self.__class__ = BacktestSummary  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestSummary_make(
+    final_equity: Decimal,
+    total_pnl: Decimal,
+    roi_pct: Decimal,
+    total_trades: int,
+    total_fees: Decimal,
+    duration_real_sec: Decimal,
+) -> BacktestSummary:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestSummaryLayout)
+    self.final_equity = final_equity
+    self.total_pnl = total_pnl
+    self.roi_pct = roi_pct
+    self.total_trades = total_trades
+    self.total_fees = total_fees
+    self.duration_real_sec = duration_real_sec
+    self.__class__ = BacktestSummary  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestSummary._from_wire = _BacktestSummary_from_wire
+BacktestSummary._make = _BacktestSummary_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestMetrics:
+    """Metrics of a finished session (None while it runs).
+
+    Wire schema: `BacktestMetrics`.
+    """
+
+    sharpe_ratio: Decimal | None = None
+    sortino_ratio: Decimal | None = None
+    max_drawdown_pct: Decimal | None = None
+    max_drawdown_duration_days: Decimal | None = None
+    win_rate: Decimal | None = None
+    profit_factor: Decimal | None = None
+    avg_win: Decimal | None = None
+    avg_loss: Decimal | None = None
+    best_trade: Decimal | None = None
+    worst_trade: Decimal | None = None
+    avg_trade_duration_minutes: Decimal | None = None
+    trades_per_day: Decimal | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestMetrics]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+            ],
+            BacktestMetrics,
+        ]
+    ]
+
+
+class _BacktestMetricsLayout:
+    """`BacktestMetrics`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestMetrics`."""
+
+    __slots__ = (
+        "avg_loss",
+        "avg_trade_duration_minutes",
+        "avg_win",
+        "best_trade",
+        "max_drawdown_duration_days",
+        "max_drawdown_pct",
+        "profit_factor",
+        "sharpe_ratio",
+        "sortino_ratio",
+        "trades_per_day",
+        "win_rate",
+        "worst_trade",
+    )
+    sharpe_ratio: Decimal | None
+    sortino_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    max_drawdown_duration_days: Decimal | None
+    win_rate: Decimal | None
+    profit_factor: Decimal | None
+    avg_win: Decimal | None
+    avg_loss: Decimal | None
+    best_trade: Decimal | None
+    worst_trade: Decimal | None
+    avg_trade_duration_minutes: Decimal | None
+    trades_per_day: Decimal | None
+
+
+def _BacktestMetrics_from_wire(d: Mapping[str, Any]) -> BacktestMetrics:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_BacktestMetricsLayout)
+    v = d.get("sharpe_ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.sharpe_ratio = v
+    v = d.get("sortino_ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.sortino_ratio = v
+    v = d.get("max_drawdown_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.max_drawdown_pct = v
+    v = d.get("max_drawdown_duration_days")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.max_drawdown_duration_days = v
+    v = d.get("win_rate")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.win_rate = v
+    v = d.get("profit_factor")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.profit_factor = v
+    v = d.get("avg_win")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.avg_win = v
+    v = d.get("avg_loss")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.avg_loss = v
+    v = d.get("best_trade")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.best_trade = v
+    v = d.get("worst_trade")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.worst_trade = v
+    v = d.get("avg_trade_duration_minutes")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.avg_trade_duration_minutes = v
+    v = d.get("trades_per_day")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.trades_per_day = v
+    self.__class__ = BacktestMetrics  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestMetrics_make(
+    sharpe_ratio: Decimal | None,
+    sortino_ratio: Decimal | None,
+    max_drawdown_pct: Decimal | None,
+    max_drawdown_duration_days: Decimal | None,
+    win_rate: Decimal | None,
+    profit_factor: Decimal | None,
+    avg_win: Decimal | None,
+    avg_loss: Decimal | None,
+    best_trade: Decimal | None,
+    worst_trade: Decimal | None,
+    avg_trade_duration_minutes: Decimal | None,
+    trades_per_day: Decimal | None,
+) -> BacktestMetrics:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestMetricsLayout)
+    self.sharpe_ratio = sharpe_ratio
+    self.sortino_ratio = sortino_ratio
+    self.max_drawdown_pct = max_drawdown_pct
+    self.max_drawdown_duration_days = max_drawdown_duration_days
+    self.win_rate = win_rate
+    self.profit_factor = profit_factor
+    self.avg_win = avg_win
+    self.avg_loss = avg_loss
+    self.best_trade = best_trade
+    self.worst_trade = worst_trade
+    self.avg_trade_duration_minutes = avg_trade_duration_minutes
+    self.trades_per_day = trades_per_day
+    self.__class__ = BacktestMetrics  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestMetrics._from_wire = _BacktestMetrics_from_wire
+BacktestMetrics._make = _BacktestMetrics_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestPairResult:
+    """A BacktestPairResult as the API returns it.
+
+    Wire schema: `BacktestPairResult`.
+    """
+
+    symbol: str
+    trades: int
+    wins: int
+    losses: int
+    net_pnl: Decimal
+    win_rate: Decimal
+    total_volume: Decimal
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestPairResult]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                int,
+                int,
+                int,
+                Decimal,
+                Decimal,
+                Decimal,
+            ],
+            BacktestPairResult,
+        ]
+    ]
+
+
+class _BacktestPairResultLayout:
+    """`BacktestPairResult`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestPairResult`."""
+
+    __slots__ = (
+        "losses",
+        "net_pnl",
+        "symbol",
+        "total_volume",
+        "trades",
+        "win_rate",
+        "wins",
+    )
+    symbol: str
+    trades: int
+    wins: int
+    losses: int
+    net_pnl: Decimal
+    win_rate: Decimal
+    total_volume: Decimal
+
+
+def _BacktestPairResult_from_wire(d: Mapping[str, Any]) -> BacktestPairResult:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_BacktestPairResultLayout)
+    self.symbol = d["symbol"]
+    self.trades = d["trades"]
+    self.wins = d["wins"]
+    self.losses = d["losses"]
+    self.net_pnl = Decimal(d["net_pnl"])
+    self.win_rate = Decimal(d["win_rate"])
+    self.total_volume = Decimal(d["total_volume"])
+    self.__class__ = BacktestPairResult  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestPairResult_make(
+    symbol: str,
+    trades: int,
+    wins: int,
+    losses: int,
+    net_pnl: Decimal,
+    win_rate: Decimal,
+    total_volume: Decimal,
+) -> BacktestPairResult:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestPairResultLayout)
+    self.symbol = symbol
+    self.trades = trades
+    self.wins = wins
+    self.losses = losses
+    self.net_pnl = net_pnl
+    self.win_rate = win_rate
+    self.total_volume = total_volume
+    self.__class__ = BacktestPairResult  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestPairResult._from_wire = _BacktestPairResult_from_wire
+BacktestPairResult._make = _BacktestPairResult_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestResults:
+    """A session's configuration, summary, metrics and per-pair results.
+
+    Wire schema: `BacktestResults`.
+    """
+
+    session_id: str
+    status: str
+    summary: BacktestSummary
+    metrics: BacktestMetrics
+    by_pair: list[BacktestPairResult]
+    config: BacktestConfig
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestResults]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                BacktestSummary,
+                BacktestMetrics,
+                list[BacktestPairResult],
+                BacktestConfig,
+            ],
+            BacktestResults,
+        ]
+    ]
+
+
+class _BacktestResultsLayout:
+    """`BacktestResults`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestResults`."""
+
+    __slots__ = (
+        "by_pair",
+        "config",
+        "metrics",
+        "session_id",
+        "status",
+        "summary",
+    )
+    session_id: str
+    status: str
+    summary: BacktestSummary
+    metrics: BacktestMetrics
+    by_pair: list[BacktestPairResult]
+    config: BacktestConfig
+
+
+def _BacktestResults_from_wire(d: Mapping[str, Any]) -> BacktestResults:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_BacktestResultsLayout)
+    self.session_id = d["session_id"]
+    self.status = d["status"]
+    self.summary = BacktestSummary._from_wire(d["summary"])
+    self.metrics = BacktestMetrics._from_wire(d["metrics"])
+    self.by_pair = [BacktestPairResult._from_wire(_i) for _i in d["by_pair"]]
+    self.config = BacktestConfig._from_wire(d["config"])
+    self.__class__ = BacktestResults  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestResults_make(
+    session_id: str,
+    status: str,
+    summary: BacktestSummary,
+    metrics: BacktestMetrics,
+    by_pair: list[BacktestPairResult],
+    config: BacktestConfig,
+) -> BacktestResults:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestResultsLayout)
+    self.session_id = session_id
+    self.status = status
+    self.summary = summary
+    self.metrics = metrics
+    self.by_pair = by_pair
+    self.config = config
+    self.__class__ = BacktestResults  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestResults._from_wire = _BacktestResults_from_wire
+BacktestResults._make = _BacktestResults_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestComparisonEntry:
+    """A BacktestComparisonEntry as the API returns it.
+
+    Wire schema: `BacktestComparisonItem`.
+    """
+
+    session_id: str
+    strategy_label: str
+    roi_pct: Decimal
+    sharpe_ratio: Decimal | None = None
+    max_drawdown_pct: Decimal | None = None
+    total_trades: int
+    win_rate: Decimal | None = None
+    profit_factor: Decimal | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestComparisonEntry]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                Decimal,
+                Decimal | None,
+                Decimal | None,
+                int,
+                Decimal | None,
+                Decimal | None,
+            ],
+            BacktestComparisonEntry,
+        ]
+    ]
+
+
+class _BacktestComparisonEntryLayout:
+    """`BacktestComparisonEntry`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestComparisonEntry`."""
+
+    __slots__ = (
+        "max_drawdown_pct",
+        "profit_factor",
+        "roi_pct",
+        "session_id",
+        "sharpe_ratio",
+        "strategy_label",
+        "total_trades",
+        "win_rate",
+    )
+    session_id: str
+    strategy_label: str
+    roi_pct: Decimal
+    sharpe_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    total_trades: int
+    win_rate: Decimal | None
+    profit_factor: Decimal | None
+
+
+def _BacktestComparisonEntry_from_wire(d: Mapping[str, Any]) -> BacktestComparisonEntry:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_BacktestComparisonEntryLayout)
+    self.session_id = d["session_id"]
+    self.strategy_label = d["strategy_label"]
+    self.roi_pct = Decimal(d["roi_pct"])
+    v = d.get("sharpe_ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.sharpe_ratio = v
+    v = d.get("max_drawdown_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.max_drawdown_pct = v
+    self.total_trades = d["total_trades"]
+    v = d.get("win_rate")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.win_rate = v
+    v = d.get("profit_factor")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.profit_factor = v
+    self.__class__ = BacktestComparisonEntry  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestComparisonEntry_make(
+    session_id: str,
+    strategy_label: str,
+    roi_pct: Decimal,
+    sharpe_ratio: Decimal | None,
+    max_drawdown_pct: Decimal | None,
+    total_trades: int,
+    win_rate: Decimal | None,
+    profit_factor: Decimal | None,
+) -> BacktestComparisonEntry:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestComparisonEntryLayout)
+    self.session_id = session_id
+    self.strategy_label = strategy_label
+    self.roi_pct = roi_pct
+    self.sharpe_ratio = sharpe_ratio
+    self.max_drawdown_pct = max_drawdown_pct
+    self.total_trades = total_trades
+    self.win_rate = win_rate
+    self.profit_factor = profit_factor
+    self.__class__ = BacktestComparisonEntry  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestComparisonEntry._from_wire = _BacktestComparisonEntry_from_wire
+BacktestComparisonEntry._make = _BacktestComparisonEntry_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestComparison:
+    """A BacktestComparison as the API returns it.
+
+    Wire schema: `BacktestComparison`.
+    """
+
+    comparisons: list[BacktestComparisonEntry]
+    best_by_roi: str | None = None
+    best_by_sharpe: str | None = None
+    best_by_drawdown: str | None = None
+    recommendation: str | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestComparison]]
+    _make: ClassVar[
+        Callable[
+            [
+                list[BacktestComparisonEntry],
+                str | None,
+                str | None,
+                str | None,
+                str | None,
+            ],
+            BacktestComparison,
+        ]
+    ]
+
+
+class _BacktestComparisonLayout:
+    """`BacktestComparison`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestComparison`."""
+
+    __slots__ = (
+        "best_by_drawdown",
+        "best_by_roi",
+        "best_by_sharpe",
+        "comparisons",
+        "recommendation",
+    )
+    comparisons: list[BacktestComparisonEntry]
+    best_by_roi: str | None
+    best_by_sharpe: str | None
+    best_by_drawdown: str | None
+    recommendation: str | None
+
+
+def _BacktestComparison_from_wire(d: Mapping[str, Any]) -> BacktestComparison:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_BacktestComparisonLayout)
+    self.comparisons = [BacktestComparisonEntry._from_wire(_i) for _i in d["comparisons"]]
+    v = d.get("best_by_roi")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.best_by_roi = v
+    v = d.get("best_by_sharpe")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.best_by_sharpe = v
+    v = d.get("best_by_drawdown")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.best_by_drawdown = v
+    v = d.get("recommendation")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.recommendation = v
+    self.__class__ = BacktestComparison  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BacktestComparison_make(
+    comparisons: list[BacktestComparisonEntry],
+    best_by_roi: str | None,
+    best_by_sharpe: str | None,
+    best_by_drawdown: str | None,
+    recommendation: str | None,
+) -> BacktestComparison:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BacktestComparisonLayout)
+    self.comparisons = comparisons
+    self.best_by_roi = best_by_roi
+    self.best_by_sharpe = best_by_sharpe
+    self.best_by_drawdown = best_by_drawdown
+    self.recommendation = recommendation
+    self.__class__ = BacktestComparison  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BacktestComparison._from_wire = _BacktestComparison_from_wire
+BacktestComparison._make = _BacktestComparison_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BestBacktest:
+    """A BestBacktest as the API returns it.
+
+    Wire schema: `BacktestBest`.
+    """
+
+    session_id: str
+    strategy_label: str
+    metric: str
+    value: str
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BestBacktest]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+            ],
+            BestBacktest,
+        ]
+    ]
+
+
+class _BestBacktestLayout:
+    """`BestBacktest`'s slots, unfrozen: a fused builder fills one, then makes it a `BestBacktest`."""
+
+    __slots__ = (
+        "metric",
+        "session_id",
+        "strategy_label",
+        "value",
+    )
+    session_id: str
+    strategy_label: str
+    metric: str
+    value: str
+
+
+def _BestBacktest_from_wire(d: Mapping[str, Any]) -> BestBacktest:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_BestBacktestLayout)
+    self.session_id = d["session_id"]
+    self.strategy_label = d["strategy_label"]
+    self.metric = d["metric"]
+    v = d["value"]
+    if type(v) is not str:
+        v = parse_str(v)
+    self.value = v
+    self.__class__ = BestBacktest  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BestBacktest_make(
+    session_id: str,
+    strategy_label: str,
+    metric: str,
+    value: str,
+) -> BestBacktest:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_BestBacktestLayout)
+    self.session_id = session_id
+    self.strategy_label = strategy_label
+    self.metric = metric
+    self.value = value
+    self.__class__ = BestBacktest  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BestBacktest._from_wire = _BestBacktest_from_wire
+BestBacktest._make = _BestBacktest_make

@@ -16,6 +16,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, object]]] = {
     "models.py": ("models.py.jinja", {}),
     "client.py": ("client.py.jinja", {"is_async": False}),
     "async_client.py": ("client.py.jinja", {"is_async": True}),
+    "protocols.py": ("protocols.py.jinja", {}),
 }
 
 

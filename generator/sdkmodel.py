@@ -1,9 +1,10 @@
 """The SDK's intermediate representation, built from the document's vendor extensions.
 
-`build(spec)` validates `x-sdk` (per operation), `x-sdk-model` (per schema),
-`x-error-codes`, `x-order-reject-reasons` and `x-sdk-auth` against the closed vocabulary
-described at the top of openapi.yaml and returns plain data the templates render. Every
-problem is a `VocabularyError` naming the operation (or schema) and the offending key.
+`build(spec)` validates `x-sdk` and `x-sdk-session` (per operation), `x-sdk-model` (per
+schema), `x-sdk-sessions`, `x-error-codes`, `x-order-reject-reasons` and `x-sdk-auth`
+against the closed vocabulary described at the top of openapi.yaml and returns plain data
+the templates render. Every problem is a `VocabularyError` naming the operation (or schema,
+or session class) and the offending key.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ FIELD_TYPES = (
     | {"list[str]", "list[int]", "list[decimal]", "list[list[decimal]]", "list[object]"}
     | {f"map[{t}]" for t in MAP_ITEM_TYPES}
 )
-RETURN_KINDS = {"model", "list", "map_list", "map_values", "none", "text", "raw"}
+RETURN_KINDS = {"model", "list", "map_list", "map_values", "none", "text", "raw", "session"}
 PARAM_KEYS = {
     "name",
     "wire",
@@ -42,11 +43,38 @@ PARAM_KEYS = {
     "doc",
     "fallback",
     "otherwise",
+    "local",
 }
 METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns"}
-RETURN_KEYS = {"kind", "model", "item", "from", "key", "value", "also", "take", "also_from_params"}
-FIELD_KEYS = {"wire", "type", "equals", "count", "default", "secret"}
+SESSION_METHOD_KEYS = METHOD_KEYS | {"session"}
+RETURN_KEYS = {
+    "kind",
+    "model",
+    "item",
+    "from",
+    "key",
+    "value",
+    "also",
+    "take",
+    "also_from_params",
+    "where",
+    "skip",
+    "reverse",
+    "session",
+}
+FIELD_KEYS = {"wire", "type", "equals", "count", "default", "secret", "sum"}
 MODEL_KEYS = {"name", "doc", "fields"}
+SESSION_KEYS = {
+    "doc",
+    "bind",
+    "attach",
+    "start",
+    "cancel",
+    "finished",
+    "step",
+    "complete",
+    "protocol",
+}
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TARGET = re.compile(
     r"^(path|query|header)\.([A-Za-z0-9_\-]+)$|^body\.([A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*)$"
@@ -88,6 +116,8 @@ class Param:
     fallback: tuple[str, str] | None = None
     # A path parameter that may be None: then the method calls this operation instead.
     otherwise: str | None = None
+    # Not sent: the method applies it to the result (returns.where / skip / take).
+    local: bool = False
 
     @property
     def optional(self) -> bool:
@@ -138,6 +168,13 @@ class Returns:
     take: str | None = None  # list: keep at most this int parameter's value of items
     # model: (model field, parameter) - the argument fills the field the body lacks
     also_from_params: tuple[tuple[str, str], ...] = ()
+    # model: (model field, value of one of the method's fixed targets), the same way
+    also_fixed: tuple[tuple[str, Any], ...] = ()
+    # list of a model: keep the items whose field equals the argument, when it is not None
+    where: tuple[tuple[str, str], ...] = ()
+    skip: str | None = None  # list: drop this int parameter's value of leading items
+    reverse: bool = False  # list: the server's order reversed (before where/skip/take)
+    session: str | None = None  # session: the x-sdk-sessions class the method returns
 
 
 @dataclass(frozen=True)
@@ -166,6 +203,16 @@ class Method:
     summary: str
     description: str | None
     alternate: Alternate | None = None
+    # A method of a session class (x-sdk-session): `bound` is its path parameter, filled
+    # from the instance; `effects` the bookkeeping the class's lifecycle needs after it.
+    session: str | None = None
+    bound: str | None = None
+    effects: tuple[str, ...] = ()  # "started" | "finished" | "step"
+
+    @property
+    def call_params(self) -> list[Param]:
+        """The parameters of the Python signature (a bound one comes from the instance)."""
+        return [p for p in self.params if p.name != self.bound]
 
     @property
     def expect(self) -> str:
@@ -198,6 +245,11 @@ class ModelField:
     default: Any
     equals: Any = None  # equals: the value compared with
     secret: bool = False
+    sum: tuple[tuple[str, ...], ...] = ()  # value: when absent, the sum of these members
+
+    @property
+    def sum_members(self) -> list[str]:
+        return [".".join(w) for w in self.sum]
 
     @property
     def optional(self) -> bool:
@@ -236,11 +288,41 @@ class ErrorTables:
     refined_by_reason: list[str]  # codes whose details.reason picks the exception
 
 
+@dataclass(frozen=True)
+class SessionClass:
+    """A class bound to one id of a resource (x-sdk-sessions), with its async twin."""
+
+    name: str
+    doc: str | None
+    bind: str  # the path parameter every method takes from the instance (an attribute too)
+    attach: str  # the client method that re-attaches by id, without a request
+    start: str  # session method: `with` and bars() call it first (once)
+    cancel: str  # session method: leaving `with` calls it unless the session finished
+    finished: str  # error code: cancel failing with it means there was nothing left to cancel
+    step: str  # session method bars() calls once per iteration
+    complete: str  # bool field of the step method's model: true = finished
+    step_model: str
+    methods: list[Method]
+    protocol: str | None  # the Protocol of the methods it shares with the clients
+    shared: list[str]  # those methods' names, in the session's order
+    created_model: str | None = None  # the model of the client method that creates one
+
+    @property
+    def async_name(self) -> str:
+        return "Async" + self.name
+
+
 @dataclass
 class SdkModel:
     methods: list[Method] = field(default_factory=list)
     models: list[Model] = field(default_factory=list)
     errors: ErrorTables | None = None
+    sessions: list[SessionClass] = field(default_factory=list)
+
+    def shared_methods(self, session: SessionClass) -> list[Method]:
+        """The clients' methods the session has too (the protocol's surface), in the
+        clients' order."""
+        return [m for m in self.methods if m.name in session.shared]
 
 
 # --------------------------------------------------------------------- document level
@@ -418,8 +500,8 @@ def _build_field(spec: Spec, host: Any, name: str, fspec: Any, where: str) -> Mo
     default = fspec.get("default")
     secret = bool(fspec.get("secret", False))
     derived = [k for k in ("equals", "count") if k in fspec]
-    if len(derived) > 1 or (derived and ("wire" in fspec or "type" in fspec)):
-        raise VocabularyError(f"{where}: equals/count exclude each other and wire/type")
+    if len(derived) > 1 or (derived and ({"wire", "type", "sum"} & set(fspec))):
+        raise VocabularyError(f"{where}: equals/count exclude each other and wire/type/sum")
     if "equals" in fspec:
         eq = fspec["equals"]
         if not (
@@ -459,6 +541,16 @@ def _build_field(spec: Spec, host: Any, name: str, fspec: Any, where: str) -> Mo
     if not wires_raw or not all(isinstance(w, str) and MEMBER.match(w) for w in wires_raw):
         raise VocabularyError(f"{where}: wire must be a member name or a list of them")
     wires = tuple(tuple(w.split(".")) for w in wires_raw)
+    sums: tuple[tuple[str, ...], ...] = ()
+    if "sum" in fspec:
+        sum_raw = fspec["sum"]
+        if not (
+            isinstance(sum_raw, list)
+            and len(sum_raw) >= 2
+            and all(isinstance(w, str) and MEMBER.match(w) for w in sum_raw)
+        ):
+            raise VocabularyError(f"{where}: sum must be a list of at least two member names")
+        sums = tuple(tuple(w.split(".")) for w in sum_raw)
     found = _member(spec, host, wires[0])
     ftype = fspec.get("type")
     if ftype is None:
@@ -472,11 +564,24 @@ def _build_field(spec: Spec, host: Any, name: str, fspec: Any, where: str) -> Mo
     # An explicit type may cover several wire shapes (Trade.trade_id: uuid or integer):
     # then the value is always converted, never taken as it is.
     wire_kind = _wire_kind(spec, found[0]) if found is not None and "type" not in fspec else "other"
-    required = found is not None and found[1] and len(wires) == 1 and not has_default
+    if sums and ftype != "decimal":
+        raise VocabularyError(f"{where}: sum is for decimal fields, not {ftype}")
+    # Required when the host schema requires the first wire member: the other members
+    # (and a sum) are other servers' names for the same value, so one of them is present.
+    required = found is not None and found[1] and not has_default
     if has_default and default is not None and not _default_fits(ftype, default):
         raise VocabularyError(f"{where}: default {default!r} does not fit type {ftype}")
     return ModelField(
-        name, ftype, "value", wires, wire_kind, required, has_default, default, secret=secret
+        name,
+        ftype,
+        "value",
+        wires,
+        wire_kind,
+        required,
+        has_default,
+        default,
+        secret=secret,
+        sum=sums,
     )
 
 
@@ -712,13 +817,25 @@ def _build_method(
     idempotent = entry.get("idempotent", False)
     if not isinstance(idempotent, bool):
         raise VocabularyError(f"{where}: idempotent must be true or false")
-    returns = _build_returns(entry.get("returns"), where, models)
-    if returns.take is not None and not any(
-        p.name == returns.take and p.type == "int" for p in params
-    ):
-        raise VocabularyError(f"{where}: returns.take {returns.take!r} is not an int parameter")
+    returns = _build_returns(entry.get("returns"), where, models, fixed)
+    for word, pname in (("take", returns.take), ("skip", returns.skip)):
+        if pname is not None and not any(p.name == pname and p.type == "int" for p in params):
+            raise VocabularyError(f"{where}: returns.{word} {pname!r} is not an int parameter")
     by_param = {p.name: p for p in params}
     fields = {f.name: f for f in models[returns.model].fields} if returns.model in models else {}
+    for fname, pname in returns.where:
+        p = by_param.get(pname)
+        if p is None or p.type not in {"str", "int", "bool"} or p.type != fields[fname].type:
+            raise VocabularyError(
+                f"{where}: returns.where.{fname}: {pname!r} is not a parameter of the field's "
+                f"type {fields[fname].type}"
+            )
+    applied = {returns.take, returns.skip} | {pname for _, pname in returns.where}
+    for p in params:
+        if p.local and p.name not in applied:
+            raise VocabularyError(
+                f"{where}: local parameter {p.name} is used by no returns.where/skip/take"
+            )
     for fname, pname in returns.also_from_params:
         p = by_param.get(pname)
         if p is None:
@@ -726,7 +843,7 @@ def _build_method(
                 f"{where}: returns.also_from_params.{fname}: {pname!r} is not a parameter"
             )
         f = fields[fname]
-        if p.type not in {"str", "int", "bool"} or f.type != p.type:
+        if p.type not in {"str", "int", "bool", "decimal"} or f.type != p.type:
             raise VocabularyError(
                 f"{where}: returns.also_from_params.{fname}: parameter {pname} ({p.type}) "
                 f"does not fit field type {f.type}"
@@ -769,6 +886,8 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
     ):
         raise VocabularyError(f"{where}: param name must be a Python identifier, got {name!r}")
     pwhere = f"{where}: param {name}"
+    if praw.get("local", False) is not False:
+        return _build_local_param(praw, name, pwhere, keyword_only)
     if "wire" not in praw:
         raise VocabularyError(f"{pwhere}: needs a wire target")
     wire = praw["wire"]
@@ -868,6 +987,31 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
     )
 
 
+def _build_local_param(praw: dict[str, Any], name: str, pwhere: str, keyword_only: bool) -> Param:
+    """A parameter that is not sent: the method applies it to the result (returns.where,
+    skip, take) — for a server that has no such filter, as the platform's sandbox has none."""
+    if praw["local"] is not True:
+        raise VocabularyError(f"{pwhere}: local must be true")
+    extra = set(praw) - {"name", "local", "type", "default", "keyword_only", "doc"}
+    if extra:
+        raise VocabularyError(f"{pwhere}: a local parameter has no {sorted(extra)}")
+    ptype = praw.get("type")
+    if ptype not in {"str", "int", "bool"}:
+        raise VocabularyError(f"{pwhere}: a local parameter needs type str, int or bool")
+    if "default" not in praw:
+        raise VocabularyError(f"{pwhere}: a local parameter needs a default")
+    default = praw["default"]
+    if default is not None and not _default_fits(ptype, default):
+        raise VocabularyError(f"{pwhere}: default {default!r} does not fit type {ptype}")
+    kw = praw.get("keyword_only", False)
+    if not isinstance(kw, bool):
+        raise VocabularyError(f"{pwhere}: keyword_only must be true or false")
+    doc = praw.get("doc")
+    if doc is not None and not isinstance(doc, str):
+        raise VocabularyError(f"{pwhere}: doc must be text")
+    return Param(name, ptype, (), False, False, default, keyword_only or kw, False, doc, local=True)
+
+
 def _check_number_list(
     spec: Spec, op: Operation, targets: tuple[Target, ...], spread: bool, pwhere: str
 ) -> None:
@@ -886,7 +1030,9 @@ def _check_number_list(
         )
 
 
-def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
+def _build_returns(
+    raw: Any, where: str, models: dict[str, Model], fixed: list[Fixed] | None = None
+) -> Returns:
     if not isinstance(raw, dict):
         raise VocabularyError(f"{where}: returns must be a mapping with a kind")
     unknown = set(raw) - RETURN_KEYS
@@ -906,7 +1052,7 @@ def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
             raise VocabularyError(
                 f"{where}: returns.item must be one of {sorted(MAP_ITEM_TYPES)}, got {item!r}"
             )
-    elif kind in {"model", "list", "map_list", "map_values"}:
+    elif kind in {"model", "list", "map_list", "map_values", "session"}:
         if model not in models:
             raise VocabularyError(f"{where}: returns.model {model!r} is not an x-sdk-model")
     elif model is not None:
@@ -958,21 +1104,63 @@ def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
             "only for kind model"
         )
     from_params = []
+    from_fixed = []
+    fixed_by_target = {_target_text(f.target): f for f in fixed or []}
     for fname, pname in from_params_raw.items():
         f = fields.get(fname)
-        if f is None or f.kind != "value" or len(f.wires) != 1 or len(f.wires[0]) != 1:
+        if f is None or f.kind != "value" or len(f.wires[0]) != 1:
             raise VocabularyError(
                 f"{where}: returns.also_from_params {fname!r} is not a field of {model} "
-                "read from one top-level member"
+                "read from a top-level member"
             )
+        if isinstance(pname, str) and pname in fixed_by_target:
+            value = fixed_by_target[pname].value
+            if f.type != "str" or not isinstance(value, str):
+                raise VocabularyError(
+                    f"{where}: returns.also_from_params.{fname}: fixed {pname} is not text "
+                    f"for field type {f.type}"
+                )
+            from_fixed.append((fname, value))
+            continue
         if not isinstance(pname, str) or not IDENT.match(pname):
             raise VocabularyError(
-                f"{where}: returns.also_from_params.{fname} must name a parameter"
+                f"{where}: returns.also_from_params.{fname} must name a parameter "
+                "or a fixed target of the method"
             )
         from_params.append((fname, pname))
     take = raw.get("take")
     if take is not None and (not isinstance(take, str) or kind != "list"):
         raise VocabularyError(f"{where}: returns.take names an int parameter, only for kind list")
+    skip = raw.get("skip")
+    if skip is not None and (not isinstance(skip, str) or kind != "list" or item is not None):
+        raise VocabularyError(
+            f"{where}: returns.skip names an int parameter, only for kind list of a model"
+        )
+    reverse = raw.get("reverse", False)
+    if not isinstance(reverse, bool) or (reverse and (kind != "list" or item is not None)):
+        raise VocabularyError(
+            f"{where}: returns.reverse is true or false, only for kind list of a model"
+        )
+    where_raw = raw.get("where", {})
+    if not isinstance(where_raw, dict) or (where_raw and (kind != "list" or item is not None)):
+        raise VocabularyError(
+            f"{where}: returns.where is a mapping of field to parameter, only for kind list "
+            "of a model"
+        )
+    wheres = []
+    for fname, pname in where_raw.items():
+        if fname not in fields or fields[fname].kind != "value":
+            raise VocabularyError(f"{where}: returns.where {fname!r} is not a field of {model}")
+        if not isinstance(pname, str) or not IDENT.match(pname):
+            raise VocabularyError(f"{where}: returns.where.{fname} must name a parameter")
+        wheres.append((fname, pname))
+    session = raw.get("session")
+    if (kind == "session") != (session is not None) or (
+        session is not None and not isinstance(session, str)
+    ):
+        raise VocabularyError(
+            f"{where}: returns.session names an x-sdk-sessions class, only for kind session"
+        )
     return Returns(
         kind,
         model,
@@ -983,7 +1171,16 @@ def _build_returns(raw: Any, where: str, models: dict[str, Model]) -> Returns:
         tuple(also),
         take,
         tuple(from_params),
+        tuple(from_fixed),
+        tuple(wheres),
+        skip,
+        reverse,
+        session,
     )
+
+
+def _target_text(t: Target) -> str:
+    return f"{t.location}.{'.'.join(t.key)}"
 
 
 def _body_tree(params: list[Param], fixed: list[Fixed], where: str) -> BodyNode | None:
@@ -1018,9 +1215,229 @@ def _body_tree(params: list[Param], fixed: list[Fixed], where: str) -> BodyNode 
     return root
 
 
+# -------------------------------------------------------------------------- sessions
+
+RESERVED_SESSION_NAMES = {"bars", "created", "last_step"}
+
+
+def build_sessions(
+    spec: Spec, models: list[Model], methods: list[Method], codes: list[ErrorCode]
+) -> list[SessionClass]:
+    """x-sdk-sessions (document level) and the x-sdk-session methods of the operations."""
+    model_by_name = {m.name: m for m in models}
+    declared = spec.raw.get("x-sdk-sessions")
+    tagged = [op for op in spec.operations if "x-sdk-session" in op.raw]
+    if declared is None:
+        if tagged:
+            raise VocabularyError(
+                f"{tagged[0].operation_id}: x-sdk-session needs a class in x-sdk-sessions"
+            )
+        return []
+    if not isinstance(declared, dict) or not declared:
+        raise VocabularyError("x-sdk-sessions: must be a mapping of class name to its declaration")
+    for op in tagged:
+        entries = op.raw["x-sdk-session"]
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, dict) and entry.get("session") not in declared:
+                raise VocabularyError(
+                    f"{op.operation_id}: x-sdk-session[{i}].session: "
+                    f"{entry.get('session')!r} is not declared in x-sdk-sessions"
+                )
+    schemes = (spec.raw.get("components") or {}).get("securitySchemes") or {}
+    client = {m.name: m for m in methods}
+    sessions: list[SessionClass] = []
+    for name, decl in declared.items():
+        where = f"x-sdk-sessions.{name}"
+        if not isinstance(name, str) or not IDENT.match(name) or name in model_by_name:
+            raise VocabularyError(f"{where}: must be a Python class name that is not a model")
+        if not isinstance(decl, dict):
+            raise VocabularyError(f"{where}: must be a mapping")
+        unknown = set(decl) - SESSION_KEYS
+        if unknown:
+            raise VocabularyError(f"{where}: unknown keys {sorted(unknown)}")
+        missing = sorted(SESSION_KEYS - {"doc", "protocol"} - set(decl))
+        if missing:
+            raise VocabularyError(f"{where}: needs {missing}")
+        for key in SESSION_KEYS - {"doc"}:
+            value = decl.get(key)
+            if value is not None and (not isinstance(value, str) or not IDENT.match(value)):
+                raise VocabularyError(f"{where}.{key}: must be a Python name")
+        bind = decl["bind"]
+        own = _session_methods(spec, name, bind, schemes, model_by_name)
+        by_name = {m.name: m for m in own}
+        if not own:
+            raise VocabularyError(f"{where}: no operation has an x-sdk-session method for it")
+        for key in ("start", "cancel", "step"):
+            m = by_name.get(decl[key])
+            if m is None:
+                raise VocabularyError(f"{where}.{key}: {decl[key]!r} is not a method of {name}")
+            if any(p.required for p in m.call_params):
+                raise VocabularyError(f"{where}.{key}: {m.name} must be callable without arguments")
+        step = by_name[decl["step"]]
+        if step.returns.kind != "model" or step.returns.model is None:
+            raise VocabularyError(f"{where}.step: {step.name} must return a model")
+        step_fields = {f.name: f for f in model_by_name[step.returns.model].fields}
+        complete = step_fields.get(decl["complete"])
+        if complete is None or complete.type != "bool":
+            raise VocabularyError(
+                f"{where}.complete: {decl['complete']!r} is not a bool field of "
+                f"{step.returns.model}"
+            )
+        if decl["finished"] not in {c.code for c in codes}:
+            raise VocabularyError(f"{where}.finished: {decl['finished']!r} is not in x-error-codes")
+        if decl["attach"] in client:
+            raise VocabularyError(f"{where}.attach: {decl['attach']!r} is already a client method")
+        own = [_with_effects(m, decl, step.returns.model) for m in own]
+        shared = [m.name for m in own if m.name in client]
+        for m in own:
+            if m.name in shared:
+                _check_same_surface(where, m, client[m.name])
+        doc = decl.get("doc")
+        if doc is not None and not isinstance(doc, str):
+            raise VocabularyError(f"{where}.doc: must be text")
+        sessions.append(
+            SessionClass(
+                name=name,
+                doc=doc,
+                bind=bind,
+                attach=decl["attach"],
+                start=decl["start"],
+                cancel=decl["cancel"],
+                finished=decl["finished"],
+                step=decl["step"],
+                complete=decl["complete"],
+                step_model=step.returns.model,
+                methods=own,
+                protocol=decl.get("protocol"),
+                shared=shared,
+            )
+        )
+    _check_session_returns(methods, sessions, model_by_name)
+    out = []
+    for session in sessions:
+        created = sorted(
+            {
+                m.returns.model or ""
+                for m in methods
+                if m.returns.kind == "session" and m.returns.session == session.name
+            }
+        )
+        if len(created) > 1:
+            raise VocabularyError(
+                f"x-sdk-sessions.{session.name}: created by methods returning different "
+                f"models {created}"
+            )
+        out.append(dataclasses.replace(session, created_model=created[0] if created else None))
+    return out
+
+
+def _session_methods(
+    spec: Spec,
+    name: str,
+    bind: str,
+    schemes: dict[str, Any],
+    models: dict[str, Model],
+) -> list[Method]:
+    out: list[Method] = []
+    seen: dict[str, str] = {}
+    for op in spec.operations:
+        entries = op.raw.get("x-sdk-session")
+        if entries is None:
+            continue
+        if not isinstance(entries, list) or not entries:
+            raise VocabularyError(
+                f"{op.operation_id}: x-sdk-session must be a non-empty list of methods"
+            )
+        for i, entry in enumerate(entries):
+            where = f"{op.operation_id}: x-sdk-session[{i}]"
+            if not isinstance(entry, dict):
+                raise VocabularyError(f"{where}: must be a mapping")
+            unknown = set(entry) - SESSION_METHOD_KEYS
+            if unknown:
+                raise VocabularyError(f"{where}: unknown keys {sorted(unknown)}")
+            if entry.get("session") != name:
+                continue
+            if ("path", bind) not in op.params:
+                raise VocabularyError(f"{where}: {op.operation_id} has no path parameter {bind!r}")
+            params = entry.get("params", [])
+            if not isinstance(params, list):
+                raise VocabularyError(f"{where}: params must be a list")
+            if any(isinstance(p, dict) and p.get("name") == bind for p in params):
+                raise VocabularyError(f"{where}: {bind} is bound to the session, not a parameter")
+            plain = {k: v for k, v in entry.items() if k != "session"}
+            plain["params"] = [{"name": bind, "wire": f"path.{bind}"}, *params]
+            method = _build_method(spec, op, plain, i, _security(op, schemes), models)
+            if method.name in RESERVED_SESSION_NAMES or method.name == bind:
+                raise VocabularyError(f"{where}: {method.name!r} is reserved on a session class")
+            if method.returns.kind == "session":
+                raise VocabularyError(f"{where}: a session method cannot return a session")
+            if method.name in seen:
+                raise VocabularyError(
+                    f"{where}: method {method.name} of {name} already defined by "
+                    f"{seen[method.name]}"
+                )
+            seen[method.name] = op.operation_id
+            out.append(dataclasses.replace(method, session=name, bound=bind))
+    _check_fallbacks(out, models)
+    return [_with_alternate(spec, m) for m in out]
+
+
+def _with_effects(m: Method, decl: dict[str, Any], step_model: str) -> Method:
+    """The bookkeeping after a call: start marks the session started, cancel finished, and
+    a result of the step model is kept as last_step (finished when it says complete)."""
+    effects = []
+    if m.name == decl["start"]:
+        effects.append("started")
+    if m.name == decl["cancel"]:
+        effects.append("finished")
+    if m.returns.kind == "model" and m.returns.model == step_model:
+        effects.append("step")
+    return dataclasses.replace(m, effects=tuple(effects))
+
+
+def _surface(m: Method) -> tuple[Any, ...]:
+    """What a caller sees of a method: parameters (name, type, default, keyword-only), the
+    kind of value returned and its model or item type."""
+    params = tuple((p.name, p.type, p.required, p.default, p.keyword_only) for p in m.call_params)
+    kind = "list" if m.returns.kind in {"list", "map_list", "map_values"} else m.returns.kind
+    return params, kind, m.returns.model, m.returns.item
+
+
+def _check_same_surface(where: str, mine: Method, theirs: Method) -> None:
+    a, b = _surface(mine), _surface(theirs)
+    if a[0] != b[0]:
+        raise VocabularyError(
+            f"{where}: method {mine.name} takes {list(a[0])}, the client's {list(b[0])}"
+        )
+    if a[1:] != b[1:]:
+        raise VocabularyError(f"{where}: method {mine.name} returns {a[1:]}, the client's {b[1:]}")
+
+
+def _check_session_returns(
+    methods: list[Method], sessions: list[SessionClass], models: dict[str, Model]
+) -> None:
+    by_name = {s.name: s for s in sessions}
+    for m in methods:
+        if m.returns.kind != "session":
+            continue
+        where = f"{m.operation_id}: x-sdk method {m.name}: returns.session"
+        session = by_name.get(m.returns.session or "")
+        if session is None:
+            raise VocabularyError(f"{where}: {m.returns.session!r} is not in x-sdk-sessions")
+        fields = {f.name: f for f in models[m.returns.model or ""].fields}
+        bound = fields.get(session.bind)
+        if bound is None or bound.type != "str" or not bound.required:
+            raise VocabularyError(
+                f"{where}: {m.returns.model} needs a required str field {session.bind!r}"
+            )
+
+
 # ----------------------------------------------------------------------------- all
 
 
 def build(spec: Spec) -> SdkModel:
     models = build_models(spec)
-    return SdkModel(methods=build_methods(spec, models), models=models, errors=build_errors(spec))
+    methods = build_methods(spec, models)
+    errors = build_errors(spec)
+    sessions = build_sessions(spec, models, methods, errors.codes)
+    return SdkModel(methods=methods, models=models, errors=errors, sessions=sessions)

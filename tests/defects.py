@@ -9,6 +9,7 @@ proxy run's self-check (``make contract-proxy``: Prism must report the violation
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -19,45 +20,60 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PRICE_PATH = "/api/v1/market/price/"
+SESSION_PORTFOLIO_PATH = re.compile(r"^/api/v1/backtest/[^/]+/account/portfolio$")
 
 
-def price_as_number(app: ASGIApp) -> ASGIApp:
-    """Deliberate defect: GET /api/v1/market/price/{symbol} sends `price` as a JSON number."""
+def member_as_number(path: re.Pattern[str], member: str) -> Callable[[ASGIApp], ASGIApp]:
+    """Deliberate defect: a 200 answer to GET ``path`` sends ``member`` as a JSON number."""
 
-    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith(PRICE_PATH):
-            await app(scope, receive, send)
-            return
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+            if (
+                scope["type"] != "http"
+                or scope["method"] != "GET"
+                or not path.match(scope.get("path", ""))
+            ):
+                await app(scope, receive, send)
                 return
-            if message["type"] != "http.response.body":
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            body = b"".join(chunks)
-            if start["status"] == 200:
-                document = json.loads(body)
-                document["price"] = float(document["price"])
-                body = json.dumps(document).encode()
-            headers = [
-                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
-            ]
-            await send(
-                {**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
-            )
-            await send({"type": "http.response.body", "body": body})
+            start: Message = {}
+            chunks: list[bytes] = []
 
-        await app(scope, receive, capture)
+            async def capture(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    start.update(message)
+                    return
+                if message["type"] != "http.response.body":
+                    await send(message)
+                    return
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(chunks)
+                if start["status"] == 200:
+                    document = json.loads(body)
+                    document[member] = float(document[member])
+                    body = json.dumps(document).encode()
+                headers = [
+                    (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+                ]
+                await send(
+                    {**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
+                )
+                await send({"type": "http.response.body", "body": body})
 
-    return wrapped
+            await app(scope, receive, capture)
+
+        return wrapped
+
+    return wrap
+
+
+price_as_number = member_as_number(re.compile(f"^{PRICE_PATH}[^/]+$"), "price")
+price_as_number.__doc__ = (
+    "Deliberate defect: GET /api/v1/market/price/{symbol} sends `price` as a number."
+)
+session_equity_as_number = member_as_number(SESSION_PORTFOLIO_PATH, "total_equity")
+session_equity_as_number.__doc__ = "Deliberate defect: GET /api/v1/backtest/{id}/account/portfolio sends `total_equity` as a number."
 
 
 REGISTER_PATH = "/api/v1/auth/register"

@@ -5,13 +5,17 @@ per-operation auth live in this one hooks module. The runner names this module i
 generated schemathesis.toml (``hooks = "agentexchange.contract.hooks"``), so it is
 imported inside the schemathesis process, where the runner's settings arrive as
 environment variables (``credentials.ENV_*``). Importing it registers its hooks globally
-(the format, a ``before_call`` that freshens stateful headers and gives half the
-``cancel_order`` cases a pending order of the run's own, and ``after_load_schema``
-installing the auth), which is why nothing else in the package imports it.
+(the format; a ``before_call`` that freshens stateful headers and body agent ids, keeps the
+run's own agents from being archived or deleted, gives half the ``cancel_order`` cases a
+pending order and half the backtest-session cases a running session of the run's own; an
+``after_call`` that remembers the sessions generated creates open; and
+``after_load_schema`` installing the auth), which is why nothing else in the package
+imports it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import uuid
@@ -39,6 +43,9 @@ from .credentials import (
     CredentialSource,
 )
 from .pending import PendingOrders
+from .sessions import CREATE_OPERATION as CREATE_SESSION
+from .sessions import GENERATED_SPAN, SESSION_ID, RunSessions
+from .sessions import START_OPERATION as START_SESSION
 from .strategies import decimal_strings
 
 if TYPE_CHECKING:
@@ -49,7 +56,12 @@ TOKEN_REFRESH_SECONDS = 1800
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 AGENT_HEADER = "X-Agent-Id"
 CANCEL_OPERATION = "cancel_order"
+COMPARE_SESSIONS = "compare_backtests"
+COMPARED = "sessions"  # compare_backtests' query parameter: comma-separated session ids
+# Operations that end an agent's life: never aimed at the run's own agents (see protect_agents).
+RETIRING_OPERATIONS = frozenset({"archive_agent", "delete_agent"})
 ORDER_ID = "order_id"
+AGENT_ID = "agent_id"
 
 schemathesis.openapi.format("decimal", decimal_strings())
 
@@ -134,7 +146,7 @@ def add_own_agent(
     headers[AGENT_HEADER] = agent_id
 
 
-def freshen_headers(headers: Any, *, agent_id: str | None) -> None:
+def freshen_headers(headers: Any, *, agent_id: str | None, every: bool = False) -> None:
     """Make schema-valid headers meaningful for a stateful server.
 
     - ``Idempotency-Key``: generated keys repeat across cases, and a key reused for a
@@ -142,13 +154,32 @@ def freshen_headers(headers: Any, *, agent_id: str | None) -> None:
     - ``X-Agent-Id``: a random UUID is never an agent of ours (403 every time), which
       would leave the happy path of every trading operation untested. Half the ids
       (by their first hex digit, so it follows the seed) become our own agent; the
-      other half keep exercising the foreign-agent refusal.
+      other half keep exercising the foreign-agent refusal. With ``every`` (the stateful
+      phase, whose point is the flow along the links, not the refusal the other phases
+      check) every generated id becomes our own agent.
     """
     if IDEMPOTENCY_HEADER in headers:
         headers[IDEMPOTENCY_HEADER] = uuid.uuid4().hex
-    generated = headers.get(AGENT_HEADER)
-    if agent_id and isinstance(generated, str) and generated[:1] in "01234567":
+    if every and agent_id and isinstance(headers.get(AGENT_HEADER), str):
         headers[AGENT_HEADER] = agent_id
+    _own_for_half(headers, AGENT_HEADER, agent_id)
+
+
+def freshen_body(body: Any, *, agent_id: str | None) -> None:
+    """Half the generated body ``agent_id``s (``create_backtest``) become the run's own agent.
+
+    The same reason and the same rule as ``X-Agent-Id`` in ``freshen_headers``: a random
+    UUID names no agent of ours (403), so no session would ever be created and the
+    session flow after it would go untested.
+    """
+    if isinstance(body, dict):
+        _own_for_half(body, AGENT_ID, agent_id)
+
+
+def _own_for_half(members: Any, name: str, agent_id: str | None) -> None:
+    generated = members.get(name)
+    if agent_id and isinstance(generated, str) and generated[:1] in "01234567":
+        members[name] = agent_id
 
 
 _PENDING: dict[str, PendingOrders] = {}
@@ -189,32 +220,17 @@ def prepare_cancel(case: Case[Any]) -> None:
     operation = case.operation
     if operation.definition.raw.get("operationId") != CANCEL_OPERATION:
         return
-    meta = case.meta
-    if meta is not None and (
-        meta.phase.name == TestPhase.STATEFUL
-        or any(component.mode.is_negative for component in meta.components.values())
-    ):
+    if not _is_generated_positive(case):
         return
     generated = (case.path_parameters or {}).get(ORDER_ID)
     if not isinstance(generated, str) or not takes_pending_order(generated):
         return
-    if case.auth_identity not in (None, OWNER) or not case.headers:
-        return
-    source = _SOURCES.get(OWNER)
-    agent = _header(case.headers, AGENT_HEADER)
-    if source is None or not source.api_key or (agent is not None and agent != own_agent_id()):
+    headers = _owner_headers(case)
+    if headers is None:
         return
     with _PREPARED_LOCK:
         if generated in _PREPARED:
             return
-    schemes = operation.schema.raw_schema.get("components", {}).get("securitySchemes", {})
-    used = Credentials(api_key=source.api_key, token=None)
-    credential = used.header_for(operation_security(operation), schemes)
-    if credential is None or _header(case.headers, credential[0]) != credential[1]:
-        return  # the case does not authenticate with the run's account key
-    headers = {credential[0]: credential[1]}
-    if agent is not None:
-        headers[AGENT_HEADER] = agent
     try:
         order_id = _pending_orders(operation).place(headers)
     except Exception:  # a preparatory order must never fail the run
@@ -226,14 +242,172 @@ def prepare_cancel(case: Case[Any]) -> None:
     case.path_parameters = {**(case.path_parameters or {}), ORDER_ID: order_id}
 
 
+def protect_agents(case: Case[Any]) -> None:
+    """Keep the run's own agents alive: archiving or deleting one is aimed at no agent instead.
+
+    schemathesis reuses ids it has seen in responses (``GET /agents`` lists the run's
+    default agent), so ``archive_agent`` would sooner or later archive the agent every
+    other case acts as, and every operation tested after it (the backtest sessions, the
+    stateful flows) would only ever meet 403 "Agent is archived". Such a case gets a fresh
+    random id instead and still checks the 404 path; agents the run created itself (via
+    ``create_agent`` and its links) are archived and deleted as generated.
+    """
+    if case.operation.definition.raw.get("operationId") not in RETIRING_OPERATIONS:
+        return
+    target = (case.path_parameters or {}).get(AGENT_ID)
+    protected = {account_agent_id(OWNER), account_agent_id(PEER)} - {None}
+    if isinstance(target, str) and target in protected:
+        case.path_parameters = {**(case.path_parameters or {}), AGENT_ID: str(uuid.uuid4())}
+
+
+def _owner_headers(case: Case[Any]) -> dict[str, str] | None:
+    """The run's own account key (and the case's agent, if it names ours) — if the case uses them.
+
+    ``None`` for cases without the owner's credentials, authenticated otherwise (a JWT, a
+    generated key), or acting for a foreign agent: those are refused anyway and stay as
+    generated.
+    """
+    if case.auth_identity not in (None, OWNER) or not case.headers:
+        return None
+    source = _SOURCES.get(OWNER)
+    agent = _header(case.headers, AGENT_HEADER)
+    if source is None or not source.api_key or (agent is not None and agent != own_agent_id()):
+        return None
+    operation = case.operation
+    schemes = operation.schema.raw_schema.get("components", {}).get("securitySchemes", {})
+    used = Credentials(api_key=source.api_key, token=None)
+    credential = used.header_for(operation_security(operation), schemes)
+    if credential is None or _header(case.headers, credential[0]) != credential[1]:
+        return None  # the case does not authenticate with the run's account key
+    headers = {credential[0]: credential[1]}
+    if agent is not None:
+        headers[AGENT_HEADER] = agent
+    return headers
+
+
+_SESSIONS: dict[str, RunSessions] = {}
+
+
+def _run_sessions(operation: Any) -> RunSessions:
+    with _PREPARED_LOCK:
+        sessions = _SESSIONS.get(OWNER)
+        if sessions is None:
+            base_url = os.environ.get(ENV_BASE_URL) or str(operation.base_url or "")
+            sessions = _SESSIONS[OWNER] = RunSessions(base_url, operation.schema.raw_schema)
+        return sessions
+
+
+def _is_generated_positive(case: Case[Any]) -> bool:
+    meta = case.meta
+    return meta is None or not (
+        meta.phase.name == TestPhase.STATEFUL
+        or any(component.mode.is_negative for component in meta.components.values())
+    )
+
+
+def freshen_session(case: Case[Any], sessions: RunSessions) -> None:
+    """Give half the positive ``create_backtest`` bodies a window of history the server has.
+
+    Generated dates are almost never a servable range (start on a whole candle interval,
+    end after start, within the history, at most 366 days), so nearly every create would
+    be refused and the stateful phase would never start, step or read a session. Half
+    the positive bodies (by a stable hash of the generated start, so it follows the seed)
+    get ``sessions.window`` — two hours of one listed pair — and keep their other members
+    (``strategy_label``, ``agent_id`` after ``freshen_body``); the rest stay as generated.
+    """
+    body = case.body
+    if not isinstance(body, dict) or not _is_positive(case):
+        return
+    if not takes_pending_order(str(body.get("start_time"))):
+        return
+    window = sessions.window(GENERATED_SPAN)
+    if window is not None:
+        body.update(window)
+        body.pop("fee_rate", None)  # a generated fee may be out of its range
+
+
+def _is_positive(case: Case[Any]) -> bool:
+    meta = case.meta
+    return meta is None or not any(
+        component.mode.is_negative for component in meta.components.values()
+    )
+
+
+def prepare_session(case: Case[Any]) -> None:
+    """Point half the positive session cases at a running session of the run's own.
+
+    The same rule as ``prepare_cancel``: half the generated ``session_id``s (by a stable
+    hash) of positive, non-stateful cases that use the owner's account key are replaced by
+    the run's own running session (``sessions.RunSessions.running``; a ``fresh`` one not
+    yet started for ``start_backtest``; the running one twice for ``compare_backtests``),
+    so every session operation answers 2xx and its response is checked; the other half
+    keep checking the 404s. Before every ``create_backtest`` the oldest
+    sessions the run opened are cancelled (``make_room``).
+    """
+    operation = case.operation
+    if operation.definition.raw.get("operationId") == CREATE_SESSION:
+        sessions = _run_sessions(operation)
+        sessions.make_room()
+        freshen_session(case, sessions)
+        return
+    operation_id = operation.definition.raw.get("operationId")
+    if operation_id == COMPARE_SESSIONS:
+        generated = (case.query or {}).get(COMPARED)
+    else:
+        generated = (case.path_parameters or {}).get(SESSION_ID)
+    if not isinstance(generated, str) or not takes_pending_order(generated):
+        return
+    if not _is_generated_positive(case):
+        return
+    headers = _owner_headers(case)
+    if headers is None:
+        return
+    sessions = _run_sessions(operation)
+    if operation_id == START_SESSION:
+        session_id = sessions.fresh(headers)
+    else:
+        session_id = sessions.running(headers)
+    if session_id is None:
+        return
+    if operation_id == COMPARE_SESSIONS:
+        case.query = {**(case.query or {}), COMPARED: f"{session_id},{session_id}"}
+    else:
+        case.path_parameters = {**(case.path_parameters or {}), SESSION_ID: session_id}
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Case[Any], kwargs: dict[str, Any]) -> None:
     # Negative header cases must reach the server exactly as generated.
     if case.headers and not (
         case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)
     ):
-        freshen_headers(case.headers, agent_id=own_agent_id())
+        stateful = case.meta is not None and case.meta.phase.name == TestPhase.STATEFUL
+        freshen_headers(case.headers, agent_id=own_agent_id(), every=stateful)
+    if not (case.meta is not None and case.meta.is_negative_at(ParameterLocation.BODY)):
+        freshen_body(case.body, agent_id=own_agent_id())
+    protect_agents(case)
     prepare_cancel(case)
+    prepare_session(case)
+
+
+@schemathesis.hook
+def after_call(context: Any, case: Case[Any], response: Any) -> None:
+    # Remember the sessions generated creates open (any phase), for ``make_room``.
+    if case.operation.definition.raw.get("operationId") != CREATE_SESSION:
+        return
+    if response.status_code != 200 or not case.headers:
+        return
+    try:
+        session_id = json.loads(response.content or b"null").get(SESSION_ID)
+    except (ValueError, AttributeError):
+        return
+    if isinstance(session_id, str):
+        credentials = {
+            name: value
+            for name, value in case.headers.items()
+            if name.lower() in ("x-api-key", "authorization", AGENT_HEADER.lower())
+        }
+        _run_sessions(case.operation).record(session_id, credentials)
 
 
 class AccountAuth:

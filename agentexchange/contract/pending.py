@@ -125,15 +125,7 @@ class PendingOrders:
             return self._order
 
     def _read_market(self) -> LimitBuy | None:
-        pairs = self._get(PAIRS_OPERATION, {}).get("pairs")
-        listed = [
-            pair
-            for pair in (pairs if isinstance(pairs, list) else [])
-            if isinstance(pair, dict)
-            and isinstance(pair.get("symbol"), str)
-            and pair.get("status") == "active"
-            and pair.get("has_price") is not False
-        ]
+        listed = listed_pairs(self._get(PAIRS_OPERATION, {}))
         if not listed:
             return None
         pair = listed[0]
@@ -149,6 +141,19 @@ class PendingOrders:
             return {}
         data = response.json()
         return data if isinstance(data, dict) else {}
+
+
+def listed_pairs(answer: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The active pairs with a price in a ``get_pairs`` answer, in the server's order."""
+    pairs = answer.get("pairs")
+    return [
+        pair
+        for pair in (pairs if isinstance(pairs, list) else [])
+        if isinstance(pair, dict)
+        and isinstance(pair.get("symbol"), str)
+        and pair.get("status") == "active"
+        and pair.get("has_price") is not False
+    ]
 
 
 def _decimal(value: Any) -> Decimal | None:

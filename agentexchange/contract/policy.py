@@ -32,6 +32,7 @@ CHECKS: tuple[str, ...] = (
     "object_level_authorization",
 )
 PHASES: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
+STATEFUL_MAX_STEPS = 12
 # The checks that send requests of their own (the rest judge the responses of test cases);
 # the summary reports their probes, and one that sent none did not really run.
 PROBING_CHECKS: tuple[str, ...] = ("ignored_auth", "object_level_authorization")
@@ -98,6 +99,9 @@ _SYMBOL_ROUTES = (
     "get_recent_trades",
     "get_orderbook",
     "get_indicators",
+    "backtest_get_price",
+    "backtest_get_ticker",
+    "backtest_get_candles",
 )
 
 ALLOWANCES: tuple[Allowance, ...] = (
@@ -123,7 +127,39 @@ ALLOWANCES: tuple[Allowance, ...] = (
     ),
     Allowance(
         check="positive_data_acceptance",
-        operations=("cancel_order",),
+        operations=("backtest_place_order",),
+        statuses=("400",),
+        reason=(
+            "Orders inside a backtest session meet the live business rules (400 "
+            "INSUFFICIENT_BALANCE, INVALID_QUANTITY, INVALID_ORDER_TYPE, INVALID_SYMBOL for a "
+            "pair outside the session, ORDER_REJECTED)."
+        ),
+    ),
+    Allowance(
+        check="positive_data_acceptance",
+        operations=("create_backtest",),
+        statuses=("400", "422"),
+        reason=(
+            "A schema-valid session may ask for history the exchange does not have (400 "
+            "BACKTEST_NO_DATA), name an unlisted pair (400 INVALID_SYMBOL), or break a "
+            "cross-field rule JSON Schema cannot state: end_time after start_time, at most "
+            "366 days, start_time on a whole candle_interval, starting_balance within its "
+            "range (422 VALIDATION_ERROR, in the operation's description)."
+        ),
+    ),
+    Allowance(
+        check="positive_data_acceptance",
+        operations=("register", "create_agent", "reset_agent", "reset_account"),
+        statuses=("422",),
+        reason=(
+            "A starting balance is a decimal string, and a string schema cannot state that "
+            'its value must be > 0 and <= 1E+12: "0" is schema-valid and answered 422 '
+            "VALIDATION_ERROR."
+        ),
+    ),
+    Allowance(
+        check="positive_data_acceptance",
+        operations=("cancel_order", "backtest_cancel_order"),
         statuses=("400",),
         reason=(
             "Cancelling an order that is no longer pending (a market order fills at once) "
@@ -166,6 +202,11 @@ def render_config(*, hooks_module: str = "agentexchange.contract.hooks") -> str:
         "# Credentials come from hooks.py; generated junk keys and tokens would test nothing",
         "# ignored_auth does not, and would count as guesses against a server's failed-auth limit.",
         "with-security-parameters = false",
+        "",
+        "[phases.stateful]",
+        "# Long enough for a flow: create -> start -> step -> order -> results is five calls,",
+        "# and a scenario wanders before and between them (schemathesis's default is 6).",
+        f"max-steps = {STATEFUL_MAX_STEPS}",
         "",
         "[output.sanitization]",
         "# Only real secrets (API keys and secrets, JWTs, passwords) are masked in curl lines;",

@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from defects import ASGIApp, Receive, Scope, Send, price_as_number, registration_closed_after
+from defects import (
+    ASGIApp,
+    Receive,
+    Scope,
+    Send,
+    price_as_number,
+    registration_closed_after,
+    session_equity_as_number,
+)
 
 from agentexchange._specfiles import spec_path
 from agentexchange.contract import policy
@@ -192,3 +200,91 @@ def test_another_account_reading_an_agent_is_caught_by_object_level_authorizatio
         if any("Object-level authorization" in t for t in f.titles)
     ]
     assert [f.operation for f in bypass] == ["GET /api/v1/agents/{agent_id}"], report
+
+
+# -- backtest sessions (issue 12) --------------------------------------------------------
+
+SESSION_OPERATIONS = tuple(
+    op
+    for op, label in spec_operations(spec_path("openapi.yaml")).items()
+    if label.split(" ", 1)[1].startswith("/api/v1/backtest/")
+)
+SESSION_CALLS = ("GET /api/v1/backtest/{", "POST /api/v1/backtest/{")
+SESSION_PORTFOLIO_LABEL = "GET /api/v1/backtest/{session_id}/account/portfolio"
+# May stay without a 2xx: cancelling needs a pending order inside a session (neither the
+# hooks nor the links place one), and the best session needs a completed one.
+SESSION_OPERATIONS_MAYBE_WITHOUT_2XX = {"backtest_cancel_order", "get_best_backtest"}
+
+
+def _stateful_flows(events: Path) -> list[list[tuple[str, int | None, bool]]]:
+    """Each stateful scenario's positive calls: (method and path, status, followed a link)."""
+    flows = []
+    for line in events.read_text(encoding="utf-8").splitlines():
+        finished = json.loads(line).get("ScenarioFinished")
+        if not finished or finished.get("phase") != "stateful":
+            continue
+        recorder = finished.get("recorder") or {}
+        interactions = recorder.get("interactions") or {}
+        flow = []
+        for case_id, case in (recorder.get("cases") or {}).items():
+            value = case["value"]
+            if (value.get("meta") or {}).get("generation", {}).get("mode") != "positive":
+                continue
+            status = ((interactions.get(case_id) or {}).get("response") or {}).get("status_code")
+            linked = bool(case.get("is_transition_applied"))
+            flow.append((f"{value['method']} {value['path']}", status, linked))
+        flows.append(flow)
+    return flows
+
+
+def test_the_session_operations_pass_and_the_stateful_phase_follows_the_session_links(
+    tmp_path: Path,
+) -> None:
+    assert len(SESSION_OPERATIONS) == 25
+    with MockServer(rate_limits=False, tick_interval=None, validate_responses=False) as mock:
+        # Narrowed to the sessions, no owner's read names a resource of the kind the
+        # object-level probes replay; the full run above holds that check.
+        result = _run(
+            mock,
+            tmp_path,
+            operation_ids=SESSION_OPERATIONS,
+            allow_skipped=("object_level_authorization",),
+        )
+    report = result.summary.render()
+    assert result.summary.failures == [], report
+    assert result.exit_code == 0, report
+    # Every session operation's success response was checked (the hooks point half the
+    # session cases at a running session of the run's own).
+    without = set(result.summary.operations_without_success)
+    assert without <= SESSION_OPERATIONS_MAYBE_WITHOUT_2XX, report
+    # The stateful phase created sessions (the hooks give half the creates a servable
+    # window) and followed the document's links from them to calls that answered 2xx.
+    flows = _stateful_flows(tmp_path / "events.ndjson")
+    created = "POST /api/v1/backtest/create"
+    followed = [
+        call
+        for flow in flows
+        for position, (call, status, _) in enumerate(flow)
+        if call == created and status == 200
+        for later, later_status, linked in flow[position + 1 :]
+        if linked and later_status == 200 and later.startswith(SESSION_CALLS)
+    ]
+    assert followed, flows
+
+
+def test_a_defect_in_a_session_response_fails_the_run_naming_the_operation(
+    tmp_path: Path,
+) -> None:
+    with MockServer(
+        rate_limits=False,
+        tick_interval=None,
+        validate_responses=False,
+        wrap=session_equity_as_number,
+    ) as mock:
+        result = _run(
+            mock, tmp_path, operation_ids=("backtest_get_portfolio", "backtest_get_balance")
+        )
+    report = result.summary.render()
+    assert result.exit_code == 1, report
+    assert result.summary.failed_operations == [SESSION_PORTFOLIO_LABEL], report
+    assert result.summary.checks["response_schema_conformance"][1] > 0, report

@@ -93,6 +93,44 @@ def test_half_the_generated_agent_ids_become_the_runs_own_agent() -> None:
     foreign = {"X-Agent-Id": FOREIGN}
     hooks.freshen_headers(foreign, agent_id=OWN_AGENT)
     assert foreign == {"X-Agent-Id": FOREIGN}
+    stateful = {"X-Agent-Id": FOREIGN}
+    hooks.freshen_headers(stateful, agent_id=OWN_AGENT, every=True)
+    assert stateful == {"X-Agent-Id": OWN_AGENT}
+
+
+def test_half_the_generated_body_agent_ids_become_the_runs_own_agent() -> None:
+    own = {"agent_id": "3" + FOREIGN[1:], "pairs": ["BTCUSDT"]}
+    hooks.freshen_body(own, agent_id=OWN_AGENT)
+    assert own == {"agent_id": OWN_AGENT, "pairs": ["BTCUSDT"]}
+    foreign = {"agent_id": FOREIGN}
+    hooks.freshen_body(foreign, agent_id=OWN_AGENT)
+    assert foreign == {"agent_id": FOREIGN}
+    absent: dict[str, object] = {"agent_id": None}
+    hooks.freshen_body(absent, agent_id=OWN_AGENT)
+    assert absent == {"agent_id": None}
+    hooks.freshen_body(["0" + FOREIGN[1:]], agent_id=OWN_AGENT)  # not an object: left alone
+
+
+@pytest.mark.parametrize(
+    "label", ["POST /api/v1/agents/{agent_id}/archive", "DELETE /api/v1/agents/{agent_id}"]
+)
+def test_the_runs_own_agents_are_never_archived_or_deleted(schema: Any, label: str) -> None:
+    operation = schema.find_operation_by_label(label)
+    for own in (OWN_AGENT, PEER_AGENT):
+        case = operation.Case(path_parameters={"agent_id": own})
+        hooks.protect_agents(case)
+        assert case.path_parameters["agent_id"] not in (OWN_AGENT, PEER_AGENT)
+    created = operation.Case(path_parameters={"agent_id": FOREIGN})
+    hooks.protect_agents(created)
+    assert created.path_parameters == {"agent_id": FOREIGN}
+
+
+def test_other_agent_operations_keep_the_runs_own_agent(schema: Any) -> None:
+    case = schema.find_operation_by_label("POST /api/v1/agents/{agent_id}/reset").Case(
+        path_parameters={"agent_id": OWN_AGENT}
+    )
+    hooks.protect_agents(case)
+    assert case.path_parameters == {"agent_id": OWN_AGENT}
 
 
 # -- cancel_order: half the cases cancel a pending order of the run's own -----------------

@@ -350,14 +350,188 @@ CASES = [
         lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(
             also_from_params={"is_open": "thing_id"}
         ),
-        "get_thing.*returns.also_from_params 'is_open' is not a field of Thing read from one",
+        "get_thing.*returns.also_from_params 'is_open' is not a field of Thing read from a top-level",
     ),
     (
         "take on a model",
         lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(take="x"),
         "get_thing.*returns.take names an int parameter",
     ),
+    # --- issue 12: sessions, local parameters, where / skip / reverse, sum ----------------
+    (
+        "x-sdk-session without a declared class",
+        lambda r: r.pop("x-sdk-sessions"),
+        "start_run: x-sdk-session needs a class in x-sdk-sessions",
+    ),
+    (
+        "unknown key in a session declaration",
+        lambda r: _decl(r).update(stop="stop"),
+        "x-sdk-sessions.RunSession: unknown keys \\['stop'\\]",
+    ),
+    (
+        "session declaration without step",
+        lambda r: _decl(r).pop("step"),
+        "x-sdk-sessions.RunSession: needs \\['step'\\]",
+    ),
+    (
+        "session class named like a model",
+        lambda r: r["x-sdk-sessions"].update(Inner=dict(_decl(r))),
+        "x-sdk-sessions.Inner: must be a Python class name that is not a model",
+    ),
+    (
+        "lifecycle names no method",
+        lambda r: _decl(r).update(cancel="halt"),
+        "x-sdk-sessions.RunSession.cancel: 'halt' is not a method of RunSession",
+    ),
+    (
+        "step method needs an argument",
+        lambda r: _sess(r, "/runs/{run_id}/tick", "post")["params"][0].pop("default"),
+        "x-sdk-sessions.RunSession.step: tick must be callable without arguments",
+    ),
+    (
+        "complete is not a bool field",
+        lambda r: _decl(r).update(complete="step"),
+        "x-sdk-sessions.RunSession.complete: 'step' is not a bool field of Tick",
+    ),
+    (
+        "finished is not an error code",
+        lambda r: _decl(r).update(finished="GONE"),
+        "x-sdk-sessions.RunSession.finished: 'GONE' is not in x-error-codes",
+    ),
+    (
+        "attach clashes with a client method",
+        lambda r: _decl(r).update(attach="get_quotes"),
+        "x-sdk-sessions.RunSession.attach: 'get_quotes' is already a client method",
+    ),
+    (
+        "x-sdk-session names an undeclared class",
+        lambda r: _sess(r, "/runs/{run_id}/stop", "post").update(session="WalkSession"),
+        "stop_run: x-sdk-session\\[0\\].session: 'WalkSession' is not declared",
+    ),
+    (
+        "x-sdk-session on an operation without the bound parameter",
+        lambda r: r["paths"]["/quotes"]["get"].update(
+            {
+                "x-sdk-session": [
+                    {"session": "RunSession", "method": "quotes", "returns": {"kind": "raw"}}
+                ]
+            }
+        ),
+        "get_quotes: x-sdk-session\\[0\\]: get_quotes has no path parameter 'run_id'",
+    ),
+    (
+        "the bound parameter given as a parameter",
+        lambda r: _sess(r, "/runs/{run_id}/stop", "post").update(
+            params=[{"name": "run_id", "wire": "path.run_id"}]
+        ),
+        "stop_run: x-sdk-session\\[0\\]: run_id is bound to the session, not a parameter",
+    ),
+    (
+        "a reserved session method name",
+        lambda r: _sess(r, "/runs/{run_id}/stop", "post").update(method="bars"),
+        "stop_run: x-sdk-session\\[0\\]: 'bars' is reserved on a session class",
+    ),
+    (
+        "a session method twice",
+        lambda r: _sess(r, "/runs/{run_id}/things", "get", 1).update(method="find_things"),
+        "get_run_things: x-sdk-session\\[1\\]: method find_things of RunSession already defined",
+    ),
+    (
+        "a shared method with other parameters than the client's",
+        lambda r: _sess(r, "/runs/{run_id}/things", "get", 1)["params"][0].update(default=5),
+        "x-sdk-sessions.RunSession: method get_names takes .* the client's",
+    ),
+    (
+        "a shared method returning another type than the client's",
+        lambda r: _sess(r, "/runs/{run_id}/things", "get", 1)["returns"].update(item="int"),
+        "x-sdk-sessions.RunSession: method get_names returns .* the client's",
+    ),
+    (
+        "kind session naming no class",
+        lambda r: _sdk(r, "/runs", "post")["returns"].update(session="Nope"),
+        "create_run: x-sdk method create_run: returns.session: 'Nope' is not in x-sdk-sessions",
+    ),
+    (
+        "kind session without the bound field",
+        lambda r: _sdk(r, "/runs", "post")["returns"].update(model="Inner"),
+        "create_run.*returns.session: Inner needs a required str field 'run_id'",
+    ),
+    (
+        "session on another return kind",
+        lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(session="RunSession"),
+        "get_thing.*returns.session names an x-sdk-sessions class, only for kind session",
+    ),
+    (
+        "a local parameter without a default",
+        lambda r: _sess(r, "/runs/{run_id}/things", "get")["params"][2].pop("default"),
+        "get_run_things.*param limit: a local parameter needs a default",
+    ),
+    (
+        "a local parameter with a wire",
+        lambda r: _sess(r, "/runs/{run_id}/things", "get")["params"][2].update(wire="query.x"),
+        "get_run_things.*param limit: a local parameter has no \\['wire'\\]",
+    ),
+    (
+        "a local parameter nothing uses",
+        lambda r: _sess(r, "/runs/{run_id}/things", "get")["returns"].pop("skip"),
+        "get_run_things.*local parameter offset is used by no returns.where/skip/take",
+    ),
+    (
+        "where on no field",
+        lambda r: _sess(r, "/runs/{run_id}/things", "get")["returns"].update(
+            where={"nope": "status"}
+        ),
+        "get_run_things.*returns.where 'nope' is not a field of Thing",
+    ),
+    (
+        "where with a parameter of another type",
+        lambda r: _sess(r, "/runs/{run_id}/things", "get")["returns"].update(
+            where={"note": "limit"}
+        ),
+        "get_run_things.*returns.where.note: 'limit' is not a parameter of the field's type str",
+    ),
+    (
+        "skip on a str parameter",
+        lambda r: _sess(r, "/runs/{run_id}/things", "get")["returns"].update(skip="status"),
+        "get_run_things.*returns.skip 'status' is not an int parameter",
+    ),
+    (
+        "reverse on a model",
+        lambda r: _sdk(r, "/things/{thing_id}", "get")["returns"].update(reverse=True),
+        "get_thing.*returns.reverse is true or false, only for kind list of a model",
+    ),
+    (
+        "sum on a str field",
+        lambda r: r["components"]["schemas"]["Wallet"]["x-sdk-model"]["fields"]["wallet_id"].update(
+            sum=["free", "held"]
+        ),
+        "Wallet.x-sdk-model.fields.wallet_id: sum is for decimal fields, not str",
+    ),
+    (
+        "sum of one member",
+        lambda r: r["components"]["schemas"]["Wallet"]["x-sdk-model"]["fields"]["total"].update(
+            sum=["free"]
+        ),
+        "Wallet.x-sdk-model.fields.total: sum must be a list of at least two member names",
+    ),
+    (
+        "also_from_params naming a target that is not fixed",
+        lambda r: _sess(r, "/runs/{run_id}/things", "post")["returns"]["also_from_params"].update(
+            id="body.note"
+        ),
+        "add_run_thing.*also_from_params.id must name a parameter or a fixed target",
+    ),
 ]
+
+
+def _decl(raw: dict[str, Any]) -> dict[str, Any]:
+    decl: dict[str, Any] = raw["x-sdk-sessions"]["RunSession"]
+    return decl
+
+
+def _sess(raw: dict[str, Any], path: str, verb: str, i: int = 0) -> dict[str, Any]:
+    entry: dict[str, Any] = raw["paths"][path][verb]["x-sdk-session"][i]
+    return entry
 
 
 @pytest.mark.parametrize(("mutate", "pattern"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])

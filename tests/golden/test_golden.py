@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -65,6 +66,11 @@ def test_sync_and_async_differ_only_by_async(rendered: dict[str, str]) -> None:
         .replace("asynchronous", "synchronous")
         .replace("Asynchronous", "Synchronous")
         .replace("as an async context manager", "as a context manager")
+        # the session class (x-sdk-sessions): its async twin, async with / async for
+        .replace("AsyncRunSession", "RunSession")
+        .replace("AsyncIterator", "Iterator")
+        .replace("``async with``", "``with``")
+        .replace("``async for ", "``for ")
     )
     assert normalized == sync
 
@@ -96,7 +102,8 @@ def test_generated_fixture_package_imports_and_works(
         "class SyncTransport:\n"
         "    reply: Any = None\n"
         "    def __init__(self, **kw: Any) -> None:\n        self.calls: list[Call] = []\n"
-        "    def request(self, call: Call) -> Any:\n        self.calls.append(call)\n        return self.reply\n"
+        "    def request(self, call: Call) -> Any:\n        self.calls.append(call)\n"
+        "        return self.reply(call) if callable(self.reply) else self.reply\n"
         "    def close(self) -> None: ...\n",
         encoding="utf-8",
     )
@@ -173,6 +180,7 @@ def test_generated_fixture_package_imports_and_works(
             "book": [],
             "inner": {"id": "i"},
         }
+        thing_wire = dict(t.reply)
         naive = client.get_thing("a/b", trace="t1")
         assert naive.created_at.tzinfo is not None and naive.quantity is None
         assert t.calls[-1].path == "/things/a%2Fb" and t.calls[-1].headers == {"X-Trace": "t1"}
@@ -194,6 +202,65 @@ def test_generated_fixture_package_imports_and_works(
         book = client.get_quote_book()
         assert [(q.symbol, q.price) for q in book] == [("B", Decimal("2")), ("A", Decimal("1.5"))]
         assert all(q.at.tzinfo is not None for q in book)
+        # a session class (x-sdk-sessions): created by a client method, its id bound
+        t.reply = {"run_id": "r/1", "steps": 2}
+        run = client.create_run(2)
+        assert type(run).__name__ == "RunSession" and run.run_id == "r/1" and run.created.steps == 2
+        wallet = {"id": "w", "free": "1.5", "held": "2"}  # wallet_id under another name, no total
+        steps = iter(
+            [
+                {"step": 1, "done": False, "wallet": wallet},
+                {"step": 2, "done": True, "wallet": wallet},
+            ]
+        )
+
+        def answer(call: Any) -> Any:
+            return {"start": {"run_id": "r/1"}, "tick": lambda: next(steps), "stop": None}[
+                call.path.rsplit("/", 1)[1]
+            ]
+
+        t.reply = lambda call: (lambda a: a() if callable(a) else a)(answer(call))
+        with run as bound:
+            bars = list(bound.bars())
+        paths = [(c.method, c.path, c.json) for c in t.calls[-3:]]
+        assert paths == [
+            ("POST", "/runs/r%2F1/start", None),
+            ("POST", "/runs/r%2F1/tick", {"n": 1}),
+            ("POST", "/runs/r%2F1/tick", {"n": 1}),
+        ]  # finished on the second tick: leaving `with` sends no stop
+        assert [b.step for b in bars] == [1] and run.last_step is not None
+        assert run.last_step.is_done and bars[0].wallet.wallet_id == "w"
+        assert bars[0].wallet.total == Decimal("3.5")  # the sum of its parts
+        # an unfinished session is stopped on leaving; "nothing to stop" is no error
+        exceptions = importlib.import_module("fixturepkg.exceptions")
+
+        def gone(call: Any) -> Any:
+            raise exceptions.NotFoundError("not active", code="NO_THING", status_code=404)
+
+        with client.run("r2") as attached:  # attached: taken as started
+            t.reply = gone
+        assert (t.calls[-1].method, t.calls[-1].path) == ("POST", "/runs/r2/stop")
+
+        def other(call: Any) -> Any:
+            raise exceptions.NotFoundError("no", code="OTHER", status_code=404)
+
+        with pytest.raises(exceptions.NotFoundError):
+            with client.run("r3"):
+                t.reply = other
+        # local parameters: filtered, newest first, paged on our side; nothing sent
+        t.reply = {
+            "things": [{**thing_wire, "thing_id": i, "note": n} for i, n in enumerate("abab")],
+            "names": ["x", "y"],
+        }
+        found = attached.find_things(status="b", limit=1)
+        assert t.calls[-1].params is None and [f.thing_id for f in found] == ["3"]
+        assert [f.thing_id for f in attached.find_things(offset=1)] == ["2", "1", "0"]
+        assert attached.get_names(limit=1) == ["x"]
+        # arguments and fixed values fill what the answer lacks
+        t.reply = {}
+        added = attached.add_thing("n", "2.50")
+        assert (added.id, added.amount) == ("plain", Decimal("2.50"))
+        assert t.calls[-1].json == {"name": "n", "amount": "2.50", "kind": "plain"}
     finally:
         sys.path.remove(str(tmp_path))
         for mod in [m for m in sys.modules if m.startswith("fixturepkg")]:

@@ -25,8 +25,10 @@ import pytest
 
 from agentexchange.exceptions import (
     AuthenticationError,
+    ConflictError,
     InvalidSymbolError,
     NotFoundError,
+    OrderError,
     ValidationError,
 )
 from agentexchange.mock.testing import MockServer
@@ -37,6 +39,7 @@ from agentexchange.models import (
     AgentKey,
     AgentList,
     AuthToken,
+    BacktestStep,
     Balance,
     Candle,
     DataRange,
@@ -72,6 +75,7 @@ from .sdk_fixtures import (
     KINDS,
     STRATEGY_CONFIG,
     STRATEGY_CONFIG_V2,
+    Driver,
     Sdk,
     assert_model,
     assert_models,
@@ -964,6 +968,186 @@ def test_agent_management(sdk: Sdk, mock: MockServer) -> None:
     assert client.delete_agent(clone.agent_id) is None
     with pytest.raises(NotFoundError):
         client.get_agent(clone.agent_id)
+
+
+# --------------------------------------------------------------------------- backtesting
+
+
+def _session(sdk: Sdk, session: Any) -> Driver:
+    """A backtest session seen synchronously, its calls recorded like a client's."""
+    return Driver(sdk.kind, session, sdk.run)
+
+
+def _enter(sdk: Sdk, session: Any) -> Any:
+    return sdk.run(session.__aenter__()) if sdk.kind == "async" else session.__enter__()
+
+
+def _leave(sdk: Sdk, session: Any) -> None:
+    if sdk.kind == "async":
+        sdk.run(session.__aexit__(None, None, None))
+    else:
+        session.__exit__(None, None, None)
+
+
+def _bars(sdk: Sdk, session: Any) -> Iterator[BacktestStep]:
+    if sdk.kind == "sync":
+        yield from session.bars()
+        return
+    bars = session.bars()
+    while True:
+        try:
+            yield sdk.run(bars.__anext__())
+        except StopAsyncIteration:
+            return
+
+
+def _window(mock: MockServer, hours: int) -> tuple[Any, Any]:
+    end = mock.exchange.clock.now().replace(minute=0, second=0, microsecond=0)
+    return end - timedelta(hours=hours), end
+
+
+def test_backtest_session_trades_on_history_like_the_live_client(
+    sdk: Sdk, mock: MockServer
+) -> None:
+    _, client = sdk.register(starting_balance="10000")
+    start, end = _window(mock, 3)
+    label = unique_name("bt")
+    created = client.create_backtest(
+        start, end, "10000", pairs=["BTCUSDT", "ETHUSDT"], strategy_label=label
+    )
+    assert type(created).__name__ == (
+        "AsyncBacktestSession" if sdk.kind == "async" else "BacktestSession"
+    )
+    assert created.created is not None and created.created.total_steps == 180
+    assert_model(created.created)
+    sid = created.session_id
+    assert client.get_backtest_status(sid).status == "created"
+    bt = _session(sdk, created)
+    assert bt.start().status == "running"
+    with pytest.raises(ConflictError):
+        client.start_backtest(sid)
+
+    # market data at the session clock, in the live client's models
+    price = bt.get_price("BTCUSDT")
+    assert_model(price) and price.timestamp == start
+    assert price.price == mock.exchange.market.price_at("BTCUSDT", start)
+    candles = bt.get_candles("BTCUSDT", "1m", 3)
+    assert_models(candles, Candle) and candles[-1].open_time < start
+    assert {p.symbol for p in bt.get_all_prices()} == {"BTCUSDT", "ETHUSDT"}
+    assert_model(bt.get_ticker("ETHUSDT"))
+    with pytest.raises(InvalidSymbolError):
+        bt.get_price("SOLUSDT")  # not a pair of the session
+
+    # trading: a market buy fills, a far limit waits and is cancelled
+    bought = bt.place_market_order("BTCUSDT", "buy", Decimal("0.01"))
+    assert_model(bought)
+    assert (bought.symbol, bought.side, bought.order_type, bought.status) == (
+        "BTCUSDT",
+        "buy",
+        "market",
+        "filled",
+    )
+    assert bought.executed_price is not None and bought.executed_price > price.price  # slippage
+    far = (bt.get_price("ETHUSDT").price / 2).quantize(Decimal("0.01"))
+    waiting = bt.place_limit_order("ETHUSDT", "buy", Decimal("0.1"), far)
+    assert waiting.status == "pending" and waiting.price == far
+    assert [o.order_id for o in bt.get_open_orders()] == [waiting.order_id]
+    assert [o.order_id for o in bt.get_orders()] == [
+        waiting.order_id,
+        bought.order_id,
+    ]  # newest first
+    assert bt.cancel_order(waiting.order_id) is None
+    with pytest.raises(OrderError):
+        bt.cancel_order(waiting.order_id)  # no longer pending
+    (trade,) = bt.get_trade_history()
+    assert trade.price == bought.executed_price and trade.fee == bought.fee
+    assert holding(bt.get_balance(), "BTC") == Decimal("0.01")
+    (position,) = bt.get_positions()
+    assert position.symbol == "BTCUSDT" and position.current_price is not None
+    portfolio = bt.get_portfolio()
+    assert_model(portfolio) and portfolio.position_count == 1
+
+    # the clock: the flat methods and the session's own
+    assert client.step_backtest(sid).step == 1
+    assert client.step_backtest_batch(sid, 4).step == 5
+    fast = client.batch_step_fast(sid, 5)
+    assert (fast.step, fast.steps_executed) == (10, 5)
+    assert bt.step().step == 11 and bt.step(4).step == 15
+    assert bt.step_fast(5, include_intermediate_trades=True).steps_executed == 5
+    status = bt.status()
+    assert (status.status, status.current_step) == ("running", 20)
+    assert bt.results().status == "running"
+    last = bt.step(1000)
+    assert last.is_complete and last.step == last.total_steps == 180
+    with pytest.raises(NotFoundError) as not_active:
+        bt.get_price("BTCUSDT")
+    assert not_active.value.code == "BACKTEST_NOT_FOUND"
+
+    # results, by the flat methods and the session's
+    results = client.get_backtest_results(sid)
+    assert_model(results) and results.status == "completed"
+    assert results.summary.total_trades == 2  # the buy and the closing sell at the end
+    final = results.summary.final_equity
+    assert results.summary.roi_pct == ((final - 10000) / 10000 * 100).quantize(
+        results.summary.roi_pct
+    )
+    curve = client.get_backtest_equity_curve(sid)
+    assert_models(curve, Snapshot) and curve[0].equity == Decimal("10000") and curve[
+        -1
+    ].equity == final
+    assert [s.timestamp for s in bt.equity_curve()] == [s.timestamp for s in curve]
+    trades = client.get_backtest_trades(sid)
+    assert [t.side for t in trades] == ["buy", "sell"] and bt.trades(limit=1, offset=1)[
+        0
+    ].side == "sell"
+    assert client.list_backtests(strategy_label=label)[0].session_id == sid
+    assert client.get_best_backtest(strategy_label=label).session_id == sid
+
+
+def test_backtest_sessions_as_context_managers_compare_and_cancel(
+    sdk: Sdk, mock: MockServer
+) -> None:
+    _, client = sdk.register(starting_balance="10000")
+    start, end = _window(mock, 2)
+    label = unique_name("bt")
+    finished = client.create_backtest(
+        start, end, "5000", pairs=["ETHUSDT"], strategy_label=label, candle_interval=900
+    )
+    entered = _enter(sdk, finished)
+    assert entered is finished
+    steps = [bar.step for bar in _bars(sdk, finished)]
+    assert steps == list(range(1, 8))  # 8 steps of 15 minutes; the 8th completes it
+    _leave(sdk, finished)  # finished: nothing to cancel
+    assert client.get_backtest_status(finished.session_id).status == "completed"
+
+    left = client.create_backtest(
+        start, end, "5000", pairs=["ETHUSDT"], strategy_label=label, candle_interval=900
+    )
+    _enter(sdk, left)
+    _session(sdk, left).step(3)
+    _leave(sdk, left)  # unfinished: cancelled on leaving
+    assert client.get_backtest_status(left.session_id).status == "cancelled"
+
+    attached = client.client.backtest(left.session_id)  # no request: called directly
+    EXERCISED[sdk.kind].add("backtest")
+    assert attached.session_id == left.session_id and attached.created is None
+    _leave(sdk, attached)  # "not active" after the end: taken as finished, no error
+
+    running = client.create_backtest(start, end, "5000", pairs=["ETHUSDT"], strategy_label=label)
+    client.start_backtest(running.session_id)
+    cancelled = client.cancel_backtest(running.session_id)
+    assert cancelled.status == "cancelled" and cancelled.total_trades == 0
+
+    comparison = client.compare_backtests([finished.session_id, left.session_id])
+    assert [c.session_id for c in comparison.comparisons] == [finished.session_id, left.session_id]
+    assert (
+        client.get_best_backtest(metric="roi_pct", strategy_label=label).session_id
+        == finished.session_id
+    )
+    listed = {b.session_id for b in client.list_backtests(strategy_label=label, limit=10)}
+    assert listed == {finished.session_id, left.session_id, running.session_id}
+    with pytest.raises(ValidationError):
+        client.compare_backtests([finished.session_id])
 
 
 # --------------------------------------------------------------------------- lifecycle

@@ -142,3 +142,20 @@ def test_a_decimal_no_decimal_can_hold_is_refused_as_invalid_input(
     with pytest.raises(RequestInvalid) as info:
         parser(operation_id).parse(wire(body))
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("member", ["description", "example", "nullable"])
+def test_a_member_named_like_a_schema_keyword_is_still_validated(member: str) -> None:
+    validator = BodyValidator(
+        {"type": "object", "properties": {member: {"type": "string", "maxLength": 3}}},
+        request=True,
+    )
+    assert validator.parse({member: "abc"}) == {member: "abc"}
+    with pytest.raises(RequestInvalid):
+        validator.parse({member: "abcd"})
+
+
+def test_a_strategy_description_over_its_max_length_is_refused() -> None:
+    body = {"name": "a", "description": "x" * 2001, "definition": {"pairs": ["BTCUSDT"]}}
+    with pytest.raises(RequestInvalid, match="description"):
+        parser("create_strategy").parse(wire(body))

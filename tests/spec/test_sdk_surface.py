@@ -237,11 +237,11 @@ MODEL_FIELDS: dict[str, list[str]] = {
 
 # Wire names the docs and issue 2 pin for renamed or derived fields.
 FIELD_WIRE: dict[tuple[str, str], dict[str, Any]] = {
-    ("Candle", "open_time"): {"wire": "time"},
+    ("Candle", "open_time"): {"wire": ["time", "bucket"]},
     ("Order", "order_type"): {"wire": "type"},
     ("Order", "quantity"): {"wire": ["quantity", "requested_quantity"]},
     ("Snapshot", "equity"): {"wire": "total_equity"},
-    ("Snapshot", "timestamp"): {"wire": "time"},
+    ("Snapshot", "timestamp"): {"wire": ["time", "simulated_at"]},
     ("PnL", "total_realized"): {"wire": "realized_pnl"},
     ("AccountInfo", "is_active"): {"equals": ["status", "active"]},
     ("Portfolio", "position_count"): {"count": "positions"},

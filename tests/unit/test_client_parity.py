@@ -1,14 +1,24 @@
 """The sync and async clients expose the same public names with the same parameters.
 
-One allowed difference: `max_concurrency=` on the async constructor only (issue 20).
+One allowed difference: `max_concurrency=` on the async constructor only (issue 20). The
+backtest session classes (issue 12) pair up the same way, and where a method returns a
+session the async client returns the async twin. `backtest(session_id)` only builds a
+session object (no request), so it is a plain method on both clients.
 """
 
 from __future__ import annotations
 
 import inspect
 
-from agentexchange import AgentExchangeClient, AsyncAgentExchangeClient
+from agentexchange import (
+    AgentExchangeClient,
+    AsyncAgentExchangeClient,
+    AsyncBacktestSession,
+    BacktestSession,
+)
 from agentexchange._async_transport import DEFAULT_MAX_CONCURRENCY as DEFAULT
+
+NO_REQUEST = {"backtest"}  # builds a session object; nothing to await
 
 
 def _public(cls: type) -> dict[str, inspect.Signature]:
@@ -38,7 +48,17 @@ def test_same_parameter_lists() -> None:
             assert got[-2][0] == want[-1][0] == "http_client"
             got, want = got[:-2], want[:-1]
         assert got == want, name
-        assert sig.return_annotation == other.return_annotation, name
+        assert _unasync(other.return_annotation) == sig.return_annotation, name
+
+
+def _unasync(annotation: object) -> object:
+    return (
+        annotation.replace("AsyncBacktestSession", "BacktestSession").replace(
+            "AsyncIterator", "Iterator"
+        )
+        if isinstance(annotation, str)
+        else annotation
+    )
 
 
 def test_async_methods_are_coroutines_and_sync_are_not() -> None:
@@ -46,7 +66,29 @@ def test_async_methods_are_coroutines_and_sync_are_not() -> None:
         if name == "__init__":
             continue
         assert not inspect.iscoroutinefunction(getattr(AgentExchangeClient, name)), name
-        assert inspect.iscoroutinefunction(getattr(AsyncAgentExchangeClient, name)), name
+        coroutine = inspect.iscoroutinefunction(getattr(AsyncAgentExchangeClient, name))
+        assert coroutine is (name not in NO_REQUEST), name
+
+
+def test_session_twins_have_the_same_methods() -> None:
+    sync, async_ = _public(BacktestSession), _public(AsyncBacktestSession)
+    assert set(sync) == set(async_)
+    for name, sig in sync.items():
+        other = async_[name]
+        assert [(p.name, p.kind, p.default) for p in other.parameters.values()] == [
+            (p.name, p.kind, p.default) for p in sig.parameters.values()
+        ], name
+        assert _unasync(other.return_annotation) == sig.return_annotation, name
+        if name == "__init__":
+            continue
+        member = getattr(AsyncBacktestSession, name)
+        if name == "bars":
+            assert inspect.isasyncgenfunction(member) and inspect.isgeneratorfunction(
+                getattr(BacktestSession, name)
+            )
+        else:
+            assert inspect.iscoroutinefunction(member), name
+            assert not inspect.iscoroutinefunction(getattr(BacktestSession, name)), name
 
 
 def test_no_shared_base_class() -> None:

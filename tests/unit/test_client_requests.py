@@ -608,6 +608,142 @@ def C(  # a table row
 BTC = "BTCUSDT"
 Q = Decimal("0.01")
 
+# --- backtesting (issue 12): bodies as recorded, ../shared/reference/wire-samples/backtest.json
+BT = "580d7b83-9449-4f4a-bcd4-e6ae7bc47028"
+BT2 = "5ad39193-7aed-45d6-9cff-64c10d8d11e0"
+BT_AGENT = "a7005b2a-9b34-4639-b6b0-3f0fda9ba58a"
+BT_CREATED = {
+    "session_id": BT,
+    "status": "created",
+    "total_steps": 180,
+    "estimated_pairs": 3,
+    "agent_id": BT_AGENT,
+}
+BT_STEP = {  # exchange 30: a step that filled a pending limit order
+    "virtual_time": "2026-12-01T00:02:00Z", "step": 2, "total_steps": 180, "progress_pct": "1.11",
+    "prices": {"BTCUSDT": "95441.74563840", "ETHUSDT": "3112.37383686"},
+    "orders_filled": [{"order_id": "db066543-7bee-48f8-ace3-0f767e0ec044", "status": "filled",
+                       "executed_price": "3112.68507424", "executed_qty": "0.2", "fee": "0.62253701"}],
+    "portfolio": {"total_equity": "9995.7844328000", "available_cash": "7464.4747526600",
+                  "position_value": "2531.3096801400", "unrealized_pnl": "-1.6825749512", "realized_pnl": "0",
+                  "positions": [{"symbol": "ETHUSDT", "quantity": "0.2", "avg_entry_price": "3112.68507424",
+                                 "current_price": "3112.37383686", "market_value": "622.474767372",
+                                 "unrealized_pnl": "-0.062247476"}]},
+    "is_complete": False, "remaining_steps": 178,
+}  # fmt: skip
+BT_STATUS = {  # exchange 41
+    "session_id": BT, "agent_id": BT_AGENT, "strategy_label": "wire_momentum", "start_time": "2026-12-01T00:00:00Z",
+    "end_time": "2026-12-01T03:00:00Z", "status": "running", "candle_interval": 60, "starting_balance": "10000.00000000",
+    "pairs": ["BTCUSDT", "ETHUSDT", "SOLUSDT"], "progress_pct": 20.56, "current_step": 37, "total_steps": 180,
+    "virtual_clock": "2026-12-01T00:37:00Z", "final_equity": None, "total_pnl": None, "roi_pct": None, "total_trades": 0,
+    "total_fees": "0E-8", "sharpe_ratio": None, "max_drawdown_pct": None, "created_at": "2026-12-02T06:54:26.694631Z",
+    "started_at": "2026-12-02T06:54:27.306295Z", "completed_at": None, "duration_real_sec": None,
+}  # fmt: skip
+BT_RESULTS = {  # exchange 49 (by_pair cut to one)
+    "session_id": BT, "status": "completed",
+    "config": {"start_time": "2026-12-01T00:00:00+00:00", "end_time": "2026-12-01T03:00:00+00:00",
+               "starting_balance": "10000.00000000", "candle_interval": "60", "pairs": ["BTCUSDT"], "strategy_label": "wire_momentum"},
+    "summary": {"final_equity": "9956.71977723", "total_pnl": "-43.28022277", "roi_pct": "-0.4300", "total_trades": 7,
+                "total_fees": "5.73473312", "duration_real_sec": 0.62},
+    "metrics": {"sharpe_ratio": "-16.7042", "sortino_ratio": "-11.9606", "max_drawdown_pct": "0.43",
+                "max_drawdown_duration_days": "0.12", "win_rate": "0.00", "profit_factor": "0.0000", "avg_win": "0",
+                "avg_loss": "-9.38637242", "best_trade": "-4.93907072", "worst_trade": "-20.48937368",
+                "avg_trade_duration_minutes": "29.83", "trades_per_day": "56.00"},
+    "by_pair": [{"wins": 0, "losses": 2, "symbol": "BTCUSDT", "trades": 3, "net_pnl": "-27.48939205", "win_rate": "0.00",
+                 "total_volume": "3793.42108845"}],
+}  # fmt: skip
+BT_SNAPSHOTS = {  # exchange 50 (first and last)
+    "session_id": BT, "interval": "1",
+    "snapshots": [{"simulated_at": "2026-12-01T00:00:00+00:00", "total_equity": "10000.00000000", "available_cash": "10000.00000000",
+                   "position_value": "0E-8", "unrealized_pnl": "0E-8", "realized_pnl": "0E-8"},
+                  {"simulated_at": "2026-12-01T03:00:00+00:00", "total_equity": "9956.71977723", "available_cash": "9956.71977723",
+                   "position_value": "0E-8", "unrealized_pnl": "0E-8", "realized_pnl": "-37.54548967"}],
+}  # fmt: skip
+BT_TRADES = {  # exchange 53
+    "session_id": BT, "total": 1,
+    "trades": [{"id": "335fe3f2-01ce-41d1-95d3-f81060285944", "session_id": BT, "symbol": "ETHUSDT", "side": "buy", "type": "limit",
+                "quantity": "0.20000000", "price": "3112.68507424", "quote_amount": "622.53701485", "fee": "0.62253701",
+                "slippage_pct": "0.010000", "realized_pnl": "0", "stop_price": None, "simulated_at": "2026-12-01T00:02:00+00:00"}],
+}  # fmt: skip
+BT_COMPARE = {  # exchange 70
+    "comparisons": [
+        {"session_id": BT, "strategy_label": "wire_momentum", "roi_pct": "-0.4300", "sharpe_ratio": "-16.7042",
+         "max_drawdown_pct": "0.43", "total_trades": 7, "win_rate": "0.00", "profit_factor": "0.0000"},
+        {"session_id": BT2, "strategy_label": "wire_hourly", "roi_pct": "-0.2300", "sharpe_ratio": None,
+         "max_drawdown_pct": None, "total_trades": 1, "win_rate": None, "profit_factor": None}],
+    "best_by_roi": BT2, "best_by_sharpe": BT, "best_by_drawdown": BT, "recommendation": BT,
+}  # fmt: skip
+
+
+def _session(sid: str, total_steps: int) -> Callable[[Any], None]:
+    def check(result: Any) -> None:
+        assert type(result).__name__ in {"BacktestSession", "AsyncBacktestSession"}, result
+        assert result.session_id == sid and result.last_step is None
+        assert type(result.created) is m.BacktestCreated
+        assert result.created.total_steps == total_steps and result.created.status == "created"
+
+    return check
+
+
+def _bt_step(result: m.BacktestStep) -> None:
+    assert type(result) is m.BacktestStep and result.step == 2 and result.is_complete is False
+    assert result.progress_pct == Decimal("1.11") and aware(result.virtual_time)
+    assert result.prices["ETHUSDT"] == Decimal("3112.37383686")
+    fill = result.orders_filled[0]
+    assert type(fill) is m.BacktestFill and fill.executed_quantity == Decimal("0.2")
+    p = result.portfolio
+    assert type(p) is m.Portfolio and p.total_position_value == Decimal("2531.3096801400")
+    assert p.total_pnl == Decimal(
+        "-1.6825749512"
+    )  # realized + unrealized: the sandbox sends neither sum
+    assert p.roi_pct is None and p.starting_balance is None and p.position_count == 1
+    assert type(p.positions[0]) is m.Position and p.positions[0].market_value == Decimal(
+        "622.474767372"
+    )
+
+
+def _bt_status(result: m.BacktestStatus) -> None:
+    assert type(result) is m.BacktestStatus and result.status == "running"
+    assert (
+        result.progress_pct == Decimal("20.56") and type(result.progress_pct) is Decimal
+    )  # a JSON number here
+    assert (
+        result.current_step == 37 and result.roi_pct is None and result.total_fees == Decimal("0")
+    )
+    assert aware(result.virtual_clock) and result.pairs == ["BTCUSDT", "ETHUSDT", "SOLUSDT"]
+
+
+def _bt_results(result: m.BacktestResults) -> None:
+    assert type(result) is m.BacktestResults and result.status == "completed"
+    assert result.summary.roi_pct == Decimal("-0.4300") and result.summary.total_trades == 7
+    assert type(result.metrics) is m.BacktestMetrics and result.metrics.sharpe_ratio == Decimal(
+        "-16.7042"
+    )
+    assert result.by_pair[0].symbol == "BTCUSDT" and result.by_pair[0].losses == 2
+    assert result.config.candle_interval == "60" and aware(result.config.start_time)
+
+
+def _bt_snapshots(result: list[m.Snapshot]) -> None:
+    assert result[0].equity == Decimal("10000.00000000") and result[-1].equity == Decimal(
+        "9956.71977723"
+    )
+    assert result[-1].timestamp == datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # from simulated_at
+
+
+def _bt_trades(result: list[m.Trade]) -> None:
+    t = result[0]
+    assert t.trade_id == "335fe3f2-01ce-41d1-95d3-f81060285944"  # from id
+    assert t.pnl == Decimal("0") and t.fee == Decimal("0.62253701")  # from realized_pnl
+    assert t.created_at == datetime(2026, 12, 1, 0, 2, tzinfo=UTC)  # from simulated_at
+
+
+def _bt_compare(result: m.BacktestComparison) -> None:
+    assert type(result) is m.BacktestComparison and result.best_by_roi == BT2
+    first, second = result.comparisons
+    assert type(first) is m.BacktestComparisonEntry and first.sharpe_ratio == Decimal("-16.7042")
+    assert second.sharpe_ratio is None and second.total_trades == 1
+
+
 # fmt: off
 CASES: list[Case] = [
     # ---------------- auth (wire §3) ----------------
@@ -960,6 +1096,56 @@ CASES: list[Case] = [
       response="# Agent: RSI Scalper\n# Agent ID: a1b2\n\n# AgentExchange — AI Crypto Trading Platform\n",
       content_type="text/markdown; charset=utf-8",
       check=_that(lambda r: type(r) is str and r.startswith("# Agent: RSI Scalper\n") and "AgentExchange — AI" in r, "markdown text")),
+    # ---------------- backtesting (issue 12; wire-samples/backtest.json) ----------------
+    C("create_backtest", "create_backtest", ("2026-12-01T00:00:00Z", "2026-12-01T03:00:00Z", Decimal("10000")),
+      {"pairs": ["BTCUSDT", "ETHUSDT", "SOLUSDT"], "strategy_label": "wire_momentum"},
+      "POST", "/backtest/create", body={"start_time": "2026-12-01T00:00:00Z", "end_time": "2026-12-01T03:00:00Z",
+                                        "starting_balance": "10000", "candle_interval": 60,
+                                        "pairs": ["BTCUSDT", "ETHUSDT", "SOLUSDT"], "strategy_label": "wire_momentum"},
+      auth="key", response=BT_CREATED, check=_session(BT, 180)),
+    C("create_backtest-all", "create_backtest",
+      (datetime(2026, 11, 10, tzinfo=UTC), datetime(2026, 11, 13, tzinfo=UTC), 5000),
+      {"candle_interval": 3600, "fee_rate": Decimal("0.001"), "agent_id": BT_AGENT, "strategy_label": "wire_hourly"},
+      "POST", "/backtest/create", body={"start_time": "2026-11-10T00:00:00Z", "end_time": "2026-11-13T00:00:00Z",
+                                        "starting_balance": "5000", "candle_interval": 3600, "strategy_label": "wire_hourly",
+                                        "fee_rate": "0.001", "agent_id": BT_AGENT},
+      auth="key", response={**BT_CREATED, "session_id": BT2, "total_steps": 72, "estimated_pairs": 2}, check=_session(BT2, 72)),
+    C("start_backtest", "start_backtest", (BT,), {}, "POST", f"/backtest/{BT}/start", auth="key",
+      response={"status": "running", "session_id": BT}, check=_is(m.BacktestStarted, status="running", session_id=BT)),
+    C("step_backtest", "step_backtest", (BT,), {}, "POST", f"/backtest/{BT}/step", auth="key",
+      response=BT_STEP, check=_bt_step),
+    C("step_backtest_batch", "step_backtest_batch", (BT, 10), {}, "POST", f"/backtest/{BT}/step/batch",
+      body={"steps": 10}, auth="key", response=BT_STEP, check=_bt_step),
+    C("batch_step_fast", "batch_step_fast", (BT, 20), {}, "POST", f"/backtest/{BT}/step/batch/fast",
+      body={"steps": 20, "include_intermediate_trades": False}, auth="key",
+      response={**BT_STEP, "steps_executed": 20}, check=_and(_bt_step, _is(m.BacktestStep, steps_executed=20))),
+    C("batch_step_fast-intermediate", "batch_step_fast", (BT,), {"steps": 5, "include_intermediate_trades": True},
+      "POST", f"/backtest/{BT}/step/batch/fast", body={"steps": 5, "include_intermediate_trades": True}, auth="key",
+      response={**BT_STEP, "steps_executed": 5}, check=_is(m.BacktestStep, steps_executed=5)),
+    C("cancel_backtest", "cancel_backtest", (BT2,), {}, "POST", f"/backtest/{BT2}/cancel", auth="key",
+      response={"session_id": BT2, "status": "cancelled", "total_trades": 1, "roi_pct": "-0.23"},
+      check=_is(m.BacktestCancelled, status="cancelled", total_trades=1, roi_pct=Decimal("-0.23"))),
+    C("get_backtest_status", "get_backtest_status", (BT,), {}, "GET", f"/backtest/{BT}/status", auth="key",
+      response=BT_STATUS, check=_bt_status),
+    C("get_backtest_results", "get_backtest_results", (BT,), {}, "GET", f"/backtest/{BT}/results", auth="key",
+      response=BT_RESULTS, check=_bt_results),
+    C("get_backtest_equity_curve", "get_backtest_equity_curve", (BT,), {}, "GET", f"/backtest/{BT}/results/equity-curve",
+      {"interval": "1"}, auth="key", response=BT_SNAPSHOTS, check=_list_of(m.Snapshot, 2, _bt_snapshots)),
+    C("get_backtest_trades", "get_backtest_trades", (BT,), {"limit": 2, "offset": 1}, "GET", f"/backtest/{BT}/results/trades",
+      {"limit": "2", "offset": "1"}, auth="key", response=BT_TRADES, check=_list_of(m.Trade, 1, _bt_trades)),
+    C("list_backtests", "list_backtests", (), {"status": "completed", "strategy_label": "wire_momentum", "sort_by": "roi_pct", "limit": 5},
+      "GET", "/backtest/list", {"status": "completed", "strategy_label": "wire_momentum", "sort_by": "roi_pct", "limit": "5"},
+      auth="key", response={"backtests": [BT_STATUS], "total": 1}, check=_list_of(m.BacktestStatus, 1)),
+    C("list_backtests-default", "list_backtests", (), {}, "GET", "/backtest/list", {"limit": "50"},
+      auth="key", response={"backtests": [], "total": 0}, check=_list_of(m.BacktestStatus, 0)),
+    C("compare_backtests", "compare_backtests", ([BT, BT2],), {}, "GET", "/backtest/compare", {"sessions": f"{BT},{BT2}"},
+      auth="key", response=BT_COMPARE, check=_bt_compare),
+    C("get_best_backtest", "get_best_backtest", (), {"metric": "sharpe_ratio"}, "GET", "/backtest/best", {"metric": "sharpe_ratio"},
+      auth="key", response={"session_id": BT, "strategy_label": "wire_momentum", "metric": "sharpe_ratio", "value": "-16.7042"},
+      check=_is(m.BestBacktest, session_id=BT, metric="sharpe_ratio", value="-16.7042")),
+    C("get_best_backtest-default", "get_best_backtest", (), {}, "GET", "/backtest/best", {"metric": "roi_pct"},
+      auth="key", response={"session_id": BT, "strategy_label": "wire_momentum", "metric": "roi_pct", "value": "-0.4300"},
+      check=_is(m.BestBacktest, value="-0.4300")),
 ]
 # fmt: on
 
@@ -1092,11 +1278,16 @@ async def test_async_deploy_without_version_deploys_the_current_one() -> None:
     DEPLOY_NO_VERSION.check(result)
 
 
+# Methods that send nothing: backtest(session_id) only builds a session object
+# (tests/unit/test_backtest_session.py covers it).
+WITHOUT_REQUEST = {"close", "backtest"}
+
+
 def _api_methods(cls: type) -> set[str]:
     return {
         name
         for name, member in inspect.getmembers(cls, inspect.isfunction)
-        if not name.startswith("_") and name != "close"
+        if not name.startswith("_") and name not in WITHOUT_REQUEST
     }
 
 

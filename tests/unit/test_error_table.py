@@ -51,6 +51,11 @@ DOCUMENTED = {
     "DATABASE_ERROR": "ServerError",
     "CACHE_ERROR": "ServerError",
     "SERVICE_UNAVAILABLE": "ServerError",
+    # issue 12: the platform's backtest codes (wire-samples/backtest.json) and our session cap
+    "BACKTEST_NOT_FOUND": "NotFoundError",
+    "BACKTEST_INVALID_STATE": "ConflictError",
+    "BACKTEST_NO_DATA": "ValidationError",
+    "BACKTEST_LIMIT_EXCEEDED": "ConflictError",
 }
 
 STATUS = {

@@ -25,7 +25,7 @@ ROOT = str(Path(__file__).resolve().parents[2])
 if ROOT not in sys.path:  # generator/ and bench/ are dev tools, not installed
     sys.path.insert(0, ROOT)
 
-from agentexchange import models  # noqa: E402
+from agentexchange import BacktestSession, models  # noqa: E402
 from bench import sdk_bench  # noqa: E402
 from generator.oldpath import old_builders  # noqa: E402
 
@@ -49,6 +49,9 @@ def assert_same(new: Any, old: Any, where: str = "result") -> None:
         assert list(new) == list(old), where
         for key in new:
             assert_same(new[key], old[key], f"{where}[{key!r}]")
+    elif isinstance(new, BacktestSession):  # built from the create answer's model
+        assert new.session_id == old.session_id, where
+        assert_same(new.created, old.created, f"{where}.created")
     elif isinstance(new, Decimal | datetime):
         assert repr(new) == repr(old), where  # exponent / offset kept, not just ==
     else:

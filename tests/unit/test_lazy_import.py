@@ -44,6 +44,7 @@ def loaded_after(statement: str) -> dict[str, bool]:
         "import agentexchange",
         "import agentexchange.client",
         "from agentexchange import Price, AgentExchangeError",
+        "from agentexchange import BacktestSession, TradingAPI, AsyncTradingAPI",
     ],
 )
 def test_sync_imports_load_no_asyncio(statement: str) -> None:

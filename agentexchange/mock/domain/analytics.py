@@ -55,18 +55,7 @@ def sharpe_sortino(points: Sequence[Snapshot], width: int) -> tuple[Decimal, Dec
 
 def max_drawdown(points: Sequence[Snapshot], now: datetime) -> tuple[Decimal, int]:
     """Largest peak-to-trough fall in %, and the longest time under water in days."""
-    worst = Decimal(0)
-    longest = 0.0
-    peak: Snapshot | None = None
-    for point in points:
-        if peak is None or point.total_equity >= peak.total_equity:
-            if peak is not None:
-                longest = max(longest, (point.time - peak.time).total_seconds())
-            peak = point
-            continue
-        worst = max(worst, (peak.total_equity - point.total_equity) / peak.total_equity * 100)
-    if peak is not None and points and points[-1].total_equity < peak.total_equity:
-        longest = max(longest, (now - peak.time).total_seconds())
+    worst, longest = metrics.drawdown([(p.time, p.total_equity) for p in points], now)
     return worst.quantize(_Q2), int(longest // 86400)
 
 

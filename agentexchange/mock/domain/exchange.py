@@ -2,8 +2,8 @@
 
 docs/architecture.md "Domain core": a pure-Python domain core that knows nothing of HTTP.
 ``Exchange`` wires the parts together — clock, market, accounts, trading, strategies,
-training, the gatekeeper (auth + rate limits) and the event bus — and is what the
-handlers, the server's tick loop and in-process tests hold.
+backtest sessions, training, the gatekeeper (auth + rate limits) and the event bus — and
+is what the handlers, the server's tick loop and in-process tests hold.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .accounts import Accounts
+from .backtests import Backtests
 from .clock import SimClock
 from .events import EventBus
 from .gatekeeper import Gatekeeper
@@ -40,6 +41,7 @@ class Exchange:
         self.gatekeeper = Gatekeeper(self.accounts, self.clock, rate_limits=self.config.rate_limits)
         self.strategies = Strategies(self.clock, self.market)
         self.training = Training(self.clock)
+        self.backtests = Backtests(self.clock, self.market, self.accounts)
 
     def tick(self, seconds: float = 1.0) -> None:
         """Advance simulated time and let everything that depends on it react."""

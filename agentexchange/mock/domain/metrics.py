@@ -1,13 +1,15 @@
 """Domain layer: Performance arithmetic shared by live analytics and strategy backtests.
 
 The domain core (docs/architecture.md "Domain core") computes Sharpe, Sortino and drawdown
-in two places — an agent's equity snapshots (``analytics.py``) and a backtest's equity
-curve (``strategies/backtest.py``) — from this one module, in ``Decimal``.
+in three places — an agent's equity snapshots (``analytics.py``), a strategy test's
+equity curve (``strategies/backtest.py``) and a backtest session's snapshots
+(``backtests/results.py``) — from this one module, in ``Decimal``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
 
@@ -53,3 +55,22 @@ def max_drawdown_pct(curve: Sequence[Decimal]) -> Decimal:
         if peak > 0:
             worst = max(worst, (peak - value) / peak * 100)
     return worst
+
+
+def drawdown(points: Sequence[tuple[datetime, Decimal]], end: datetime) -> tuple[Decimal, float]:
+    """Over (time, equity) points: the largest fall from a peak in percent of the peak, and
+    the longest time under water in seconds — from a peak to the next point at or above
+    it, or to ``end`` when the last point is still below."""
+    worst = _ZERO
+    longest = 0.0
+    peak: tuple[datetime, Decimal] | None = None
+    for point in points:
+        if peak is None or point[1] >= peak[1]:
+            if peak is not None:
+                longest = max(longest, (point[0] - peak[0]).total_seconds())
+            peak = point
+            continue
+        worst = max(worst, (peak[1] - point[1]) / peak[1] * 100)
+    if peak is not None and points and points[-1][1] < peak[1]:
+        longest = max(longest, (end - peak[0]).total_seconds())
+    return worst, longest

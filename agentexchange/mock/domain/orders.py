@@ -2,9 +2,13 @@
 
 docs/decisions.md "Mock exchange": orders (market, limit, stop-loss, take-profit) fill
 with a fee of 0.1 % and the platform's volume-based slippage. This module holds the
-records and the pure math; ``trading.py`` decides when an order fills and moves the money.
-The ``*_view`` functions give the wire shapes of openapi.yaml (OrderResponse, OrderDetail,
-Trade…) as plain dicts of Decimal/datetime, so the HTTP layer only serialises.
+records and the pure math — the order checks (``check_shape``, ``terms``), the fill terms
+and the trigger rules, at one price (``triggered``, live) or over a candle's range
+(``crossed``, ``range_fill_price``: backtests) — shared by live trading and the backtest
+engine (``sandbox.py``); ``trading.py`` decides when a live order fills, ``ledger.py``
+moves the money. The ``*_view`` functions give the wire shapes of openapi.yaml
+(OrderResponse, OrderDetail, Trade…) as plain dicts of Decimal/datetime, so the HTTP
+layer only serialises.
 
 Trigger semantics (a choice the reference leaves open for buys): a *sell* stop_loss
 fires when the price falls to the trigger and a sell take_profit when it rises to it,
@@ -16,10 +20,15 @@ fill at or below the limit, limit sells at or above.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+from .errors import DomainError
+
+Level = TypeVar("Level", Decimal, int)  # prices, or integer ticks with the level scaled to match
 
 FEE_RATE = Decimal("0.001")  # 0.1 % of the gross quote amount
 MIN_SLIPPAGE = Decimal("0.0001")
@@ -69,32 +78,161 @@ def slippage_fraction(notional: Decimal, quote_volume_24h: Decimal) -> Decimal:
     return min(MAX_SLIPPAGE, max(MIN_SLIPPAGE, SLIPPAGE_FACTOR * notional / quote_volume_24h))
 
 
-def fill_terms(side: str, quantity: Decimal, reference: Decimal, quote_volume_24h: Decimal) -> Fill:
+def fill_terms(
+    side: str,
+    quantity: Decimal,
+    reference: Decimal,
+    quote_volume_24h: Decimal,
+    fee_rate: Decimal = FEE_RATE,
+) -> Fill:
     """Execution at ``reference`` moved against the taker by the slippage fraction.
 
     ``quote_volume_24h`` is the pair's 24 h volume in USDT, as ``Market.volume_24h``
     gives it.
     """
     fraction = slippage_fraction(quantity * reference, quote_volume_24h)
+    return fill_with(side, quantity, reference, fraction, fee_rate)
+
+
+def fill_with(
+    side: str,
+    quantity: Decimal,
+    reference: Decimal,
+    fraction: Decimal,
+    fee_rate: Decimal = FEE_RATE,
+) -> Fill:
+    """Execution at ``reference`` moved against the taker by ``fraction`` (0: none), plus the fee."""
     direction = 1 if side == "buy" else -1
     price = q8(reference * (1 + direction * fraction))
     gross = q8(price * quantity)
-    fee = q8(gross * FEE_RATE)
+    fee = q8(gross * fee_rate)
     total = gross + fee if side == "buy" else gross - fee
     return Fill(price, quantity, (fraction * 100).quantize(_Q6), gross, fee, total)
 
 
-def buy_lock(quantity: Decimal, price: Decimal) -> Decimal:
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What placing an order takes, once its shape and size passed the checks."""
+
+    fill: Fill | None  # a market order's execution; None for a pending order
+    order_value: Decimal  # quantity x (order price, or the reference for a market order)
+    # of pay_asset: a market buy's total cost, a pending buy's lock, or the quantity
+    required: Decimal
+    pay_asset: str
+
+
+def check_shape(order_type: str, quantity: Decimal, price: Decimal | None) -> None:
+    """The checks that need no market: a price exactly for pending orders, sane numbers."""
+    pending = order_type in PENDING_TYPES
+    if pending and price is None:
+        raise DomainError(
+            "INVALID_ORDER_TYPE",
+            f"A {order_type} order needs a price.",
+            400,
+            {"order_type": order_type},
+        )
+    if not pending and price is not None:
+        raise DomainError(
+            "INVALID_ORDER_TYPE",
+            "A market order takes no price.",
+            400,
+            {"order_type": order_type},
+        )
+    if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
+        raise DomainError(
+            "INVALID_QUANTITY",
+            f"Quantity must be greater than 0 and at most {MAX_QUANTITY}.",
+            400,
+            {"quantity": str(quantity), "max_qty": str(MAX_QUANTITY)},
+        )
+    if price is not None and (not price.is_finite() or price <= 0 or price > MAX_PRICE):
+        raise DomainError(
+            "INVALID_QUANTITY",
+            f"Price must be greater than 0 and at most {MAX_PRICE}.",
+            400,
+            {"quantity": str(quantity), "price": str(price)},
+        )
+
+
+def terms(
+    symbol: str,
+    side: str,
+    order_type: str,
+    quantity: Decimal,
+    price: Decimal | None,
+    *,
+    min_qty: Decimal,
+    reference: Decimal,
+    quote_volume: Callable[[], Decimal],
+    fee_rate: Decimal = FEE_RATE,
+) -> Terms:
+    """Lot, value and notional checks, then the fill (market) or the lock (pending) — the
+    live rules, shared by live trading and backtest sessions. ``reference`` is the price
+    now; ``quote_volume`` the pair's 24 h USDT volume, asked only for a market order."""
+    # As the real platform: at least min_qty (step_size is advertised, not enforced);
+    # and no more than 8 decimal places, which wallets keep exactly.
+    if quantity < min_qty or quantity != quantity.quantize(_Q8):
+        raise DomainError(
+            "INVALID_QUANTITY",
+            f"Quantity must be at least {min_qty:f} for {symbol}, with at most 8 decimal places.",
+            400,
+            {"quantity": format(quantity, "f"), "min_qty": format(min_qty, "f")},
+        )
+    if quantity * (price if price is not None else reference) > MAX_NOTIONAL:
+        # Bounds every amount to 23 digits at 8 places, inside Decimal's 28.
+        raise DomainError(
+            "INVALID_QUANTITY",
+            f"Order value is above the maximum of {MAX_NOTIONAL:f} {QUOTE}.",
+            400,
+            {"quantity": format(quantity, "f"), "max_notional": format(MAX_NOTIONAL, "f")},
+        )
+    fill: Fill | None = None
+    if price is not None:
+        order_value = quantity * price
+        required = buy_lock(quantity, price, fee_rate) if side == "buy" else quantity
+    else:
+        fill = fill_terms(side, quantity, reference, quote_volume(), fee_rate)
+        order_value = quantity * reference
+        required = fill.total if side == "buy" else quantity
+    if order_value < MIN_NOTIONAL:
+        raise DomainError(
+            "INVALID_QUANTITY",
+            f"Order value is below the minimum of {MIN_NOTIONAL} {QUOTE}.",
+            400,
+            {"quantity": str(quantity), "min_notional": str(MIN_NOTIONAL)},
+        )
+    return Terms(fill, order_value, required, QUOTE if side == "buy" else base_asset(symbol))
+
+
+def buy_lock(quantity: Decimal, price: Decimal, fee_rate: Decimal = FEE_RATE) -> Decimal:
     """Quote locked by a pending buy: its value at the order price plus the fee."""
-    return q8(quantity * price * (1 + FEE_RATE))
+    return q8(quantity * price * (1 + fee_rate))
+
+
+def falls_to(order_type: str, side: str) -> bool:
+    """Whether a pending order fires when the price falls to its level (else when it rises)."""
+    if order_type == "limit":
+        return side == "buy"
+    return (order_type == "stop_loss") == (side == "sell")
 
 
 def triggered(order_type: str, side: str, order_price: Decimal, market: Decimal) -> bool:
     """Whether a pending order fires at this market price (see the module docstring)."""
-    if order_type == "limit":
-        return market <= order_price if side == "buy" else market >= order_price
-    falls_to = (order_type == "stop_loss") == (side == "sell")
-    return market <= order_price if falls_to else market >= order_price
+    return market <= order_price if falls_to(order_type, side) else market >= order_price
+
+
+def crossed(order_type: str, side: str, level: Level, high: Level, low: Level) -> bool:
+    """Whether a candle with this range reached a pending order's level (``triggered``
+    for a whole candle instead of one price). Any comparable units: Decimal prices or the
+    market's integer ticks with the level scaled to match."""
+    return low <= level if falls_to(order_type, side) else high >= level
+
+
+def range_fill_price(order_type: str, side: str, level: Level, open_: Level) -> Level:
+    """Where a candle that ``crossed`` the level fills the order: at the level, or at the
+    candle's open when it opened beyond the level (a gap: better for a limit, worse for a
+    stop). The one rule for backtest sessions and strategy-test exits alike."""
+    return min(level, open_) if falls_to(order_type, side) else max(level, open_)
 
 
 @dataclass(slots=True)

@@ -2,7 +2,9 @@
 
 docs/architecture.md "Domain core" and "Trace: one order through the mock": orders
 (market, limit, stop-loss, take-profit) filled with a fee of 0.1 % and the platform's
-volume-based slippage, risk checks, analytics, the leaderboard. ``Trading`` places, fills
+volume-based slippage, risk checks, analytics, the leaderboard. The order checks and fill
+terms (``orders.py``), the risk checks (``risk.py``) and the booking of a fill
+(``ledger.py``) are shared with the backtest engine (``sandbox.py``). ``Trading`` places, fills
 and cancels orders against the simulated ``Market``, keeps every agent's wallet
 consistent, records equity snapshots, answers the account and analytics reads as
 openapi.yaml's response shapes (plain dicts of Decimal/datetime), and publishes "order"
@@ -25,25 +27,20 @@ from typing import Any, Protocol
 
 from . import analytics, portfolio
 from .accounts import MAX_BALANCE, Accounts, Agent, permission_denied
-from .book import Book, Position, Snapshot, new_session, next_midnight
+from .book import Book, Snapshot, new_session, next_midnight
 from .clock import SimClock
 from .errors import DomainError
 from .events import EventBus
+from .ledger import apply_fill, lock, unlock
 from .orders import (
-    MAX_NOTIONAL,
-    MAX_PRICE,
-    MAX_QUANTITY,
-    MIN_NOTIONAL,
     OPEN,
-    PENDING_TYPES,
     QUOTE,
     Fill,
     Order,
-    Trade,
     base_asset,
-    buy_lock,
+    check_shape,
     fill_terms,
-    q8,
+    terms,
     triggered,
 )
 from .risk import OrderExposure, check_order, loss_limit_hit
@@ -67,9 +64,6 @@ class MarketView(Protocol):
 
 
 _Outcome = dict[str, Any] | DomainError
-
-
-_PLACES_8 = Decimal("0.00000001")
 
 
 class Trading:
@@ -207,88 +201,36 @@ class Trading:
     ) -> dict[str, Any]:
         if agent.status == "archived":
             raise permission_denied("Agent is archived.")
-        pending = order_type in PENDING_TYPES
-        if pending and price is None:
-            raise DomainError(
-                "INVALID_ORDER_TYPE",
-                f"A {order_type} order needs a price.",
-                400,
-                {"order_type": order_type},
-            )
-        if not pending and price is not None:
-            raise DomainError(
-                "INVALID_ORDER_TYPE",
-                "A market order takes no price.",
-                400,
-                {"order_type": order_type},
-            )
-        if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
-            raise DomainError(
-                "INVALID_QUANTITY",
-                f"Quantity must be greater than 0 and at most {MAX_QUANTITY}.",
-                400,
-                {"quantity": str(quantity), "max_qty": str(MAX_QUANTITY)},
-            )
-        if price is not None and (not price.is_finite() or price <= 0 or price > MAX_PRICE):
-            raise DomainError(
-                "INVALID_QUANTITY",
-                f"Price must be greater than 0 and at most {MAX_PRICE}.",
-                400,
-                {"quantity": str(quantity), "price": str(price)},
-            )
+        check_shape(order_type, quantity, price)
         symbol = self.market.require(symbol)
-        lot = self.market.pair_info(symbol)
-        # As the real platform: at least min_qty (step_size is advertised, not enforced);
-        # and no more than 8 decimal places, which wallets keep exactly.
-        if quantity < lot.min_qty or quantity != quantity.quantize(_PLACES_8):
-            raise DomainError(
-                "INVALID_QUANTITY",
-                f"Quantity must be at least {lot.min_qty:f} for {symbol}, with at most 8 decimal places.",
-                400,
-                {"quantity": format(quantity, "f"), "min_qty": format(lot.min_qty, "f")},
-            )
         reference = self.market.price(symbol)
+        t = terms(
+            symbol,
+            side,
+            order_type,
+            quantity,
+            price,
+            min_qty=self.market.pair_info(symbol).min_qty,
+            reference=reference,
+            quote_volume=lambda: self.market.volume_24h(symbol),
+        )
         now = self.clock.now()
         book = agent.book
-        base = base_asset(symbol)
-        fill: Fill | None = None
-        if quantity * (price if price is not None else reference) > MAX_NOTIONAL:
-            # Bounds every amount to 23 digits at 8 places, inside Decimal's 28.
-            raise DomainError(
-                "INVALID_QUANTITY",
-                f"Order value is above the maximum of {MAX_NOTIONAL:f} {QUOTE}.",
-                400,
-                {"quantity": format(quantity, "f"), "max_notional": format(MAX_NOTIONAL, "f")},
-            )
-        if pending:
-            assert price is not None
-            order_value = quantity * price
-            required = buy_lock(quantity, price) if side == "buy" else quantity
-        else:
-            fill = fill_terms(side, quantity, reference, self.market.volume_24h(symbol))
-            order_value = quantity * reference
-            required = fill.total if side == "buy" else quantity
-        if order_value < MIN_NOTIONAL:
-            raise DomainError(
-                "INVALID_QUANTITY",
-                f"Order value is below the minimum of {MIN_NOTIONAL} {QUOTE}.",
-                400,
-                {"quantity": str(quantity), "min_notional": str(MIN_NOTIONAL)},
-            )
-        pay_asset = QUOTE if side == "buy" else base
         valuation = self._valuation(book)
-        held = book.wallet.get(base)
+        held = book.wallet.get(base_asset(symbol))
         check_order(
             agent.risk,
             OrderExposure(
                 side=side,
-                pay_asset=pay_asset,
-                required=required,
-                available=book.wallet[pay_asset].free if pay_asset in book.wallet else Decimal(0),
-                order_value=order_value,
+                pay_asset=t.pay_asset,
+                required=t.required,
+                available=book.wallet[t.pay_asset].free
+                if t.pay_asset in book.wallet
+                else Decimal(0),
+                order_value=t.order_value,
                 position_value=(held.total if held else Decimal(0)) * reference,
                 equity=valuation.equity,
-                adds_open_order=pending,
+                adds_open_order=t.fill is None,
                 open_orders=len(book.open_orders),
             ),
             breaker_on=self._breaker_on(agent, now),
@@ -308,80 +250,21 @@ class Trading:
             created_at=now,
         )
         book.orders[order.order_id] = order
-        if fill is None:
-            order.locked_asset, order.locked_amount = pay_asset, required
-            funds = book.balance(pay_asset)
-            funds.free -= required
-            funds.locked += required
-            book.open_orders[order.order_id] = order
+        if t.fill is None:
+            lock(book, order, t.pay_asset, t.required)
             self._publish_order(order, now)
             self._publish_portfolio(agent, now, valuation)
         else:
-            self._execute(agent, order, fill, now)
+            self._execute(agent, order, t.fill, now)
         return order.response_view()
 
     def _execute(self, agent: Agent, order: Order, fill: Fill, now: datetime) -> None:
         """Move the money of one fill (funds already unlocked) and book its PnL."""
-        book = agent.book
-        base = order.base
-        cash = book.balance(QUOTE)
-        holding = book.balance(base)
-        pnl: Decimal | None = None
-        if order.side == "buy":
-            cash.free -= fill.total
-            position = book.positions.get(base)
-            held = holding.total
-            if position is None or held <= 0:
-                book.positions[base] = Position(fill.price, now)
-            else:
-                position.avg_entry_price = q8(
-                    (position.avg_entry_price * held + fill.price * fill.quantity)
-                    / (held + fill.quantity)
-                )
-            holding.free += fill.quantity
-        else:
-            position = book.positions.get(base)
-            entry = position.avg_entry_price if position else fill.price
-            pnl = q8((fill.price - entry) * fill.quantity)
-            holding.free -= fill.quantity
-            cash.free += fill.total
-            book.realized_pnl += pnl
-            book.prune(base)
-        book.fees_paid += fill.fee
-        book.note_day_pnl(now, (pnl or Decimal(0)) - fill.fee)
-        order.status = "filled"
-        order.executed_price, order.executed_quantity = fill.price, fill.quantity
-        order.slippage_pct, order.fee, order.filled_at = fill.slippage_pct, fill.fee, now
-        order.total_cost = fill.total
-        book.open_orders.pop(order.order_id, None)
-        book.trades.append(
-            Trade(
-                trade_id=str(uuid.uuid4()),
-                order_id=order.order_id,
-                agent_id=agent.id,
-                session_id=book.session.session_id,
-                symbol=order.symbol,
-                side=order.side,
-                quantity=fill.quantity,
-                price=fill.price,
-                fee=fill.fee,
-                total=fill.total,
-                executed_at=now,
-                pnl=pnl,
-            )
-        )
+        apply_fill(agent.book, order, fill, now)
         self._breaker_on(agent, now)  # trips the circuit breaker once the loss reaches the limit
-        valuation = self._snapshot(book, now)
+        valuation = self._snapshot(agent.book, now)
         self._publish_order(order, now)
         self._publish_portfolio(agent, now, valuation)
-
-    def _unlock(self, book: Book, order: Order) -> Decimal:
-        amount = order.locked_amount or Decimal(0)
-        if order.locked_asset is not None and amount:
-            funds = book.balance(order.locked_asset)
-            funds.locked -= amount
-            funds.free += amount
-        return amount
 
     def on_tick(self) -> None:
         """Match pending orders at the current prices; take periodic equity snapshots."""
@@ -408,7 +291,7 @@ class Trading:
         self, agent: Agent, order: Order, market_price: Decimal, now: datetime
     ) -> None:
         book = agent.book
-        self._unlock(book, order)
+        unlock(book, order)
         order.locked_amount = None
         fill = fill_terms(
             order.side, order.quantity, market_price, self.market.volume_24h(order.symbol)
@@ -455,7 +338,7 @@ class Trading:
             }
 
     def _cancel(self, book: Book, order: Order, now: datetime) -> Decimal:
-        unlocked = self._unlock(book, order)
+        unlocked = unlock(book, order)
         order.status, order.cancelled_at = "cancelled", now
         book.open_orders.pop(order.order_id, None)
         return unlocked

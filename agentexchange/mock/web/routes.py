@@ -15,6 +15,7 @@ from .handlers import (
     agents,
     analytics,
     auth,
+    backtest,
     market,
     metrics,
     strategies,
@@ -22,7 +23,18 @@ from .handlers import (
     training,
 )
 
-_AREAS = (auth, market, trading, account, analytics, metrics, strategies, training, agents)
+_AREAS = (
+    auth,
+    market,
+    trading,
+    account,
+    analytics,
+    metrics,
+    strategies,
+    training,
+    agents,
+    backtest,
+)
 
 
 def all_handlers(exchange: Exchange) -> dict[str, Handler]:

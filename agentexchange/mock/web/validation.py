@@ -44,7 +44,7 @@ def openapi_to_json_schema(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {
-        key: openapi_to_json_schema(value)
+        key: _properties(value) if key == "properties" else openapi_to_json_schema(value)
         for key, value in node.items()
         if not key.startswith("x-") and key not in ("example", "nullable", "description")
     }
@@ -56,6 +56,13 @@ def openapi_to_json_schema(node: Any) -> Any:
         else:
             out = {"anyOf": [out, {"type": "null"}]}
     return out
+
+
+def _properties(node: Any) -> Any:
+    """A ``properties`` map: its keys are member names (``description`` too), not keywords."""
+    if not isinstance(node, dict):
+        return node
+    return {name: openapi_to_json_schema(schema) for name, schema in node.items()}
 
 
 _FORMATS = jsonschema.FormatChecker()

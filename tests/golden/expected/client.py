@@ -6,7 +6,7 @@ go through the hand-written transport (`_transport.py`: auth, retries, errors).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
@@ -29,16 +29,19 @@ from ._convert import (
     spread_param,
 )
 from ._transport import Call, SyncTransport
+from .exceptions import AgentExchangeError
 from .models import (
     AuthToken,
     Inner,
     Membership,
     Quote,
+    Run,
     Stats,
     Thing,
+    Tick,
 )
 
-__all__ = ["AgentExchangeClient"]
+__all__ = ["AgentExchangeClient", "RunSession"]
 
 _MALFORMED = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, AttributeError)
 
@@ -419,3 +422,246 @@ class AgentExchangeClient:
             )
         except _MALFORMED as _exc:
             raise invalid_response("get_membership", _exc) from _exc
+
+    def create_run(self, steps: int) -> RunSession:
+        """Create a run."""
+        _body: dict[str, Any] = {
+            "steps": steps,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                "/runs",
+                ("Key",),
+                json=_body,
+            )
+        )
+        try:
+            _created = Run._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("create_run", _exc) from _exc
+        return RunSession(self._transport, _created.run_id, created=_created)
+
+    def run(self, run_id: str) -> RunSession:
+        """Attach to an existing session by its run_id (no request is made).
+
+        It is taken as started: ``with`` does not start it again (call
+        ``start()`` on one never started) and cancels it on leaving unless it finished.
+        """
+        return RunSession(self._transport, run_id, started=True)
+
+
+class RunSession:
+    """A run, bound to its id.
+
+    Bound to one run_id: each method calls its operation with it
+    (x-sdk-session in openapi.yaml). ``with`` starts the session
+    (``start()``) unless it was started, and on leaving cancels it (``stop()``)
+    unless it finished; a NO_THING error from that cancel means there was nothing left
+    to cancel. ``for bar in session.bars()`` calls ``tick()``
+    once per iteration and yields each result until one says is_done.
+    """
+
+    __slots__ = ("_finished", "_started", "_transport", "created", "last_step", "run_id")
+
+    def __init__(
+        self,
+        transport: SyncTransport,
+        run_id: str,
+        *,
+        created: Run | None = None,
+        started: bool = False,
+    ) -> None:
+        self._transport = transport
+        self.run_id = run_id
+        #: What the create call answered (None for an attached session).
+        self.created = created
+        #: The last Tick a method of this session returned.
+        self.last_step: Tick | None = None
+        self._started = started
+        self._finished = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(run_id={self.run_id!r})"
+
+    def __enter__(self) -> Self:
+        if not self._started:
+            self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._finished:
+            return
+        try:
+            self.stop()
+        except AgentExchangeError as _exc:
+            # NO_THING: not running any more (completed, or never started), nothing to
+            # cancel. While another exception propagates, a failed cancel must not hide it.
+            if _exc.code != "NO_THING" and exc_type is None:
+                raise
+
+    def bars(self) -> Iterator[Tick]:
+        """Advance one step per iteration (``tick()``), yielding each result, until the
+        session finishes; the finishing step is not yielded (the session's routes then
+        answer NO_THING: read its results) and stays in ``last_step``. Starts the
+        session first if this object has not.
+        """
+        if not self._started:
+            self.start()
+        while not self._finished:
+            _bar = self.tick()
+            if _bar.is_done:
+                return
+            yield _bar
+
+    def start(self) -> Run:
+        """Start a run."""
+        run_id = self.run_id
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/runs/{path_param(run_id)}/start",
+                ("Key",),
+            )
+        )
+        self._started = True
+        try:
+            return Run._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("start", _exc) from _exc
+
+    def tick(self, n: int = 1) -> Tick:
+        """Advance a run."""
+        run_id = self.run_id
+        _body: dict[str, Any] = {
+            "n": n,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/runs/{path_param(run_id)}/tick",
+                ("Key",),
+                json=_body,
+            )
+        )
+        try:
+            _result = Tick._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("tick", _exc) from _exc
+        self.last_step = _result
+        if _result.is_done:
+            self._finished = True
+        return _result
+
+    def stop(self) -> None:
+        """Stop a run."""
+        run_id = self.run_id
+        self._transport.request(
+            Call(
+                "POST",
+                f"/runs/{path_param(run_id)}/stop",
+                ("Key",),
+                expect="none",
+            )
+        )
+        self._finished = True
+
+    def get_quotes(self) -> list[Quote]:
+        """Quotes at the run's clock."""
+        run_id = self.run_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/runs/{path_param(run_id)}/quotes",
+                ("Key",),
+            )
+        )
+        try:
+            _at = parse_datetime(_data["now"])
+            _make = Quote._make
+            return [
+                _make(
+                    _k,
+                    Decimal(_v),
+                    _at,
+                )
+                for _k, _v in _data["quotes"].items()
+            ]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_quotes", _exc) from _exc
+
+    def find_things(
+        self, status: str | None = None, offset: int = 0, limit: int = 10
+    ) -> list[Thing]:
+        """The run's things, oldest first."""
+        run_id = self.run_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/runs/{path_param(run_id)}/things",
+                ("Key",),
+            )
+        )
+        try:
+            _items = [Thing._from_wire(_item) for _item in _data["things"]]
+            _items.reverse()  # the server sends the oldest first; hand the newest first
+            # The server may not filter (the platform's sandbox does not): filter here.
+            _items = [_i for _i in _items if (status is None or _i.note == status)]
+            _items = _items[max(offset, 0) :]
+            if limit is not None:
+                _items = _items[: max(limit, 0)]
+            return _items
+        except _MALFORMED as _exc:
+            raise invalid_response("find_things", _exc) from _exc
+
+    def get_names(self, limit: int | None = None) -> list[str]:
+        """The run's things, oldest first."""
+        run_id = self.run_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/runs/{path_param(run_id)}/things",
+                ("Key",),
+            )
+        )
+        try:
+            # The server may ignore the limit (the real platform does): keep it here too.
+            _items = _data["names"]
+            if limit is not None:
+                _items = _items[: max(limit, 0)]
+            return [parse_str(_i) for _i in _items]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_names", _exc) from _exc
+
+    def add_thing(self, name: str, amount: Decimal | str | int) -> Inner:
+        """Add a thing to the run."""
+        run_id = self.run_id
+        _body: dict[str, Any] = {
+            "name": name,
+            "amount": decimal_param(amount, "amount"),
+            "kind": "plain",
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/runs/{path_param(run_id)}/things",
+                ("Key",),
+                json=_body,
+            )
+        )
+        try:
+            # The arguments fill what the body lacks (a server may not echo them).
+            return Inner._from_wire(
+                {
+                    "amount": amount,
+                    "id": "plain",
+                    **_data,
+                }
+            )
+        except _MALFORMED as _exc:
+            raise invalid_response("add_thing", _exc) from _exc

@@ -32,6 +32,7 @@ from ._convert import (
     parse_int,
     parse_map,
     parse_str,
+    sum_present,
 )
 
 _fromiso = datetime.fromisoformat
@@ -42,8 +43,11 @@ __all__ = [
     "Inner",
     "Membership",
     "Quote",
+    "Run",
     "Stats",
     "Thing",
+    "Tick",
+    "Wallet",
 ]
 
 
@@ -586,3 +590,203 @@ def _Membership_make(
 
 Membership._from_wire = _Membership_from_wire
 Membership._make = _Membership_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Run:
+    """A Run as the API returns it.
+
+    Wire schema: `Run`.
+    """
+
+    run_id: str
+    steps: int | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Run]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                int | None,
+            ],
+            Run,
+        ]
+    ]
+
+
+class _RunLayout:
+    """`Run`'s slots, unfrozen: a fused builder fills one, then makes it a `Run`."""
+
+    __slots__ = (
+        "run_id",
+        "steps",
+    )
+    run_id: str
+    steps: int | None
+
+
+def _Run_from_wire(d: Mapping[str, Any]) -> Run:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_RunLayout)
+    self.run_id = d["run_id"]
+    v = d.get("steps")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.steps = v
+    self.__class__ = Run  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Run_make(
+    run_id: str,
+    steps: int | None,
+) -> Run:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_RunLayout)
+    self.run_id = run_id
+    self.steps = steps
+    self.__class__ = Run  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Run._from_wire = _Run_from_wire
+Run._make = _Run_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Wallet:
+    """A Wallet as the API returns it.
+
+    Wire schema: `Wallet`.
+    """
+
+    wallet_id: str
+    total: Decimal | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Wallet]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                Decimal | None,
+            ],
+            Wallet,
+        ]
+    ]
+
+
+class _WalletLayout:
+    """`Wallet`'s slots, unfrozen: a fused builder fills one, then makes it a `Wallet`."""
+
+    __slots__ = (
+        "total",
+        "wallet_id",
+    )
+    wallet_id: str
+    total: Decimal | None
+
+
+def _Wallet_from_wire(d: Mapping[str, Any]) -> Wallet:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_WalletLayout)
+    v = d.get("wallet_id")
+    if v is None:
+        v = d.get("id")
+    if v is None:
+        raise KeyError("wallet_id")
+    if type(v) is not str:
+        v = parse_str(v)
+    self.wallet_id = v
+    v = d.get("total")
+    if v is None:
+        v = sum_present(d, "free", "held")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.total = v
+    self.__class__ = Wallet  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Wallet_make(
+    wallet_id: str,
+    total: Decimal | None,
+) -> Wallet:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_WalletLayout)
+    self.wallet_id = wallet_id
+    self.total = total
+    self.__class__ = Wallet  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Wallet._from_wire = _Wallet_from_wire
+Wallet._make = _Wallet_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tick:
+    """A Tick as the API returns it.
+
+    Wire schema: `Tick`.
+    """
+
+    step: int
+    is_done: bool
+    wallet: Wallet
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Tick]]
+    _make: ClassVar[
+        Callable[
+            [
+                int,
+                bool,
+                Wallet,
+            ],
+            Tick,
+        ]
+    ]
+
+
+class _TickLayout:
+    """`Tick`'s slots, unfrozen: a fused builder fills one, then makes it a `Tick`."""
+
+    __slots__ = (
+        "is_done",
+        "step",
+        "wallet",
+    )
+    step: int
+    is_done: bool
+    wallet: Wallet
+
+
+def _Tick_from_wire(d: Mapping[str, Any]) -> Tick:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_TickLayout)
+    self.step = d["step"]
+    self.is_done = d["done"]
+    self.wallet = Wallet._from_wire(d["wallet"])
+    self.__class__ = Tick  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Tick_make(
+    step: int,
+    is_done: bool,
+    wallet: Wallet,
+) -> Tick:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_TickLayout)
+    self.step = step
+    self.is_done = is_done
+    self.wallet = wallet
+    self.__class__ = Tick  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Tick._from_wire = _Tick_from_wire
+Tick._make = _Tick_make

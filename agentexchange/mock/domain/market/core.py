@@ -5,7 +5,9 @@ deterministic price paths, history (candles, trades) derived from the same seed 
 date range can be replayed, and a clock the tests can drive. This facade ties the pair
 universe (``pairs``), the per-symbol paths (``pricepath``) and the views over them
 (``candles``, ``trades``, ``book``) to the exchange's ``SimClock``, and publishes ticks
-and closed candles on the ``EventBus``. It knows nothing of HTTP; values are ``Decimal``.
+and closed candles on the ``EventBus``. Backtest sessions read the same history as of
+their own clock (``ticker_at``, ``candles_until``, ``series``). It knows nothing of
+HTTP; values are ``Decimal``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from . import trades as _trades
 from .candles import INTERVAL_LEVELS, INTERVAL_SECONDS, Candle, to_datetime, to_second
 from .pairs import MIN_NOTIONAL, QUOTE, PairSpec, build_universe
 from .pricepath import DAY, PathCaches, PricePath, WorkCounter
+from .series import Series
 from .trades import PublicTrade
 
 INTERVALS: tuple[str, ...] = tuple(INTERVAL_LEVELS)
@@ -194,6 +197,33 @@ class Market:
             found = _candles.select(path, interval, self._now(), start=first, end=last, limit=limit)
         return [c for c in found if c.open_time >= _EPOCH]
 
+    def candles_until(
+        self, symbol: str, interval: str, moment: datetime, limit: int = 100
+    ) -> list[Candle]:
+        """The ``limit`` candles, oldest first, that ended by ``moment`` (the one still
+        forming at ``moment`` included, aggregated up to it) — the history as it stood
+        then, never a candle opening at or after ``moment``."""
+        path = self._paths[self.require(symbol)]
+        if interval not in INTERVAL_LEVELS:
+            raise DomainError(
+                "VALIDATION_ERROR",
+                f"interval: {interval!r} is not one of {list(INTERVALS)}",
+                422,
+                {"field": "interval"},
+            )
+        now = to_second(moment)
+        size = INTERVAL_SECONDS[interval]
+        last = (now - 1) // size  # the candle holding the second before ``moment``
+        first = max(0, last - limit + 1)
+        with self._lock:
+            return [
+                _candles.candle_at(path, interval, index, now) for index in range(first, last + 1)
+            ]
+
+    def series(self, symbol: str, interval: str) -> Series:
+        """``symbol``'s candles at ``interval`` as raw nodes, for replay loops."""
+        return Series(self._paths[self.require(symbol)], interval, self._lock)
+
     def data_range(self) -> DataRange:
         """The history ``candles`` serves: from the Unix epoch to the forming 1-minute candle."""
         now = self._now()
@@ -214,14 +244,25 @@ class Market:
             cached = self._tickers.get(symbol)
             if cached is not None and cached[0] == now:
                 return cached[1]
-            o, h, l, c, volume, trades = path.aggregate(now - DAY, now)  # noqa: E741
+        ticker = self._ticker(path, now)
+        with self._lock:
+            self._tickers[symbol] = (now, ticker)
+        return ticker
+
+    def ticker_at(self, symbol: str, moment: datetime) -> Ticker:
+        """The ticker as it read at ``moment`` (a backtest session's clock)."""
+        return self._ticker(self._paths[self.require(symbol)], to_second(moment))
+
+    def _ticker(self, path: PricePath, now: int) -> Ticker:
+        with self._lock:
+            o, h, l, c, volume, trades = path.aggregate(max(0, now - DAY), now)  # noqa: E741
         spec = path.spec
         open_, close = spec.price(o), spec.price(c)
         base_volume = spec.quantity(volume)
         typical = (spec.price(h) + spec.price(l) + close) / 3
         change = close - open_
-        ticker = Ticker(
-            symbol=symbol,
+        return Ticker(
+            symbol=spec.symbol,
             open=open_,
             high=spec.price(h),
             low=spec.price(l),
@@ -233,9 +274,6 @@ class Market:
             trade_count=trades,
             timestamp=to_datetime(now),
         )
-        with self._lock:
-            self._tickers[symbol] = (now, ticker)
-        return ticker
 
     def tickers(self, symbols: Iterable[str] | None = None) -> list[Ticker]:
         """Tickers of the first ``TICKERS_LIMIT`` distinct ``symbols`` (the first pairs by

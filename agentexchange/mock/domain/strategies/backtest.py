@@ -4,11 +4,13 @@ Part of the mock's pure-Python domain core: the backtest runner (docs/architectu
 "Domain core"; its rules in docs/decisions.md "Mock exchange"). A test asks for N episodes
 of D days over a date range; ``plan_test`` turns that into candle windows
 (deterministically — the same inputs always pick the same windows) and refuses work beyond
-a hard cap. ``run_episode`` replays one window's seeded candles through a ``Definition``:
-long-only, entries at the candle close, exits from stop-loss / take-profit / trailing stop
-(intrabar, stop checked first) or from indicator and holding-time rules (at the close),
-fee 0.1 % per side, positions still open at the end closed at the last close. Everything
-is ``Decimal``.
+a hard cap. ``run_episode`` replays one window's seeded candles through a ``Definition`` on the
+backtest engine that backtest sessions use too (``sandbox.Sandbox``, with the range rule
+of ``orders.crossed`` / ``range_fill_price``): long-only, entries at the candle close,
+exits from stop-loss / take-profit / trailing stop (intrabar, stop checked first) or from
+indicator and holding-time rules (at the close), the exchange's fee (0.1 %) per side, no
+slippage, quantities to 8 places as wallets keep them, positions still open at the end
+closed at the last close. Everything is ``Decimal``.
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from .. import metrics
 from ..errors import DomainError
 from ..market.candles import INTERVAL_SECONDS
-from ..orders import FEE_RATE  # the exchange's own fee, so backtests cost what trading does
+from ..orders import FEE_RATE as FEE_RATE  # the exchange's own fee: tests cost trades with it
+from ..orders import crossed, range_fill_price
+from ..sandbox import Sandbox
 from .definition import Definition, Signals
 
 DEFAULT_MAX_WORK = 500_000  # candles (episodes x pairs x (episode + warm-up candles))
@@ -33,6 +37,7 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _PCT = Decimal("0.01")
 _RATIO = Decimal("0.0001")
+_Q8 = Decimal("0.00000001")
 _PAGE = 1000  # candles per market request; the public API caps a page at 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_STARTING_BALANCE = Decimal(10) ** 12
@@ -275,7 +280,8 @@ def load_bars(market: Any, symbol: str, interval: str, start: datetime, end: dat
 # ------------------------------------------------------------------ replay
 @dataclass(slots=True)
 class _Position:
-    quantity: Decimal
+    """What the rules need about an open position; its quantity is in the sandbox wallet."""
+
     entry_price: Decimal
     entry_fee: Decimal
     peak: Decimal
@@ -294,8 +300,10 @@ def run_episode(
 ) -> EpisodeResult:
     """Replay one window. ``bars_by_pair`` may start earlier (indicator warm-up).
 
-    Every few hundred candles it asks ``cancelled()`` (raising ``BacktestCancelled``)
-    and reports the fraction of the window replayed so far to ``progress``.
+    Orders go through the backtest engine's ``Sandbox`` (the live fee and cash rules,
+    no slippage: entries fill at the close, exits at the level the rules name). Every
+    few hundred candles it asks ``cancelled()`` (raising ``BacktestCancelled``) and
+    reports the fraction of the window replayed so far to ``progress``.
     """
     signals: dict[str, Signals] = {}
     index: dict[tuple[str, datetime], int] = {}
@@ -314,27 +322,26 @@ def run_episode(
                 times.add(bar.open_time)
 
     x = definition.exit
-    cash = starting_balance
+    sandbox = Sandbox(starting_balance, window.start)
     positions: dict[str, _Position] = {}
     last_close: dict[str, Decimal] = {}
     equity_curve = [starting_balance]
     trades = wins = 0
-    gross_profit = gross_loss = fees = _ZERO
+    gross_profit = gross_loss = _ZERO
 
-    def close_position(pair: str, price: Decimal) -> None:
-        nonlocal cash, trades, wins, gross_profit, gross_loss, fees
+    def close_position(pair: str, price: Decimal, moment: datetime) -> None:
+        nonlocal trades, wins, gross_profit, gross_loss
         pos = positions.pop(pair)
-        proceeds = pos.quantity * price
-        fee = proceeds * FEE_RATE
-        cash += proceeds - fee
-        fees += fee
-        pnl = proceeds - fee - (pos.quantity * pos.entry_price + pos.entry_fee)
+        sell = sandbox.execute(pair, "sell", sandbox.held(pair), price, moment)
+        # Booked PnL is before fees; a round trip wins when it gains after both of them.
+        pnl = sandbox.book.trades[-1].pnl or _ZERO
+        net = pnl - pos.entry_fee - (sell.fee or _ZERO)
         trades += 1
-        if pnl > 0:
+        if net > 0:
             wins += 1
-            gross_profit += pnl
+            gross_profit += net
         else:
-            gross_loss -= pnl
+            gross_loss -= net
 
     ordered = sorted(times)
     for step_no, moment in enumerate(ordered):
@@ -363,26 +370,29 @@ def run_episode(
                 ):
                     exit_price = bar.close
                 if exit_price is not None:
-                    close_position(pair, exit_price)
+                    close_position(pair, exit_price, moment)
                 continue  # no re-entry on the candle that closed the position
             if len(positions) >= definition.max_positions or not signals[pair].should_enter(i):
                 continue
-            equity = cash + sum((p.quantity * last_close[s] for s, p in positions.items()), _ZERO)
-            notional = min(equity * definition.position_size_pct / _HUNDRED, cash / (1 + FEE_RATE))
-            if notional <= 0:
+            equity = sandbox.equity(last_close)
+            notional = min(
+                equity * definition.position_size_pct / _HUNDRED,
+                sandbox.cash.free / (1 + sandbox.fee_rate),
+            )
+            quantity = (notional / bar.close).quantize(_Q8, rounding=ROUND_DOWN)
+            if quantity <= 0:
                 continue
-            fee = notional * FEE_RATE
-            cash -= notional + fee
-            fees += fee
-            positions[pair] = _Position(notional / bar.close, bar.close, fee, bar.high)
-        equity_curve.append(
-            cash + sum((p.quantity * last_close[s] for s, p in positions.items()), _ZERO)
-        )
+            try:
+                buy = sandbox.execute(pair, "buy", quantity, bar.close, moment)
+            except DomainError:  # rounding left the cost a hair above the cash
+                continue
+            positions[pair] = _Position(bar.close, buy.fee or _ZERO, bar.high)
+        equity_curve.append(sandbox.equity(last_close))
     for pair in list(positions):
-        close_position(pair, last_close[pair])
+        close_position(pair, last_close[pair], ordered[-1])
+    final = sandbox.cash.total
     if len(equity_curve) > 1:
-        equity_curve[-1] = cash  # the last mark, net of the closing fees
-    final = cash
+        equity_curve[-1] = final  # the last mark, net of the closing fees
     return EpisodeResult(
         episode=window.episode,
         start=window.start,
@@ -397,7 +407,7 @@ def run_episode(
         win_rate=(Decimal(wins) / trades * _HUNDRED).quantize(_PCT) if trades else None,
         gross_profit=gross_profit.quantize(_PCT),
         gross_loss=gross_loss.quantize(_PCT),
-        fees_paid=fees.quantize(_PCT),
+        fees_paid=sandbox.book.fees_paid.quantize(_PCT),
         final_equity=final.quantize(_PCT),
     )
 
@@ -409,8 +419,9 @@ def _stop_exit(
     take_profit_pct: Decimal | None,
     trailing_stop_pct: Decimal | None,
 ) -> Decimal | None:
-    """Intrabar exits. The stop is checked before the target (we cannot see the order of
-    ticks inside a candle, so assume the worse); a gap through a level fills at the open."""
+    """Intrabar exits, by the engine's range rule (``orders.crossed``, ``range_fill_price``:
+    a gap through a level fills at the open). The stop is checked before the target (we
+    cannot see the order of ticks inside a candle, so assume the worse)."""
     stops: list[Decimal] = []
     if stop_loss_pct is not None:
         stops.append(pos.entry_price * (1 - stop_loss_pct / _HUNDRED))
@@ -418,12 +429,12 @@ def _stop_exit(
         stops.append(pos.peak * (1 - trailing_stop_pct / _HUNDRED))
     if stops:
         level = max(stops)
-        if bar.low <= level:
-            return min(level, bar.open)
+        if crossed("stop_loss", "sell", level, bar.high, bar.low):
+            return range_fill_price("stop_loss", "sell", level, bar.open)
     if take_profit_pct is not None:
         target = pos.entry_price * (1 + take_profit_pct / _HUNDRED)
-        if bar.high >= target:
-            return max(target, bar.open)
+        if crossed("take_profit", "sell", target, bar.high, bar.low):
+            return range_fill_price("take_profit", "sell", target, bar.open)
     return None
 
 
