@@ -9,13 +9,13 @@ Each model's `_from_wire` and `_make` are one fused builder each, written below 
 conversions inlined with `type(v) is str` fast paths before the shared `_convert` helpers
 (which keep the rare paths), the fields stored into an unfrozen twin with the same slots
 (`_<Model>Layout`) whose class is then set to the model — no per-field descriptor call.
-The models themselves stay frozen, slotted dataclasses.
+The models themselves are frozen, slotted, keyword-only dataclasses, written out in
+source as `@dataclass` would compute them (cheap at import; `agentexchange/_dataclass.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -31,6 +31,7 @@ from ._convert import (
     parse_map,
     parse_str,
 )
+from ._dataclass import LIST_DEFAULT, frozen_dataclass, object_setattr
 
 _fromiso = datetime.fromisoformat
 _new = object.__new__
@@ -77,21 +78,33 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("api_key", "api_secret", "agent_api_key")
 class Registration:
     """A new account, its secret (shown once) and its default agent.
 
     Wire schema: `RegisterResponse`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "account_id",
+        "api_key",
+        "api_secret",
+        "display_name",
+        "starting_balance",
+        "agent_id",
+        "agent_api_key",
+        "message",
+    )
+    __match_args__ = ()
+
     account_id: str
-    api_key: str = field(repr=False)
-    api_secret: str = field(repr=False)
+    api_key: str
+    api_secret: str
     display_name: str
     starting_balance: Decimal
-    agent_id: str | None = None
-    agent_api_key: str | None = field(default=None, repr=False)
-    message: str | None = None
+    agent_id: str | None
+    agent_api_key: str | None
+    message: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Registration]]
     _make: ClassVar[
@@ -109,6 +122,67 @@ class Registration:
             Registration,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        api_key: str,
+        api_secret: str,
+        display_name: str,
+        starting_balance: Decimal,
+        agent_id: str | None = None,
+        agent_api_key: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        object_setattr(self, "account_id", account_id)
+        object_setattr(self, "api_key", api_key)
+        object_setattr(self, "api_secret", api_secret)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "agent_api_key", agent_api_key)
+        object_setattr(self, "message", message)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(account_id={self.account_id!r}, display_name={self.display_name!r}, starting_balance={self.starting_balance!r}, agent_id={self.agent_id!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.account_id,
+                self.api_key,
+                self.api_secret,
+                self.display_name,
+                self.starting_balance,
+                self.agent_id,
+                self.agent_api_key,
+                self.message,
+            ) == (
+                other.account_id,
+                other.api_key,
+                other.api_secret,
+                other.display_name,
+                other.starting_balance,
+                other.agent_id,
+                other.agent_api_key,
+                other.message,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.account_id,
+                self.api_key,
+                self.api_secret,
+                self.display_name,
+                self.starting_balance,
+                self.agent_id,
+                self.agent_api_key,
+                self.message,
+            )
+        )
 
 
 class _RegistrationLayout:
@@ -187,17 +261,25 @@ Registration._from_wire = _Registration_from_wire
 Registration._make = _Registration_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("token")
 class AuthToken:
     """A JWT for the account.
 
     Wire schema: `LoginResponse`.
     """
 
-    token: str = field(repr=False)
-    expires_at: datetime | None = None
-    expires_in: int | None = None
-    token_type: str | None = None
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "token",
+        "expires_at",
+        "expires_in",
+        "token_type",
+    )
+    __match_args__ = ()
+
+    token: str
+    expires_at: datetime | None
+    expires_in: int | None
+    token_type: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], AuthToken]]
     _make: ClassVar[
@@ -211,6 +293,35 @@ class AuthToken:
             AuthToken,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        expires_at: datetime | None = None,
+        expires_in: int | None = None,
+        token_type: str | None = None,
+    ) -> None:
+        object_setattr(self, "token", token)
+        object_setattr(self, "expires_at", expires_at)
+        object_setattr(self, "expires_in", expires_in)
+        object_setattr(self, "token_type", token_type)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(expires_at={self.expires_at!r}, expires_in={self.expires_in!r}, token_type={self.token_type!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.token, self.expires_at, self.expires_in, self.token_type) == (
+                other.token,
+                other.expires_at,
+                other.expires_in,
+                other.token_type,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.token, self.expires_at, self.expires_in, self.token_type))
 
 
 class _AuthTokenLayout:
@@ -273,12 +384,19 @@ AuthToken._from_wire = _AuthToken_from_wire
 AuthToken._make = _AuthToken_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Price:
     """A Price as the API returns it.
 
     Wire schema: `PriceResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "price",
+        "timestamp",
+    )
+    __match_args__ = ()
 
     symbol: str
     price: Decimal
@@ -295,6 +413,32 @@ class Price:
             Price,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        price: Decimal,
+        timestamp: datetime,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "price", price)
+        object_setattr(self, "timestamp", timestamp)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, price={self.price!r}, timestamp={self.timestamp!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.symbol, self.price, self.timestamp) == (
+                other.symbol,
+                other.price,
+                other.timestamp,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.price, self.timestamp))
 
 
 class _PriceLayout:
@@ -346,12 +490,23 @@ Price._from_wire = _Price_from_wire
 Price._make = _Price_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Candle:
     """A Candle as the API returns it.
 
     Wire schema: `CandleItem`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "open_time",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "trade_count",
+    )
+    __match_args__ = ()
 
     open_time: datetime
     open: Decimal
@@ -359,7 +514,7 @@ class Candle:
     low: Decimal
     close: Decimal
     volume: Decimal
-    trade_count: int | None = None
+    trade_count: int | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Candle]]
     _make: ClassVar[
@@ -376,6 +531,62 @@ class Candle:
             Candle,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        open_time: datetime,
+        open: Decimal,
+        high: Decimal,
+        low: Decimal,
+        close: Decimal,
+        volume: Decimal,
+        trade_count: int | None = None,
+    ) -> None:
+        object_setattr(self, "open_time", open_time)
+        object_setattr(self, "open", open)
+        object_setattr(self, "high", high)
+        object_setattr(self, "low", low)
+        object_setattr(self, "close", close)
+        object_setattr(self, "volume", volume)
+        object_setattr(self, "trade_count", trade_count)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(open_time={self.open_time!r}, open={self.open!r}, high={self.high!r}, low={self.low!r}, close={self.close!r}, volume={self.volume!r}, trade_count={self.trade_count!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.open_time,
+                self.open,
+                self.high,
+                self.low,
+                self.close,
+                self.volume,
+                self.trade_count,
+            ) == (
+                other.open_time,
+                other.open,
+                other.high,
+                other.low,
+                other.close,
+                other.volume,
+                other.trade_count,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.open_time,
+                self.open,
+                self.high,
+                self.low,
+                self.close,
+                self.volume,
+                self.trade_count,
+            )
+        )
 
 
 class _CandleLayout:
@@ -450,12 +661,27 @@ Candle._from_wire = _Candle_from_wire
 Candle._make = _Candle_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Ticker:
     """A Ticker as the API returns it.
 
     Wire schema: `TickerResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "change_pct",
+        "quote_volume",
+        "change",
+        "trade_count",
+        "timestamp",
+    )
+    __match_args__ = ()
 
     symbol: str
     open: Decimal
@@ -464,9 +690,9 @@ class Ticker:
     close: Decimal
     volume: Decimal
     change_pct: Decimal
-    quote_volume: Decimal | None = None
-    change: Decimal | None = None
-    trade_count: int | None = None
+    quote_volume: Decimal | None
+    change: Decimal | None
+    trade_count: int | None
     timestamp: datetime
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Ticker]]
@@ -488,6 +714,82 @@ class Ticker:
             Ticker,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        open: Decimal,
+        high: Decimal,
+        low: Decimal,
+        close: Decimal,
+        volume: Decimal,
+        change_pct: Decimal,
+        quote_volume: Decimal | None = None,
+        change: Decimal | None = None,
+        trade_count: int | None = None,
+        timestamp: datetime,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "open", open)
+        object_setattr(self, "high", high)
+        object_setattr(self, "low", low)
+        object_setattr(self, "close", close)
+        object_setattr(self, "volume", volume)
+        object_setattr(self, "change_pct", change_pct)
+        object_setattr(self, "quote_volume", quote_volume)
+        object_setattr(self, "change", change)
+        object_setattr(self, "trade_count", trade_count)
+        object_setattr(self, "timestamp", timestamp)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, open={self.open!r}, high={self.high!r}, low={self.low!r}, close={self.close!r}, volume={self.volume!r}, change_pct={self.change_pct!r}, quote_volume={self.quote_volume!r}, change={self.change!r}, trade_count={self.trade_count!r}, timestamp={self.timestamp!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.symbol,
+                self.open,
+                self.high,
+                self.low,
+                self.close,
+                self.volume,
+                self.change_pct,
+                self.quote_volume,
+                self.change,
+                self.trade_count,
+                self.timestamp,
+            ) == (
+                other.symbol,
+                other.open,
+                other.high,
+                other.low,
+                other.close,
+                other.volume,
+                other.change_pct,
+                other.quote_volume,
+                other.change,
+                other.trade_count,
+                other.timestamp,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.symbol,
+                self.open,
+                self.high,
+                self.low,
+                self.close,
+                self.volume,
+                self.change_pct,
+                self.quote_volume,
+                self.change,
+                self.trade_count,
+                self.timestamp,
+            )
+        )
 
 
 class _TickerLayout:
@@ -592,12 +894,20 @@ Ticker._from_wire = _Ticker_from_wire
 Ticker._make = _Ticker_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class OrderBook:
     """A OrderBook as the API returns it.
 
     Wire schema: `OrderBookResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "bids",
+        "asks",
+        "timestamp",
+    )
+    __match_args__ = ()
 
     symbol: str
     bids: list[list[Decimal]]
@@ -616,6 +926,35 @@ class OrderBook:
             OrderBook,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        bids: list[list[Decimal]],
+        asks: list[list[Decimal]],
+        timestamp: datetime,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "bids", bids)
+        object_setattr(self, "asks", asks)
+        object_setattr(self, "timestamp", timestamp)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, bids={self.bids!r}, asks={self.asks!r}, timestamp={self.timestamp!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.symbol, self.bids, self.asks, self.timestamp) == (
+                other.symbol,
+                other.bids,
+                other.asks,
+                other.timestamp,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.bids, self.asks, self.timestamp))
 
 
 class _OrderBookLayout:
@@ -672,12 +1011,24 @@ OrderBook._from_wire = _OrderBook_from_wire
 OrderBook._make = _OrderBook_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Pair:
     """A Pair as the API returns it.
 
     Wire schema: `Pair`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "base_asset",
+        "quote_asset",
+        "status",
+        "min_qty",
+        "step_size",
+        "min_notional",
+        "has_price",
+    )
+    __match_args__ = ()
 
     symbol: str
     base_asset: str
@@ -704,6 +1055,67 @@ class Pair:
             Pair,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        base_asset: str,
+        quote_asset: str,
+        status: str,
+        min_qty: Decimal,
+        step_size: Decimal,
+        min_notional: Decimal,
+        has_price: bool,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "base_asset", base_asset)
+        object_setattr(self, "quote_asset", quote_asset)
+        object_setattr(self, "status", status)
+        object_setattr(self, "min_qty", min_qty)
+        object_setattr(self, "step_size", step_size)
+        object_setattr(self, "min_notional", min_notional)
+        object_setattr(self, "has_price", has_price)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, base_asset={self.base_asset!r}, quote_asset={self.quote_asset!r}, status={self.status!r}, min_qty={self.min_qty!r}, step_size={self.step_size!r}, min_notional={self.min_notional!r}, has_price={self.has_price!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.symbol,
+                self.base_asset,
+                self.quote_asset,
+                self.status,
+                self.min_qty,
+                self.step_size,
+                self.min_notional,
+                self.has_price,
+            ) == (
+                other.symbol,
+                other.base_asset,
+                other.quote_asset,
+                other.status,
+                other.min_qty,
+                other.step_size,
+                other.min_notional,
+                other.has_price,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.symbol,
+                self.base_asset,
+                self.quote_asset,
+                self.status,
+                self.min_qty,
+                self.step_size,
+                self.min_notional,
+                self.has_price,
+            )
+        )
 
 
 class _PairLayout:
@@ -772,12 +1184,20 @@ Pair._from_wire = _Pair_from_wire
 Pair._make = _Pair_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Indicators:
     """Technical indicators of one pair, computed from its recent 1-minute candles.
 
     Wire schema: `IndicatorResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "timestamp",
+        "candles_used",
+        "indicators",
+    )
+    __match_args__ = ()
 
     symbol: str
     timestamp: datetime
@@ -796,6 +1216,35 @@ class Indicators:
             Indicators,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        timestamp: datetime,
+        candles_used: int,
+        indicators: dict[str, Decimal],
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "timestamp", timestamp)
+        object_setattr(self, "candles_used", candles_used)
+        object_setattr(self, "indicators", indicators)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, timestamp={self.timestamp!r}, candles_used={self.candles_used!r}, indicators={self.indicators!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.symbol, self.timestamp, self.candles_used, self.indicators) == (
+                other.symbol,
+                other.timestamp,
+                other.candles_used,
+                other.indicators,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.timestamp, self.candles_used, self.indicators))
 
 
 class _IndicatorsLayout:
@@ -852,12 +1301,21 @@ Indicators._from_wire = _Indicators_from_wire
 Indicators._make = _Indicators_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class DataRange:
     """The span of candle history the exchange serves.
 
     Wire schema: `DataRangeResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "earliest",
+        "latest",
+        "total_pairs",
+        "intervals_available",
+        "data_gaps",
+    )
+    __match_args__ = ()
 
     earliest: datetime
     latest: datetime
@@ -878,6 +1336,46 @@ class DataRange:
             DataRange,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        earliest: datetime,
+        latest: datetime,
+        total_pairs: int,
+        intervals_available: list[str],
+        data_gaps: list[dict[str, Any]],
+    ) -> None:
+        object_setattr(self, "earliest", earliest)
+        object_setattr(self, "latest", latest)
+        object_setattr(self, "total_pairs", total_pairs)
+        object_setattr(self, "intervals_available", intervals_available)
+        object_setattr(self, "data_gaps", data_gaps)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(earliest={self.earliest!r}, latest={self.latest!r}, total_pairs={self.total_pairs!r}, intervals_available={self.intervals_available!r}, data_gaps={self.data_gaps!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.earliest,
+                self.latest,
+                self.total_pairs,
+                self.intervals_available,
+                self.data_gaps,
+            ) == (
+                other.earliest,
+                other.latest,
+                other.total_pairs,
+                other.intervals_available,
+                other.data_gaps,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.earliest, self.latest, self.total_pairs, self.intervals_available, self.data_gaps)
+        )
 
 
 class _DataRangeLayout:
@@ -946,28 +1444,47 @@ DataRange._from_wire = _DataRange_from_wire
 DataRange._make = _DataRange_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Order:
     """An order; market orders come back filled, the others pending until the price crosses.
 
     Wire schema: `OrderResponse`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "order_id",
+        "symbol",
+        "side",
+        "order_type",
+        "status",
+        "quantity",
+        "price",
+        "executed_price",
+        "slippage_pct",
+        "fee",
+        "created_at",
+        "executed_quantity",
+        "total_cost",
+        "locked_amount",
+        "filled_at",
+    )
+    __match_args__ = ()
+
     order_id: str
     symbol: str
     side: str
     order_type: str
     status: str
-    quantity: Decimal | None = None
-    price: Decimal | None = None
-    executed_price: Decimal | None = None
-    slippage_pct: Decimal | None = None
-    fee: Decimal | None = None
-    created_at: datetime | None = None
-    executed_quantity: Decimal | None = None
-    total_cost: Decimal | None = None
-    locked_amount: Decimal | None = None
-    filled_at: datetime | None = None
+    quantity: Decimal | None
+    price: Decimal | None
+    executed_price: Decimal | None
+    slippage_pct: Decimal | None
+    fee: Decimal | None
+    created_at: datetime | None
+    executed_quantity: Decimal | None
+    total_cost: Decimal | None
+    locked_amount: Decimal | None
+    filled_at: datetime | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Order]]
     _make: ClassVar[
@@ -992,6 +1509,102 @@ class Order:
             Order,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        order_id: str,
+        symbol: str,
+        side: str,
+        order_type: str,
+        status: str,
+        quantity: Decimal | None = None,
+        price: Decimal | None = None,
+        executed_price: Decimal | None = None,
+        slippage_pct: Decimal | None = None,
+        fee: Decimal | None = None,
+        created_at: datetime | None = None,
+        executed_quantity: Decimal | None = None,
+        total_cost: Decimal | None = None,
+        locked_amount: Decimal | None = None,
+        filled_at: datetime | None = None,
+    ) -> None:
+        object_setattr(self, "order_id", order_id)
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "side", side)
+        object_setattr(self, "order_type", order_type)
+        object_setattr(self, "status", status)
+        object_setattr(self, "quantity", quantity)
+        object_setattr(self, "price", price)
+        object_setattr(self, "executed_price", executed_price)
+        object_setattr(self, "slippage_pct", slippage_pct)
+        object_setattr(self, "fee", fee)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "executed_quantity", executed_quantity)
+        object_setattr(self, "total_cost", total_cost)
+        object_setattr(self, "locked_amount", locked_amount)
+        object_setattr(self, "filled_at", filled_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(order_id={self.order_id!r}, symbol={self.symbol!r}, side={self.side!r}, order_type={self.order_type!r}, status={self.status!r}, quantity={self.quantity!r}, price={self.price!r}, executed_price={self.executed_price!r}, slippage_pct={self.slippage_pct!r}, fee={self.fee!r}, created_at={self.created_at!r}, executed_quantity={self.executed_quantity!r}, total_cost={self.total_cost!r}, locked_amount={self.locked_amount!r}, filled_at={self.filled_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.order_id,
+                self.symbol,
+                self.side,
+                self.order_type,
+                self.status,
+                self.quantity,
+                self.price,
+                self.executed_price,
+                self.slippage_pct,
+                self.fee,
+                self.created_at,
+                self.executed_quantity,
+                self.total_cost,
+                self.locked_amount,
+                self.filled_at,
+            ) == (
+                other.order_id,
+                other.symbol,
+                other.side,
+                other.order_type,
+                other.status,
+                other.quantity,
+                other.price,
+                other.executed_price,
+                other.slippage_pct,
+                other.fee,
+                other.created_at,
+                other.executed_quantity,
+                other.total_cost,
+                other.locked_amount,
+                other.filled_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.order_id,
+                self.symbol,
+                self.side,
+                self.order_type,
+                self.status,
+                self.quantity,
+                self.price,
+                self.executed_price,
+                self.slippage_pct,
+                self.fee,
+                self.created_at,
+                self.executed_quantity,
+                self.total_cost,
+                self.locked_amount,
+                self.filled_at,
+            )
+        )
 
 
 class _OrderLayout:
@@ -1154,24 +1767,39 @@ Order._from_wire = _Order_from_wire
 Order._make = _Order_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Trade:
     """An execution — your own (get_trade_history) or a public one (get_recent_trades, where side, fee, pnl and order_id are None).
 
     Wire schema: `TradeHistoryItem`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "trade_id",
+        "symbol",
+        "side",
+        "quantity",
+        "price",
+        "fee",
+        "pnl",
+        "created_at",
+        "order_id",
+        "total",
+        "is_buyer_maker",
+    )
+    __match_args__ = ()
+
     trade_id: str
     symbol: str
-    side: str | None = None
+    side: str | None
     quantity: Decimal
     price: Decimal
-    fee: Decimal | None = None
-    pnl: Decimal | None = None
-    created_at: datetime | None = None
-    order_id: str | None = None
-    total: Decimal | None = None
-    is_buyer_maker: bool | None = None
+    fee: Decimal | None
+    pnl: Decimal | None
+    created_at: datetime | None
+    order_id: str | None
+    total: Decimal | None
+    is_buyer_maker: bool | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Trade]]
     _make: ClassVar[
@@ -1192,6 +1820,82 @@ class Trade:
             Trade,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        trade_id: str,
+        symbol: str,
+        side: str | None = None,
+        quantity: Decimal,
+        price: Decimal,
+        fee: Decimal | None = None,
+        pnl: Decimal | None = None,
+        created_at: datetime | None = None,
+        order_id: str | None = None,
+        total: Decimal | None = None,
+        is_buyer_maker: bool | None = None,
+    ) -> None:
+        object_setattr(self, "trade_id", trade_id)
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "side", side)
+        object_setattr(self, "quantity", quantity)
+        object_setattr(self, "price", price)
+        object_setattr(self, "fee", fee)
+        object_setattr(self, "pnl", pnl)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "order_id", order_id)
+        object_setattr(self, "total", total)
+        object_setattr(self, "is_buyer_maker", is_buyer_maker)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(trade_id={self.trade_id!r}, symbol={self.symbol!r}, side={self.side!r}, quantity={self.quantity!r}, price={self.price!r}, fee={self.fee!r}, pnl={self.pnl!r}, created_at={self.created_at!r}, order_id={self.order_id!r}, total={self.total!r}, is_buyer_maker={self.is_buyer_maker!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.trade_id,
+                self.symbol,
+                self.side,
+                self.quantity,
+                self.price,
+                self.fee,
+                self.pnl,
+                self.created_at,
+                self.order_id,
+                self.total,
+                self.is_buyer_maker,
+            ) == (
+                other.trade_id,
+                other.symbol,
+                other.side,
+                other.quantity,
+                other.price,
+                other.fee,
+                other.pnl,
+                other.created_at,
+                other.order_id,
+                other.total,
+                other.is_buyer_maker,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.trade_id,
+                self.symbol,
+                self.side,
+                self.quantity,
+                self.price,
+                self.fee,
+                self.pnl,
+                self.created_at,
+                self.order_id,
+                self.total,
+                self.is_buyer_maker,
+            )
+        )
 
 
 class _TradeLayout:
@@ -1312,17 +2016,25 @@ Trade._from_wire = _Trade_from_wire
 Trade._make = _Trade_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class RiskProfile:
     """A RiskProfile as the API returns it.
 
     Wire schema: `RiskProfile`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "max_position_size_pct",
+        "daily_loss_limit_pct",
+        "max_open_orders",
+        "max_order_size_pct",
+    )
+    __match_args__ = ()
+
     max_position_size_pct: int
     daily_loss_limit_pct: int
     max_open_orders: int
-    max_order_size_pct: int | None = None
+    max_order_size_pct: int | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], RiskProfile]]
     _make: ClassVar[
@@ -1336,6 +2048,47 @@ class RiskProfile:
             RiskProfile,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        max_position_size_pct: int,
+        daily_loss_limit_pct: int,
+        max_open_orders: int,
+        max_order_size_pct: int | None = None,
+    ) -> None:
+        object_setattr(self, "max_position_size_pct", max_position_size_pct)
+        object_setattr(self, "daily_loss_limit_pct", daily_loss_limit_pct)
+        object_setattr(self, "max_open_orders", max_open_orders)
+        object_setattr(self, "max_order_size_pct", max_order_size_pct)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(max_position_size_pct={self.max_position_size_pct!r}, daily_loss_limit_pct={self.daily_loss_limit_pct!r}, max_open_orders={self.max_open_orders!r}, max_order_size_pct={self.max_order_size_pct!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.max_position_size_pct,
+                self.daily_loss_limit_pct,
+                self.max_open_orders,
+                self.max_order_size_pct,
+            ) == (
+                other.max_position_size_pct,
+                other.daily_loss_limit_pct,
+                other.max_open_orders,
+                other.max_order_size_pct,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.max_position_size_pct,
+                self.daily_loss_limit_pct,
+                self.max_open_orders,
+                self.max_order_size_pct,
+            )
+        )
 
 
 class _RiskProfileLayout:
@@ -1388,12 +2141,18 @@ RiskProfile._from_wire = _RiskProfile_from_wire
 RiskProfile._make = _RiskProfile_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Session:
     """A Session as the API returns it.
 
     Wire schema: `Session`.
     """
+
+    __slots__ = (
+        "session_id",
+        "started_at",
+    )
+    __match_args__ = ()
 
     session_id: str
     started_at: datetime
@@ -1408,6 +2167,26 @@ class Session:
             Session,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        started_at: datetime,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "started_at", started_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(session_id={self.session_id!r}, started_at={self.started_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.session_id, self.started_at) == (other.session_id, other.started_at)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.session_id, self.started_at))
 
 
 class _SessionLayout:
@@ -1454,22 +2233,35 @@ Session._from_wire = _Session_from_wire
 Session._make = _Session_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class AccountInfo:
     """A AccountInfo as the API returns it.
 
     Wire schema: `AccountInfo`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "account_id",
+        "display_name",
+        "is_active",
+        "circuit_breaker_triggered",
+        "created_at",
+        "status",
+        "starting_balance",
+        "current_session",
+        "risk_profile",
+    )
+    __match_args__ = ()
+
     account_id: str
     display_name: str
     is_active: bool
-    circuit_breaker_triggered: bool = False
+    circuit_breaker_triggered: bool
     created_at: datetime
     status: str
     starting_balance: Decimal
-    current_session: Session | None = None
-    risk_profile: RiskProfile | None = None
+    current_session: Session | None
+    risk_profile: RiskProfile | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], AccountInfo]]
     _make: ClassVar[
@@ -1488,6 +2280,72 @@ class AccountInfo:
             AccountInfo,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        display_name: str,
+        is_active: bool,
+        circuit_breaker_triggered: bool = False,
+        created_at: datetime,
+        status: str,
+        starting_balance: Decimal,
+        current_session: Session | None = None,
+        risk_profile: RiskProfile | None = None,
+    ) -> None:
+        object_setattr(self, "account_id", account_id)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "is_active", is_active)
+        object_setattr(self, "circuit_breaker_triggered", circuit_breaker_triggered)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "status", status)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "current_session", current_session)
+        object_setattr(self, "risk_profile", risk_profile)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(account_id={self.account_id!r}, display_name={self.display_name!r}, is_active={self.is_active!r}, circuit_breaker_triggered={self.circuit_breaker_triggered!r}, created_at={self.created_at!r}, status={self.status!r}, starting_balance={self.starting_balance!r}, current_session={self.current_session!r}, risk_profile={self.risk_profile!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.account_id,
+                self.display_name,
+                self.is_active,
+                self.circuit_breaker_triggered,
+                self.created_at,
+                self.status,
+                self.starting_balance,
+                self.current_session,
+                self.risk_profile,
+            ) == (
+                other.account_id,
+                other.display_name,
+                other.is_active,
+                other.circuit_breaker_triggered,
+                other.created_at,
+                other.status,
+                other.starting_balance,
+                other.current_session,
+                other.risk_profile,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.account_id,
+                self.display_name,
+                self.is_active,
+                self.circuit_breaker_triggered,
+                self.created_at,
+                self.status,
+                self.starting_balance,
+                self.current_session,
+                self.risk_profile,
+            )
+        )
 
 
 class _AccountInfoLayout:
@@ -1580,12 +2438,20 @@ AccountInfo._from_wire = _AccountInfo_from_wire
 AccountInfo._make = _AccountInfo_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class AssetBalance:
     """A AssetBalance as the API returns it.
 
     Wire schema: `BalanceItem`.
     """
+
+    __slots__ = (
+        "asset",
+        "available",
+        "locked",
+        "total",
+    )
+    __match_args__ = ()
 
     asset: str
     available: Decimal
@@ -1604,6 +2470,35 @@ class AssetBalance:
             AssetBalance,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        asset: str,
+        available: Decimal,
+        locked: Decimal,
+        total: Decimal,
+    ) -> None:
+        object_setattr(self, "asset", asset)
+        object_setattr(self, "available", available)
+        object_setattr(self, "locked", locked)
+        object_setattr(self, "total", total)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(asset={self.asset!r}, available={self.available!r}, locked={self.locked!r}, total={self.total!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.asset, self.available, self.locked, self.total) == (
+                other.asset,
+                other.available,
+                other.locked,
+                other.total,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.asset, self.available, self.locked, self.total))
 
 
 class _AssetBalanceLayout:
@@ -1652,12 +2547,18 @@ AssetBalance._from_wire = _AssetBalance_from_wire
 AssetBalance._make = _AssetBalance_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Balance:
     """A Balance as the API returns it.
 
     Wire schema: `BalanceResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "total_equity_usdt",
+        "balances",
+    )
+    __match_args__ = ()
 
     total_equity_usdt: Decimal
     balances: list[AssetBalance]
@@ -1672,6 +2573,29 @@ class Balance:
             Balance,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        total_equity_usdt: Decimal,
+        balances: list[AssetBalance],
+    ) -> None:
+        object_setattr(self, "total_equity_usdt", total_equity_usdt)
+        object_setattr(self, "balances", balances)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(total_equity_usdt={self.total_equity_usdt!r}, balances={self.balances!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.total_equity_usdt, self.balances) == (
+                other.total_equity_usdt,
+                other.balances,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.total_equity_usdt, self.balances))
 
 
 class _BalanceLayout:
@@ -1710,12 +2634,25 @@ Balance._from_wire = _Balance_from_wire
 Balance._make = _Balance_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Position:
     """A Position as the API returns it.
 
     Wire schema: `PositionItem`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "quantity",
+        "avg_entry_price",
+        "current_price",
+        "unrealized_pnl",
+        "unrealized_pnl_pct",
+        "asset",
+        "market_value",
+        "opened_at",
+    )
+    __match_args__ = ()
 
     symbol: str
     quantity: Decimal
@@ -1744,6 +2681,72 @@ class Position:
             Position,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        quantity: Decimal,
+        avg_entry_price: Decimal,
+        current_price: Decimal,
+        unrealized_pnl: Decimal,
+        unrealized_pnl_pct: Decimal,
+        asset: str,
+        market_value: Decimal,
+        opened_at: datetime,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "quantity", quantity)
+        object_setattr(self, "avg_entry_price", avg_entry_price)
+        object_setattr(self, "current_price", current_price)
+        object_setattr(self, "unrealized_pnl", unrealized_pnl)
+        object_setattr(self, "unrealized_pnl_pct", unrealized_pnl_pct)
+        object_setattr(self, "asset", asset)
+        object_setattr(self, "market_value", market_value)
+        object_setattr(self, "opened_at", opened_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, quantity={self.quantity!r}, avg_entry_price={self.avg_entry_price!r}, current_price={self.current_price!r}, unrealized_pnl={self.unrealized_pnl!r}, unrealized_pnl_pct={self.unrealized_pnl_pct!r}, asset={self.asset!r}, market_value={self.market_value!r}, opened_at={self.opened_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.symbol,
+                self.quantity,
+                self.avg_entry_price,
+                self.current_price,
+                self.unrealized_pnl,
+                self.unrealized_pnl_pct,
+                self.asset,
+                self.market_value,
+                self.opened_at,
+            ) == (
+                other.symbol,
+                other.quantity,
+                other.avg_entry_price,
+                other.current_price,
+                other.unrealized_pnl,
+                other.unrealized_pnl_pct,
+                other.asset,
+                other.market_value,
+                other.opened_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.symbol,
+                self.quantity,
+                self.avg_entry_price,
+                self.current_price,
+                self.unrealized_pnl,
+                self.unrealized_pnl_pct,
+                self.asset,
+                self.market_value,
+                self.opened_at,
+            )
+        )
 
 
 class _PositionLayout:
@@ -1825,12 +2828,28 @@ Position._from_wire = _Position_from_wire
 Position._make = _Position_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Portfolio:
     """A Portfolio as the API returns it.
 
     Wire schema: `PortfolioResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "total_equity",
+        "starting_balance",
+        "roi_pct",
+        "unrealized_pnl",
+        "realized_pnl",
+        "available_cash",
+        "position_count",
+        "locked_cash",
+        "total_position_value",
+        "total_pnl",
+        "positions",
+        "timestamp",
+    )
+    __match_args__ = ()
 
     total_equity: Decimal
     starting_balance: Decimal
@@ -1865,6 +2884,87 @@ class Portfolio:
             Portfolio,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        total_equity: Decimal,
+        starting_balance: Decimal,
+        roi_pct: Decimal,
+        unrealized_pnl: Decimal,
+        realized_pnl: Decimal,
+        available_cash: Decimal,
+        position_count: int,
+        locked_cash: Decimal,
+        total_position_value: Decimal,
+        total_pnl: Decimal,
+        positions: list[Position],
+        timestamp: datetime,
+    ) -> None:
+        object_setattr(self, "total_equity", total_equity)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "unrealized_pnl", unrealized_pnl)
+        object_setattr(self, "realized_pnl", realized_pnl)
+        object_setattr(self, "available_cash", available_cash)
+        object_setattr(self, "position_count", position_count)
+        object_setattr(self, "locked_cash", locked_cash)
+        object_setattr(self, "total_position_value", total_position_value)
+        object_setattr(self, "total_pnl", total_pnl)
+        object_setattr(self, "positions", positions)
+        object_setattr(self, "timestamp", timestamp)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(total_equity={self.total_equity!r}, starting_balance={self.starting_balance!r}, roi_pct={self.roi_pct!r}, unrealized_pnl={self.unrealized_pnl!r}, realized_pnl={self.realized_pnl!r}, available_cash={self.available_cash!r}, position_count={self.position_count!r}, locked_cash={self.locked_cash!r}, total_position_value={self.total_position_value!r}, total_pnl={self.total_pnl!r}, positions={self.positions!r}, timestamp={self.timestamp!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.total_equity,
+                self.starting_balance,
+                self.roi_pct,
+                self.unrealized_pnl,
+                self.realized_pnl,
+                self.available_cash,
+                self.position_count,
+                self.locked_cash,
+                self.total_position_value,
+                self.total_pnl,
+                self.positions,
+                self.timestamp,
+            ) == (
+                other.total_equity,
+                other.starting_balance,
+                other.roi_pct,
+                other.unrealized_pnl,
+                other.realized_pnl,
+                other.available_cash,
+                other.position_count,
+                other.locked_cash,
+                other.total_position_value,
+                other.total_pnl,
+                other.positions,
+                other.timestamp,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.total_equity,
+                self.starting_balance,
+                self.roi_pct,
+                self.unrealized_pnl,
+                self.realized_pnl,
+                self.available_cash,
+                self.position_count,
+                self.locked_cash,
+                self.total_position_value,
+                self.total_pnl,
+                self.positions,
+                self.timestamp,
+            )
+        )
 
 
 class _PortfolioLayout:
@@ -1961,12 +3061,19 @@ Portfolio._from_wire = _Portfolio_from_wire
 Portfolio._make = _Portfolio_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class PnLItem:
     """A PnLItem as the API returns it.
 
     Wire schema: `PnLBySymbol`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "realized",
+        "unrealized",
+    )
+    __match_args__ = ()
 
     symbol: str
     realized: Decimal
@@ -1983,6 +3090,32 @@ class PnLItem:
             PnLItem,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        realized: Decimal,
+        unrealized: Decimal,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "realized", realized)
+        object_setattr(self, "unrealized", unrealized)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, realized={self.realized!r}, unrealized={self.unrealized!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.symbol, self.realized, self.unrealized) == (
+                other.symbol,
+                other.realized,
+                other.unrealized,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.realized, self.unrealized))
 
 
 class _PnLItemLayout:
@@ -2026,16 +3159,30 @@ PnLItem._from_wire = _PnLItem_from_wire
 PnLItem._make = _PnLItem_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class PnL:
     """A PnL as the API returns it.
 
     Wire schema: `PnLResponse`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "total_realized",
+        "total_unrealized",
+        "by_symbol",
+        "period",
+        "total_pnl",
+        "fees_paid",
+        "net_pnl",
+        "winning_trades",
+        "losing_trades",
+        "win_rate",
+    )
+    __match_args__ = ()
+
     total_realized: Decimal
     total_unrealized: Decimal
-    by_symbol: list[PnLItem] = field(default_factory=list)
+    by_symbol: list[PnLItem]
     period: str
     total_pnl: Decimal
     fees_paid: Decimal
@@ -2062,6 +3209,77 @@ class PnL:
             PnL,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        total_realized: Decimal,
+        total_unrealized: Decimal,
+        by_symbol: list[PnLItem] = LIST_DEFAULT,
+        period: str,
+        total_pnl: Decimal,
+        fees_paid: Decimal,
+        net_pnl: Decimal,
+        winning_trades: int,
+        losing_trades: int,
+        win_rate: Decimal,
+    ) -> None:
+        object_setattr(self, "total_realized", total_realized)
+        object_setattr(self, "total_unrealized", total_unrealized)
+        object_setattr(self, "by_symbol", [] if by_symbol is LIST_DEFAULT else by_symbol)
+        object_setattr(self, "period", period)
+        object_setattr(self, "total_pnl", total_pnl)
+        object_setattr(self, "fees_paid", fees_paid)
+        object_setattr(self, "net_pnl", net_pnl)
+        object_setattr(self, "winning_trades", winning_trades)
+        object_setattr(self, "losing_trades", losing_trades)
+        object_setattr(self, "win_rate", win_rate)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(total_realized={self.total_realized!r}, total_unrealized={self.total_unrealized!r}, by_symbol={self.by_symbol!r}, period={self.period!r}, total_pnl={self.total_pnl!r}, fees_paid={self.fees_paid!r}, net_pnl={self.net_pnl!r}, winning_trades={self.winning_trades!r}, losing_trades={self.losing_trades!r}, win_rate={self.win_rate!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.total_realized,
+                self.total_unrealized,
+                self.by_symbol,
+                self.period,
+                self.total_pnl,
+                self.fees_paid,
+                self.net_pnl,
+                self.winning_trades,
+                self.losing_trades,
+                self.win_rate,
+            ) == (
+                other.total_realized,
+                other.total_unrealized,
+                other.by_symbol,
+                other.period,
+                other.total_pnl,
+                other.fees_paid,
+                other.net_pnl,
+                other.winning_trades,
+                other.losing_trades,
+                other.win_rate,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.total_realized,
+                self.total_unrealized,
+                self.by_symbol,
+                self.period,
+                self.total_pnl,
+                self.fees_paid,
+                self.net_pnl,
+                self.winning_trades,
+                self.losing_trades,
+                self.win_rate,
+            )
+        )
 
 
 class _PnLLayout:
@@ -2146,12 +3364,22 @@ PnL._from_wire = _PnL_from_wire
 PnL._make = _PnL_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class ResetResult:
     """The new trading session after reset_account.
 
     Wire schema: `ResetResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "session_id",
+        "starting_balance",
+        "started_at",
+        "previous_session_id",
+        "ending_equity",
+        "message",
+    )
+    __match_args__ = ()
 
     session_id: str
     starting_balance: Decimal
@@ -2174,6 +3402,57 @@ class ResetResult:
             ResetResult,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        starting_balance: Decimal,
+        started_at: datetime,
+        previous_session_id: str,
+        ending_equity: Decimal,
+        message: str,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "previous_session_id", previous_session_id)
+        object_setattr(self, "ending_equity", ending_equity)
+        object_setattr(self, "message", message)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(session_id={self.session_id!r}, starting_balance={self.starting_balance!r}, started_at={self.started_at!r}, previous_session_id={self.previous_session_id!r}, ending_equity={self.ending_equity!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.session_id,
+                self.starting_balance,
+                self.started_at,
+                self.previous_session_id,
+                self.ending_equity,
+                self.message,
+            ) == (
+                other.session_id,
+                other.starting_balance,
+                other.started_at,
+                other.previous_session_id,
+                other.ending_equity,
+                other.message,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.session_id,
+                self.starting_balance,
+                self.started_at,
+                self.previous_session_id,
+                self.ending_equity,
+                self.message,
+            )
+        )
 
 
 class _ResetResultLayout:
@@ -2256,12 +3535,30 @@ ResetResult._from_wire = _ResetResult_from_wire
 ResetResult._make = _ResetResult_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Performance:
     """A Performance as the API returns it.
 
     Wire schema: `PerformanceResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "sharpe_ratio",
+        "win_rate",
+        "max_drawdown_pct",
+        "total_trades",
+        "profit_factor",
+        "period",
+        "sortino_ratio",
+        "max_drawdown_duration_days",
+        "avg_win",
+        "avg_loss",
+        "avg_trades_per_day",
+        "best_trade",
+        "worst_trade",
+        "current_streak",
+    )
+    __match_args__ = ()
 
     sharpe_ratio: Decimal
     win_rate: Decimal
@@ -2300,6 +3597,97 @@ class Performance:
             Performance,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        sharpe_ratio: Decimal,
+        win_rate: Decimal,
+        max_drawdown_pct: Decimal,
+        total_trades: int,
+        profit_factor: Decimal,
+        period: str,
+        sortino_ratio: Decimal,
+        max_drawdown_duration_days: int,
+        avg_win: Decimal,
+        avg_loss: Decimal,
+        avg_trades_per_day: Decimal,
+        best_trade: Decimal,
+        worst_trade: Decimal,
+        current_streak: int,
+    ) -> None:
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "win_rate", win_rate)
+        object_setattr(self, "max_drawdown_pct", max_drawdown_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "profit_factor", profit_factor)
+        object_setattr(self, "period", period)
+        object_setattr(self, "sortino_ratio", sortino_ratio)
+        object_setattr(self, "max_drawdown_duration_days", max_drawdown_duration_days)
+        object_setattr(self, "avg_win", avg_win)
+        object_setattr(self, "avg_loss", avg_loss)
+        object_setattr(self, "avg_trades_per_day", avg_trades_per_day)
+        object_setattr(self, "best_trade", best_trade)
+        object_setattr(self, "worst_trade", worst_trade)
+        object_setattr(self, "current_streak", current_streak)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(sharpe_ratio={self.sharpe_ratio!r}, win_rate={self.win_rate!r}, max_drawdown_pct={self.max_drawdown_pct!r}, total_trades={self.total_trades!r}, profit_factor={self.profit_factor!r}, period={self.period!r}, sortino_ratio={self.sortino_ratio!r}, max_drawdown_duration_days={self.max_drawdown_duration_days!r}, avg_win={self.avg_win!r}, avg_loss={self.avg_loss!r}, avg_trades_per_day={self.avg_trades_per_day!r}, best_trade={self.best_trade!r}, worst_trade={self.worst_trade!r}, current_streak={self.current_streak!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.sharpe_ratio,
+                self.win_rate,
+                self.max_drawdown_pct,
+                self.total_trades,
+                self.profit_factor,
+                self.period,
+                self.sortino_ratio,
+                self.max_drawdown_duration_days,
+                self.avg_win,
+                self.avg_loss,
+                self.avg_trades_per_day,
+                self.best_trade,
+                self.worst_trade,
+                self.current_streak,
+            ) == (
+                other.sharpe_ratio,
+                other.win_rate,
+                other.max_drawdown_pct,
+                other.total_trades,
+                other.profit_factor,
+                other.period,
+                other.sortino_ratio,
+                other.max_drawdown_duration_days,
+                other.avg_win,
+                other.avg_loss,
+                other.avg_trades_per_day,
+                other.best_trade,
+                other.worst_trade,
+                other.current_streak,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.sharpe_ratio,
+                self.win_rate,
+                self.max_drawdown_pct,
+                self.total_trades,
+                self.profit_factor,
+                self.period,
+                self.sortino_ratio,
+                self.max_drawdown_duration_days,
+                self.avg_win,
+                self.avg_loss,
+                self.avg_trades_per_day,
+                self.best_trade,
+                self.worst_trade,
+                self.current_streak,
+            )
+        )
 
 
 class _PerformanceLayout:
@@ -2398,12 +3786,20 @@ Performance._from_wire = _Performance_from_wire
 Performance._make = _Performance_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Snapshot:
     """A Snapshot as the API returns it.
 
     Wire schema: `SnapshotItem`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "timestamp",
+        "equity",
+        "unrealized_pnl",
+        "realized_pnl",
+    )
+    __match_args__ = ()
 
     timestamp: datetime
     equity: Decimal
@@ -2422,6 +3818,35 @@ class Snapshot:
             Snapshot,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        timestamp: datetime,
+        equity: Decimal,
+        unrealized_pnl: Decimal,
+        realized_pnl: Decimal,
+    ) -> None:
+        object_setattr(self, "timestamp", timestamp)
+        object_setattr(self, "equity", equity)
+        object_setattr(self, "unrealized_pnl", unrealized_pnl)
+        object_setattr(self, "realized_pnl", realized_pnl)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(timestamp={self.timestamp!r}, equity={self.equity!r}, unrealized_pnl={self.unrealized_pnl!r}, realized_pnl={self.realized_pnl!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.timestamp, self.equity, self.unrealized_pnl, self.realized_pnl) == (
+                other.timestamp,
+                other.equity,
+                other.unrealized_pnl,
+                other.realized_pnl,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.timestamp, self.equity, self.unrealized_pnl, self.realized_pnl))
 
 
 class _SnapshotLayout:
@@ -2478,19 +3903,31 @@ Snapshot._from_wire = _Snapshot_from_wire
 Snapshot._make = _Snapshot_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class LeaderboardEntry:
     """A LeaderboardEntry as the API returns it.
 
     Wire schema: `LeaderboardEntry`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "rank",
+        "display_name",
+        "roi_pct",
+        "total_trades",
+        "account_id",
+        "agent_id",
+        "sharpe_ratio",
+        "win_rate",
+    )
+    __match_args__ = ()
+
     rank: int
     display_name: str
     roi_pct: Decimal
     total_trades: int
     account_id: str
-    agent_id: str | None = None
+    agent_id: str | None
     sharpe_ratio: Decimal
     win_rate: Decimal
 
@@ -2510,6 +3947,67 @@ class LeaderboardEntry:
             LeaderboardEntry,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        rank: int,
+        display_name: str,
+        roi_pct: Decimal,
+        total_trades: int,
+        account_id: str,
+        agent_id: str | None = None,
+        sharpe_ratio: Decimal,
+        win_rate: Decimal,
+    ) -> None:
+        object_setattr(self, "rank", rank)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "account_id", account_id)
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "win_rate", win_rate)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(rank={self.rank!r}, display_name={self.display_name!r}, roi_pct={self.roi_pct!r}, total_trades={self.total_trades!r}, account_id={self.account_id!r}, agent_id={self.agent_id!r}, sharpe_ratio={self.sharpe_ratio!r}, win_rate={self.win_rate!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.rank,
+                self.display_name,
+                self.roi_pct,
+                self.total_trades,
+                self.account_id,
+                self.agent_id,
+                self.sharpe_ratio,
+                self.win_rate,
+            ) == (
+                other.rank,
+                other.display_name,
+                other.roi_pct,
+                other.total_trades,
+                other.account_id,
+                other.agent_id,
+                other.sharpe_ratio,
+                other.win_rate,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.rank,
+                self.display_name,
+                self.roi_pct,
+                self.total_trades,
+                self.account_id,
+                self.agent_id,
+                self.sharpe_ratio,
+                self.win_rate,
+            )
+        )
 
 
 class _LeaderboardEntryLayout:
@@ -2582,12 +4080,25 @@ LeaderboardEntry._from_wire = _LeaderboardEntry_from_wire
 LeaderboardEntry._make = _LeaderboardEntry_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class DeflatedSharpe:
     """The deflated Sharpe ratio of a return series, with the moments it was computed from.
 
     Wire schema: `DeflatedSharpeResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "observed_sharpe",
+        "expected_max_sharpe",
+        "deflated_sharpe",
+        "p_value",
+        "is_significant",
+        "num_trials",
+        "num_returns",
+        "skewness",
+        "kurtosis",
+    )
+    __match_args__ = ()
 
     observed_sharpe: Decimal
     expected_max_sharpe: Decimal
@@ -2616,6 +4127,72 @@ class DeflatedSharpe:
             DeflatedSharpe,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        observed_sharpe: Decimal,
+        expected_max_sharpe: Decimal,
+        deflated_sharpe: Decimal,
+        p_value: Decimal,
+        is_significant: bool,
+        num_trials: int,
+        num_returns: int,
+        skewness: Decimal,
+        kurtosis: Decimal,
+    ) -> None:
+        object_setattr(self, "observed_sharpe", observed_sharpe)
+        object_setattr(self, "expected_max_sharpe", expected_max_sharpe)
+        object_setattr(self, "deflated_sharpe", deflated_sharpe)
+        object_setattr(self, "p_value", p_value)
+        object_setattr(self, "is_significant", is_significant)
+        object_setattr(self, "num_trials", num_trials)
+        object_setattr(self, "num_returns", num_returns)
+        object_setattr(self, "skewness", skewness)
+        object_setattr(self, "kurtosis", kurtosis)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(observed_sharpe={self.observed_sharpe!r}, expected_max_sharpe={self.expected_max_sharpe!r}, deflated_sharpe={self.deflated_sharpe!r}, p_value={self.p_value!r}, is_significant={self.is_significant!r}, num_trials={self.num_trials!r}, num_returns={self.num_returns!r}, skewness={self.skewness!r}, kurtosis={self.kurtosis!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.observed_sharpe,
+                self.expected_max_sharpe,
+                self.deflated_sharpe,
+                self.p_value,
+                self.is_significant,
+                self.num_trials,
+                self.num_returns,
+                self.skewness,
+                self.kurtosis,
+            ) == (
+                other.observed_sharpe,
+                other.expected_max_sharpe,
+                other.deflated_sharpe,
+                other.p_value,
+                other.is_significant,
+                other.num_trials,
+                other.num_returns,
+                other.skewness,
+                other.kurtosis,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.observed_sharpe,
+                self.expected_max_sharpe,
+                self.deflated_sharpe,
+                self.p_value,
+                self.is_significant,
+                self.num_trials,
+                self.num_returns,
+                self.skewness,
+                self.kurtosis,
+            )
+        )
 
 
 class _DeflatedSharpeLayout:
@@ -2720,23 +4297,37 @@ DeflatedSharpe._from_wire = _DeflatedSharpe_from_wire
 DeflatedSharpe._make = _DeflatedSharpe_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Strategy:
     """A strategy; current_definition and latest_test_results come with get_strategy only.
 
     Wire schema: `Strategy`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "strategy_id",
+        "name",
+        "description",
+        "current_version",
+        "status",
+        "deployed_at",
+        "created_at",
+        "updated_at",
+        "current_definition",
+        "latest_test_results",
+    )
+    __match_args__ = ()
+
     strategy_id: str
     name: str
-    description: str | None = None
+    description: str | None
     current_version: int
     status: str
-    deployed_at: datetime | None = None
+    deployed_at: datetime | None
     created_at: datetime
     updated_at: datetime
-    current_definition: dict[str, Any] | None = None
-    latest_test_results: dict[str, Any] | None = None
+    current_definition: dict[str, Any] | None
+    latest_test_results: dict[str, Any] | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Strategy]]
     _make: ClassVar[
@@ -2756,6 +4347,77 @@ class Strategy:
             Strategy,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        strategy_id: str,
+        name: str,
+        description: str | None = None,
+        current_version: int,
+        status: str,
+        deployed_at: datetime | None = None,
+        created_at: datetime,
+        updated_at: datetime,
+        current_definition: dict[str, Any] | None = None,
+        latest_test_results: dict[str, Any] | None = None,
+    ) -> None:
+        object_setattr(self, "strategy_id", strategy_id)
+        object_setattr(self, "name", name)
+        object_setattr(self, "description", description)
+        object_setattr(self, "current_version", current_version)
+        object_setattr(self, "status", status)
+        object_setattr(self, "deployed_at", deployed_at)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "updated_at", updated_at)
+        object_setattr(self, "current_definition", current_definition)
+        object_setattr(self, "latest_test_results", latest_test_results)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(strategy_id={self.strategy_id!r}, name={self.name!r}, description={self.description!r}, current_version={self.current_version!r}, status={self.status!r}, deployed_at={self.deployed_at!r}, created_at={self.created_at!r}, updated_at={self.updated_at!r}, current_definition={self.current_definition!r}, latest_test_results={self.latest_test_results!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.strategy_id,
+                self.name,
+                self.description,
+                self.current_version,
+                self.status,
+                self.deployed_at,
+                self.created_at,
+                self.updated_at,
+                self.current_definition,
+                self.latest_test_results,
+            ) == (
+                other.strategy_id,
+                other.name,
+                other.description,
+                other.current_version,
+                other.status,
+                other.deployed_at,
+                other.created_at,
+                other.updated_at,
+                other.current_definition,
+                other.latest_test_results,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.strategy_id,
+                self.name,
+                self.description,
+                self.current_version,
+                self.status,
+                self.deployed_at,
+                self.created_at,
+                self.updated_at,
+                self.current_definition,
+                self.latest_test_results,
+            )
+        )
 
 
 class _StrategyLayout:
@@ -2863,19 +4525,31 @@ Strategy._from_wire = _Strategy_from_wire
 Strategy._make = _Strategy_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class StrategyVersion:
     """A StrategyVersion as the API returns it.
 
     Wire schema: `StrategyVersion`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "version_id",
+        "strategy_id",
+        "version",
+        "definition",
+        "change_notes",
+        "parent_version",
+        "status",
+        "created_at",
+    )
+    __match_args__ = ()
+
     version_id: str
     strategy_id: str
     version: int
     definition: dict[str, Any]
-    change_notes: str | None = None
-    parent_version: int | None = None
+    change_notes: str | None
+    parent_version: int | None
     status: str
     created_at: datetime
 
@@ -2895,6 +4569,67 @@ class StrategyVersion:
             StrategyVersion,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        version_id: str,
+        strategy_id: str,
+        version: int,
+        definition: dict[str, Any],
+        change_notes: str | None = None,
+        parent_version: int | None = None,
+        status: str,
+        created_at: datetime,
+    ) -> None:
+        object_setattr(self, "version_id", version_id)
+        object_setattr(self, "strategy_id", strategy_id)
+        object_setattr(self, "version", version)
+        object_setattr(self, "definition", definition)
+        object_setattr(self, "change_notes", change_notes)
+        object_setattr(self, "parent_version", parent_version)
+        object_setattr(self, "status", status)
+        object_setattr(self, "created_at", created_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(version_id={self.version_id!r}, strategy_id={self.strategy_id!r}, version={self.version!r}, definition={self.definition!r}, change_notes={self.change_notes!r}, parent_version={self.parent_version!r}, status={self.status!r}, created_at={self.created_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.version_id,
+                self.strategy_id,
+                self.version,
+                self.definition,
+                self.change_notes,
+                self.parent_version,
+                self.status,
+                self.created_at,
+            ) == (
+                other.version_id,
+                other.strategy_id,
+                other.version,
+                other.definition,
+                other.change_notes,
+                other.parent_version,
+                other.status,
+                other.created_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.version_id,
+                self.strategy_id,
+                self.version,
+                self.definition,
+                self.change_notes,
+                self.parent_version,
+                self.status,
+                self.created_at,
+            )
+        )
 
 
 class _StrategyVersionLayout:
@@ -2977,26 +4712,43 @@ StrategyVersion._from_wire = _StrategyVersion_from_wire
 StrategyVersion._make = _StrategyVersion_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class TestRun:
     """A strategy backtest run; results and recommendations are set once it completed.
 
     Wire schema: `TestRun`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "run_id",
+        "status",
+        "progress_pct",
+        "episodes_total",
+        "episodes_completed",
+        "strategy_id",
+        "version",
+        "created_at",
+        "started_at",
+        "completed_at",
+        "results",
+        "recommendations",
+        "config",
+    )
+    __match_args__ = ()
+
     run_id: str
     status: str
     progress_pct: Decimal
     episodes_total: int
     episodes_completed: int
-    strategy_id: str | None = None
-    version: int | None = None
-    created_at: datetime | None = None
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
-    results: dict[str, Any] | None = None
-    recommendations: list[str] | None = None
-    config: dict[str, Any] | None = None
+    strategy_id: str | None
+    version: int | None
+    created_at: datetime | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    results: dict[str, Any] | None
+    recommendations: list[str] | None
+    config: dict[str, Any] | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], TestRun]]
     _make: ClassVar[
@@ -3019,6 +4771,92 @@ class TestRun:
             TestRun,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        run_id: str,
+        status: str,
+        progress_pct: Decimal,
+        episodes_total: int,
+        episodes_completed: int,
+        strategy_id: str | None = None,
+        version: int | None = None,
+        created_at: datetime | None = None,
+        started_at: datetime | None = None,
+        completed_at: datetime | None = None,
+        results: dict[str, Any] | None = None,
+        recommendations: list[str] | None = None,
+        config: dict[str, Any] | None = None,
+    ) -> None:
+        object_setattr(self, "run_id", run_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "progress_pct", progress_pct)
+        object_setattr(self, "episodes_total", episodes_total)
+        object_setattr(self, "episodes_completed", episodes_completed)
+        object_setattr(self, "strategy_id", strategy_id)
+        object_setattr(self, "version", version)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "completed_at", completed_at)
+        object_setattr(self, "results", results)
+        object_setattr(self, "recommendations", recommendations)
+        object_setattr(self, "config", config)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(run_id={self.run_id!r}, status={self.status!r}, progress_pct={self.progress_pct!r}, episodes_total={self.episodes_total!r}, episodes_completed={self.episodes_completed!r}, strategy_id={self.strategy_id!r}, version={self.version!r}, created_at={self.created_at!r}, started_at={self.started_at!r}, completed_at={self.completed_at!r}, results={self.results!r}, recommendations={self.recommendations!r}, config={self.config!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.run_id,
+                self.status,
+                self.progress_pct,
+                self.episodes_total,
+                self.episodes_completed,
+                self.strategy_id,
+                self.version,
+                self.created_at,
+                self.started_at,
+                self.completed_at,
+                self.results,
+                self.recommendations,
+                self.config,
+            ) == (
+                other.run_id,
+                other.status,
+                other.progress_pct,
+                other.episodes_total,
+                other.episodes_completed,
+                other.strategy_id,
+                other.version,
+                other.created_at,
+                other.started_at,
+                other.completed_at,
+                other.results,
+                other.recommendations,
+                other.config,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.run_id,
+                self.status,
+                self.progress_pct,
+                self.episodes_total,
+                self.episodes_completed,
+                self.strategy_id,
+                self.version,
+                self.created_at,
+                self.started_at,
+                self.completed_at,
+                self.results,
+                self.recommendations,
+                self.config,
+            )
+        )
 
 
 class _TestRunLayout:
@@ -3151,17 +4989,27 @@ TestRun._from_wire = _TestRun_from_wire
 TestRun._make = _TestRun_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class VersionMetrics:
     """A VersionMetrics as the API returns it.
 
     Wire schema: `VersionMetrics`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "version",
+        "avg_roi_pct",
+        "avg_sharpe",
+        "avg_max_drawdown_pct",
+        "total_trades",
+        "episodes_completed",
+    )
+    __match_args__ = ()
+
     version: int
-    avg_roi_pct: Decimal | None = None
-    avg_sharpe: Decimal | None = None
-    avg_max_drawdown_pct: Decimal | None = None
+    avg_roi_pct: Decimal | None
+    avg_sharpe: Decimal | None
+    avg_max_drawdown_pct: Decimal | None
     total_trades: int
     episodes_completed: int
 
@@ -3179,6 +5027,57 @@ class VersionMetrics:
             VersionMetrics,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        version: int,
+        avg_roi_pct: Decimal | None = None,
+        avg_sharpe: Decimal | None = None,
+        avg_max_drawdown_pct: Decimal | None = None,
+        total_trades: int,
+        episodes_completed: int,
+    ) -> None:
+        object_setattr(self, "version", version)
+        object_setattr(self, "avg_roi_pct", avg_roi_pct)
+        object_setattr(self, "avg_sharpe", avg_sharpe)
+        object_setattr(self, "avg_max_drawdown_pct", avg_max_drawdown_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "episodes_completed", episodes_completed)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(version={self.version!r}, avg_roi_pct={self.avg_roi_pct!r}, avg_sharpe={self.avg_sharpe!r}, avg_max_drawdown_pct={self.avg_max_drawdown_pct!r}, total_trades={self.total_trades!r}, episodes_completed={self.episodes_completed!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.version,
+                self.avg_roi_pct,
+                self.avg_sharpe,
+                self.avg_max_drawdown_pct,
+                self.total_trades,
+                self.episodes_completed,
+            ) == (
+                other.version,
+                other.avg_roi_pct,
+                other.avg_sharpe,
+                other.avg_max_drawdown_pct,
+                other.total_trades,
+                other.episodes_completed,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.version,
+                self.avg_roi_pct,
+                self.avg_sharpe,
+                self.avg_max_drawdown_pct,
+                self.total_trades,
+                self.episodes_completed,
+            )
+        )
 
 
 class _VersionMetricsLayout:
@@ -3253,12 +5152,20 @@ VersionMetrics._from_wire = _VersionMetrics_from_wire
 VersionMetrics._make = _VersionMetrics_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class VersionComparison:
     """A VersionComparison as the API returns it.
 
     Wire schema: `VersionComparison`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "v1",
+        "v2",
+        "improvements",
+        "verdict",
+    )
+    __match_args__ = ()
 
     v1: VersionMetrics
     v2: VersionMetrics
@@ -3277,6 +5184,35 @@ class VersionComparison:
             VersionComparison,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        v1: VersionMetrics,
+        v2: VersionMetrics,
+        improvements: dict[str, Any],
+        verdict: str,
+    ) -> None:
+        object_setattr(self, "v1", v1)
+        object_setattr(self, "v2", v2)
+        object_setattr(self, "improvements", improvements)
+        object_setattr(self, "verdict", verdict)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(v1={self.v1!r}, v2={self.v2!r}, improvements={self.improvements!r}, verdict={self.verdict!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.v1, self.v2, self.improvements, self.verdict) == (
+                other.v1,
+                other.v2,
+                other.improvements,
+                other.verdict,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.v1, self.v2, self.improvements, self.verdict))
 
 
 class _VersionComparisonLayout:
@@ -3325,20 +5261,31 @@ VersionComparison._from_wire = _VersionComparison_from_wire
 VersionComparison._make = _VersionComparison_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class TrainingEpisode:
     """A TrainingEpisode as the API returns it.
 
     Wire schema: `TrainingEpisode`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "episode_number",
+        "session_id",
+        "roi_pct",
+        "sharpe_ratio",
+        "max_drawdown_pct",
+        "total_trades",
+        "reward_sum",
+    )
+    __match_args__ = ()
+
     episode_number: int
-    session_id: str | None = None
-    roi_pct: Decimal | None = None
-    sharpe_ratio: Decimal | None = None
-    max_drawdown_pct: Decimal | None = None
-    total_trades: int | None = None
-    reward_sum: Decimal | None = None
+    session_id: str | None
+    roi_pct: Decimal | None
+    sharpe_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    total_trades: int | None
+    reward_sum: Decimal | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], TrainingEpisode]]
     _make: ClassVar[
@@ -3355,6 +5302,62 @@ class TrainingEpisode:
             TrainingEpisode,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        episode_number: int,
+        session_id: str | None = None,
+        roi_pct: Decimal | None = None,
+        sharpe_ratio: Decimal | None = None,
+        max_drawdown_pct: Decimal | None = None,
+        total_trades: int | None = None,
+        reward_sum: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "episode_number", episode_number)
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "max_drawdown_pct", max_drawdown_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "reward_sum", reward_sum)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(episode_number={self.episode_number!r}, session_id={self.session_id!r}, roi_pct={self.roi_pct!r}, sharpe_ratio={self.sharpe_ratio!r}, max_drawdown_pct={self.max_drawdown_pct!r}, total_trades={self.total_trades!r}, reward_sum={self.reward_sum!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.episode_number,
+                self.session_id,
+                self.roi_pct,
+                self.sharpe_ratio,
+                self.max_drawdown_pct,
+                self.total_trades,
+                self.reward_sum,
+            ) == (
+                other.episode_number,
+                other.session_id,
+                other.roi_pct,
+                other.sharpe_ratio,
+                other.max_drawdown_pct,
+                other.total_trades,
+                other.reward_sum,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.episode_number,
+                self.session_id,
+                self.roi_pct,
+                self.sharpe_ratio,
+                self.max_drawdown_pct,
+                self.total_trades,
+                self.reward_sum,
+            )
+        )
 
 
 class _TrainingEpisodeLayout:
@@ -3445,23 +5448,37 @@ TrainingEpisode._from_wire = _TrainingEpisode_from_wire
 TrainingEpisode._make = _TrainingEpisode_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class TrainingRun:
     """A TrainingRun as the API returns it.
 
     Wire schema: `TrainingRun`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "run_id",
+        "status",
+        "config",
+        "episodes_total",
+        "episodes_completed",
+        "started_at",
+        "completed_at",
+        "learning_curve",
+        "aggregate_stats",
+        "episodes",
+    )
+    __match_args__ = ()
+
     run_id: str
     status: str
-    config: dict[str, Any] | None = None
-    episodes_total: int | None = None
+    config: dict[str, Any] | None
+    episodes_total: int | None
     episodes_completed: int
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
-    learning_curve: dict[str, Any] | None = None
-    aggregate_stats: dict[str, Any] | None = None
-    episodes: list[TrainingEpisode] = field(default_factory=list)
+    started_at: datetime | None
+    completed_at: datetime | None
+    learning_curve: dict[str, Any] | None
+    aggregate_stats: dict[str, Any] | None
+    episodes: list[TrainingEpisode]
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], TrainingRun]]
     _make: ClassVar[
@@ -3481,6 +5498,77 @@ class TrainingRun:
             TrainingRun,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        run_id: str,
+        status: str,
+        config: dict[str, Any] | None = None,
+        episodes_total: int | None = None,
+        episodes_completed: int,
+        started_at: datetime | None = None,
+        completed_at: datetime | None = None,
+        learning_curve: dict[str, Any] | None = None,
+        aggregate_stats: dict[str, Any] | None = None,
+        episodes: list[TrainingEpisode] = LIST_DEFAULT,
+    ) -> None:
+        object_setattr(self, "run_id", run_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "config", config)
+        object_setattr(self, "episodes_total", episodes_total)
+        object_setattr(self, "episodes_completed", episodes_completed)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "completed_at", completed_at)
+        object_setattr(self, "learning_curve", learning_curve)
+        object_setattr(self, "aggregate_stats", aggregate_stats)
+        object_setattr(self, "episodes", [] if episodes is LIST_DEFAULT else episodes)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(run_id={self.run_id!r}, status={self.status!r}, config={self.config!r}, episodes_total={self.episodes_total!r}, episodes_completed={self.episodes_completed!r}, started_at={self.started_at!r}, completed_at={self.completed_at!r}, learning_curve={self.learning_curve!r}, aggregate_stats={self.aggregate_stats!r}, episodes={self.episodes!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.run_id,
+                self.status,
+                self.config,
+                self.episodes_total,
+                self.episodes_completed,
+                self.started_at,
+                self.completed_at,
+                self.learning_curve,
+                self.aggregate_stats,
+                self.episodes,
+            ) == (
+                other.run_id,
+                other.status,
+                other.config,
+                other.episodes_total,
+                other.episodes_completed,
+                other.started_at,
+                other.completed_at,
+                other.learning_curve,
+                other.aggregate_stats,
+                other.episodes,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.run_id,
+                self.status,
+                self.config,
+                self.episodes_total,
+                self.episodes_completed,
+                self.started_at,
+                self.completed_at,
+                self.learning_curve,
+                self.aggregate_stats,
+                self.episodes,
+            )
+        )
 
 
 class _TrainingRunLayout:
@@ -3588,19 +5676,29 @@ TrainingRun._from_wire = _TrainingRun_from_wire
 TrainingRun._make = _TrainingRun_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class TrainingRunMetrics:
     """A TrainingRunMetrics as the API returns it.
 
     Wire schema: `RunMetrics`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "run_id",
+        "status",
+        "episodes_completed",
+        "aggregate_stats",
+        "started_at",
+        "completed_at",
+    )
+    __match_args__ = ()
+
     run_id: str
     status: str
-    episodes_completed: int | None = None
-    aggregate_stats: dict[str, Any] | None = None
-    started_at: str | None = None
-    completed_at: str | None = None
+    episodes_completed: int | None
+    aggregate_stats: dict[str, Any] | None
+    started_at: str | None
+    completed_at: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], TrainingRunMetrics]]
     _make: ClassVar[
@@ -3616,6 +5714,57 @@ class TrainingRunMetrics:
             TrainingRunMetrics,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        run_id: str,
+        status: str,
+        episodes_completed: int | None = None,
+        aggregate_stats: dict[str, Any] | None = None,
+        started_at: str | None = None,
+        completed_at: str | None = None,
+    ) -> None:
+        object_setattr(self, "run_id", run_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "episodes_completed", episodes_completed)
+        object_setattr(self, "aggregate_stats", aggregate_stats)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "completed_at", completed_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(run_id={self.run_id!r}, status={self.status!r}, episodes_completed={self.episodes_completed!r}, aggregate_stats={self.aggregate_stats!r}, started_at={self.started_at!r}, completed_at={self.completed_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.run_id,
+                self.status,
+                self.episodes_completed,
+                self.aggregate_stats,
+                self.started_at,
+                self.completed_at,
+            ) == (
+                other.run_id,
+                other.status,
+                other.episodes_completed,
+                other.aggregate_stats,
+                other.started_at,
+                other.completed_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.run_id,
+                self.status,
+                self.episodes_completed,
+                self.aggregate_stats,
+                self.started_at,
+                self.completed_at,
+            )
+        )
 
 
 class _TrainingRunMetricsLayout:
@@ -3686,12 +5835,15 @@ TrainingRunMetrics._from_wire = _TrainingRunMetrics_from_wire
 TrainingRunMetrics._make = _TrainingRunMetrics_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class TrainingComparison:
     """A TrainingComparison as the API returns it.
 
     Wire schema: `TrainingComparison`.
     """
+
+    __slots__ = ("runs",)
+    __match_args__ = ()
 
     runs: list[TrainingRunMetrics]
 
@@ -3704,6 +5856,24 @@ class TrainingComparison:
             TrainingComparison,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        runs: list[TrainingRunMetrics],
+    ) -> None:
+        object_setattr(self, "runs", runs)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(runs={self.runs!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.runs,) == (other.runs,)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.runs,))
 
 
 class _TrainingComparisonLayout:
@@ -3735,18 +5905,27 @@ TrainingComparison._from_wire = _TrainingComparison_from_wire
 TrainingComparison._make = _TrainingComparison_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("api_key")
 class AgentCredentials:
     """A new agent and its API key (shown once; get_agent_api_key can fetch it again).
 
     Wire schema: `AgentCredentials`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "agent_id",
+        "api_key",
+        "display_name",
+        "starting_balance",
+        "message",
+    )
+    __match_args__ = ()
+
     agent_id: str
-    api_key: str = field(repr=False)
+    api_key: str
     display_name: str
     starting_balance: Decimal
-    message: str | None = None
+    message: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], AgentCredentials]]
     _make: ClassVar[
@@ -3761,6 +5940,46 @@ class AgentCredentials:
             AgentCredentials,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        agent_id: str,
+        api_key: str,
+        display_name: str,
+        starting_balance: Decimal,
+        message: str | None = None,
+    ) -> None:
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "api_key", api_key)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "message", message)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(agent_id={self.agent_id!r}, display_name={self.display_name!r}, starting_balance={self.starting_balance!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.agent_id,
+                self.api_key,
+                self.display_name,
+                self.starting_balance,
+                self.message,
+            ) == (
+                other.agent_id,
+                other.api_key,
+                other.display_name,
+                other.starting_balance,
+                other.message,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.agent_id, self.api_key, self.display_name, self.starting_balance, self.message)
+        )
 
 
 class _AgentCredentialsLayout:
@@ -3818,12 +6037,33 @@ AgentCredentials._from_wire = _AgentCredentials_from_wire
 AgentCredentials._make = _AgentCredentials_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Agent:
     """A Agent as the API returns it.
 
     Wire schema: `Agent`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "display_name",
+        "status",
+        "account_id",
+        "api_key_preview",
+        "starting_balance",
+        "llm_model",
+        "framework",
+        "strategy_tags",
+        "risk_profile",
+        "avatar_url",
+        "color",
+        "created_at",
+        "updated_at",
+        "equity",
+        "total_pnl",
+        "total_trades",
+    )
+    __match_args__ = ()
 
     id: str
     display_name: str
@@ -3831,17 +6071,17 @@ class Agent:
     account_id: str
     api_key_preview: str
     starting_balance: Decimal
-    llm_model: str | None = None
-    framework: str | None = None
+    llm_model: str | None
+    framework: str | None
     strategy_tags: list[str]
     risk_profile: dict[str, Any]
-    avatar_url: str | None = None
-    color: str | None = None
+    avatar_url: str | None
+    color: str | None
     created_at: datetime
     updated_at: datetime
-    equity: Decimal | None = None
-    total_pnl: Decimal | None = None
-    total_trades: int | None = None
+    equity: Decimal | None
+    total_pnl: Decimal | None
+    total_trades: int | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Agent]]
     _make: ClassVar[
@@ -3868,6 +6108,112 @@ class Agent:
             Agent,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        display_name: str,
+        status: str,
+        account_id: str,
+        api_key_preview: str,
+        starting_balance: Decimal,
+        llm_model: str | None = None,
+        framework: str | None = None,
+        strategy_tags: list[str],
+        risk_profile: dict[str, Any],
+        avatar_url: str | None = None,
+        color: str | None = None,
+        created_at: datetime,
+        updated_at: datetime,
+        equity: Decimal | None = None,
+        total_pnl: Decimal | None = None,
+        total_trades: int | None = None,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "status", status)
+        object_setattr(self, "account_id", account_id)
+        object_setattr(self, "api_key_preview", api_key_preview)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "llm_model", llm_model)
+        object_setattr(self, "framework", framework)
+        object_setattr(self, "strategy_tags", strategy_tags)
+        object_setattr(self, "risk_profile", risk_profile)
+        object_setattr(self, "avatar_url", avatar_url)
+        object_setattr(self, "color", color)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "updated_at", updated_at)
+        object_setattr(self, "equity", equity)
+        object_setattr(self, "total_pnl", total_pnl)
+        object_setattr(self, "total_trades", total_trades)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, display_name={self.display_name!r}, status={self.status!r}, account_id={self.account_id!r}, api_key_preview={self.api_key_preview!r}, starting_balance={self.starting_balance!r}, llm_model={self.llm_model!r}, framework={self.framework!r}, strategy_tags={self.strategy_tags!r}, risk_profile={self.risk_profile!r}, avatar_url={self.avatar_url!r}, color={self.color!r}, created_at={self.created_at!r}, updated_at={self.updated_at!r}, equity={self.equity!r}, total_pnl={self.total_pnl!r}, total_trades={self.total_trades!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.display_name,
+                self.status,
+                self.account_id,
+                self.api_key_preview,
+                self.starting_balance,
+                self.llm_model,
+                self.framework,
+                self.strategy_tags,
+                self.risk_profile,
+                self.avatar_url,
+                self.color,
+                self.created_at,
+                self.updated_at,
+                self.equity,
+                self.total_pnl,
+                self.total_trades,
+            ) == (
+                other.id,
+                other.display_name,
+                other.status,
+                other.account_id,
+                other.api_key_preview,
+                other.starting_balance,
+                other.llm_model,
+                other.framework,
+                other.strategy_tags,
+                other.risk_profile,
+                other.avatar_url,
+                other.color,
+                other.created_at,
+                other.updated_at,
+                other.equity,
+                other.total_pnl,
+                other.total_trades,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.id,
+                self.display_name,
+                self.status,
+                self.account_id,
+                self.api_key_preview,
+                self.starting_balance,
+                self.llm_model,
+                self.framework,
+                self.strategy_tags,
+                self.risk_profile,
+                self.avatar_url,
+                self.color,
+                self.created_at,
+                self.updated_at,
+                self.equity,
+                self.total_pnl,
+                self.total_trades,
+            )
+        )
 
 
 class _AgentLayout:
@@ -4021,12 +6367,18 @@ Agent._from_wire = _Agent_from_wire
 Agent._make = _Agent_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class AgentList:
     """A AgentList as the API returns it.
 
     Wire schema: `AgentList`.
     """
+
+    __slots__ = (
+        "agents",
+        "total",
+    )
+    __match_args__ = ()
 
     agents: list[Agent]
     total: int
@@ -4041,6 +6393,26 @@ class AgentList:
             AgentList,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        agents: list[Agent],
+        total: int,
+    ) -> None:
+        object_setattr(self, "agents", agents)
+        object_setattr(self, "total", total)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(agents={self.agents!r}, total={self.total!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.agents, self.total) == (other.agents, other.total)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.agents, self.total))
 
 
 class _AgentListLayout:
@@ -4079,16 +6451,23 @@ AgentList._from_wire = _AgentList_from_wire
 AgentList._make = _AgentList_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("api_key")
 class AgentKey:
     """A AgentKey as the API returns it.
 
     Wire schema: `AgentKey`.
     """
 
+    __slots__ = (
+        "agent_id",
+        "api_key",
+        "message",
+    )
+    __match_args__ = ()
+
     agent_id: str
-    api_key: str = field(repr=False)
-    message: str | None = None
+    api_key: str
+    message: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], AgentKey]]
     _make: ClassVar[
@@ -4101,6 +6480,34 @@ class AgentKey:
             AgentKey,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        agent_id: str,
+        api_key: str,
+        message: str | None = None,
+    ) -> None:
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "api_key", api_key)
+        object_setattr(self, "message", message)
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(agent_id={self.agent_id!r}, message={self.message!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.agent_id, self.api_key, self.message) == (
+                other.agent_id,
+                other.api_key,
+                other.message,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.agent_id, self.api_key, self.message))
 
 
 class _AgentKeyLayout:

@@ -9,13 +9,13 @@ Each model's `_from_wire` and `_make` are one fused builder each, written below 
 conversions inlined with `type(v) is str` fast paths before the shared `_convert` helpers
 (which keep the rare paths), the fields stored into an unfrozen twin with the same slots
 (`_<Model>Layout`) whose class is then set to the model — no per-field descriptor call.
-The models themselves stay frozen, slotted dataclasses.
+The models themselves are frozen, slotted, keyword-only dataclasses, written out in
+source as `@dataclass` would compute them (cheap at import; `agentexchange/_dataclass.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -33,6 +33,7 @@ from ._convert import (
     parse_map,
     parse_str,
 )
+from ._dataclass import DICT_DEFAULT, frozen_dataclass, object_setattr
 
 _fromiso = datetime.fromisoformat
 _new = object.__new__
@@ -47,14 +48,20 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("token")
 class AuthToken:
     """A AuthToken as the API returns it.
 
     Wire schema: `Token`.
     """
 
-    token: str = field(repr=False)
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "token",
+        "expires_at",
+    )
+    __match_args__ = ()
+
+    token: str
     expires_at: datetime
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], AuthToken]]
@@ -67,6 +74,26 @@ class AuthToken:
             AuthToken,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        expires_at: datetime,
+    ) -> None:
+        object_setattr(self, "token", token)
+        object_setattr(self, "expires_at", expires_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(expires_at={self.expires_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.token, self.expires_at) == (other.token, other.expires_at)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.token, self.expires_at))
 
 
 class _AuthTokenLayout:
@@ -113,15 +140,21 @@ AuthToken._from_wire = _AuthToken_from_wire
 AuthToken._make = _AuthToken_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Inner:
     """A Inner as the API returns it.
 
     Wire schema: `Inner`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "amount",
+    )
+    __match_args__ = ()
+
     id: str
-    amount: Decimal | None = None
+    amount: Decimal | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Inner]]
     _make: ClassVar[
@@ -133,6 +166,26 @@ class Inner:
             Inner,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        amount: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "amount", amount)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, amount={self.amount!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.id, self.amount) == (other.id, other.amount)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.amount))
 
 
 class _InnerLayout:
@@ -177,29 +230,49 @@ Inner._from_wire = _Inner_from_wire
 Inner._make = _Inner_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("secret_code")
 class Thing:
     """Every kind of field.
 
     Wire schema: `Thing`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "thing_id",
+        "is_open",
+        "item_count",
+        "price",
+        "ratio",
+        "quantity",
+        "created_at",
+        "items",
+        "book",
+        "inner",
+        "deep",
+        "tags",
+        "extra",
+        "flag",
+        "note",
+        "secret_code",
+    )
+    __match_args__ = ()
+
     thing_id: str
     is_open: bool
     item_count: int
     price: Decimal
-    ratio: Decimal | None = None
-    quantity: Decimal | None = None
+    ratio: Decimal | None
+    quantity: Decimal | None
     created_at: datetime
     items: list[Inner]
     book: list[list[Decimal]]
     inner: Inner
-    deep: str | None = None
-    tags: list[str] | None = None
-    extra: dict[str, Any] | None = None
-    flag: bool = False
-    note: str | None = None
-    secret_code: str | None = field(default=None, repr=False)
+    deep: str | None
+    tags: list[str] | None
+    extra: dict[str, Any] | None
+    flag: bool
+    note: str | None
+    secret_code: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Thing]]
     _make: ClassVar[
@@ -225,6 +298,107 @@ class Thing:
             Thing,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        thing_id: str,
+        is_open: bool,
+        item_count: int,
+        price: Decimal,
+        ratio: Decimal | None = None,
+        quantity: Decimal | None = None,
+        created_at: datetime,
+        items: list[Inner],
+        book: list[list[Decimal]],
+        inner: Inner,
+        deep: str | None = None,
+        tags: list[str] | None = None,
+        extra: dict[str, Any] | None = None,
+        flag: bool = False,
+        note: str | None = None,
+        secret_code: str | None = None,
+    ) -> None:
+        object_setattr(self, "thing_id", thing_id)
+        object_setattr(self, "is_open", is_open)
+        object_setattr(self, "item_count", item_count)
+        object_setattr(self, "price", price)
+        object_setattr(self, "ratio", ratio)
+        object_setattr(self, "quantity", quantity)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "items", items)
+        object_setattr(self, "book", book)
+        object_setattr(self, "inner", inner)
+        object_setattr(self, "deep", deep)
+        object_setattr(self, "tags", tags)
+        object_setattr(self, "extra", extra)
+        object_setattr(self, "flag", flag)
+        object_setattr(self, "note", note)
+        object_setattr(self, "secret_code", secret_code)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(thing_id={self.thing_id!r}, is_open={self.is_open!r}, item_count={self.item_count!r}, price={self.price!r}, ratio={self.ratio!r}, quantity={self.quantity!r}, created_at={self.created_at!r}, items={self.items!r}, book={self.book!r}, inner={self.inner!r}, deep={self.deep!r}, tags={self.tags!r}, extra={self.extra!r}, flag={self.flag!r}, note={self.note!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.thing_id,
+                self.is_open,
+                self.item_count,
+                self.price,
+                self.ratio,
+                self.quantity,
+                self.created_at,
+                self.items,
+                self.book,
+                self.inner,
+                self.deep,
+                self.tags,
+                self.extra,
+                self.flag,
+                self.note,
+                self.secret_code,
+            ) == (
+                other.thing_id,
+                other.is_open,
+                other.item_count,
+                other.price,
+                other.ratio,
+                other.quantity,
+                other.created_at,
+                other.items,
+                other.book,
+                other.inner,
+                other.deep,
+                other.tags,
+                other.extra,
+                other.flag,
+                other.note,
+                other.secret_code,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.thing_id,
+                self.is_open,
+                self.item_count,
+                self.price,
+                self.ratio,
+                self.quantity,
+                self.created_at,
+                self.items,
+                self.book,
+                self.inner,
+                self.deep,
+                self.tags,
+                self.extra,
+                self.flag,
+                self.note,
+                self.secret_code,
+            )
+        )
 
 
 class _ThingLayout:
@@ -374,12 +548,19 @@ Thing._from_wire = _Thing_from_wire
 Thing._make = _Thing_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Quote:
     """A Quote as the API returns it.
 
     Wire schema: `Quote`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "price",
+        "at",
+    )
+    __match_args__ = ()
 
     symbol: str
     price: Decimal
@@ -396,6 +577,28 @@ class Quote:
             Quote,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        price: Decimal,
+        at: datetime,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "price", price)
+        object_setattr(self, "at", at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, price={self.price!r}, at={self.at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.symbol, self.price, self.at) == (other.symbol, other.price, other.at)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.price, self.at))
 
 
 class _QuoteLayout:
@@ -447,16 +650,24 @@ Quote._from_wire = _Quote_from_wire
 Quote._make = _Quote_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Stats:
     """A Stats as the API returns it.
 
     Wire schema: `Stats`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "values",
+        "labels",
+        "counts",
+        "gaps",
+    )
+    __match_args__ = ()
+
     values: dict[str, Decimal]
-    labels: dict[str, str] | None = None
-    counts: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, str] | None
+    counts: dict[str, int]
     gaps: list[dict[str, Any]]
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Stats]]
@@ -471,6 +682,35 @@ class Stats:
             Stats,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        values: dict[str, Decimal],
+        labels: dict[str, str] | None = None,
+        counts: dict[str, int] = DICT_DEFAULT,
+        gaps: list[dict[str, Any]],
+    ) -> None:
+        object_setattr(self, "values", values)
+        object_setattr(self, "labels", labels)
+        object_setattr(self, "counts", {} if counts is DICT_DEFAULT else counts)
+        object_setattr(self, "gaps", gaps)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(values={self.values!r}, labels={self.labels!r}, counts={self.counts!r}, gaps={self.gaps!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.values, self.labels, self.counts, self.gaps) == (
+                other.values,
+                other.labels,
+                other.counts,
+                other.gaps,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.values, self.labels, self.counts, self.gaps))
 
 
 class _StatsLayout:
@@ -526,15 +766,21 @@ Stats._from_wire = _Stats_from_wire
 Stats._make = _Stats_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Membership:
     """A Membership as the API returns it.
 
     Wire schema: `Membership`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "thing_id",
+        "group",
+    )
+    __match_args__ = ()
+
     thing_id: str
-    group: str | None = None
+    group: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Membership]]
     _make: ClassVar[
@@ -546,6 +792,26 @@ class Membership:
             Membership,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        thing_id: str,
+        group: str | None = None,
+    ) -> None:
+        object_setattr(self, "thing_id", thing_id)
+        object_setattr(self, "group", group)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(thing_id={self.thing_id!r}, group={self.group!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.thing_id, self.group) == (other.thing_id, other.group)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.thing_id, self.group))
 
 
 class _MembershipLayout:
