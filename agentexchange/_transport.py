@@ -515,10 +515,17 @@ def _reject_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
 
 
+_OBJECT_OR_ARRAY = (b"{", b"[")
+
+
 def _loads(content: bytes) -> Any:
     """JSON with floats as Decimal (money is exact) and NaN/Infinity refused."""
     try:
-        # What json.loads does with bytes: detect the UTF encoding, then decode.
+        # What json.loads does with bytes: detect the UTF encoding, then decode. The usual
+        # body, `{` or `[` then a non-NUL byte, is what detect_encoding calls UTF-8: said
+        # here without its Python-level call (~0.4 us of a 1.6 us small body).
+        if content[:1] in _OBJECT_OR_ARRAY and content[1:2] != b"\x00":
+            return _DECODER.decode(content.decode("utf-8", "surrogatepass"))
         return _DECODER.decode(content.decode(json.detect_encoding(content), "surrogatepass"))
     except RecursionError as exc:  # absurdly nested input: still "malformed", not a crash
         raise ValueError("JSON nested too deeply") from exc
