@@ -193,9 +193,9 @@ def handler(request: httpx.Request) -> httpx.Response:
 
 
 def per_call(fn: Callable[[], Any], calls: int) -> float:
-    """CPU seconds of this process per call, with the garbage collector paused as timeit
-    does: time the machine gives other processes (it is shared: other test suites run
-    beside a bench) and a collection that happens to start on one side count for neither."""
+    """CPU seconds of this process per call of ``fn``, the garbage collector paused (as
+    timeit does): time the shared machine gives other processes is not counted, and a
+    collection that happens to start on one side does not land on it alone."""
     gc.collect()
     gc.disable()
     try:
@@ -208,14 +208,27 @@ def per_call(fn: Callable[[], Any], calls: int) -> float:
 
 
 def alternate(
-    ours: Callable[[], Any], base: Callable[[], Any], calls: int, rounds: int = 11
+    ours: Callable[[], Any],
+    base: Callable[[], Any],
+    calls: int,
+    rounds: int = 11,
+    slices: int = 5,
 ) -> tuple[float, float, float, float]:
-    """Median seconds per call of each side, and the range of the per-round ratios."""
+    """Median seconds per call of each side, and the range of the per-round ratios.
+
+    Each round interleaves ``slices`` short runs of each side (ours, base, ours, ...), so a
+    burst of load from other processes falls on both sides of the round, not on one.
+    """
     ours(), base()  # warm up
     ours_times, base_times = [], []
+    share = max(calls // slices, 1)
     for _ in range(rounds):
-        ours_times.append(per_call(ours, calls))
-        base_times.append(per_call(base, calls))
+        o = b = 0.0
+        for _ in range(slices):
+            o += per_call(ours, share)
+            b += per_call(base, share)
+        ours_times.append(o / slices)
+        base_times.append(b / slices)
     ratios = [o / b for o, b in zip(ours_times, base_times, strict=True)]
     o, b = statistics.median(ours_times), statistics.median(base_times)
     return o, b, min(ratios), max(ratios)
