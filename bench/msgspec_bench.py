@@ -3,7 +3,7 @@
 msgspec is not a dependency: it is installed for this script only, into
 ``.venv-bench/msgspec`` (``pip install --target``), and put on ``sys.path`` here. On the
 bench bodies (500 trades, 1,000 candles, 600 prices) three ways from the response bytes
-to a list, in one process, 11 alternating rounds, median per body:
+to a list, in one process, 11 rounds each interleaving all of them, median per body:
 
 - fused: what the SDK does — the reused ``JSONDecoder`` (``_transport._loads``) then the
   generated methods' building step (``Trade._from_wire`` / ``Candle._from_wire``, the
@@ -17,7 +17,7 @@ to a list, in one process, 11 alternating rounds, median per body:
 Times are CPU time with the collector paused (``sdk_bench.per_call``). Printed per body:
 each median, msgspec / fused, and each against raw; then
 ``import msgspec``'s cost (median cumulative ``-X importtime`` of 11 fresh interpreters).
-The decision and the numbers behind it are in docs/decisions.md ("C JSON decoder").
+The decision and the numbers behind it are in docs/decisions.md ("Models and Decimal").
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,14 @@ if str(ROOT) not in sys.path:
 
 from agentexchange import models  # noqa: E402
 from agentexchange._transport import _loads  # noqa: E402
-from bench.sdk_bench import CANDLES, PRICES, TRADES, alternate, sdk_builders  # noqa: E402
+from bench.sdk_bench import (  # noqa: E402
+    CANDLES,
+    PRICES,
+    TRADES,
+    interleave,
+    ratio_range,
+    sdk_builders,
+)
 
 
 def install_msgspec() -> Any:
@@ -181,19 +189,27 @@ def main() -> int:
     fused, via_msgspec, raw = fused_paths(), msgspec_paths(msgspec), raw_paths()
     print(
         f"C decoder evaluation: msgspec {msgspec.__version__} (not a dependency) vs the fused "
-        f"builders, from response bytes to models (11 alternating rounds, medians)"
+        f"builders, from response bytes to models (11 interleaved rounds, medians)"
     )
     for name, body in bodies.items():
         assert via_msgspec[name](body) == fused[name](body)  # the very same models
-        calls = 20
-        m, f, low, high = alternate(lambda n=name, b=body: via_msgspec[n](b), lambda n=name, b=body: fused[n](b), calls)  # fmt: skip
-        r, _, _, _ = alternate(lambda n=name, b=body: raw[n](b), lambda n=name, b=body: fused[n](b), calls)  # fmt: skip
-        s, _, _, _ = alternate(lambda n=name, b=body: via_msgspec["structs"][n](b), lambda n=name, b=body: fused[n](b), calls)  # fmt: skip
+        times = interleave(
+            {
+                "fused": partial(fused[name], body),
+                "msgspec": partial(via_msgspec[name], body),
+                "structs": partial(via_msgspec["structs"][name], body),
+                "raw": partial(raw[name], body),
+            },
+            calls=20,
+        )
+        f, m, s, r = (statistics.median(times[k]) for k in ("fused", "msgspec", "structs", "raw"))
+        vs_fused, low, high = ratio_range(times, "msgspec", "fused")
         print(
             f"  {name:<8} fused {f * 1e3:6.3f} ms  msgspec+map {m * 1e3:6.3f} ms "
             f"(structs alone {s * 1e3:6.3f})  raw json+Decimal {r * 1e3:6.3f} ms\n"
-            f"           msgspec/fused {m / f:.2f} (range {low:.2f}-{high:.2f})  "
-            f"fused/raw {f / r:.2f}  msgspec/raw {m / r:.2f}"
+            f"           msgspec/fused {vs_fused:.2f} (range {low:.2f}-{high:.2f})  "
+            f"fused/raw {ratio_range(times, 'fused', 'raw')[0]:.2f}  "
+            f"msgspec/raw {ratio_range(times, 'msgspec', 'raw')[0]:.2f}"
         )
     print(f"  import msgspec after agentexchange: {import_cost():.1f} ms (median -X importtime)")
     return 0

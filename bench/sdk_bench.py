@@ -207,31 +207,42 @@ def per_call(fn: Callable[[], Any], calls: int) -> float:
         gc.enable()
 
 
-def alternate(
-    ours: Callable[[], Any],
-    base: Callable[[], Any],
-    calls: int,
-    rounds: int = 11,
-    slices: int = 5,
-) -> tuple[float, float, float, float]:
-    """Median seconds per call of each side, and the range of the per-round ratios.
+def interleave(
+    sides: dict[str, Callable[[], Any]], calls: int, rounds: int = 11, slices: int = 5
+) -> dict[str, list[float]]:
+    """Seconds per call of each side, one value per round.
 
-    Each round interleaves ``slices`` short runs of each side (ours, base, ours, ...), so a
-    burst of load from other processes falls on both sides of the round, not on one.
+    Each round interleaves ``slices`` short runs of every side (a, b, a, b, ...), so a
+    burst of load from other processes falls on all sides of the round, not on one.
     """
-    ours(), base()  # warm up
-    ours_times, base_times = [], []
+    for fn in sides.values():
+        fn()  # warm up
+    times: dict[str, list[float]] = {name: [] for name in sides}
     share = max(calls // slices, 1)
     for _ in range(rounds):
-        o = b = 0.0
+        total = dict.fromkeys(sides, 0.0)
         for _ in range(slices):
-            o += per_call(ours, share)
-            b += per_call(base, share)
-        ours_times.append(o / slices)
-        base_times.append(b / slices)
-    ratios = [o / b for o, b in zip(ours_times, base_times, strict=True)]
-    o, b = statistics.median(ours_times), statistics.median(base_times)
-    return o, b, min(ratios), max(ratios)
+            for name, fn in sides.items():
+                total[name] += per_call(fn, share)
+        for name in sides:
+            times[name].append(total[name] / slices)
+    return times
+
+
+def ratio_range(times: dict[str, list[float]], ours: str, base: str) -> tuple[float, float, float]:
+    """Ratio of the medians, and the lowest and highest per-round ratio."""
+    rounds = [o / b for o, b in zip(times[ours], times[base], strict=True)]
+    ratio = statistics.median(times[ours]) / statistics.median(times[base])
+    return ratio, min(rounds), max(rounds)
+
+
+def alternate(
+    ours: Callable[[], Any], base: Callable[[], Any], calls: int, rounds: int = 11
+) -> tuple[float, float, float, float]:
+    """Median seconds per call of each side, and the range of the per-round ratios."""
+    times = interleave({"ours": ours, "base": base}, calls, rounds)
+    _, low, high = ratio_range(times, "ours", "base")
+    return statistics.median(times["ours"]), statistics.median(times["base"]), low, high
 
 
 def verdict(ratio: float, goal: float) -> str:
