@@ -44,7 +44,6 @@ import json
 import logging
 import os
 import time
-import uuid
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -202,7 +201,11 @@ class _Core:
             given: str | None = httpx.Headers(call.headers).get("idempotency-key")
             if given:
                 return given
-        return str(uuid.uuid4()) if call.idempotent else None
+        if not call.idempotent:
+            return None
+        import uuid  # here, not at import: uuid loads `platform` (~2.5 ms of every import)
+
+        return str(uuid.uuid4())
 
     def build(
         self,
@@ -512,10 +515,17 @@ def _reject_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
 
 
+_OBJECT_OR_ARRAY = (b"{", b"[")
+
+
 def _loads(content: bytes) -> Any:
     """JSON with floats as Decimal (money is exact) and NaN/Infinity refused."""
     try:
-        # What json.loads does with bytes: detect the UTF encoding, then decode.
+        # What json.loads does with bytes: detect the UTF encoding, then decode. The usual
+        # body, `{` or `[` then a non-NUL byte, is what detect_encoding calls UTF-8: said
+        # here without its Python-level call (~0.4 us of a 1.6 us small body).
+        if content[:1] in _OBJECT_OR_ARRAY and content[1:2] != b"\x00":
+            return _DECODER.decode(content.decode("utf-8", "surrogatepass"))
         return _DECODER.decode(content.decode(json.detect_encoding(content), "surrogatepass"))
     except RecursionError as exc:  # absurdly nested input: still "malformed", not a crash
         raise ValueError("JSON nested too deeply") from exc

@@ -71,6 +71,7 @@ from .models import (
     TrainingComparison,
     TrainingRun,
     VersionComparison,
+    _PriceLayout,
 )
 
 __all__ = ["AgentExchangeClient", "BacktestSession"]
@@ -239,15 +240,18 @@ class AgentExchangeClient:
         )
         try:
             _timestamp = parse_datetime(_data["timestamp"])
-            _make = Price._make
-            return [
-                _make(
-                    _k,
-                    Decimal(_v),
-                    _timestamp,
-                )
-                for _k, _v in _data["prices"].items()
-            ]
+            # The model's fused builder inline (one item per map entry, 600 prices): fill
+            # its unfrozen twin, then make that the model (models.py says why).
+            _items: list[Price] = []
+            _append = _items.append
+            for _k, _v in _data["prices"].items():
+                _item = _PriceLayout()
+                _item.symbol = _k
+                _item.price = Decimal(_v)
+                _item.timestamp = _timestamp
+                _item.__class__ = Price  # type: ignore[assignment]
+                _append(_item)  # type: ignore[arg-type]
+            return _items
         except _MALFORMED as _exc:
             raise invalid_response("get_all_prices", _exc) from _exc
 
@@ -2279,15 +2283,18 @@ class BacktestSession:
         )
         try:
             _timestamp = parse_datetime(_data["virtual_time"])
-            _make = Price._make
-            return [
-                _make(
-                    _k,
-                    Decimal(_v),
-                    _timestamp,
-                )
-                for _k, _v in _data["prices"].items()
-            ]
+            # The model's fused builder inline (one item per map entry, 600 prices): fill
+            # its unfrozen twin, then make that the model (models.py says why).
+            _items: list[Price] = []
+            _append = _items.append
+            for _k, _v in _data["prices"].items():
+                _item = _PriceLayout()
+                _item.symbol = _k
+                _item.price = Decimal(_v)
+                _item.timestamp = _timestamp
+                _item.__class__ = Price  # type: ignore[assignment]
+                _append(_item)  # type: ignore[arg-type]
+            return _items
         except _MALFORMED as _exc:
             raise invalid_response("get_all_prices", _exc) from _exc
 

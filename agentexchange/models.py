@@ -9,13 +9,13 @@ Each model's `_from_wire` and `_make` are one fused builder each, written below 
 conversions inlined with `type(v) is str` fast paths before the shared `_convert` helpers
 (which keep the rare paths), the fields stored into an unfrozen twin with the same slots
 (`_<Model>Layout`) whose class is then set to the model — no per-field descriptor call.
-The models themselves stay frozen, slotted dataclasses.
+The models themselves are frozen, slotted, keyword-only dataclasses, written out in
+source as `@dataclass` would compute them (cheap at import; `agentexchange/_dataclass.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -32,9 +32,9 @@ from ._convert import (
     parse_str,
     sum_present,
 )
+from ._dataclass import LIST_DEFAULT, frozen_dataclass, object_setattr
 
 _fromiso = datetime.fromisoformat
-_new = object.__new__
 
 __all__ = [
     "AccountInfo",
@@ -92,21 +92,33 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("api_key", "api_secret", "agent_api_key")
 class Registration:
     """A new account, its secret (shown once) and its default agent.
 
     Wire schema: `RegisterResponse`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "account_id",
+        "api_key",
+        "api_secret",
+        "display_name",
+        "starting_balance",
+        "agent_id",
+        "agent_api_key",
+        "message",
+    )
+    __match_args__ = ()
+
     account_id: str
-    api_key: str = field(repr=False)
-    api_secret: str = field(repr=False)
+    api_key: str
+    api_secret: str
     display_name: str
     starting_balance: Decimal
-    agent_id: str | None = None
-    agent_api_key: str | None = field(default=None, repr=False)
-    message: str | None = None
+    agent_id: str | None
+    agent_api_key: str | None
+    message: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Registration]]
     _make: ClassVar[
@@ -124,6 +136,67 @@ class Registration:
             Registration,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        api_key: str,
+        api_secret: str,
+        display_name: str,
+        starting_balance: Decimal,
+        agent_id: str | None = None,
+        agent_api_key: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        object_setattr(self, "account_id", account_id)
+        object_setattr(self, "api_key", api_key)
+        object_setattr(self, "api_secret", api_secret)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "agent_api_key", agent_api_key)
+        object_setattr(self, "message", message)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(account_id={self.account_id!r}, display_name={self.display_name!r}, starting_balance={self.starting_balance!r}, agent_id={self.agent_id!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.account_id,
+                self.api_key,
+                self.api_secret,
+                self.display_name,
+                self.starting_balance,
+                self.agent_id,
+                self.agent_api_key,
+                self.message,
+            ) == (
+                other.account_id,
+                other.api_key,
+                other.api_secret,
+                other.display_name,
+                other.starting_balance,
+                other.agent_id,
+                other.agent_api_key,
+                other.message,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.account_id,
+                self.api_key,
+                self.api_secret,
+                self.display_name,
+                self.starting_balance,
+                self.agent_id,
+                self.agent_api_key,
+                self.message,
+            )
+        )
 
 
 class _RegistrationLayout:
@@ -152,7 +225,7 @@ class _RegistrationLayout:
 def _Registration_from_wire(d: Mapping[str, Any]) -> Registration:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_RegistrationLayout)
+    self = _RegistrationLayout()  # faster than object.__new__(...): a plain type call
     self.account_id = d["account_id"]
     self.api_key = d["api_key"]
     self.api_secret = d["api_secret"]
@@ -185,7 +258,7 @@ def _Registration_make(
     message: str | None,
 ) -> Registration:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_RegistrationLayout)
+    self = _RegistrationLayout()  # faster than object.__new__(...): a plain type call
     self.account_id = account_id
     self.api_key = api_key
     self.api_secret = api_secret
@@ -202,17 +275,25 @@ Registration._from_wire = _Registration_from_wire
 Registration._make = _Registration_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("token")
 class AuthToken:
     """A JWT for the account.
 
     Wire schema: `LoginResponse`.
     """
 
-    token: str = field(repr=False)
-    expires_at: datetime | None = None
-    expires_in: int | None = None
-    token_type: str | None = None
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "token",
+        "expires_at",
+        "expires_in",
+        "token_type",
+    )
+    __match_args__ = ()
+
+    token: str
+    expires_at: datetime | None
+    expires_in: int | None
+    token_type: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], AuthToken]]
     _make: ClassVar[
@@ -226,6 +307,35 @@ class AuthToken:
             AuthToken,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        expires_at: datetime | None = None,
+        expires_in: int | None = None,
+        token_type: str | None = None,
+    ) -> None:
+        object_setattr(self, "token", token)
+        object_setattr(self, "expires_at", expires_at)
+        object_setattr(self, "expires_in", expires_in)
+        object_setattr(self, "token_type", token_type)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(expires_at={self.expires_at!r}, expires_in={self.expires_in!r}, token_type={self.token_type!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.token, self.expires_at, self.expires_in, self.token_type) == (
+                other.token,
+                other.expires_at,
+                other.expires_in,
+                other.token_type,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.token, self.expires_at, self.expires_in, self.token_type))
 
 
 class _AuthTokenLayout:
@@ -246,7 +356,7 @@ class _AuthTokenLayout:
 def _AuthToken_from_wire(d: Mapping[str, Any]) -> AuthToken:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_AuthTokenLayout)
+    self = _AuthTokenLayout()  # faster than object.__new__(...): a plain type call
     self.token = d["token"]
     v = d.get("expires_at")
     if type(v) is str:
@@ -275,7 +385,7 @@ def _AuthToken_make(
     token_type: str | None,
 ) -> AuthToken:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_AuthTokenLayout)
+    self = _AuthTokenLayout()  # faster than object.__new__(...): a plain type call
     self.token = token
     self.expires_at = expires_at
     self.expires_in = expires_in
@@ -288,12 +398,19 @@ AuthToken._from_wire = _AuthToken_from_wire
 AuthToken._make = _AuthToken_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Price:
     """A Price as the API returns it.
 
     Wire schema: `PriceResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "price",
+        "timestamp",
+    )
+    __match_args__ = ()
 
     symbol: str
     price: Decimal
@@ -310,6 +427,32 @@ class Price:
             Price,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        price: Decimal,
+        timestamp: datetime,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "price", price)
+        object_setattr(self, "timestamp", timestamp)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, price={self.price!r}, timestamp={self.timestamp!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.symbol, self.price, self.timestamp) == (
+                other.symbol,
+                other.price,
+                other.timestamp,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.price, self.timestamp))
 
 
 class _PriceLayout:
@@ -328,7 +471,7 @@ class _PriceLayout:
 def _Price_from_wire(d: Mapping[str, Any]) -> Price:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_PriceLayout)
+    self = _PriceLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = d["symbol"]
     self.price = Decimal(d["price"])
     v = d.get("timestamp")
@@ -353,7 +496,7 @@ def _Price_make(
     timestamp: datetime,
 ) -> Price:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_PriceLayout)
+    self = _PriceLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = symbol
     self.price = price
     self.timestamp = timestamp
@@ -365,12 +508,23 @@ Price._from_wire = _Price_from_wire
 Price._make = _Price_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Candle:
     """A Candle as the API returns it.
 
     Wire schema: `CandleItem`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "open_time",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "trade_count",
+    )
+    __match_args__ = ()
 
     open_time: datetime
     open: Decimal
@@ -378,7 +532,7 @@ class Candle:
     low: Decimal
     close: Decimal
     volume: Decimal
-    trade_count: int | None = None
+    trade_count: int | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Candle]]
     _make: ClassVar[
@@ -395,6 +549,62 @@ class Candle:
             Candle,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        open_time: datetime,
+        open: Decimal,
+        high: Decimal,
+        low: Decimal,
+        close: Decimal,
+        volume: Decimal,
+        trade_count: int | None = None,
+    ) -> None:
+        object_setattr(self, "open_time", open_time)
+        object_setattr(self, "open", open)
+        object_setattr(self, "high", high)
+        object_setattr(self, "low", low)
+        object_setattr(self, "close", close)
+        object_setattr(self, "volume", volume)
+        object_setattr(self, "trade_count", trade_count)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(open_time={self.open_time!r}, open={self.open!r}, high={self.high!r}, low={self.low!r}, close={self.close!r}, volume={self.volume!r}, trade_count={self.trade_count!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.open_time,
+                self.open,
+                self.high,
+                self.low,
+                self.close,
+                self.volume,
+                self.trade_count,
+            ) == (
+                other.open_time,
+                other.open,
+                other.high,
+                other.low,
+                other.close,
+                other.volume,
+                other.trade_count,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.open_time,
+                self.open,
+                self.high,
+                self.low,
+                self.close,
+                self.volume,
+                self.trade_count,
+            )
+        )
 
 
 class _CandleLayout:
@@ -421,7 +631,7 @@ class _CandleLayout:
 def _Candle_from_wire(d: Mapping[str, Any]) -> Candle:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_CandleLayout)
+    self = _CandleLayout()  # faster than object.__new__(...): a plain type call
     v = d.get("time")
     if v is None:
         v = d.get("bucket")
@@ -457,7 +667,7 @@ def _Candle_make(
     trade_count: int | None,
 ) -> Candle:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_CandleLayout)
+    self = _CandleLayout()  # faster than object.__new__(...): a plain type call
     self.open_time = open_time
     self.open = open
     self.high = high
@@ -473,12 +683,27 @@ Candle._from_wire = _Candle_from_wire
 Candle._make = _Candle_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Ticker:
     """A Ticker as the API returns it.
 
     Wire schema: `TickerResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "change_pct",
+        "quote_volume",
+        "change",
+        "trade_count",
+        "timestamp",
+    )
+    __match_args__ = ()
 
     symbol: str
     open: Decimal
@@ -487,9 +712,9 @@ class Ticker:
     close: Decimal
     volume: Decimal
     change_pct: Decimal
-    quote_volume: Decimal | None = None
-    change: Decimal | None = None
-    trade_count: int | None = None
+    quote_volume: Decimal | None
+    change: Decimal | None
+    trade_count: int | None
     timestamp: datetime
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Ticker]]
@@ -511,6 +736,82 @@ class Ticker:
             Ticker,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        open: Decimal,
+        high: Decimal,
+        low: Decimal,
+        close: Decimal,
+        volume: Decimal,
+        change_pct: Decimal,
+        quote_volume: Decimal | None = None,
+        change: Decimal | None = None,
+        trade_count: int | None = None,
+        timestamp: datetime,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "open", open)
+        object_setattr(self, "high", high)
+        object_setattr(self, "low", low)
+        object_setattr(self, "close", close)
+        object_setattr(self, "volume", volume)
+        object_setattr(self, "change_pct", change_pct)
+        object_setattr(self, "quote_volume", quote_volume)
+        object_setattr(self, "change", change)
+        object_setattr(self, "trade_count", trade_count)
+        object_setattr(self, "timestamp", timestamp)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, open={self.open!r}, high={self.high!r}, low={self.low!r}, close={self.close!r}, volume={self.volume!r}, change_pct={self.change_pct!r}, quote_volume={self.quote_volume!r}, change={self.change!r}, trade_count={self.trade_count!r}, timestamp={self.timestamp!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.symbol,
+                self.open,
+                self.high,
+                self.low,
+                self.close,
+                self.volume,
+                self.change_pct,
+                self.quote_volume,
+                self.change,
+                self.trade_count,
+                self.timestamp,
+            ) == (
+                other.symbol,
+                other.open,
+                other.high,
+                other.low,
+                other.close,
+                other.volume,
+                other.change_pct,
+                other.quote_volume,
+                other.change,
+                other.trade_count,
+                other.timestamp,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.symbol,
+                self.open,
+                self.high,
+                self.low,
+                self.close,
+                self.volume,
+                self.change_pct,
+                self.quote_volume,
+                self.change,
+                self.trade_count,
+                self.timestamp,
+            )
+        )
 
 
 class _TickerLayout:
@@ -545,7 +846,7 @@ class _TickerLayout:
 def _Ticker_from_wire(d: Mapping[str, Any]) -> Ticker:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_TickerLayout)
+    self = _TickerLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = d["symbol"]
     self.open = Decimal(d["open"])
     self.high = Decimal(d["high"])
@@ -610,7 +911,7 @@ def _Ticker_make(
     timestamp: datetime,
 ) -> Ticker:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_TickerLayout)
+    self = _TickerLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = symbol
     self.open = open
     self.high = high
@@ -630,12 +931,20 @@ Ticker._from_wire = _Ticker_from_wire
 Ticker._make = _Ticker_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class OrderBook:
     """A OrderBook as the API returns it.
 
     Wire schema: `OrderBookResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "bids",
+        "asks",
+        "timestamp",
+    )
+    __match_args__ = ()
 
     symbol: str
     bids: list[list[Decimal]]
@@ -654,6 +963,35 @@ class OrderBook:
             OrderBook,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        bids: list[list[Decimal]],
+        asks: list[list[Decimal]],
+        timestamp: datetime,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "bids", bids)
+        object_setattr(self, "asks", asks)
+        object_setattr(self, "timestamp", timestamp)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, bids={self.bids!r}, asks={self.asks!r}, timestamp={self.timestamp!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.symbol, self.bids, self.asks, self.timestamp) == (
+                other.symbol,
+                other.bids,
+                other.asks,
+                other.timestamp,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.bids, self.asks, self.timestamp))
 
 
 class _OrderBookLayout:
@@ -674,7 +1012,7 @@ class _OrderBookLayout:
 def _OrderBook_from_wire(d: Mapping[str, Any]) -> OrderBook:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_OrderBookLayout)
+    self = _OrderBookLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = d["symbol"]
     self.bids = [[Decimal(_i) for _i in _level] for _level in d["bids"]]
     self.asks = [[Decimal(_i) for _i in _level] for _level in d["asks"]]
@@ -697,7 +1035,7 @@ def _OrderBook_make(
     timestamp: datetime,
 ) -> OrderBook:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_OrderBookLayout)
+    self = _OrderBookLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = symbol
     self.bids = bids
     self.asks = asks
@@ -710,12 +1048,24 @@ OrderBook._from_wire = _OrderBook_from_wire
 OrderBook._make = _OrderBook_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Pair:
     """A Pair as the API returns it.
 
     Wire schema: `Pair`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "base_asset",
+        "quote_asset",
+        "status",
+        "min_qty",
+        "step_size",
+        "min_notional",
+        "has_price",
+    )
+    __match_args__ = ()
 
     symbol: str
     base_asset: str
@@ -743,6 +1093,67 @@ class Pair:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        base_asset: str,
+        quote_asset: str,
+        status: str,
+        min_qty: Decimal,
+        step_size: Decimal,
+        min_notional: Decimal,
+        has_price: bool,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "base_asset", base_asset)
+        object_setattr(self, "quote_asset", quote_asset)
+        object_setattr(self, "status", status)
+        object_setattr(self, "min_qty", min_qty)
+        object_setattr(self, "step_size", step_size)
+        object_setattr(self, "min_notional", min_notional)
+        object_setattr(self, "has_price", has_price)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, base_asset={self.base_asset!r}, quote_asset={self.quote_asset!r}, status={self.status!r}, min_qty={self.min_qty!r}, step_size={self.step_size!r}, min_notional={self.min_notional!r}, has_price={self.has_price!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.symbol,
+                self.base_asset,
+                self.quote_asset,
+                self.status,
+                self.min_qty,
+                self.step_size,
+                self.min_notional,
+                self.has_price,
+            ) == (
+                other.symbol,
+                other.base_asset,
+                other.quote_asset,
+                other.status,
+                other.min_qty,
+                other.step_size,
+                other.min_notional,
+                other.has_price,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.symbol,
+                self.base_asset,
+                self.quote_asset,
+                self.status,
+                self.min_qty,
+                self.step_size,
+                self.min_notional,
+                self.has_price,
+            )
+        )
+
 
 class _PairLayout:
     """`Pair`'s slots, unfrozen: a fused builder fills one, then makes it a `Pair`."""
@@ -769,7 +1180,7 @@ class _PairLayout:
 
 def _Pair_from_wire(d: Mapping[str, Any]) -> Pair:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_PairLayout)
+    self = _PairLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = d["symbol"]
     self.base_asset = d["base_asset"]
     self.quote_asset = d["quote_asset"]
@@ -793,7 +1204,7 @@ def _Pair_make(
     has_price: bool,
 ) -> Pair:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_PairLayout)
+    self = _PairLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = symbol
     self.base_asset = base_asset
     self.quote_asset = quote_asset
@@ -810,12 +1221,20 @@ Pair._from_wire = _Pair_from_wire
 Pair._make = _Pair_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Indicators:
     """Technical indicators of one pair, computed from its recent 1-minute candles.
 
     Wire schema: `IndicatorResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "timestamp",
+        "candles_used",
+        "indicators",
+    )
+    __match_args__ = ()
 
     symbol: str
     timestamp: datetime
@@ -834,6 +1253,35 @@ class Indicators:
             Indicators,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        timestamp: datetime,
+        candles_used: int,
+        indicators: dict[str, Decimal],
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "timestamp", timestamp)
+        object_setattr(self, "candles_used", candles_used)
+        object_setattr(self, "indicators", indicators)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, timestamp={self.timestamp!r}, candles_used={self.candles_used!r}, indicators={self.indicators!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.symbol, self.timestamp, self.candles_used, self.indicators) == (
+                other.symbol,
+                other.timestamp,
+                other.candles_used,
+                other.indicators,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.timestamp, self.candles_used, self.indicators))
 
 
 class _IndicatorsLayout:
@@ -854,7 +1302,7 @@ class _IndicatorsLayout:
 def _Indicators_from_wire(d: Mapping[str, Any]) -> Indicators:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_IndicatorsLayout)
+    self = _IndicatorsLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = d["symbol"]
     v = d["timestamp"]
     if type(v) is str:
@@ -877,7 +1325,7 @@ def _Indicators_make(
     indicators: dict[str, Decimal],
 ) -> Indicators:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_IndicatorsLayout)
+    self = _IndicatorsLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = symbol
     self.timestamp = timestamp
     self.candles_used = candles_used
@@ -890,12 +1338,21 @@ Indicators._from_wire = _Indicators_from_wire
 Indicators._make = _Indicators_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class DataRange:
     """The span of candle history the exchange serves.
 
     Wire schema: `DataRangeResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "earliest",
+        "latest",
+        "total_pairs",
+        "intervals_available",
+        "data_gaps",
+    )
+    __match_args__ = ()
 
     earliest: datetime
     latest: datetime
@@ -916,6 +1373,46 @@ class DataRange:
             DataRange,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        earliest: datetime,
+        latest: datetime,
+        total_pairs: int,
+        intervals_available: list[str],
+        data_gaps: list[dict[str, Any]],
+    ) -> None:
+        object_setattr(self, "earliest", earliest)
+        object_setattr(self, "latest", latest)
+        object_setattr(self, "total_pairs", total_pairs)
+        object_setattr(self, "intervals_available", intervals_available)
+        object_setattr(self, "data_gaps", data_gaps)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(earliest={self.earliest!r}, latest={self.latest!r}, total_pairs={self.total_pairs!r}, intervals_available={self.intervals_available!r}, data_gaps={self.data_gaps!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.earliest,
+                self.latest,
+                self.total_pairs,
+                self.intervals_available,
+                self.data_gaps,
+            ) == (
+                other.earliest,
+                other.latest,
+                other.total_pairs,
+                other.intervals_available,
+                other.data_gaps,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.earliest, self.latest, self.total_pairs, self.intervals_available, self.data_gaps)
+        )
 
 
 class _DataRangeLayout:
@@ -938,7 +1435,7 @@ class _DataRangeLayout:
 def _DataRange_from_wire(d: Mapping[str, Any]) -> DataRange:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_DataRangeLayout)
+    self = _DataRangeLayout()  # faster than object.__new__(...): a plain type call
     v = d["earliest"]
     if type(v) is str:
         v = _fromiso(v)
@@ -970,7 +1467,7 @@ def _DataRange_make(
     data_gaps: list[dict[str, Any]],
 ) -> DataRange:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_DataRangeLayout)
+    self = _DataRangeLayout()  # faster than object.__new__(...): a plain type call
     self.earliest = earliest
     self.latest = latest
     self.total_pairs = total_pairs
@@ -984,28 +1481,47 @@ DataRange._from_wire = _DataRange_from_wire
 DataRange._make = _DataRange_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Order:
     """An order; market orders come back filled, the others pending until the price crosses.
 
     Wire schema: `OrderResponse`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "order_id",
+        "symbol",
+        "side",
+        "order_type",
+        "status",
+        "quantity",
+        "price",
+        "executed_price",
+        "slippage_pct",
+        "fee",
+        "created_at",
+        "executed_quantity",
+        "total_cost",
+        "locked_amount",
+        "filled_at",
+    )
+    __match_args__ = ()
+
     order_id: str
     symbol: str
     side: str
     order_type: str
     status: str
-    quantity: Decimal | None = None
-    price: Decimal | None = None
-    executed_price: Decimal | None = None
-    slippage_pct: Decimal | None = None
-    fee: Decimal | None = None
-    created_at: datetime | None = None
-    executed_quantity: Decimal | None = None
-    total_cost: Decimal | None = None
-    locked_amount: Decimal | None = None
-    filled_at: datetime | None = None
+    quantity: Decimal | None
+    price: Decimal | None
+    executed_price: Decimal | None
+    slippage_pct: Decimal | None
+    fee: Decimal | None
+    created_at: datetime | None
+    executed_quantity: Decimal | None
+    total_cost: Decimal | None
+    locked_amount: Decimal | None
+    filled_at: datetime | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Order]]
     _make: ClassVar[
@@ -1030,6 +1546,102 @@ class Order:
             Order,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        order_id: str,
+        symbol: str,
+        side: str,
+        order_type: str,
+        status: str,
+        quantity: Decimal | None = None,
+        price: Decimal | None = None,
+        executed_price: Decimal | None = None,
+        slippage_pct: Decimal | None = None,
+        fee: Decimal | None = None,
+        created_at: datetime | None = None,
+        executed_quantity: Decimal | None = None,
+        total_cost: Decimal | None = None,
+        locked_amount: Decimal | None = None,
+        filled_at: datetime | None = None,
+    ) -> None:
+        object_setattr(self, "order_id", order_id)
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "side", side)
+        object_setattr(self, "order_type", order_type)
+        object_setattr(self, "status", status)
+        object_setattr(self, "quantity", quantity)
+        object_setattr(self, "price", price)
+        object_setattr(self, "executed_price", executed_price)
+        object_setattr(self, "slippage_pct", slippage_pct)
+        object_setattr(self, "fee", fee)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "executed_quantity", executed_quantity)
+        object_setattr(self, "total_cost", total_cost)
+        object_setattr(self, "locked_amount", locked_amount)
+        object_setattr(self, "filled_at", filled_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(order_id={self.order_id!r}, symbol={self.symbol!r}, side={self.side!r}, order_type={self.order_type!r}, status={self.status!r}, quantity={self.quantity!r}, price={self.price!r}, executed_price={self.executed_price!r}, slippage_pct={self.slippage_pct!r}, fee={self.fee!r}, created_at={self.created_at!r}, executed_quantity={self.executed_quantity!r}, total_cost={self.total_cost!r}, locked_amount={self.locked_amount!r}, filled_at={self.filled_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.order_id,
+                self.symbol,
+                self.side,
+                self.order_type,
+                self.status,
+                self.quantity,
+                self.price,
+                self.executed_price,
+                self.slippage_pct,
+                self.fee,
+                self.created_at,
+                self.executed_quantity,
+                self.total_cost,
+                self.locked_amount,
+                self.filled_at,
+            ) == (
+                other.order_id,
+                other.symbol,
+                other.side,
+                other.order_type,
+                other.status,
+                other.quantity,
+                other.price,
+                other.executed_price,
+                other.slippage_pct,
+                other.fee,
+                other.created_at,
+                other.executed_quantity,
+                other.total_cost,
+                other.locked_amount,
+                other.filled_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.order_id,
+                self.symbol,
+                self.side,
+                self.order_type,
+                self.status,
+                self.quantity,
+                self.price,
+                self.executed_price,
+                self.slippage_pct,
+                self.fee,
+                self.created_at,
+                self.executed_quantity,
+                self.total_cost,
+                self.locked_amount,
+                self.filled_at,
+            )
+        )
 
 
 class _OrderLayout:
@@ -1072,7 +1684,7 @@ class _OrderLayout:
 def _Order_from_wire(d: Mapping[str, Any]) -> Order:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_OrderLayout)
+    self = _OrderLayout()  # faster than object.__new__(...): a plain type call
     v = d.get("order_id")
     if v is None:
         v = d.get("id")
@@ -1175,7 +1787,7 @@ def _Order_make(
     filled_at: datetime | None,
 ) -> Order:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_OrderLayout)
+    self = _OrderLayout()  # faster than object.__new__(...): a plain type call
     self.order_id = order_id
     self.symbol = symbol
     self.side = side
@@ -1199,24 +1811,39 @@ Order._from_wire = _Order_from_wire
 Order._make = _Order_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Trade:
     """An execution — your own (get_trade_history) or a public one (get_recent_trades, where side, fee, pnl and order_id are None).
 
     Wire schema: `TradeHistoryItem`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "trade_id",
+        "symbol",
+        "side",
+        "quantity",
+        "price",
+        "fee",
+        "pnl",
+        "created_at",
+        "order_id",
+        "total",
+        "is_buyer_maker",
+    )
+    __match_args__ = ()
+
     trade_id: str
     symbol: str
-    side: str | None = None
+    side: str | None
     quantity: Decimal
     price: Decimal
-    fee: Decimal | None = None
-    pnl: Decimal | None = None
+    fee: Decimal | None
+    pnl: Decimal | None
     created_at: datetime
-    order_id: str | None = None
-    total: Decimal | None = None
-    is_buyer_maker: bool | None = None
+    order_id: str | None
+    total: Decimal | None
+    is_buyer_maker: bool | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Trade]]
     _make: ClassVar[
@@ -1237,6 +1864,82 @@ class Trade:
             Trade,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        trade_id: str,
+        symbol: str,
+        side: str | None = None,
+        quantity: Decimal,
+        price: Decimal,
+        fee: Decimal | None = None,
+        pnl: Decimal | None = None,
+        created_at: datetime,
+        order_id: str | None = None,
+        total: Decimal | None = None,
+        is_buyer_maker: bool | None = None,
+    ) -> None:
+        object_setattr(self, "trade_id", trade_id)
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "side", side)
+        object_setattr(self, "quantity", quantity)
+        object_setattr(self, "price", price)
+        object_setattr(self, "fee", fee)
+        object_setattr(self, "pnl", pnl)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "order_id", order_id)
+        object_setattr(self, "total", total)
+        object_setattr(self, "is_buyer_maker", is_buyer_maker)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(trade_id={self.trade_id!r}, symbol={self.symbol!r}, side={self.side!r}, quantity={self.quantity!r}, price={self.price!r}, fee={self.fee!r}, pnl={self.pnl!r}, created_at={self.created_at!r}, order_id={self.order_id!r}, total={self.total!r}, is_buyer_maker={self.is_buyer_maker!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.trade_id,
+                self.symbol,
+                self.side,
+                self.quantity,
+                self.price,
+                self.fee,
+                self.pnl,
+                self.created_at,
+                self.order_id,
+                self.total,
+                self.is_buyer_maker,
+            ) == (
+                other.trade_id,
+                other.symbol,
+                other.side,
+                other.quantity,
+                other.price,
+                other.fee,
+                other.pnl,
+                other.created_at,
+                other.order_id,
+                other.total,
+                other.is_buyer_maker,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.trade_id,
+                self.symbol,
+                self.side,
+                self.quantity,
+                self.price,
+                self.fee,
+                self.pnl,
+                self.created_at,
+                self.order_id,
+                self.total,
+                self.is_buyer_maker,
+            )
+        )
 
 
 class _TradeLayout:
@@ -1271,7 +1974,7 @@ class _TradeLayout:
 def _Trade_from_wire(d: Mapping[str, Any]) -> Trade:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_TradeLayout)
+    self = _TradeLayout()  # faster than object.__new__(...): a plain type call
     v = d.get("trade_id")
     if v is None:
         v = d.get("id")
@@ -1347,7 +2050,7 @@ def _Trade_make(
     is_buyer_maker: bool | None,
 ) -> Trade:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_TradeLayout)
+    self = _TradeLayout()  # faster than object.__new__(...): a plain type call
     self.trade_id = trade_id
     self.symbol = symbol
     self.side = side
@@ -1367,17 +2070,25 @@ Trade._from_wire = _Trade_from_wire
 Trade._make = _Trade_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class RiskProfile:
     """A RiskProfile as the API returns it.
 
     Wire schema: `RiskProfile`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "max_position_size_pct",
+        "daily_loss_limit_pct",
+        "max_open_orders",
+        "max_order_size_pct",
+    )
+    __match_args__ = ()
+
     max_position_size_pct: int
     daily_loss_limit_pct: int
     max_open_orders: int
-    max_order_size_pct: int | None = None
+    max_order_size_pct: int | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], RiskProfile]]
     _make: ClassVar[
@@ -1391,6 +2102,47 @@ class RiskProfile:
             RiskProfile,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        max_position_size_pct: int,
+        daily_loss_limit_pct: int,
+        max_open_orders: int,
+        max_order_size_pct: int | None = None,
+    ) -> None:
+        object_setattr(self, "max_position_size_pct", max_position_size_pct)
+        object_setattr(self, "daily_loss_limit_pct", daily_loss_limit_pct)
+        object_setattr(self, "max_open_orders", max_open_orders)
+        object_setattr(self, "max_order_size_pct", max_order_size_pct)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(max_position_size_pct={self.max_position_size_pct!r}, daily_loss_limit_pct={self.daily_loss_limit_pct!r}, max_open_orders={self.max_open_orders!r}, max_order_size_pct={self.max_order_size_pct!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.max_position_size_pct,
+                self.daily_loss_limit_pct,
+                self.max_open_orders,
+                self.max_order_size_pct,
+            ) == (
+                other.max_position_size_pct,
+                other.daily_loss_limit_pct,
+                other.max_open_orders,
+                other.max_order_size_pct,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.max_position_size_pct,
+                self.daily_loss_limit_pct,
+                self.max_open_orders,
+                self.max_order_size_pct,
+            )
+        )
 
 
 class _RiskProfileLayout:
@@ -1411,7 +2163,7 @@ class _RiskProfileLayout:
 def _RiskProfile_from_wire(d: Mapping[str, Any]) -> RiskProfile:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_RiskProfileLayout)
+    self = _RiskProfileLayout()  # faster than object.__new__(...): a plain type call
     self.max_position_size_pct = d["max_position_size_pct"]
     self.daily_loss_limit_pct = d["daily_loss_limit_pct"]
     self.max_open_orders = d["max_open_orders"]
@@ -1430,7 +2182,7 @@ def _RiskProfile_make(
     max_order_size_pct: int | None,
 ) -> RiskProfile:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_RiskProfileLayout)
+    self = _RiskProfileLayout()  # faster than object.__new__(...): a plain type call
     self.max_position_size_pct = max_position_size_pct
     self.daily_loss_limit_pct = daily_loss_limit_pct
     self.max_open_orders = max_open_orders
@@ -1443,12 +2195,18 @@ RiskProfile._from_wire = _RiskProfile_from_wire
 RiskProfile._make = _RiskProfile_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Session:
     """A Session as the API returns it.
 
     Wire schema: `Session`.
     """
+
+    __slots__ = (
+        "session_id",
+        "started_at",
+    )
+    __match_args__ = ()
 
     session_id: str
     started_at: datetime
@@ -1463,6 +2221,26 @@ class Session:
             Session,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        started_at: datetime,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "started_at", started_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(session_id={self.session_id!r}, started_at={self.started_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.session_id, self.started_at) == (other.session_id, other.started_at)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.session_id, self.started_at))
 
 
 class _SessionLayout:
@@ -1479,7 +2257,7 @@ class _SessionLayout:
 def _Session_from_wire(d: Mapping[str, Any]) -> Session:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_SessionLayout)
+    self = _SessionLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = d["session_id"]
     v = d["started_at"]
     if type(v) is str:
@@ -1498,7 +2276,7 @@ def _Session_make(
     started_at: datetime,
 ) -> Session:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_SessionLayout)
+    self = _SessionLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = session_id
     self.started_at = started_at
     self.__class__ = Session  # type: ignore[assignment]
@@ -1509,22 +2287,35 @@ Session._from_wire = _Session_from_wire
 Session._make = _Session_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class AccountInfo:
     """A AccountInfo as the API returns it.
 
     Wire schema: `AccountInfo`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "account_id",
+        "display_name",
+        "is_active",
+        "circuit_breaker_triggered",
+        "created_at",
+        "status",
+        "starting_balance",
+        "current_session",
+        "risk_profile",
+    )
+    __match_args__ = ()
+
     account_id: str
     display_name: str
     is_active: bool
-    circuit_breaker_triggered: bool = False
+    circuit_breaker_triggered: bool
     created_at: datetime
     status: str
     starting_balance: Decimal
-    current_session: Session | None = None
-    risk_profile: RiskProfile | None = None
+    current_session: Session | None
+    risk_profile: RiskProfile | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], AccountInfo]]
     _make: ClassVar[
@@ -1543,6 +2334,72 @@ class AccountInfo:
             AccountInfo,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        display_name: str,
+        is_active: bool,
+        circuit_breaker_triggered: bool = False,
+        created_at: datetime,
+        status: str,
+        starting_balance: Decimal,
+        current_session: Session | None = None,
+        risk_profile: RiskProfile | None = None,
+    ) -> None:
+        object_setattr(self, "account_id", account_id)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "is_active", is_active)
+        object_setattr(self, "circuit_breaker_triggered", circuit_breaker_triggered)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "status", status)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "current_session", current_session)
+        object_setattr(self, "risk_profile", risk_profile)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(account_id={self.account_id!r}, display_name={self.display_name!r}, is_active={self.is_active!r}, circuit_breaker_triggered={self.circuit_breaker_triggered!r}, created_at={self.created_at!r}, status={self.status!r}, starting_balance={self.starting_balance!r}, current_session={self.current_session!r}, risk_profile={self.risk_profile!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.account_id,
+                self.display_name,
+                self.is_active,
+                self.circuit_breaker_triggered,
+                self.created_at,
+                self.status,
+                self.starting_balance,
+                self.current_session,
+                self.risk_profile,
+            ) == (
+                other.account_id,
+                other.display_name,
+                other.is_active,
+                other.circuit_breaker_triggered,
+                other.created_at,
+                other.status,
+                other.starting_balance,
+                other.current_session,
+                other.risk_profile,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.account_id,
+                self.display_name,
+                self.is_active,
+                self.circuit_breaker_triggered,
+                self.created_at,
+                self.status,
+                self.starting_balance,
+                self.current_session,
+                self.risk_profile,
+            )
+        )
 
 
 class _AccountInfoLayout:
@@ -1573,7 +2430,7 @@ class _AccountInfoLayout:
 def _AccountInfo_from_wire(d: Mapping[str, Any]) -> AccountInfo:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_AccountInfoLayout)
+    self = _AccountInfoLayout()  # faster than object.__new__(...): a plain type call
     self.account_id = d["account_id"]
     self.display_name = d["display_name"]
     self.is_active = d.get("status") == "active"
@@ -1617,7 +2474,7 @@ def _AccountInfo_make(
     risk_profile: RiskProfile | None,
 ) -> AccountInfo:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_AccountInfoLayout)
+    self = _AccountInfoLayout()  # faster than object.__new__(...): a plain type call
     self.account_id = account_id
     self.display_name = display_name
     self.is_active = is_active
@@ -1635,12 +2492,20 @@ AccountInfo._from_wire = _AccountInfo_from_wire
 AccountInfo._make = _AccountInfo_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class AssetBalance:
     """A AssetBalance as the API returns it.
 
     Wire schema: `BalanceItem`.
     """
+
+    __slots__ = (
+        "asset",
+        "available",
+        "locked",
+        "total",
+    )
+    __match_args__ = ()
 
     asset: str
     available: Decimal
@@ -1659,6 +2524,35 @@ class AssetBalance:
             AssetBalance,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        asset: str,
+        available: Decimal,
+        locked: Decimal,
+        total: Decimal,
+    ) -> None:
+        object_setattr(self, "asset", asset)
+        object_setattr(self, "available", available)
+        object_setattr(self, "locked", locked)
+        object_setattr(self, "total", total)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(asset={self.asset!r}, available={self.available!r}, locked={self.locked!r}, total={self.total!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.asset, self.available, self.locked, self.total) == (
+                other.asset,
+                other.available,
+                other.locked,
+                other.total,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.asset, self.available, self.locked, self.total))
 
 
 class _AssetBalanceLayout:
@@ -1679,7 +2573,7 @@ class _AssetBalanceLayout:
 def _AssetBalance_from_wire(d: Mapping[str, Any]) -> AssetBalance:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_AssetBalanceLayout)
+    self = _AssetBalanceLayout()  # faster than object.__new__(...): a plain type call
     self.asset = d["asset"]
     self.available = Decimal(d["available"])
     self.locked = Decimal(d["locked"])
@@ -1704,7 +2598,7 @@ def _AssetBalance_make(
     total: Decimal,
 ) -> AssetBalance:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_AssetBalanceLayout)
+    self = _AssetBalanceLayout()  # faster than object.__new__(...): a plain type call
     self.asset = asset
     self.available = available
     self.locked = locked
@@ -1717,14 +2611,20 @@ AssetBalance._from_wire = _AssetBalance_from_wire
 AssetBalance._make = _AssetBalance_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Balance:
     """A Balance as the API returns it.
 
     Wire schema: `BalanceResponse`.
     """
 
-    total_equity_usdt: Decimal | None = None
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "total_equity_usdt",
+        "balances",
+    )
+    __match_args__ = ()
+
+    total_equity_usdt: Decimal | None
     balances: list[AssetBalance]
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Balance]]
@@ -1737,6 +2637,29 @@ class Balance:
             Balance,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        total_equity_usdt: Decimal | None = None,
+        balances: list[AssetBalance],
+    ) -> None:
+        object_setattr(self, "total_equity_usdt", total_equity_usdt)
+        object_setattr(self, "balances", balances)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(total_equity_usdt={self.total_equity_usdt!r}, balances={self.balances!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.total_equity_usdt, self.balances) == (
+                other.total_equity_usdt,
+                other.balances,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.total_equity_usdt, self.balances))
 
 
 class _BalanceLayout:
@@ -1753,7 +2676,7 @@ class _BalanceLayout:
 def _Balance_from_wire(d: Mapping[str, Any]) -> Balance:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BalanceLayout)
+    self = _BalanceLayout()  # faster than object.__new__(...): a plain type call
     v = d.get("total_equity_usdt")
     if type(v) is str:
         v = Decimal(v)
@@ -1770,7 +2693,7 @@ def _Balance_make(
     balances: list[AssetBalance],
 ) -> Balance:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BalanceLayout)
+    self = _BalanceLayout()  # faster than object.__new__(...): a plain type call
     self.total_equity_usdt = total_equity_usdt
     self.balances = balances
     self.__class__ = Balance  # type: ignore[assignment]
@@ -1781,22 +2704,35 @@ Balance._from_wire = _Balance_from_wire
 Balance._make = _Balance_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Position:
     """A Position as the API returns it.
 
     Wire schema: `PositionItem`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "quantity",
+        "avg_entry_price",
+        "current_price",
+        "unrealized_pnl",
+        "unrealized_pnl_pct",
+        "asset",
+        "market_value",
+        "opened_at",
+    )
+    __match_args__ = ()
+
     symbol: str
     quantity: Decimal
     avg_entry_price: Decimal
     current_price: Decimal
     unrealized_pnl: Decimal
-    unrealized_pnl_pct: Decimal | None = None
-    asset: str | None = None
+    unrealized_pnl_pct: Decimal | None
+    asset: str | None
     market_value: Decimal
-    opened_at: datetime | None = None
+    opened_at: datetime | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Position]]
     _make: ClassVar[
@@ -1815,6 +2751,72 @@ class Position:
             Position,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        quantity: Decimal,
+        avg_entry_price: Decimal,
+        current_price: Decimal,
+        unrealized_pnl: Decimal,
+        unrealized_pnl_pct: Decimal | None = None,
+        asset: str | None = None,
+        market_value: Decimal,
+        opened_at: datetime | None = None,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "quantity", quantity)
+        object_setattr(self, "avg_entry_price", avg_entry_price)
+        object_setattr(self, "current_price", current_price)
+        object_setattr(self, "unrealized_pnl", unrealized_pnl)
+        object_setattr(self, "unrealized_pnl_pct", unrealized_pnl_pct)
+        object_setattr(self, "asset", asset)
+        object_setattr(self, "market_value", market_value)
+        object_setattr(self, "opened_at", opened_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, quantity={self.quantity!r}, avg_entry_price={self.avg_entry_price!r}, current_price={self.current_price!r}, unrealized_pnl={self.unrealized_pnl!r}, unrealized_pnl_pct={self.unrealized_pnl_pct!r}, asset={self.asset!r}, market_value={self.market_value!r}, opened_at={self.opened_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.symbol,
+                self.quantity,
+                self.avg_entry_price,
+                self.current_price,
+                self.unrealized_pnl,
+                self.unrealized_pnl_pct,
+                self.asset,
+                self.market_value,
+                self.opened_at,
+            ) == (
+                other.symbol,
+                other.quantity,
+                other.avg_entry_price,
+                other.current_price,
+                other.unrealized_pnl,
+                other.unrealized_pnl_pct,
+                other.asset,
+                other.market_value,
+                other.opened_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.symbol,
+                self.quantity,
+                self.avg_entry_price,
+                self.current_price,
+                self.unrealized_pnl,
+                self.unrealized_pnl_pct,
+                self.asset,
+                self.market_value,
+                self.opened_at,
+            )
+        )
 
 
 class _PositionLayout:
@@ -1845,7 +2847,7 @@ class _PositionLayout:
 def _Position_from_wire(d: Mapping[str, Any]) -> Position:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_PositionLayout)
+    self = _PositionLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = d["symbol"]
     self.quantity = Decimal(d["quantity"])
     self.avg_entry_price = Decimal(d["avg_entry_price"])
@@ -1886,7 +2888,7 @@ def _Position_make(
     opened_at: datetime | None,
 ) -> Position:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_PositionLayout)
+    self = _PositionLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = symbol
     self.quantity = quantity
     self.avg_entry_price = avg_entry_price
@@ -1904,25 +2906,41 @@ Position._from_wire = _Position_from_wire
 Position._make = _Position_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Portfolio:
     """A Portfolio as the API returns it.
 
     Wire schema: `PortfolioResponse`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "total_equity",
+        "starting_balance",
+        "roi_pct",
+        "unrealized_pnl",
+        "realized_pnl",
+        "available_cash",
+        "position_count",
+        "locked_cash",
+        "total_position_value",
+        "total_pnl",
+        "positions",
+        "timestamp",
+    )
+    __match_args__ = ()
+
     total_equity: Decimal
-    starting_balance: Decimal | None = None
-    roi_pct: Decimal | None = None
+    starting_balance: Decimal | None
+    roi_pct: Decimal | None
     unrealized_pnl: Decimal
     realized_pnl: Decimal
     available_cash: Decimal
     position_count: int
-    locked_cash: Decimal | None = None
+    locked_cash: Decimal | None
     total_position_value: Decimal
     total_pnl: Decimal
     positions: list[Position]
-    timestamp: datetime | None = None
+    timestamp: datetime | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Portfolio]]
     _make: ClassVar[
@@ -1944,6 +2962,87 @@ class Portfolio:
             Portfolio,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        total_equity: Decimal,
+        starting_balance: Decimal | None = None,
+        roi_pct: Decimal | None = None,
+        unrealized_pnl: Decimal,
+        realized_pnl: Decimal,
+        available_cash: Decimal,
+        position_count: int,
+        locked_cash: Decimal | None = None,
+        total_position_value: Decimal,
+        total_pnl: Decimal,
+        positions: list[Position],
+        timestamp: datetime | None = None,
+    ) -> None:
+        object_setattr(self, "total_equity", total_equity)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "unrealized_pnl", unrealized_pnl)
+        object_setattr(self, "realized_pnl", realized_pnl)
+        object_setattr(self, "available_cash", available_cash)
+        object_setattr(self, "position_count", position_count)
+        object_setattr(self, "locked_cash", locked_cash)
+        object_setattr(self, "total_position_value", total_position_value)
+        object_setattr(self, "total_pnl", total_pnl)
+        object_setattr(self, "positions", positions)
+        object_setattr(self, "timestamp", timestamp)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(total_equity={self.total_equity!r}, starting_balance={self.starting_balance!r}, roi_pct={self.roi_pct!r}, unrealized_pnl={self.unrealized_pnl!r}, realized_pnl={self.realized_pnl!r}, available_cash={self.available_cash!r}, position_count={self.position_count!r}, locked_cash={self.locked_cash!r}, total_position_value={self.total_position_value!r}, total_pnl={self.total_pnl!r}, positions={self.positions!r}, timestamp={self.timestamp!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.total_equity,
+                self.starting_balance,
+                self.roi_pct,
+                self.unrealized_pnl,
+                self.realized_pnl,
+                self.available_cash,
+                self.position_count,
+                self.locked_cash,
+                self.total_position_value,
+                self.total_pnl,
+                self.positions,
+                self.timestamp,
+            ) == (
+                other.total_equity,
+                other.starting_balance,
+                other.roi_pct,
+                other.unrealized_pnl,
+                other.realized_pnl,
+                other.available_cash,
+                other.position_count,
+                other.locked_cash,
+                other.total_position_value,
+                other.total_pnl,
+                other.positions,
+                other.timestamp,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.total_equity,
+                self.starting_balance,
+                self.roi_pct,
+                self.unrealized_pnl,
+                self.realized_pnl,
+                self.available_cash,
+                self.position_count,
+                self.locked_cash,
+                self.total_position_value,
+                self.total_pnl,
+                self.positions,
+                self.timestamp,
+            )
+        )
 
 
 class _PortfolioLayout:
@@ -1980,7 +3079,7 @@ class _PortfolioLayout:
 def _Portfolio_from_wire(d: Mapping[str, Any]) -> Portfolio:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_PortfolioLayout)
+    self = _PortfolioLayout()  # faster than object.__new__(...): a plain type call
     self.total_equity = Decimal(d["total_equity"])
     v = d.get("starting_balance")
     if type(v) is str:
@@ -2052,7 +3151,7 @@ def _Portfolio_make(
     timestamp: datetime | None,
 ) -> Portfolio:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_PortfolioLayout)
+    self = _PortfolioLayout()  # faster than object.__new__(...): a plain type call
     self.total_equity = total_equity
     self.starting_balance = starting_balance
     self.roi_pct = roi_pct
@@ -2073,12 +3172,19 @@ Portfolio._from_wire = _Portfolio_from_wire
 Portfolio._make = _Portfolio_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class PnLItem:
     """A PnLItem as the API returns it.
 
     Wire schema: `PnLBySymbol`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "realized",
+        "unrealized",
+    )
+    __match_args__ = ()
 
     symbol: str
     realized: Decimal
@@ -2096,6 +3202,32 @@ class PnLItem:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        realized: Decimal,
+        unrealized: Decimal,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "realized", realized)
+        object_setattr(self, "unrealized", unrealized)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, realized={self.realized!r}, unrealized={self.unrealized!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.symbol, self.realized, self.unrealized) == (
+                other.symbol,
+                other.realized,
+                other.unrealized,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.realized, self.unrealized))
+
 
 class _PnLItemLayout:
     """`PnLItem`'s slots, unfrozen: a fused builder fills one, then makes it a `PnLItem`."""
@@ -2112,7 +3244,7 @@ class _PnLItemLayout:
 
 def _PnLItem_from_wire(d: Mapping[str, Any]) -> PnLItem:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_PnLItemLayout)
+    self = _PnLItemLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = d["symbol"]
     self.realized = Decimal(d["realized"])
     self.unrealized = Decimal(d["unrealized"])
@@ -2126,7 +3258,7 @@ def _PnLItem_make(
     unrealized: Decimal,
 ) -> PnLItem:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_PnLItemLayout)
+    self = _PnLItemLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = symbol
     self.realized = realized
     self.unrealized = unrealized
@@ -2138,16 +3270,30 @@ PnLItem._from_wire = _PnLItem_from_wire
 PnLItem._make = _PnLItem_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class PnL:
     """A PnL as the API returns it.
 
     Wire schema: `PnLResponse`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "total_realized",
+        "total_unrealized",
+        "by_symbol",
+        "period",
+        "total_pnl",
+        "fees_paid",
+        "net_pnl",
+        "winning_trades",
+        "losing_trades",
+        "win_rate",
+    )
+    __match_args__ = ()
+
     total_realized: Decimal
     total_unrealized: Decimal
-    by_symbol: list[PnLItem] = field(default_factory=list)
+    by_symbol: list[PnLItem]
     period: str
     total_pnl: Decimal
     fees_paid: Decimal
@@ -2174,6 +3320,77 @@ class PnL:
             PnL,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        total_realized: Decimal,
+        total_unrealized: Decimal,
+        by_symbol: list[PnLItem] = LIST_DEFAULT,
+        period: str,
+        total_pnl: Decimal,
+        fees_paid: Decimal,
+        net_pnl: Decimal,
+        winning_trades: int,
+        losing_trades: int,
+        win_rate: Decimal,
+    ) -> None:
+        object_setattr(self, "total_realized", total_realized)
+        object_setattr(self, "total_unrealized", total_unrealized)
+        object_setattr(self, "by_symbol", [] if by_symbol is LIST_DEFAULT else by_symbol)
+        object_setattr(self, "period", period)
+        object_setattr(self, "total_pnl", total_pnl)
+        object_setattr(self, "fees_paid", fees_paid)
+        object_setattr(self, "net_pnl", net_pnl)
+        object_setattr(self, "winning_trades", winning_trades)
+        object_setattr(self, "losing_trades", losing_trades)
+        object_setattr(self, "win_rate", win_rate)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(total_realized={self.total_realized!r}, total_unrealized={self.total_unrealized!r}, by_symbol={self.by_symbol!r}, period={self.period!r}, total_pnl={self.total_pnl!r}, fees_paid={self.fees_paid!r}, net_pnl={self.net_pnl!r}, winning_trades={self.winning_trades!r}, losing_trades={self.losing_trades!r}, win_rate={self.win_rate!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.total_realized,
+                self.total_unrealized,
+                self.by_symbol,
+                self.period,
+                self.total_pnl,
+                self.fees_paid,
+                self.net_pnl,
+                self.winning_trades,
+                self.losing_trades,
+                self.win_rate,
+            ) == (
+                other.total_realized,
+                other.total_unrealized,
+                other.by_symbol,
+                other.period,
+                other.total_pnl,
+                other.fees_paid,
+                other.net_pnl,
+                other.winning_trades,
+                other.losing_trades,
+                other.win_rate,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.total_realized,
+                self.total_unrealized,
+                self.by_symbol,
+                self.period,
+                self.total_pnl,
+                self.fees_paid,
+                self.net_pnl,
+                self.winning_trades,
+                self.losing_trades,
+                self.win_rate,
+            )
+        )
 
 
 class _PnLLayout:
@@ -2206,7 +3423,7 @@ class _PnLLayout:
 def _PnL_from_wire(d: Mapping[str, Any]) -> PnL:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_PnLLayout)
+    self = _PnLLayout()  # faster than object.__new__(...): a plain type call
     self.total_realized = Decimal(d["realized_pnl"])
     self.total_unrealized = Decimal(d["unrealized_pnl"])
     v = d.get("by_symbol")
@@ -2239,7 +3456,7 @@ def _PnL_make(
     win_rate: Decimal,
 ) -> PnL:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_PnLLayout)
+    self = _PnLLayout()  # faster than object.__new__(...): a plain type call
     self.total_realized = total_realized
     self.total_unrealized = total_unrealized
     self.by_symbol = by_symbol
@@ -2258,12 +3475,22 @@ PnL._from_wire = _PnL_from_wire
 PnL._make = _PnL_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class ResetResult:
     """The new trading session after reset_account.
 
     Wire schema: `ResetResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "session_id",
+        "starting_balance",
+        "started_at",
+        "previous_session_id",
+        "ending_equity",
+        "message",
+    )
+    __match_args__ = ()
 
     session_id: str
     starting_balance: Decimal
@@ -2286,6 +3513,57 @@ class ResetResult:
             ResetResult,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        starting_balance: Decimal,
+        started_at: datetime,
+        previous_session_id: str,
+        ending_equity: Decimal,
+        message: str,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "previous_session_id", previous_session_id)
+        object_setattr(self, "ending_equity", ending_equity)
+        object_setattr(self, "message", message)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(session_id={self.session_id!r}, starting_balance={self.starting_balance!r}, started_at={self.started_at!r}, previous_session_id={self.previous_session_id!r}, ending_equity={self.ending_equity!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.session_id,
+                self.starting_balance,
+                self.started_at,
+                self.previous_session_id,
+                self.ending_equity,
+                self.message,
+            ) == (
+                other.session_id,
+                other.starting_balance,
+                other.started_at,
+                other.previous_session_id,
+                other.ending_equity,
+                other.message,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.session_id,
+                self.starting_balance,
+                self.started_at,
+                self.previous_session_id,
+                self.ending_equity,
+                self.message,
+            )
+        )
 
 
 class _ResetResultLayout:
@@ -2310,7 +3588,7 @@ class _ResetResultLayout:
 def _ResetResult_from_wire(d: Mapping[str, Any]) -> ResetResult:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_ResetResultLayout)
+    self = _ResetResultLayout()  # faster than object.__new__(...): a plain type call
     v = d["new_session"]["session_id"]
     if type(v) is not str:
         v = parse_str(v)
@@ -2353,7 +3631,7 @@ def _ResetResult_make(
     message: str,
 ) -> ResetResult:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_ResetResultLayout)
+    self = _ResetResultLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = session_id
     self.starting_balance = starting_balance
     self.started_at = started_at
@@ -2368,12 +3646,30 @@ ResetResult._from_wire = _ResetResult_from_wire
 ResetResult._make = _ResetResult_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Performance:
     """A Performance as the API returns it.
 
     Wire schema: `PerformanceResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "sharpe_ratio",
+        "win_rate",
+        "max_drawdown_pct",
+        "total_trades",
+        "profit_factor",
+        "period",
+        "sortino_ratio",
+        "max_drawdown_duration_days",
+        "avg_win",
+        "avg_loss",
+        "avg_trades_per_day",
+        "best_trade",
+        "worst_trade",
+        "current_streak",
+    )
+    __match_args__ = ()
 
     sharpe_ratio: Decimal
     win_rate: Decimal
@@ -2413,6 +3709,97 @@ class Performance:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        sharpe_ratio: Decimal,
+        win_rate: Decimal,
+        max_drawdown_pct: Decimal,
+        total_trades: int,
+        profit_factor: Decimal,
+        period: str,
+        sortino_ratio: Decimal,
+        max_drawdown_duration_days: int,
+        avg_win: Decimal,
+        avg_loss: Decimal,
+        avg_trades_per_day: Decimal,
+        best_trade: Decimal,
+        worst_trade: Decimal,
+        current_streak: int,
+    ) -> None:
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "win_rate", win_rate)
+        object_setattr(self, "max_drawdown_pct", max_drawdown_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "profit_factor", profit_factor)
+        object_setattr(self, "period", period)
+        object_setattr(self, "sortino_ratio", sortino_ratio)
+        object_setattr(self, "max_drawdown_duration_days", max_drawdown_duration_days)
+        object_setattr(self, "avg_win", avg_win)
+        object_setattr(self, "avg_loss", avg_loss)
+        object_setattr(self, "avg_trades_per_day", avg_trades_per_day)
+        object_setattr(self, "best_trade", best_trade)
+        object_setattr(self, "worst_trade", worst_trade)
+        object_setattr(self, "current_streak", current_streak)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(sharpe_ratio={self.sharpe_ratio!r}, win_rate={self.win_rate!r}, max_drawdown_pct={self.max_drawdown_pct!r}, total_trades={self.total_trades!r}, profit_factor={self.profit_factor!r}, period={self.period!r}, sortino_ratio={self.sortino_ratio!r}, max_drawdown_duration_days={self.max_drawdown_duration_days!r}, avg_win={self.avg_win!r}, avg_loss={self.avg_loss!r}, avg_trades_per_day={self.avg_trades_per_day!r}, best_trade={self.best_trade!r}, worst_trade={self.worst_trade!r}, current_streak={self.current_streak!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.sharpe_ratio,
+                self.win_rate,
+                self.max_drawdown_pct,
+                self.total_trades,
+                self.profit_factor,
+                self.period,
+                self.sortino_ratio,
+                self.max_drawdown_duration_days,
+                self.avg_win,
+                self.avg_loss,
+                self.avg_trades_per_day,
+                self.best_trade,
+                self.worst_trade,
+                self.current_streak,
+            ) == (
+                other.sharpe_ratio,
+                other.win_rate,
+                other.max_drawdown_pct,
+                other.total_trades,
+                other.profit_factor,
+                other.period,
+                other.sortino_ratio,
+                other.max_drawdown_duration_days,
+                other.avg_win,
+                other.avg_loss,
+                other.avg_trades_per_day,
+                other.best_trade,
+                other.worst_trade,
+                other.current_streak,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.sharpe_ratio,
+                self.win_rate,
+                self.max_drawdown_pct,
+                self.total_trades,
+                self.profit_factor,
+                self.period,
+                self.sortino_ratio,
+                self.max_drawdown_duration_days,
+                self.avg_win,
+                self.avg_loss,
+                self.avg_trades_per_day,
+                self.best_trade,
+                self.worst_trade,
+                self.current_streak,
+            )
+        )
+
 
 class _PerformanceLayout:
     """`Performance`'s slots, unfrozen: a fused builder fills one, then makes it a `Performance`."""
@@ -2451,7 +3838,7 @@ class _PerformanceLayout:
 
 def _Performance_from_wire(d: Mapping[str, Any]) -> Performance:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_PerformanceLayout)
+    self = _PerformanceLayout()  # faster than object.__new__(...): a plain type call
     self.sharpe_ratio = Decimal(d["sharpe_ratio"])
     self.win_rate = Decimal(d["win_rate"])
     self.max_drawdown_pct = Decimal(d["max_drawdown_pct"])
@@ -2487,7 +3874,7 @@ def _Performance_make(
     current_streak: int,
 ) -> Performance:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_PerformanceLayout)
+    self = _PerformanceLayout()  # faster than object.__new__(...): a plain type call
     self.sharpe_ratio = sharpe_ratio
     self.win_rate = win_rate
     self.max_drawdown_pct = max_drawdown_pct
@@ -2510,12 +3897,20 @@ Performance._from_wire = _Performance_from_wire
 Performance._make = _Performance_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Snapshot:
     """A Snapshot as the API returns it.
 
     Wire schema: `SnapshotItem`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "timestamp",
+        "equity",
+        "unrealized_pnl",
+        "realized_pnl",
+    )
+    __match_args__ = ()
 
     timestamp: datetime
     equity: Decimal
@@ -2534,6 +3929,35 @@ class Snapshot:
             Snapshot,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        timestamp: datetime,
+        equity: Decimal,
+        unrealized_pnl: Decimal,
+        realized_pnl: Decimal,
+    ) -> None:
+        object_setattr(self, "timestamp", timestamp)
+        object_setattr(self, "equity", equity)
+        object_setattr(self, "unrealized_pnl", unrealized_pnl)
+        object_setattr(self, "realized_pnl", realized_pnl)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(timestamp={self.timestamp!r}, equity={self.equity!r}, unrealized_pnl={self.unrealized_pnl!r}, realized_pnl={self.realized_pnl!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.timestamp, self.equity, self.unrealized_pnl, self.realized_pnl) == (
+                other.timestamp,
+                other.equity,
+                other.unrealized_pnl,
+                other.realized_pnl,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.timestamp, self.equity, self.unrealized_pnl, self.realized_pnl))
 
 
 class _SnapshotLayout:
@@ -2554,7 +3978,7 @@ class _SnapshotLayout:
 def _Snapshot_from_wire(d: Mapping[str, Any]) -> Snapshot:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_SnapshotLayout)
+    self = _SnapshotLayout()  # faster than object.__new__(...): a plain type call
     v = d.get("time")
     if v is None:
         v = d.get("simulated_at")
@@ -2581,7 +4005,7 @@ def _Snapshot_make(
     realized_pnl: Decimal,
 ) -> Snapshot:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_SnapshotLayout)
+    self = _SnapshotLayout()  # faster than object.__new__(...): a plain type call
     self.timestamp = timestamp
     self.equity = equity
     self.unrealized_pnl = unrealized_pnl
@@ -2594,19 +4018,31 @@ Snapshot._from_wire = _Snapshot_from_wire
 Snapshot._make = _Snapshot_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class LeaderboardEntry:
     """A LeaderboardEntry as the API returns it.
 
     Wire schema: `LeaderboardEntry`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "rank",
+        "display_name",
+        "roi_pct",
+        "total_trades",
+        "account_id",
+        "agent_id",
+        "sharpe_ratio",
+        "win_rate",
+    )
+    __match_args__ = ()
+
     rank: int
     display_name: str
     roi_pct: Decimal
     total_trades: int
     account_id: str
-    agent_id: str | None = None
+    agent_id: str | None
     sharpe_ratio: Decimal
     win_rate: Decimal
 
@@ -2626,6 +4062,67 @@ class LeaderboardEntry:
             LeaderboardEntry,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        rank: int,
+        display_name: str,
+        roi_pct: Decimal,
+        total_trades: int,
+        account_id: str,
+        agent_id: str | None = None,
+        sharpe_ratio: Decimal,
+        win_rate: Decimal,
+    ) -> None:
+        object_setattr(self, "rank", rank)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "account_id", account_id)
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "win_rate", win_rate)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(rank={self.rank!r}, display_name={self.display_name!r}, roi_pct={self.roi_pct!r}, total_trades={self.total_trades!r}, account_id={self.account_id!r}, agent_id={self.agent_id!r}, sharpe_ratio={self.sharpe_ratio!r}, win_rate={self.win_rate!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.rank,
+                self.display_name,
+                self.roi_pct,
+                self.total_trades,
+                self.account_id,
+                self.agent_id,
+                self.sharpe_ratio,
+                self.win_rate,
+            ) == (
+                other.rank,
+                other.display_name,
+                other.roi_pct,
+                other.total_trades,
+                other.account_id,
+                other.agent_id,
+                other.sharpe_ratio,
+                other.win_rate,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.rank,
+                self.display_name,
+                self.roi_pct,
+                self.total_trades,
+                self.account_id,
+                self.agent_id,
+                self.sharpe_ratio,
+                self.win_rate,
+            )
+        )
 
 
 class _LeaderboardEntryLayout:
@@ -2654,7 +4151,7 @@ class _LeaderboardEntryLayout:
 def _LeaderboardEntry_from_wire(d: Mapping[str, Any]) -> LeaderboardEntry:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_LeaderboardEntryLayout)
+    self = _LeaderboardEntryLayout()  # faster than object.__new__(...): a plain type call
     self.rank = d["rank"]
     self.display_name = d["display_name"]
     self.roi_pct = Decimal(d["roi_pct"])
@@ -2681,7 +4178,7 @@ def _LeaderboardEntry_make(
     win_rate: Decimal,
 ) -> LeaderboardEntry:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_LeaderboardEntryLayout)
+    self = _LeaderboardEntryLayout()  # faster than object.__new__(...): a plain type call
     self.rank = rank
     self.display_name = display_name
     self.roi_pct = roi_pct
@@ -2698,12 +4195,25 @@ LeaderboardEntry._from_wire = _LeaderboardEntry_from_wire
 LeaderboardEntry._make = _LeaderboardEntry_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class DeflatedSharpe:
     """The deflated Sharpe ratio of a return series, with the moments it was computed from.
 
     Wire schema: `DeflatedSharpeResponse`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "observed_sharpe",
+        "expected_max_sharpe",
+        "deflated_sharpe",
+        "p_value",
+        "is_significant",
+        "num_trials",
+        "num_returns",
+        "skewness",
+        "kurtosis",
+    )
+    __match_args__ = ()
 
     observed_sharpe: Decimal
     expected_max_sharpe: Decimal
@@ -2732,6 +4242,72 @@ class DeflatedSharpe:
             DeflatedSharpe,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        observed_sharpe: Decimal,
+        expected_max_sharpe: Decimal,
+        deflated_sharpe: Decimal,
+        p_value: Decimal,
+        is_significant: bool,
+        num_trials: int,
+        num_returns: int,
+        skewness: Decimal,
+        kurtosis: Decimal,
+    ) -> None:
+        object_setattr(self, "observed_sharpe", observed_sharpe)
+        object_setattr(self, "expected_max_sharpe", expected_max_sharpe)
+        object_setattr(self, "deflated_sharpe", deflated_sharpe)
+        object_setattr(self, "p_value", p_value)
+        object_setattr(self, "is_significant", is_significant)
+        object_setattr(self, "num_trials", num_trials)
+        object_setattr(self, "num_returns", num_returns)
+        object_setattr(self, "skewness", skewness)
+        object_setattr(self, "kurtosis", kurtosis)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(observed_sharpe={self.observed_sharpe!r}, expected_max_sharpe={self.expected_max_sharpe!r}, deflated_sharpe={self.deflated_sharpe!r}, p_value={self.p_value!r}, is_significant={self.is_significant!r}, num_trials={self.num_trials!r}, num_returns={self.num_returns!r}, skewness={self.skewness!r}, kurtosis={self.kurtosis!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.observed_sharpe,
+                self.expected_max_sharpe,
+                self.deflated_sharpe,
+                self.p_value,
+                self.is_significant,
+                self.num_trials,
+                self.num_returns,
+                self.skewness,
+                self.kurtosis,
+            ) == (
+                other.observed_sharpe,
+                other.expected_max_sharpe,
+                other.deflated_sharpe,
+                other.p_value,
+                other.is_significant,
+                other.num_trials,
+                other.num_returns,
+                other.skewness,
+                other.kurtosis,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.observed_sharpe,
+                self.expected_max_sharpe,
+                self.deflated_sharpe,
+                self.p_value,
+                self.is_significant,
+                self.num_trials,
+                self.num_returns,
+                self.skewness,
+                self.kurtosis,
+            )
+        )
 
 
 class _DeflatedSharpeLayout:
@@ -2762,7 +4338,7 @@ class _DeflatedSharpeLayout:
 def _DeflatedSharpe_from_wire(d: Mapping[str, Any]) -> DeflatedSharpe:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_DeflatedSharpeLayout)
+    self = _DeflatedSharpeLayout()  # faster than object.__new__(...): a plain type call
     v = d["observed_sharpe"]
     if type(v) is str:
         v = Decimal(v)
@@ -2818,7 +4394,7 @@ def _DeflatedSharpe_make(
     kurtosis: Decimal,
 ) -> DeflatedSharpe:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_DeflatedSharpeLayout)
+    self = _DeflatedSharpeLayout()  # faster than object.__new__(...): a plain type call
     self.observed_sharpe = observed_sharpe
     self.expected_max_sharpe = expected_max_sharpe
     self.deflated_sharpe = deflated_sharpe
@@ -2836,23 +4412,37 @@ DeflatedSharpe._from_wire = _DeflatedSharpe_from_wire
 DeflatedSharpe._make = _DeflatedSharpe_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Strategy:
     """A strategy; current_definition and latest_test_results come with get_strategy only.
 
     Wire schema: `Strategy`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "strategy_id",
+        "name",
+        "description",
+        "current_version",
+        "status",
+        "deployed_at",
+        "created_at",
+        "updated_at",
+        "current_definition",
+        "latest_test_results",
+    )
+    __match_args__ = ()
+
     strategy_id: str
     name: str
-    description: str | None = None
+    description: str | None
     current_version: int
     status: str
-    deployed_at: datetime | None = None
+    deployed_at: datetime | None
     created_at: datetime
     updated_at: datetime
-    current_definition: dict[str, Any] | None = None
-    latest_test_results: dict[str, Any] | None = None
+    current_definition: dict[str, Any] | None
+    latest_test_results: dict[str, Any] | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Strategy]]
     _make: ClassVar[
@@ -2872,6 +4462,77 @@ class Strategy:
             Strategy,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        strategy_id: str,
+        name: str,
+        description: str | None = None,
+        current_version: int,
+        status: str,
+        deployed_at: datetime | None = None,
+        created_at: datetime,
+        updated_at: datetime,
+        current_definition: dict[str, Any] | None = None,
+        latest_test_results: dict[str, Any] | None = None,
+    ) -> None:
+        object_setattr(self, "strategy_id", strategy_id)
+        object_setattr(self, "name", name)
+        object_setattr(self, "description", description)
+        object_setattr(self, "current_version", current_version)
+        object_setattr(self, "status", status)
+        object_setattr(self, "deployed_at", deployed_at)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "updated_at", updated_at)
+        object_setattr(self, "current_definition", current_definition)
+        object_setattr(self, "latest_test_results", latest_test_results)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(strategy_id={self.strategy_id!r}, name={self.name!r}, description={self.description!r}, current_version={self.current_version!r}, status={self.status!r}, deployed_at={self.deployed_at!r}, created_at={self.created_at!r}, updated_at={self.updated_at!r}, current_definition={self.current_definition!r}, latest_test_results={self.latest_test_results!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.strategy_id,
+                self.name,
+                self.description,
+                self.current_version,
+                self.status,
+                self.deployed_at,
+                self.created_at,
+                self.updated_at,
+                self.current_definition,
+                self.latest_test_results,
+            ) == (
+                other.strategy_id,
+                other.name,
+                other.description,
+                other.current_version,
+                other.status,
+                other.deployed_at,
+                other.created_at,
+                other.updated_at,
+                other.current_definition,
+                other.latest_test_results,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.strategy_id,
+                self.name,
+                self.description,
+                self.current_version,
+                self.status,
+                self.deployed_at,
+                self.created_at,
+                self.updated_at,
+                self.current_definition,
+                self.latest_test_results,
+            )
+        )
 
 
 class _StrategyLayout:
@@ -2904,7 +4565,7 @@ class _StrategyLayout:
 def _Strategy_from_wire(d: Mapping[str, Any]) -> Strategy:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_StrategyLayout)
+    self = _StrategyLayout()  # faster than object.__new__(...): a plain type call
     self.strategy_id = d["strategy_id"]
     self.name = d["name"]
     v = d.get("description")
@@ -2960,7 +4621,7 @@ def _Strategy_make(
     latest_test_results: dict[str, Any] | None,
 ) -> Strategy:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_StrategyLayout)
+    self = _StrategyLayout()  # faster than object.__new__(...): a plain type call
     self.strategy_id = strategy_id
     self.name = name
     self.description = description
@@ -2979,19 +4640,31 @@ Strategy._from_wire = _Strategy_from_wire
 Strategy._make = _Strategy_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class StrategyVersion:
     """A StrategyVersion as the API returns it.
 
     Wire schema: `StrategyVersion`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "version_id",
+        "strategy_id",
+        "version",
+        "definition",
+        "change_notes",
+        "parent_version",
+        "status",
+        "created_at",
+    )
+    __match_args__ = ()
+
     version_id: str
     strategy_id: str
     version: int
     definition: dict[str, Any]
-    change_notes: str | None = None
-    parent_version: int | None = None
+    change_notes: str | None
+    parent_version: int | None
     status: str
     created_at: datetime
 
@@ -3011,6 +4684,67 @@ class StrategyVersion:
             StrategyVersion,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        version_id: str,
+        strategy_id: str,
+        version: int,
+        definition: dict[str, Any],
+        change_notes: str | None = None,
+        parent_version: int | None = None,
+        status: str,
+        created_at: datetime,
+    ) -> None:
+        object_setattr(self, "version_id", version_id)
+        object_setattr(self, "strategy_id", strategy_id)
+        object_setattr(self, "version", version)
+        object_setattr(self, "definition", definition)
+        object_setattr(self, "change_notes", change_notes)
+        object_setattr(self, "parent_version", parent_version)
+        object_setattr(self, "status", status)
+        object_setattr(self, "created_at", created_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(version_id={self.version_id!r}, strategy_id={self.strategy_id!r}, version={self.version!r}, definition={self.definition!r}, change_notes={self.change_notes!r}, parent_version={self.parent_version!r}, status={self.status!r}, created_at={self.created_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.version_id,
+                self.strategy_id,
+                self.version,
+                self.definition,
+                self.change_notes,
+                self.parent_version,
+                self.status,
+                self.created_at,
+            ) == (
+                other.version_id,
+                other.strategy_id,
+                other.version,
+                other.definition,
+                other.change_notes,
+                other.parent_version,
+                other.status,
+                other.created_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.version_id,
+                self.strategy_id,
+                self.version,
+                self.definition,
+                self.change_notes,
+                self.parent_version,
+                self.status,
+                self.created_at,
+            )
+        )
 
 
 class _StrategyVersionLayout:
@@ -3039,7 +4773,7 @@ class _StrategyVersionLayout:
 def _StrategyVersion_from_wire(d: Mapping[str, Any]) -> StrategyVersion:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_StrategyVersionLayout)
+    self = _StrategyVersionLayout()  # faster than object.__new__(...): a plain type call
     self.version_id = d["version_id"]
     self.strategy_id = d["strategy_id"]
     self.version = d["version"]
@@ -3076,7 +4810,7 @@ def _StrategyVersion_make(
     created_at: datetime,
 ) -> StrategyVersion:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_StrategyVersionLayout)
+    self = _StrategyVersionLayout()  # faster than object.__new__(...): a plain type call
     self.version_id = version_id
     self.strategy_id = strategy_id
     self.version = version
@@ -3093,26 +4827,43 @@ StrategyVersion._from_wire = _StrategyVersion_from_wire
 StrategyVersion._make = _StrategyVersion_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class TestRun:
     """A strategy backtest run; results and recommendations are set once it completed.
 
     Wire schema: `TestRun`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "run_id",
+        "status",
+        "progress_pct",
+        "episodes_total",
+        "episodes_completed",
+        "strategy_id",
+        "version",
+        "created_at",
+        "started_at",
+        "completed_at",
+        "results",
+        "recommendations",
+        "config",
+    )
+    __match_args__ = ()
+
     run_id: str
     status: str
     progress_pct: Decimal
     episodes_total: int
     episodes_completed: int
-    strategy_id: str | None = None
-    version: int | None = None
-    created_at: datetime | None = None
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
-    results: dict[str, Any] | None = None
-    recommendations: list[str] | None = None
-    config: dict[str, Any] | None = None
+    strategy_id: str | None
+    version: int | None
+    created_at: datetime | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    results: dict[str, Any] | None
+    recommendations: list[str] | None
+    config: dict[str, Any] | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], TestRun]]
     _make: ClassVar[
@@ -3135,6 +4886,92 @@ class TestRun:
             TestRun,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        run_id: str,
+        status: str,
+        progress_pct: Decimal,
+        episodes_total: int,
+        episodes_completed: int,
+        strategy_id: str | None = None,
+        version: int | None = None,
+        created_at: datetime | None = None,
+        started_at: datetime | None = None,
+        completed_at: datetime | None = None,
+        results: dict[str, Any] | None = None,
+        recommendations: list[str] | None = None,
+        config: dict[str, Any] | None = None,
+    ) -> None:
+        object_setattr(self, "run_id", run_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "progress_pct", progress_pct)
+        object_setattr(self, "episodes_total", episodes_total)
+        object_setattr(self, "episodes_completed", episodes_completed)
+        object_setattr(self, "strategy_id", strategy_id)
+        object_setattr(self, "version", version)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "completed_at", completed_at)
+        object_setattr(self, "results", results)
+        object_setattr(self, "recommendations", recommendations)
+        object_setattr(self, "config", config)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(run_id={self.run_id!r}, status={self.status!r}, progress_pct={self.progress_pct!r}, episodes_total={self.episodes_total!r}, episodes_completed={self.episodes_completed!r}, strategy_id={self.strategy_id!r}, version={self.version!r}, created_at={self.created_at!r}, started_at={self.started_at!r}, completed_at={self.completed_at!r}, results={self.results!r}, recommendations={self.recommendations!r}, config={self.config!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.run_id,
+                self.status,
+                self.progress_pct,
+                self.episodes_total,
+                self.episodes_completed,
+                self.strategy_id,
+                self.version,
+                self.created_at,
+                self.started_at,
+                self.completed_at,
+                self.results,
+                self.recommendations,
+                self.config,
+            ) == (
+                other.run_id,
+                other.status,
+                other.progress_pct,
+                other.episodes_total,
+                other.episodes_completed,
+                other.strategy_id,
+                other.version,
+                other.created_at,
+                other.started_at,
+                other.completed_at,
+                other.results,
+                other.recommendations,
+                other.config,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.run_id,
+                self.status,
+                self.progress_pct,
+                self.episodes_total,
+                self.episodes_completed,
+                self.strategy_id,
+                self.version,
+                self.created_at,
+                self.started_at,
+                self.completed_at,
+                self.results,
+                self.recommendations,
+                self.config,
+            )
+        )
 
 
 class _TestRunLayout:
@@ -3173,7 +5010,7 @@ class _TestRunLayout:
 def _TestRun_from_wire(d: Mapping[str, Any]) -> TestRun:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_TestRunLayout)
+    self = _TestRunLayout()  # faster than object.__new__(...): a plain type call
     self.run_id = d["test_run_id"]
     self.status = d["status"]
     v = d["progress_pct"]
@@ -3245,7 +5082,7 @@ def _TestRun_make(
     config: dict[str, Any] | None,
 ) -> TestRun:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_TestRunLayout)
+    self = _TestRunLayout()  # faster than object.__new__(...): a plain type call
     self.run_id = run_id
     self.status = status
     self.progress_pct = progress_pct
@@ -3267,17 +5104,27 @@ TestRun._from_wire = _TestRun_from_wire
 TestRun._make = _TestRun_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class VersionMetrics:
     """A VersionMetrics as the API returns it.
 
     Wire schema: `VersionMetrics`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "version",
+        "avg_roi_pct",
+        "avg_sharpe",
+        "avg_max_drawdown_pct",
+        "total_trades",
+        "episodes_completed",
+    )
+    __match_args__ = ()
+
     version: int
-    avg_roi_pct: Decimal | None = None
-    avg_sharpe: Decimal | None = None
-    avg_max_drawdown_pct: Decimal | None = None
+    avg_roi_pct: Decimal | None
+    avg_sharpe: Decimal | None
+    avg_max_drawdown_pct: Decimal | None
     total_trades: int
     episodes_completed: int
 
@@ -3295,6 +5142,57 @@ class VersionMetrics:
             VersionMetrics,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        version: int,
+        avg_roi_pct: Decimal | None = None,
+        avg_sharpe: Decimal | None = None,
+        avg_max_drawdown_pct: Decimal | None = None,
+        total_trades: int,
+        episodes_completed: int,
+    ) -> None:
+        object_setattr(self, "version", version)
+        object_setattr(self, "avg_roi_pct", avg_roi_pct)
+        object_setattr(self, "avg_sharpe", avg_sharpe)
+        object_setattr(self, "avg_max_drawdown_pct", avg_max_drawdown_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "episodes_completed", episodes_completed)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(version={self.version!r}, avg_roi_pct={self.avg_roi_pct!r}, avg_sharpe={self.avg_sharpe!r}, avg_max_drawdown_pct={self.avg_max_drawdown_pct!r}, total_trades={self.total_trades!r}, episodes_completed={self.episodes_completed!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.version,
+                self.avg_roi_pct,
+                self.avg_sharpe,
+                self.avg_max_drawdown_pct,
+                self.total_trades,
+                self.episodes_completed,
+            ) == (
+                other.version,
+                other.avg_roi_pct,
+                other.avg_sharpe,
+                other.avg_max_drawdown_pct,
+                other.total_trades,
+                other.episodes_completed,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.version,
+                self.avg_roi_pct,
+                self.avg_sharpe,
+                self.avg_max_drawdown_pct,
+                self.total_trades,
+                self.episodes_completed,
+            )
+        )
 
 
 class _VersionMetricsLayout:
@@ -3319,7 +5217,7 @@ class _VersionMetricsLayout:
 def _VersionMetrics_from_wire(d: Mapping[str, Any]) -> VersionMetrics:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_VersionMetricsLayout)
+    self = _VersionMetricsLayout()  # faster than object.__new__(...): a plain type call
     self.version = d["version"]
     v = d.get("avg_roi_pct")
     if type(v) is str:
@@ -3354,7 +5252,7 @@ def _VersionMetrics_make(
     episodes_completed: int,
 ) -> VersionMetrics:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_VersionMetricsLayout)
+    self = _VersionMetricsLayout()  # faster than object.__new__(...): a plain type call
     self.version = version
     self.avg_roi_pct = avg_roi_pct
     self.avg_sharpe = avg_sharpe
@@ -3369,12 +5267,20 @@ VersionMetrics._from_wire = _VersionMetrics_from_wire
 VersionMetrics._make = _VersionMetrics_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class VersionComparison:
     """A VersionComparison as the API returns it.
 
     Wire schema: `VersionComparison`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "v1",
+        "v2",
+        "improvements",
+        "verdict",
+    )
+    __match_args__ = ()
 
     v1: VersionMetrics
     v2: VersionMetrics
@@ -3394,6 +5300,35 @@ class VersionComparison:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        v1: VersionMetrics,
+        v2: VersionMetrics,
+        improvements: dict[str, Any],
+        verdict: str,
+    ) -> None:
+        object_setattr(self, "v1", v1)
+        object_setattr(self, "v2", v2)
+        object_setattr(self, "improvements", improvements)
+        object_setattr(self, "verdict", verdict)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(v1={self.v1!r}, v2={self.v2!r}, improvements={self.improvements!r}, verdict={self.verdict!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.v1, self.v2, self.improvements, self.verdict) == (
+                other.v1,
+                other.v2,
+                other.improvements,
+                other.verdict,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.v1, self.v2, self.improvements, self.verdict))
+
 
 class _VersionComparisonLayout:
     """`VersionComparison`'s slots, unfrozen: a fused builder fills one, then makes it a `VersionComparison`."""
@@ -3412,7 +5347,7 @@ class _VersionComparisonLayout:
 
 def _VersionComparison_from_wire(d: Mapping[str, Any]) -> VersionComparison:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_VersionComparisonLayout)
+    self = _VersionComparisonLayout()  # faster than object.__new__(...): a plain type call
     self.v1 = VersionMetrics._from_wire(d["v1"])
     self.v2 = VersionMetrics._from_wire(d["v2"])
     self.improvements = parse_dict(d["improvements"])
@@ -3428,7 +5363,7 @@ def _VersionComparison_make(
     verdict: str,
 ) -> VersionComparison:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_VersionComparisonLayout)
+    self = _VersionComparisonLayout()  # faster than object.__new__(...): a plain type call
     self.v1 = v1
     self.v2 = v2
     self.improvements = improvements
@@ -3441,20 +5376,31 @@ VersionComparison._from_wire = _VersionComparison_from_wire
 VersionComparison._make = _VersionComparison_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class TrainingEpisode:
     """A TrainingEpisode as the API returns it.
 
     Wire schema: `TrainingEpisode`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "episode_number",
+        "session_id",
+        "roi_pct",
+        "sharpe_ratio",
+        "max_drawdown_pct",
+        "total_trades",
+        "reward_sum",
+    )
+    __match_args__ = ()
+
     episode_number: int
-    session_id: str | None = None
-    roi_pct: Decimal | None = None
-    sharpe_ratio: Decimal | None = None
-    max_drawdown_pct: Decimal | None = None
-    total_trades: int | None = None
-    reward_sum: Decimal | None = None
+    session_id: str | None
+    roi_pct: Decimal | None
+    sharpe_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    total_trades: int | None
+    reward_sum: Decimal | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], TrainingEpisode]]
     _make: ClassVar[
@@ -3471,6 +5417,62 @@ class TrainingEpisode:
             TrainingEpisode,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        episode_number: int,
+        session_id: str | None = None,
+        roi_pct: Decimal | None = None,
+        sharpe_ratio: Decimal | None = None,
+        max_drawdown_pct: Decimal | None = None,
+        total_trades: int | None = None,
+        reward_sum: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "episode_number", episode_number)
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "max_drawdown_pct", max_drawdown_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "reward_sum", reward_sum)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(episode_number={self.episode_number!r}, session_id={self.session_id!r}, roi_pct={self.roi_pct!r}, sharpe_ratio={self.sharpe_ratio!r}, max_drawdown_pct={self.max_drawdown_pct!r}, total_trades={self.total_trades!r}, reward_sum={self.reward_sum!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.episode_number,
+                self.session_id,
+                self.roi_pct,
+                self.sharpe_ratio,
+                self.max_drawdown_pct,
+                self.total_trades,
+                self.reward_sum,
+            ) == (
+                other.episode_number,
+                other.session_id,
+                other.roi_pct,
+                other.sharpe_ratio,
+                other.max_drawdown_pct,
+                other.total_trades,
+                other.reward_sum,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.episode_number,
+                self.session_id,
+                self.roi_pct,
+                self.sharpe_ratio,
+                self.max_drawdown_pct,
+                self.total_trades,
+                self.reward_sum,
+            )
+        )
 
 
 class _TrainingEpisodeLayout:
@@ -3497,7 +5499,7 @@ class _TrainingEpisodeLayout:
 def _TrainingEpisode_from_wire(d: Mapping[str, Any]) -> TrainingEpisode:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_TrainingEpisodeLayout)
+    self = _TrainingEpisodeLayout()  # faster than object.__new__(...): a plain type call
     self.episode_number = d["episode_number"]
     v = d.get("session_id")
     if v is not None and type(v) is not str:
@@ -3545,7 +5547,7 @@ def _TrainingEpisode_make(
     reward_sum: Decimal | None,
 ) -> TrainingEpisode:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_TrainingEpisodeLayout)
+    self = _TrainingEpisodeLayout()  # faster than object.__new__(...): a plain type call
     self.episode_number = episode_number
     self.session_id = session_id
     self.roi_pct = roi_pct
@@ -3561,23 +5563,37 @@ TrainingEpisode._from_wire = _TrainingEpisode_from_wire
 TrainingEpisode._make = _TrainingEpisode_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class TrainingRun:
     """A TrainingRun as the API returns it.
 
     Wire schema: `TrainingRun`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "run_id",
+        "status",
+        "config",
+        "episodes_total",
+        "episodes_completed",
+        "started_at",
+        "completed_at",
+        "learning_curve",
+        "aggregate_stats",
+        "episodes",
+    )
+    __match_args__ = ()
+
     run_id: str
     status: str
-    config: dict[str, Any] | None = None
-    episodes_total: int | None = None
+    config: dict[str, Any] | None
+    episodes_total: int | None
     episodes_completed: int
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
-    learning_curve: dict[str, Any] | None = None
-    aggregate_stats: dict[str, Any] | None = None
-    episodes: list[TrainingEpisode] = field(default_factory=list)
+    started_at: datetime | None
+    completed_at: datetime | None
+    learning_curve: dict[str, Any] | None
+    aggregate_stats: dict[str, Any] | None
+    episodes: list[TrainingEpisode]
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], TrainingRun]]
     _make: ClassVar[
@@ -3597,6 +5613,77 @@ class TrainingRun:
             TrainingRun,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        run_id: str,
+        status: str,
+        config: dict[str, Any] | None = None,
+        episodes_total: int | None = None,
+        episodes_completed: int,
+        started_at: datetime | None = None,
+        completed_at: datetime | None = None,
+        learning_curve: dict[str, Any] | None = None,
+        aggregate_stats: dict[str, Any] | None = None,
+        episodes: list[TrainingEpisode] = LIST_DEFAULT,
+    ) -> None:
+        object_setattr(self, "run_id", run_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "config", config)
+        object_setattr(self, "episodes_total", episodes_total)
+        object_setattr(self, "episodes_completed", episodes_completed)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "completed_at", completed_at)
+        object_setattr(self, "learning_curve", learning_curve)
+        object_setattr(self, "aggregate_stats", aggregate_stats)
+        object_setattr(self, "episodes", [] if episodes is LIST_DEFAULT else episodes)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(run_id={self.run_id!r}, status={self.status!r}, config={self.config!r}, episodes_total={self.episodes_total!r}, episodes_completed={self.episodes_completed!r}, started_at={self.started_at!r}, completed_at={self.completed_at!r}, learning_curve={self.learning_curve!r}, aggregate_stats={self.aggregate_stats!r}, episodes={self.episodes!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.run_id,
+                self.status,
+                self.config,
+                self.episodes_total,
+                self.episodes_completed,
+                self.started_at,
+                self.completed_at,
+                self.learning_curve,
+                self.aggregate_stats,
+                self.episodes,
+            ) == (
+                other.run_id,
+                other.status,
+                other.config,
+                other.episodes_total,
+                other.episodes_completed,
+                other.started_at,
+                other.completed_at,
+                other.learning_curve,
+                other.aggregate_stats,
+                other.episodes,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.run_id,
+                self.status,
+                self.config,
+                self.episodes_total,
+                self.episodes_completed,
+                self.started_at,
+                self.completed_at,
+                self.learning_curve,
+                self.aggregate_stats,
+                self.episodes,
+            )
+        )
 
 
 class _TrainingRunLayout:
@@ -3629,7 +5716,7 @@ class _TrainingRunLayout:
 def _TrainingRun_from_wire(d: Mapping[str, Any]) -> TrainingRun:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_TrainingRunLayout)
+    self = _TrainingRunLayout()  # faster than object.__new__(...): a plain type call
     self.run_id = d["run_id"]
     self.status = d["status"]
     v = d.get("config")
@@ -3685,7 +5772,7 @@ def _TrainingRun_make(
     episodes: list[TrainingEpisode],
 ) -> TrainingRun:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_TrainingRunLayout)
+    self = _TrainingRunLayout()  # faster than object.__new__(...): a plain type call
     self.run_id = run_id
     self.status = status
     self.config = config
@@ -3704,19 +5791,29 @@ TrainingRun._from_wire = _TrainingRun_from_wire
 TrainingRun._make = _TrainingRun_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class TrainingRunMetrics:
     """A TrainingRunMetrics as the API returns it.
 
     Wire schema: `RunMetrics`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "run_id",
+        "status",
+        "episodes_completed",
+        "aggregate_stats",
+        "started_at",
+        "completed_at",
+    )
+    __match_args__ = ()
+
     run_id: str
     status: str
-    episodes_completed: int | None = None
-    aggregate_stats: dict[str, Any] | None = None
-    started_at: str | None = None
-    completed_at: str | None = None
+    episodes_completed: int | None
+    aggregate_stats: dict[str, Any] | None
+    started_at: str | None
+    completed_at: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], TrainingRunMetrics]]
     _make: ClassVar[
@@ -3732,6 +5829,57 @@ class TrainingRunMetrics:
             TrainingRunMetrics,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        run_id: str,
+        status: str,
+        episodes_completed: int | None = None,
+        aggregate_stats: dict[str, Any] | None = None,
+        started_at: str | None = None,
+        completed_at: str | None = None,
+    ) -> None:
+        object_setattr(self, "run_id", run_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "episodes_completed", episodes_completed)
+        object_setattr(self, "aggregate_stats", aggregate_stats)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "completed_at", completed_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(run_id={self.run_id!r}, status={self.status!r}, episodes_completed={self.episodes_completed!r}, aggregate_stats={self.aggregate_stats!r}, started_at={self.started_at!r}, completed_at={self.completed_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.run_id,
+                self.status,
+                self.episodes_completed,
+                self.aggregate_stats,
+                self.started_at,
+                self.completed_at,
+            ) == (
+                other.run_id,
+                other.status,
+                other.episodes_completed,
+                other.aggregate_stats,
+                other.started_at,
+                other.completed_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.run_id,
+                self.status,
+                self.episodes_completed,
+                self.aggregate_stats,
+                self.started_at,
+                self.completed_at,
+            )
+        )
 
 
 class _TrainingRunMetricsLayout:
@@ -3756,7 +5904,7 @@ class _TrainingRunMetricsLayout:
 def _TrainingRunMetrics_from_wire(d: Mapping[str, Any]) -> TrainingRunMetrics:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_TrainingRunMetricsLayout)
+    self = _TrainingRunMetricsLayout()  # faster than object.__new__(...): a plain type call
     self.run_id = d["run_id"]
     self.status = d["status"]
     v = d.get("episodes_completed")
@@ -3787,7 +5935,7 @@ def _TrainingRunMetrics_make(
     completed_at: str | None,
 ) -> TrainingRunMetrics:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_TrainingRunMetricsLayout)
+    self = _TrainingRunMetricsLayout()  # faster than object.__new__(...): a plain type call
     self.run_id = run_id
     self.status = status
     self.episodes_completed = episodes_completed
@@ -3802,12 +5950,15 @@ TrainingRunMetrics._from_wire = _TrainingRunMetrics_from_wire
 TrainingRunMetrics._make = _TrainingRunMetrics_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class TrainingComparison:
     """A TrainingComparison as the API returns it.
 
     Wire schema: `TrainingComparison`.
     """
+
+    __slots__ = ("runs",)
+    __match_args__ = ()
 
     runs: list[TrainingRunMetrics]
 
@@ -3821,6 +5972,24 @@ class TrainingComparison:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        runs: list[TrainingRunMetrics],
+    ) -> None:
+        object_setattr(self, "runs", runs)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(runs={self.runs!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.runs,) == (other.runs,)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.runs,))
+
 
 class _TrainingComparisonLayout:
     """`TrainingComparison`'s slots, unfrozen: a fused builder fills one, then makes it a `TrainingComparison`."""
@@ -3831,7 +6000,7 @@ class _TrainingComparisonLayout:
 
 def _TrainingComparison_from_wire(d: Mapping[str, Any]) -> TrainingComparison:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_TrainingComparisonLayout)
+    self = _TrainingComparisonLayout()  # faster than object.__new__(...): a plain type call
     self.runs = [TrainingRunMetrics._from_wire(_i) for _i in d["runs"]]
     self.__class__ = TrainingComparison  # type: ignore[assignment]
     return self  # type: ignore[return-value]
@@ -3841,7 +6010,7 @@ def _TrainingComparison_make(
     runs: list[TrainingRunMetrics],
 ) -> TrainingComparison:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_TrainingComparisonLayout)
+    self = _TrainingComparisonLayout()  # faster than object.__new__(...): a plain type call
     self.runs = runs
     self.__class__ = TrainingComparison  # type: ignore[assignment]
     return self  # type: ignore[return-value]
@@ -3851,18 +6020,27 @@ TrainingComparison._from_wire = _TrainingComparison_from_wire
 TrainingComparison._make = _TrainingComparison_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("api_key")
 class AgentCredentials:
     """A new agent and its API key (shown once; get_agent_api_key can fetch it again).
 
     Wire schema: `AgentCredentials`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "agent_id",
+        "api_key",
+        "display_name",
+        "starting_balance",
+        "message",
+    )
+    __match_args__ = ()
+
     agent_id: str
-    api_key: str = field(repr=False)
+    api_key: str
     display_name: str
     starting_balance: Decimal
-    message: str | None = None
+    message: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], AgentCredentials]]
     _make: ClassVar[
@@ -3877,6 +6055,46 @@ class AgentCredentials:
             AgentCredentials,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        agent_id: str,
+        api_key: str,
+        display_name: str,
+        starting_balance: Decimal,
+        message: str | None = None,
+    ) -> None:
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "api_key", api_key)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "message", message)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(agent_id={self.agent_id!r}, display_name={self.display_name!r}, starting_balance={self.starting_balance!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.agent_id,
+                self.api_key,
+                self.display_name,
+                self.starting_balance,
+                self.message,
+            ) == (
+                other.agent_id,
+                other.api_key,
+                other.display_name,
+                other.starting_balance,
+                other.message,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.agent_id, self.api_key, self.display_name, self.starting_balance, self.message)
+        )
 
 
 class _AgentCredentialsLayout:
@@ -3899,7 +6117,7 @@ class _AgentCredentialsLayout:
 def _AgentCredentials_from_wire(d: Mapping[str, Any]) -> AgentCredentials:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_AgentCredentialsLayout)
+    self = _AgentCredentialsLayout()  # faster than object.__new__(...): a plain type call
     self.agent_id = d["agent_id"]
     self.api_key = d["api_key"]
     self.display_name = d["display_name"]
@@ -3920,7 +6138,7 @@ def _AgentCredentials_make(
     message: str | None,
 ) -> AgentCredentials:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_AgentCredentialsLayout)
+    self = _AgentCredentialsLayout()  # faster than object.__new__(...): a plain type call
     self.agent_id = agent_id
     self.api_key = api_key
     self.display_name = display_name
@@ -3934,12 +6152,33 @@ AgentCredentials._from_wire = _AgentCredentials_from_wire
 AgentCredentials._make = _AgentCredentials_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Agent:
     """A Agent as the API returns it.
 
     Wire schema: `Agent`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "display_name",
+        "status",
+        "account_id",
+        "api_key_preview",
+        "starting_balance",
+        "llm_model",
+        "framework",
+        "strategy_tags",
+        "risk_profile",
+        "avatar_url",
+        "color",
+        "created_at",
+        "updated_at",
+        "equity",
+        "total_pnl",
+        "total_trades",
+    )
+    __match_args__ = ()
 
     id: str
     display_name: str
@@ -3947,17 +6186,17 @@ class Agent:
     account_id: str
     api_key_preview: str
     starting_balance: Decimal
-    llm_model: str | None = None
-    framework: str | None = None
+    llm_model: str | None
+    framework: str | None
     strategy_tags: list[str]
     risk_profile: dict[str, Any]
-    avatar_url: str | None = None
-    color: str | None = None
+    avatar_url: str | None
+    color: str | None
     created_at: datetime
     updated_at: datetime
-    equity: Decimal | None = None
-    total_pnl: Decimal | None = None
-    total_trades: int | None = None
+    equity: Decimal | None
+    total_pnl: Decimal | None
+    total_trades: int | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Agent]]
     _make: ClassVar[
@@ -3984,6 +6223,112 @@ class Agent:
             Agent,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        display_name: str,
+        status: str,
+        account_id: str,
+        api_key_preview: str,
+        starting_balance: Decimal,
+        llm_model: str | None = None,
+        framework: str | None = None,
+        strategy_tags: list[str],
+        risk_profile: dict[str, Any],
+        avatar_url: str | None = None,
+        color: str | None = None,
+        created_at: datetime,
+        updated_at: datetime,
+        equity: Decimal | None = None,
+        total_pnl: Decimal | None = None,
+        total_trades: int | None = None,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "status", status)
+        object_setattr(self, "account_id", account_id)
+        object_setattr(self, "api_key_preview", api_key_preview)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "llm_model", llm_model)
+        object_setattr(self, "framework", framework)
+        object_setattr(self, "strategy_tags", strategy_tags)
+        object_setattr(self, "risk_profile", risk_profile)
+        object_setattr(self, "avatar_url", avatar_url)
+        object_setattr(self, "color", color)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "updated_at", updated_at)
+        object_setattr(self, "equity", equity)
+        object_setattr(self, "total_pnl", total_pnl)
+        object_setattr(self, "total_trades", total_trades)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, display_name={self.display_name!r}, status={self.status!r}, account_id={self.account_id!r}, api_key_preview={self.api_key_preview!r}, starting_balance={self.starting_balance!r}, llm_model={self.llm_model!r}, framework={self.framework!r}, strategy_tags={self.strategy_tags!r}, risk_profile={self.risk_profile!r}, avatar_url={self.avatar_url!r}, color={self.color!r}, created_at={self.created_at!r}, updated_at={self.updated_at!r}, equity={self.equity!r}, total_pnl={self.total_pnl!r}, total_trades={self.total_trades!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.display_name,
+                self.status,
+                self.account_id,
+                self.api_key_preview,
+                self.starting_balance,
+                self.llm_model,
+                self.framework,
+                self.strategy_tags,
+                self.risk_profile,
+                self.avatar_url,
+                self.color,
+                self.created_at,
+                self.updated_at,
+                self.equity,
+                self.total_pnl,
+                self.total_trades,
+            ) == (
+                other.id,
+                other.display_name,
+                other.status,
+                other.account_id,
+                other.api_key_preview,
+                other.starting_balance,
+                other.llm_model,
+                other.framework,
+                other.strategy_tags,
+                other.risk_profile,
+                other.avatar_url,
+                other.color,
+                other.created_at,
+                other.updated_at,
+                other.equity,
+                other.total_pnl,
+                other.total_trades,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.id,
+                self.display_name,
+                self.status,
+                self.account_id,
+                self.api_key_preview,
+                self.starting_balance,
+                self.llm_model,
+                self.framework,
+                self.strategy_tags,
+                self.risk_profile,
+                self.avatar_url,
+                self.color,
+                self.created_at,
+                self.updated_at,
+                self.equity,
+                self.total_pnl,
+                self.total_trades,
+            )
+        )
 
 
 class _AgentLayout:
@@ -4030,7 +6375,7 @@ class _AgentLayout:
 def _Agent_from_wire(d: Mapping[str, Any]) -> Agent:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_AgentLayout)
+    self = _AgentLayout()  # faster than object.__new__(...): a plain type call
     self.id = d["id"]
     self.display_name = d["display_name"]
     self.status = d["status"]
@@ -4111,7 +6456,7 @@ def _Agent_make(
     total_trades: int | None,
 ) -> Agent:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_AgentLayout)
+    self = _AgentLayout()  # faster than object.__new__(...): a plain type call
     self.id = id
     self.display_name = display_name
     self.status = status
@@ -4137,12 +6482,18 @@ Agent._from_wire = _Agent_from_wire
 Agent._make = _Agent_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class AgentList:
     """A AgentList as the API returns it.
 
     Wire schema: `AgentList`.
     """
+
+    __slots__ = (
+        "agents",
+        "total",
+    )
+    __match_args__ = ()
 
     agents: list[Agent]
     total: int
@@ -4158,6 +6509,26 @@ class AgentList:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        agents: list[Agent],
+        total: int,
+    ) -> None:
+        object_setattr(self, "agents", agents)
+        object_setattr(self, "total", total)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(agents={self.agents!r}, total={self.total!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.agents, self.total) == (other.agents, other.total)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.agents, self.total))
+
 
 class _AgentListLayout:
     """`AgentList`'s slots, unfrozen: a fused builder fills one, then makes it a `AgentList`."""
@@ -4172,7 +6543,7 @@ class _AgentListLayout:
 
 def _AgentList_from_wire(d: Mapping[str, Any]) -> AgentList:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_AgentListLayout)
+    self = _AgentListLayout()  # faster than object.__new__(...): a plain type call
     self.agents = [Agent._from_wire(_i) for _i in d["agents"]]
     self.total = d["total"]
     self.__class__ = AgentList  # type: ignore[assignment]
@@ -4184,7 +6555,7 @@ def _AgentList_make(
     total: int,
 ) -> AgentList:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_AgentListLayout)
+    self = _AgentListLayout()  # faster than object.__new__(...): a plain type call
     self.agents = agents
     self.total = total
     self.__class__ = AgentList  # type: ignore[assignment]
@@ -4195,16 +6566,23 @@ AgentList._from_wire = _AgentList_from_wire
 AgentList._make = _AgentList_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("api_key")
 class AgentKey:
     """A AgentKey as the API returns it.
 
     Wire schema: `AgentKey`.
     """
 
+    __slots__ = (
+        "agent_id",
+        "api_key",
+        "message",
+    )
+    __match_args__ = ()
+
     agent_id: str
-    api_key: str = field(repr=False)
-    message: str | None = None
+    api_key: str
+    message: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], AgentKey]]
     _make: ClassVar[
@@ -4217,6 +6595,34 @@ class AgentKey:
             AgentKey,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        agent_id: str,
+        api_key: str,
+        message: str | None = None,
+    ) -> None:
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "api_key", api_key)
+        object_setattr(self, "message", message)
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(agent_id={self.agent_id!r}, message={self.message!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.agent_id, self.api_key, self.message) == (
+                other.agent_id,
+                other.api_key,
+                other.message,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.agent_id, self.api_key, self.message))
 
 
 class _AgentKeyLayout:
@@ -4235,7 +6641,7 @@ class _AgentKeyLayout:
 def _AgentKey_from_wire(d: Mapping[str, Any]) -> AgentKey:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_AgentKeyLayout)
+    self = _AgentKeyLayout()  # faster than object.__new__(...): a plain type call
     self.agent_id = d["agent_id"]
     self.api_key = d["api_key"]
     v = d.get("message")
@@ -4252,7 +6658,7 @@ def _AgentKey_make(
     message: str | None,
 ) -> AgentKey:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_AgentKeyLayout)
+    self = _AgentKeyLayout()  # faster than object.__new__(...): a plain type call
     self.agent_id = agent_id
     self.api_key = api_key
     self.message = message
@@ -4264,18 +6670,27 @@ AgentKey._from_wire = _AgentKey_from_wire
 AgentKey._make = _AgentKey_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestCreated:
     """What creating a backtest session answered.
 
     Wire schema: `BacktestCreated`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "session_id",
+        "status",
+        "total_steps",
+        "estimated_pairs",
+        "agent_id",
+    )
+    __match_args__ = ()
+
     session_id: str
     status: str
     total_steps: int
     estimated_pairs: int
-    agent_id: str | None = None
+    agent_id: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestCreated]]
     _make: ClassVar[
@@ -4290,6 +6705,46 @@ class BacktestCreated:
             BacktestCreated,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        status: str,
+        total_steps: int,
+        estimated_pairs: int,
+        agent_id: str | None = None,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "total_steps", total_steps)
+        object_setattr(self, "estimated_pairs", estimated_pairs)
+        object_setattr(self, "agent_id", agent_id)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(session_id={self.session_id!r}, status={self.status!r}, total_steps={self.total_steps!r}, estimated_pairs={self.estimated_pairs!r}, agent_id={self.agent_id!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.session_id,
+                self.status,
+                self.total_steps,
+                self.estimated_pairs,
+                self.agent_id,
+            ) == (
+                other.session_id,
+                other.status,
+                other.total_steps,
+                other.estimated_pairs,
+                other.agent_id,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.session_id, self.status, self.total_steps, self.estimated_pairs, self.agent_id)
+        )
 
 
 class _BacktestCreatedLayout:
@@ -4312,7 +6767,7 @@ class _BacktestCreatedLayout:
 def _BacktestCreated_from_wire(d: Mapping[str, Any]) -> BacktestCreated:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BacktestCreatedLayout)
+    self = _BacktestCreatedLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = d["session_id"]
     self.status = d["status"]
     self.total_steps = d["total_steps"]
@@ -4333,7 +6788,7 @@ def _BacktestCreated_make(
     agent_id: str | None,
 ) -> BacktestCreated:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestCreatedLayout)
+    self = _BacktestCreatedLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = session_id
     self.status = status
     self.total_steps = total_steps
@@ -4347,12 +6802,18 @@ BacktestCreated._from_wire = _BacktestCreated_from_wire
 BacktestCreated._make = _BacktestCreated_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestStarted:
     """A BacktestStarted as the API returns it.
 
     Wire schema: `BacktestStarted`.
     """
+
+    __slots__ = (
+        "session_id",
+        "status",
+    )
+    __match_args__ = ()
 
     session_id: str
     status: str
@@ -4368,6 +6829,28 @@ class BacktestStarted:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        status: str,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "status", status)
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(session_id={self.session_id!r}, status={self.status!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.session_id, self.status) == (other.session_id, other.status)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.session_id, self.status))
+
 
 class _BacktestStartedLayout:
     """`BacktestStarted`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestStarted`."""
@@ -4382,7 +6865,7 @@ class _BacktestStartedLayout:
 
 def _BacktestStarted_from_wire(d: Mapping[str, Any]) -> BacktestStarted:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_BacktestStartedLayout)
+    self = _BacktestStartedLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = d["session_id"]
     self.status = d["status"]
     self.__class__ = BacktestStarted  # type: ignore[assignment]
@@ -4394,7 +6877,7 @@ def _BacktestStarted_make(
     status: str,
 ) -> BacktestStarted:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestStartedLayout)
+    self = _BacktestStartedLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = session_id
     self.status = status
     self.__class__ = BacktestStarted  # type: ignore[assignment]
@@ -4405,18 +6888,27 @@ BacktestStarted._from_wire = _BacktestStarted_from_wire
 BacktestStarted._make = _BacktestStarted_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestFill:
     """A pending order a step filled.
 
     Wire schema: `BacktestFill`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "order_id",
+        "status",
+        "executed_price",
+        "executed_quantity",
+        "fee",
+    )
+    __match_args__ = ()
+
     order_id: str
     status: str
-    executed_price: Decimal | None = None
-    executed_quantity: Decimal | None = None
-    fee: Decimal | None = None
+    executed_price: Decimal | None
+    executed_quantity: Decimal | None
+    fee: Decimal | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestFill]]
     _make: ClassVar[
@@ -4431,6 +6923,46 @@ class BacktestFill:
             BacktestFill,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        order_id: str,
+        status: str,
+        executed_price: Decimal | None = None,
+        executed_quantity: Decimal | None = None,
+        fee: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "order_id", order_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "executed_price", executed_price)
+        object_setattr(self, "executed_quantity", executed_quantity)
+        object_setattr(self, "fee", fee)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(order_id={self.order_id!r}, status={self.status!r}, executed_price={self.executed_price!r}, executed_quantity={self.executed_quantity!r}, fee={self.fee!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.order_id,
+                self.status,
+                self.executed_price,
+                self.executed_quantity,
+                self.fee,
+            ) == (
+                other.order_id,
+                other.status,
+                other.executed_price,
+                other.executed_quantity,
+                other.fee,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.order_id, self.status, self.executed_price, self.executed_quantity, self.fee)
+        )
 
 
 class _BacktestFillLayout:
@@ -4453,7 +6985,7 @@ class _BacktestFillLayout:
 def _BacktestFill_from_wire(d: Mapping[str, Any]) -> BacktestFill:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BacktestFillLayout)
+    self = _BacktestFillLayout()  # faster than object.__new__(...): a plain type call
     self.order_id = d["order_id"]
     self.status = d["status"]
     v = d.get("executed_price")
@@ -4486,7 +7018,7 @@ def _BacktestFill_make(
     fee: Decimal | None,
 ) -> BacktestFill:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestFillLayout)
+    self = _BacktestFillLayout()  # faster than object.__new__(...): a plain type call
     self.order_id = order_id
     self.status = status
     self.executed_price = executed_price
@@ -4500,12 +7032,26 @@ BacktestFill._from_wire = _BacktestFill_from_wire
 BacktestFill._make = _BacktestFill_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestStep:
     """The session after a step (one candle) or a batch of steps; portfolio is the session's.
 
     Wire schema: `BacktestStep`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "virtual_time",
+        "step",
+        "total_steps",
+        "progress_pct",
+        "prices",
+        "orders_filled",
+        "portfolio",
+        "is_complete",
+        "remaining_steps",
+        "steps_executed",
+    )
+    __match_args__ = ()
 
     virtual_time: datetime
     step: int
@@ -4516,7 +7062,7 @@ class BacktestStep:
     portfolio: Portfolio
     is_complete: bool
     remaining_steps: int
-    steps_executed: int | None = None
+    steps_executed: int | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestStep]]
     _make: ClassVar[
@@ -4536,6 +7082,77 @@ class BacktestStep:
             BacktestStep,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        virtual_time: datetime,
+        step: int,
+        total_steps: int,
+        progress_pct: Decimal,
+        prices: dict[str, Decimal],
+        orders_filled: list[BacktestFill],
+        portfolio: Portfolio,
+        is_complete: bool,
+        remaining_steps: int,
+        steps_executed: int | None = None,
+    ) -> None:
+        object_setattr(self, "virtual_time", virtual_time)
+        object_setattr(self, "step", step)
+        object_setattr(self, "total_steps", total_steps)
+        object_setattr(self, "progress_pct", progress_pct)
+        object_setattr(self, "prices", prices)
+        object_setattr(self, "orders_filled", orders_filled)
+        object_setattr(self, "portfolio", portfolio)
+        object_setattr(self, "is_complete", is_complete)
+        object_setattr(self, "remaining_steps", remaining_steps)
+        object_setattr(self, "steps_executed", steps_executed)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(virtual_time={self.virtual_time!r}, step={self.step!r}, total_steps={self.total_steps!r}, progress_pct={self.progress_pct!r}, prices={self.prices!r}, orders_filled={self.orders_filled!r}, portfolio={self.portfolio!r}, is_complete={self.is_complete!r}, remaining_steps={self.remaining_steps!r}, steps_executed={self.steps_executed!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.virtual_time,
+                self.step,
+                self.total_steps,
+                self.progress_pct,
+                self.prices,
+                self.orders_filled,
+                self.portfolio,
+                self.is_complete,
+                self.remaining_steps,
+                self.steps_executed,
+            ) == (
+                other.virtual_time,
+                other.step,
+                other.total_steps,
+                other.progress_pct,
+                other.prices,
+                other.orders_filled,
+                other.portfolio,
+                other.is_complete,
+                other.remaining_steps,
+                other.steps_executed,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.virtual_time,
+                self.step,
+                self.total_steps,
+                self.progress_pct,
+                self.prices,
+                self.orders_filled,
+                self.portfolio,
+                self.is_complete,
+                self.remaining_steps,
+                self.steps_executed,
+            )
+        )
 
 
 class _BacktestStepLayout:
@@ -4568,7 +7185,7 @@ class _BacktestStepLayout:
 def _BacktestStep_from_wire(d: Mapping[str, Any]) -> BacktestStep:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BacktestStepLayout)
+    self = _BacktestStepLayout()  # faster than object.__new__(...): a plain type call
     v = d["virtual_time"]
     if type(v) is str:
         v = _fromiso(v)
@@ -4606,7 +7223,7 @@ def _BacktestStep_make(
     steps_executed: int | None,
 ) -> BacktestStep:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestStepLayout)
+    self = _BacktestStepLayout()  # faster than object.__new__(...): a plain type call
     self.virtual_time = virtual_time
     self.step = step
     self.total_steps = total_steps
@@ -4625,12 +7242,20 @@ BacktestStep._from_wire = _BacktestStep_from_wire
 BacktestStep._make = _BacktestStep_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestCancelled:
     """A BacktestCancelled as the API returns it.
 
     Wire schema: `BacktestCancelled`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "session_id",
+        "status",
+        "total_trades",
+        "roi_pct",
+    )
+    __match_args__ = ()
 
     session_id: str
     status: str
@@ -4650,6 +7275,35 @@ class BacktestCancelled:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        status: str,
+        total_trades: int,
+        roi_pct: Decimal,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "roi_pct", roi_pct)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(session_id={self.session_id!r}, status={self.status!r}, total_trades={self.total_trades!r}, roi_pct={self.roi_pct!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.session_id, self.status, self.total_trades, self.roi_pct) == (
+                other.session_id,
+                other.status,
+                other.total_trades,
+                other.roi_pct,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.session_id, self.status, self.total_trades, self.roi_pct))
+
 
 class _BacktestCancelledLayout:
     """`BacktestCancelled`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestCancelled`."""
@@ -4668,7 +7322,7 @@ class _BacktestCancelledLayout:
 
 def _BacktestCancelled_from_wire(d: Mapping[str, Any]) -> BacktestCancelled:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_BacktestCancelledLayout)
+    self = _BacktestCancelledLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = d["session_id"]
     self.status = d["status"]
     self.total_trades = d["total_trades"]
@@ -4684,7 +7338,7 @@ def _BacktestCancelled_make(
     roi_pct: Decimal,
 ) -> BacktestCancelled:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestCancelledLayout)
+    self = _BacktestCancelledLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = session_id
     self.status = status
     self.total_trades = total_trades
@@ -4697,37 +7351,65 @@ BacktestCancelled._from_wire = _BacktestCancelled_from_wire
 BacktestCancelled._make = _BacktestCancelled_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestStatus:
     """A backtest session's status and progress (final figures once it finished).
 
     Wire schema: `BacktestStatus`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "session_id",
+        "status",
+        "strategy_label",
+        "start_time",
+        "end_time",
+        "progress_pct",
+        "current_step",
+        "total_steps",
+        "virtual_clock",
+        "agent_id",
+        "candle_interval",
+        "starting_balance",
+        "pairs",
+        "final_equity",
+        "total_pnl",
+        "roi_pct",
+        "total_trades",
+        "total_fees",
+        "sharpe_ratio",
+        "max_drawdown_pct",
+        "created_at",
+        "started_at",
+        "completed_at",
+        "duration_real_sec",
+    )
+    __match_args__ = ()
+
     session_id: str
     status: str
     strategy_label: str
     start_time: datetime
     end_time: datetime
-    progress_pct: Decimal | None = None
-    current_step: int | None = None
-    total_steps: int | None = None
-    virtual_clock: datetime | None = None
-    agent_id: str | None = None
-    candle_interval: int | None = None
-    starting_balance: Decimal | None = None
-    pairs: list[str] | None = None
-    final_equity: Decimal | None = None
-    total_pnl: Decimal | None = None
-    roi_pct: Decimal | None = None
-    total_trades: int | None = None
-    total_fees: Decimal | None = None
-    sharpe_ratio: Decimal | None = None
-    max_drawdown_pct: Decimal | None = None
+    progress_pct: Decimal | None
+    current_step: int | None
+    total_steps: int | None
+    virtual_clock: datetime | None
+    agent_id: str | None
+    candle_interval: int | None
+    starting_balance: Decimal | None
+    pairs: list[str] | None
+    final_equity: Decimal | None
+    total_pnl: Decimal | None
+    roi_pct: Decimal | None
+    total_trades: int | None
+    total_fees: Decimal | None
+    sharpe_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
     created_at: datetime
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
-    duration_real_sec: Decimal | None = None
+    started_at: datetime | None
+    completed_at: datetime | None
+    duration_real_sec: Decimal | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestStatus]]
     _make: ClassVar[
@@ -4761,6 +7443,147 @@ class BacktestStatus:
             BacktestStatus,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        status: str,
+        strategy_label: str,
+        start_time: datetime,
+        end_time: datetime,
+        progress_pct: Decimal | None = None,
+        current_step: int | None = None,
+        total_steps: int | None = None,
+        virtual_clock: datetime | None = None,
+        agent_id: str | None = None,
+        candle_interval: int | None = None,
+        starting_balance: Decimal | None = None,
+        pairs: list[str] | None = None,
+        final_equity: Decimal | None = None,
+        total_pnl: Decimal | None = None,
+        roi_pct: Decimal | None = None,
+        total_trades: int | None = None,
+        total_fees: Decimal | None = None,
+        sharpe_ratio: Decimal | None = None,
+        max_drawdown_pct: Decimal | None = None,
+        created_at: datetime,
+        started_at: datetime | None = None,
+        completed_at: datetime | None = None,
+        duration_real_sec: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "strategy_label", strategy_label)
+        object_setattr(self, "start_time", start_time)
+        object_setattr(self, "end_time", end_time)
+        object_setattr(self, "progress_pct", progress_pct)
+        object_setattr(self, "current_step", current_step)
+        object_setattr(self, "total_steps", total_steps)
+        object_setattr(self, "virtual_clock", virtual_clock)
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "candle_interval", candle_interval)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "pairs", pairs)
+        object_setattr(self, "final_equity", final_equity)
+        object_setattr(self, "total_pnl", total_pnl)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "total_fees", total_fees)
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "max_drawdown_pct", max_drawdown_pct)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "completed_at", completed_at)
+        object_setattr(self, "duration_real_sec", duration_real_sec)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(session_id={self.session_id!r}, status={self.status!r}, strategy_label={self.strategy_label!r}, start_time={self.start_time!r}, end_time={self.end_time!r}, progress_pct={self.progress_pct!r}, current_step={self.current_step!r}, total_steps={self.total_steps!r}, virtual_clock={self.virtual_clock!r}, agent_id={self.agent_id!r}, candle_interval={self.candle_interval!r}, starting_balance={self.starting_balance!r}, pairs={self.pairs!r}, final_equity={self.final_equity!r}, total_pnl={self.total_pnl!r}, roi_pct={self.roi_pct!r}, total_trades={self.total_trades!r}, total_fees={self.total_fees!r}, sharpe_ratio={self.sharpe_ratio!r}, max_drawdown_pct={self.max_drawdown_pct!r}, created_at={self.created_at!r}, started_at={self.started_at!r}, completed_at={self.completed_at!r}, duration_real_sec={self.duration_real_sec!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.session_id,
+                self.status,
+                self.strategy_label,
+                self.start_time,
+                self.end_time,
+                self.progress_pct,
+                self.current_step,
+                self.total_steps,
+                self.virtual_clock,
+                self.agent_id,
+                self.candle_interval,
+                self.starting_balance,
+                self.pairs,
+                self.final_equity,
+                self.total_pnl,
+                self.roi_pct,
+                self.total_trades,
+                self.total_fees,
+                self.sharpe_ratio,
+                self.max_drawdown_pct,
+                self.created_at,
+                self.started_at,
+                self.completed_at,
+                self.duration_real_sec,
+            ) == (
+                other.session_id,
+                other.status,
+                other.strategy_label,
+                other.start_time,
+                other.end_time,
+                other.progress_pct,
+                other.current_step,
+                other.total_steps,
+                other.virtual_clock,
+                other.agent_id,
+                other.candle_interval,
+                other.starting_balance,
+                other.pairs,
+                other.final_equity,
+                other.total_pnl,
+                other.roi_pct,
+                other.total_trades,
+                other.total_fees,
+                other.sharpe_ratio,
+                other.max_drawdown_pct,
+                other.created_at,
+                other.started_at,
+                other.completed_at,
+                other.duration_real_sec,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.session_id,
+                self.status,
+                self.strategy_label,
+                self.start_time,
+                self.end_time,
+                self.progress_pct,
+                self.current_step,
+                self.total_steps,
+                self.virtual_clock,
+                self.agent_id,
+                self.candle_interval,
+                self.starting_balance,
+                self.pairs,
+                self.final_equity,
+                self.total_pnl,
+                self.roi_pct,
+                self.total_trades,
+                self.total_fees,
+                self.sharpe_ratio,
+                self.max_drawdown_pct,
+                self.created_at,
+                self.started_at,
+                self.completed_at,
+                self.duration_real_sec,
+            )
+        )
 
 
 class _BacktestStatusLayout:
@@ -4821,7 +7644,7 @@ class _BacktestStatusLayout:
 def _BacktestStatus_from_wire(d: Mapping[str, Any]) -> BacktestStatus:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BacktestStatusLayout)
+    self = _BacktestStatusLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = d["session_id"]
     self.status = d["status"]
     self.strategy_label = d["strategy_label"]
@@ -4981,7 +7804,7 @@ def _BacktestStatus_make(
     duration_real_sec: Decimal | None,
 ) -> BacktestStatus:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestStatusLayout)
+    self = _BacktestStatusLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = session_id
     self.status = status
     self.strategy_label = strategy_label
@@ -5014,12 +7837,22 @@ BacktestStatus._from_wire = _BacktestStatus_from_wire
 BacktestStatus._make = _BacktestStatus_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestConfig:
     """A BacktestConfig as the API returns it.
 
     Wire schema: `BacktestConfig`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "start_time",
+        "end_time",
+        "starting_balance",
+        "candle_interval",
+        "pairs",
+        "strategy_label",
+    )
+    __match_args__ = ()
 
     start_time: datetime
     end_time: datetime
@@ -5042,6 +7875,57 @@ class BacktestConfig:
             BacktestConfig,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        start_time: datetime,
+        end_time: datetime,
+        starting_balance: Decimal,
+        candle_interval: str,
+        pairs: list[str],
+        strategy_label: str,
+    ) -> None:
+        object_setattr(self, "start_time", start_time)
+        object_setattr(self, "end_time", end_time)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "candle_interval", candle_interval)
+        object_setattr(self, "pairs", pairs)
+        object_setattr(self, "strategy_label", strategy_label)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(start_time={self.start_time!r}, end_time={self.end_time!r}, starting_balance={self.starting_balance!r}, candle_interval={self.candle_interval!r}, pairs={self.pairs!r}, strategy_label={self.strategy_label!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.start_time,
+                self.end_time,
+                self.starting_balance,
+                self.candle_interval,
+                self.pairs,
+                self.strategy_label,
+            ) == (
+                other.start_time,
+                other.end_time,
+                other.starting_balance,
+                other.candle_interval,
+                other.pairs,
+                other.strategy_label,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.start_time,
+                self.end_time,
+                self.starting_balance,
+                self.candle_interval,
+                self.pairs,
+                self.strategy_label,
+            )
+        )
 
 
 class _BacktestConfigLayout:
@@ -5066,7 +7950,7 @@ class _BacktestConfigLayout:
 def _BacktestConfig_from_wire(d: Mapping[str, Any]) -> BacktestConfig:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BacktestConfigLayout)
+    self = _BacktestConfigLayout()  # faster than object.__new__(...): a plain type call
     v = d["start_time"]
     if type(v) is str:
         v = _fromiso(v)
@@ -5100,7 +7984,7 @@ def _BacktestConfig_make(
     strategy_label: str,
 ) -> BacktestConfig:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestConfigLayout)
+    self = _BacktestConfigLayout()  # faster than object.__new__(...): a plain type call
     self.start_time = start_time
     self.end_time = end_time
     self.starting_balance = starting_balance
@@ -5115,12 +7999,22 @@ BacktestConfig._from_wire = _BacktestConfig_from_wire
 BacktestConfig._make = _BacktestConfig_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestSummary:
     """A BacktestSummary as the API returns it.
 
     Wire schema: `BacktestSummary`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "final_equity",
+        "total_pnl",
+        "roi_pct",
+        "total_trades",
+        "total_fees",
+        "duration_real_sec",
+    )
+    __match_args__ = ()
 
     final_equity: Decimal
     total_pnl: Decimal
@@ -5143,6 +8037,57 @@ class BacktestSummary:
             BacktestSummary,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        final_equity: Decimal,
+        total_pnl: Decimal,
+        roi_pct: Decimal,
+        total_trades: int,
+        total_fees: Decimal,
+        duration_real_sec: Decimal,
+    ) -> None:
+        object_setattr(self, "final_equity", final_equity)
+        object_setattr(self, "total_pnl", total_pnl)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "total_fees", total_fees)
+        object_setattr(self, "duration_real_sec", duration_real_sec)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(final_equity={self.final_equity!r}, total_pnl={self.total_pnl!r}, roi_pct={self.roi_pct!r}, total_trades={self.total_trades!r}, total_fees={self.total_fees!r}, duration_real_sec={self.duration_real_sec!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.final_equity,
+                self.total_pnl,
+                self.roi_pct,
+                self.total_trades,
+                self.total_fees,
+                self.duration_real_sec,
+            ) == (
+                other.final_equity,
+                other.total_pnl,
+                other.roi_pct,
+                other.total_trades,
+                other.total_fees,
+                other.duration_real_sec,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.final_equity,
+                self.total_pnl,
+                self.roi_pct,
+                self.total_trades,
+                self.total_fees,
+                self.duration_real_sec,
+            )
+        )
 
 
 class _BacktestSummaryLayout:
@@ -5167,7 +8112,7 @@ class _BacktestSummaryLayout:
 def _BacktestSummary_from_wire(d: Mapping[str, Any]) -> BacktestSummary:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BacktestSummaryLayout)
+    self = _BacktestSummaryLayout()  # faster than object.__new__(...): a plain type call
     self.final_equity = Decimal(d["final_equity"])
     self.total_pnl = Decimal(d["total_pnl"])
     self.roi_pct = Decimal(d["roi_pct"])
@@ -5192,7 +8137,7 @@ def _BacktestSummary_make(
     duration_real_sec: Decimal,
 ) -> BacktestSummary:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestSummaryLayout)
+    self = _BacktestSummaryLayout()  # faster than object.__new__(...): a plain type call
     self.final_equity = final_equity
     self.total_pnl = total_pnl
     self.roi_pct = roi_pct
@@ -5207,25 +8152,41 @@ BacktestSummary._from_wire = _BacktestSummary_from_wire
 BacktestSummary._make = _BacktestSummary_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestMetrics:
     """Metrics of a finished session (None while it runs).
 
     Wire schema: `BacktestMetrics`.
     """
 
-    sharpe_ratio: Decimal | None = None
-    sortino_ratio: Decimal | None = None
-    max_drawdown_pct: Decimal | None = None
-    max_drawdown_duration_days: Decimal | None = None
-    win_rate: Decimal | None = None
-    profit_factor: Decimal | None = None
-    avg_win: Decimal | None = None
-    avg_loss: Decimal | None = None
-    best_trade: Decimal | None = None
-    worst_trade: Decimal | None = None
-    avg_trade_duration_minutes: Decimal | None = None
-    trades_per_day: Decimal | None = None
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "sharpe_ratio",
+        "sortino_ratio",
+        "max_drawdown_pct",
+        "max_drawdown_duration_days",
+        "win_rate",
+        "profit_factor",
+        "avg_win",
+        "avg_loss",
+        "best_trade",
+        "worst_trade",
+        "avg_trade_duration_minutes",
+        "trades_per_day",
+    )
+    __match_args__ = ()
+
+    sharpe_ratio: Decimal | None
+    sortino_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    max_drawdown_duration_days: Decimal | None
+    win_rate: Decimal | None
+    profit_factor: Decimal | None
+    avg_win: Decimal | None
+    avg_loss: Decimal | None
+    best_trade: Decimal | None
+    worst_trade: Decimal | None
+    avg_trade_duration_minutes: Decimal | None
+    trades_per_day: Decimal | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestMetrics]]
     _make: ClassVar[
@@ -5247,6 +8208,87 @@ class BacktestMetrics:
             BacktestMetrics,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        sharpe_ratio: Decimal | None = None,
+        sortino_ratio: Decimal | None = None,
+        max_drawdown_pct: Decimal | None = None,
+        max_drawdown_duration_days: Decimal | None = None,
+        win_rate: Decimal | None = None,
+        profit_factor: Decimal | None = None,
+        avg_win: Decimal | None = None,
+        avg_loss: Decimal | None = None,
+        best_trade: Decimal | None = None,
+        worst_trade: Decimal | None = None,
+        avg_trade_duration_minutes: Decimal | None = None,
+        trades_per_day: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "sortino_ratio", sortino_ratio)
+        object_setattr(self, "max_drawdown_pct", max_drawdown_pct)
+        object_setattr(self, "max_drawdown_duration_days", max_drawdown_duration_days)
+        object_setattr(self, "win_rate", win_rate)
+        object_setattr(self, "profit_factor", profit_factor)
+        object_setattr(self, "avg_win", avg_win)
+        object_setattr(self, "avg_loss", avg_loss)
+        object_setattr(self, "best_trade", best_trade)
+        object_setattr(self, "worst_trade", worst_trade)
+        object_setattr(self, "avg_trade_duration_minutes", avg_trade_duration_minutes)
+        object_setattr(self, "trades_per_day", trades_per_day)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(sharpe_ratio={self.sharpe_ratio!r}, sortino_ratio={self.sortino_ratio!r}, max_drawdown_pct={self.max_drawdown_pct!r}, max_drawdown_duration_days={self.max_drawdown_duration_days!r}, win_rate={self.win_rate!r}, profit_factor={self.profit_factor!r}, avg_win={self.avg_win!r}, avg_loss={self.avg_loss!r}, best_trade={self.best_trade!r}, worst_trade={self.worst_trade!r}, avg_trade_duration_minutes={self.avg_trade_duration_minutes!r}, trades_per_day={self.trades_per_day!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.sharpe_ratio,
+                self.sortino_ratio,
+                self.max_drawdown_pct,
+                self.max_drawdown_duration_days,
+                self.win_rate,
+                self.profit_factor,
+                self.avg_win,
+                self.avg_loss,
+                self.best_trade,
+                self.worst_trade,
+                self.avg_trade_duration_minutes,
+                self.trades_per_day,
+            ) == (
+                other.sharpe_ratio,
+                other.sortino_ratio,
+                other.max_drawdown_pct,
+                other.max_drawdown_duration_days,
+                other.win_rate,
+                other.profit_factor,
+                other.avg_win,
+                other.avg_loss,
+                other.best_trade,
+                other.worst_trade,
+                other.avg_trade_duration_minutes,
+                other.trades_per_day,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.sharpe_ratio,
+                self.sortino_ratio,
+                self.max_drawdown_pct,
+                self.max_drawdown_duration_days,
+                self.win_rate,
+                self.profit_factor,
+                self.avg_win,
+                self.avg_loss,
+                self.best_trade,
+                self.worst_trade,
+                self.avg_trade_duration_minutes,
+                self.trades_per_day,
+            )
+        )
 
 
 class _BacktestMetricsLayout:
@@ -5283,7 +8325,7 @@ class _BacktestMetricsLayout:
 def _BacktestMetrics_from_wire(d: Mapping[str, Any]) -> BacktestMetrics:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BacktestMetricsLayout)
+    self = _BacktestMetricsLayout()  # faster than object.__new__(...): a plain type call
     v = d.get("sharpe_ratio")
     if type(v) is str:
         v = Decimal(v)
@@ -5375,7 +8417,7 @@ def _BacktestMetrics_make(
     trades_per_day: Decimal | None,
 ) -> BacktestMetrics:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestMetricsLayout)
+    self = _BacktestMetricsLayout()  # faster than object.__new__(...): a plain type call
     self.sharpe_ratio = sharpe_ratio
     self.sortino_ratio = sortino_ratio
     self.max_drawdown_pct = max_drawdown_pct
@@ -5396,12 +8438,23 @@ BacktestMetrics._from_wire = _BacktestMetrics_from_wire
 BacktestMetrics._make = _BacktestMetrics_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestPairResult:
     """A BacktestPairResult as the API returns it.
 
     Wire schema: `BacktestPairResult`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "trades",
+        "wins",
+        "losses",
+        "net_pnl",
+        "win_rate",
+        "total_volume",
+    )
+    __match_args__ = ()
 
     symbol: str
     trades: int
@@ -5427,6 +8480,62 @@ class BacktestPairResult:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        trades: int,
+        wins: int,
+        losses: int,
+        net_pnl: Decimal,
+        win_rate: Decimal,
+        total_volume: Decimal,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "trades", trades)
+        object_setattr(self, "wins", wins)
+        object_setattr(self, "losses", losses)
+        object_setattr(self, "net_pnl", net_pnl)
+        object_setattr(self, "win_rate", win_rate)
+        object_setattr(self, "total_volume", total_volume)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, trades={self.trades!r}, wins={self.wins!r}, losses={self.losses!r}, net_pnl={self.net_pnl!r}, win_rate={self.win_rate!r}, total_volume={self.total_volume!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.symbol,
+                self.trades,
+                self.wins,
+                self.losses,
+                self.net_pnl,
+                self.win_rate,
+                self.total_volume,
+            ) == (
+                other.symbol,
+                other.trades,
+                other.wins,
+                other.losses,
+                other.net_pnl,
+                other.win_rate,
+                other.total_volume,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.symbol,
+                self.trades,
+                self.wins,
+                self.losses,
+                self.net_pnl,
+                self.win_rate,
+                self.total_volume,
+            )
+        )
+
 
 class _BacktestPairResultLayout:
     """`BacktestPairResult`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestPairResult`."""
@@ -5451,7 +8560,7 @@ class _BacktestPairResultLayout:
 
 def _BacktestPairResult_from_wire(d: Mapping[str, Any]) -> BacktestPairResult:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_BacktestPairResultLayout)
+    self = _BacktestPairResultLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = d["symbol"]
     self.trades = d["trades"]
     self.wins = d["wins"]
@@ -5473,7 +8582,7 @@ def _BacktestPairResult_make(
     total_volume: Decimal,
 ) -> BacktestPairResult:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestPairResultLayout)
+    self = _BacktestPairResultLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = symbol
     self.trades = trades
     self.wins = wins
@@ -5489,12 +8598,22 @@ BacktestPairResult._from_wire = _BacktestPairResult_from_wire
 BacktestPairResult._make = _BacktestPairResult_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestResults:
     """A session's configuration, summary, metrics and per-pair results.
 
     Wire schema: `BacktestResults`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "session_id",
+        "status",
+        "summary",
+        "metrics",
+        "by_pair",
+        "config",
+    )
+    __match_args__ = ()
 
     session_id: str
     status: str
@@ -5518,6 +8637,50 @@ class BacktestResults:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        status: str,
+        summary: BacktestSummary,
+        metrics: BacktestMetrics,
+        by_pair: list[BacktestPairResult],
+        config: BacktestConfig,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "summary", summary)
+        object_setattr(self, "metrics", metrics)
+        object_setattr(self, "by_pair", by_pair)
+        object_setattr(self, "config", config)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(session_id={self.session_id!r}, status={self.status!r}, summary={self.summary!r}, metrics={self.metrics!r}, by_pair={self.by_pair!r}, config={self.config!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.session_id,
+                self.status,
+                self.summary,
+                self.metrics,
+                self.by_pair,
+                self.config,
+            ) == (
+                other.session_id,
+                other.status,
+                other.summary,
+                other.metrics,
+                other.by_pair,
+                other.config,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.session_id, self.status, self.summary, self.metrics, self.by_pair, self.config)
+        )
+
 
 class _BacktestResultsLayout:
     """`BacktestResults`'s slots, unfrozen: a fused builder fills one, then makes it a `BacktestResults`."""
@@ -5540,7 +8703,7 @@ class _BacktestResultsLayout:
 
 def _BacktestResults_from_wire(d: Mapping[str, Any]) -> BacktestResults:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_BacktestResultsLayout)
+    self = _BacktestResultsLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = d["session_id"]
     self.status = d["status"]
     self.summary = BacktestSummary._from_wire(d["summary"])
@@ -5560,7 +8723,7 @@ def _BacktestResults_make(
     config: BacktestConfig,
 ) -> BacktestResults:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestResultsLayout)
+    self = _BacktestResultsLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = session_id
     self.status = status
     self.summary = summary
@@ -5575,21 +8738,33 @@ BacktestResults._from_wire = _BacktestResults_from_wire
 BacktestResults._make = _BacktestResults_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestComparisonEntry:
     """A BacktestComparisonEntry as the API returns it.
 
     Wire schema: `BacktestComparisonItem`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "session_id",
+        "strategy_label",
+        "roi_pct",
+        "sharpe_ratio",
+        "max_drawdown_pct",
+        "total_trades",
+        "win_rate",
+        "profit_factor",
+    )
+    __match_args__ = ()
+
     session_id: str
     strategy_label: str
     roi_pct: Decimal
-    sharpe_ratio: Decimal | None = None
-    max_drawdown_pct: Decimal | None = None
+    sharpe_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
     total_trades: int
-    win_rate: Decimal | None = None
-    profit_factor: Decimal | None = None
+    win_rate: Decimal | None
+    profit_factor: Decimal | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestComparisonEntry]]
     _make: ClassVar[
@@ -5607,6 +8782,67 @@ class BacktestComparisonEntry:
             BacktestComparisonEntry,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        strategy_label: str,
+        roi_pct: Decimal,
+        sharpe_ratio: Decimal | None = None,
+        max_drawdown_pct: Decimal | None = None,
+        total_trades: int,
+        win_rate: Decimal | None = None,
+        profit_factor: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "strategy_label", strategy_label)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "max_drawdown_pct", max_drawdown_pct)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "win_rate", win_rate)
+        object_setattr(self, "profit_factor", profit_factor)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(session_id={self.session_id!r}, strategy_label={self.strategy_label!r}, roi_pct={self.roi_pct!r}, sharpe_ratio={self.sharpe_ratio!r}, max_drawdown_pct={self.max_drawdown_pct!r}, total_trades={self.total_trades!r}, win_rate={self.win_rate!r}, profit_factor={self.profit_factor!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.session_id,
+                self.strategy_label,
+                self.roi_pct,
+                self.sharpe_ratio,
+                self.max_drawdown_pct,
+                self.total_trades,
+                self.win_rate,
+                self.profit_factor,
+            ) == (
+                other.session_id,
+                other.strategy_label,
+                other.roi_pct,
+                other.sharpe_ratio,
+                other.max_drawdown_pct,
+                other.total_trades,
+                other.win_rate,
+                other.profit_factor,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.session_id,
+                self.strategy_label,
+                self.roi_pct,
+                self.sharpe_ratio,
+                self.max_drawdown_pct,
+                self.total_trades,
+                self.win_rate,
+                self.profit_factor,
+            )
+        )
 
 
 class _BacktestComparisonEntryLayout:
@@ -5635,7 +8871,7 @@ class _BacktestComparisonEntryLayout:
 def _BacktestComparisonEntry_from_wire(d: Mapping[str, Any]) -> BacktestComparisonEntry:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BacktestComparisonEntryLayout)
+    self = _BacktestComparisonEntryLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = d["session_id"]
     self.strategy_label = d["strategy_label"]
     self.roi_pct = Decimal(d["roi_pct"])
@@ -5679,7 +8915,7 @@ def _BacktestComparisonEntry_make(
     profit_factor: Decimal | None,
 ) -> BacktestComparisonEntry:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestComparisonEntryLayout)
+    self = _BacktestComparisonEntryLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = session_id
     self.strategy_label = strategy_label
     self.roi_pct = roi_pct
@@ -5696,18 +8932,27 @@ BacktestComparisonEntry._from_wire = _BacktestComparisonEntry_from_wire
 BacktestComparisonEntry._make = _BacktestComparisonEntry_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BacktestComparison:
     """A BacktestComparison as the API returns it.
 
     Wire schema: `BacktestComparison`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "comparisons",
+        "best_by_roi",
+        "best_by_sharpe",
+        "best_by_drawdown",
+        "recommendation",
+    )
+    __match_args__ = ()
+
     comparisons: list[BacktestComparisonEntry]
-    best_by_roi: str | None = None
-    best_by_sharpe: str | None = None
-    best_by_drawdown: str | None = None
-    recommendation: str | None = None
+    best_by_roi: str | None
+    best_by_sharpe: str | None
+    best_by_drawdown: str | None
+    recommendation: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], BacktestComparison]]
     _make: ClassVar[
@@ -5722,6 +8967,52 @@ class BacktestComparison:
             BacktestComparison,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        comparisons: list[BacktestComparisonEntry],
+        best_by_roi: str | None = None,
+        best_by_sharpe: str | None = None,
+        best_by_drawdown: str | None = None,
+        recommendation: str | None = None,
+    ) -> None:
+        object_setattr(self, "comparisons", comparisons)
+        object_setattr(self, "best_by_roi", best_by_roi)
+        object_setattr(self, "best_by_sharpe", best_by_sharpe)
+        object_setattr(self, "best_by_drawdown", best_by_drawdown)
+        object_setattr(self, "recommendation", recommendation)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(comparisons={self.comparisons!r}, best_by_roi={self.best_by_roi!r}, best_by_sharpe={self.best_by_sharpe!r}, best_by_drawdown={self.best_by_drawdown!r}, recommendation={self.recommendation!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.comparisons,
+                self.best_by_roi,
+                self.best_by_sharpe,
+                self.best_by_drawdown,
+                self.recommendation,
+            ) == (
+                other.comparisons,
+                other.best_by_roi,
+                other.best_by_sharpe,
+                other.best_by_drawdown,
+                other.recommendation,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.comparisons,
+                self.best_by_roi,
+                self.best_by_sharpe,
+                self.best_by_drawdown,
+                self.recommendation,
+            )
+        )
 
 
 class _BacktestComparisonLayout:
@@ -5744,7 +9035,7 @@ class _BacktestComparisonLayout:
 def _BacktestComparison_from_wire(d: Mapping[str, Any]) -> BacktestComparison:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BacktestComparisonLayout)
+    self = _BacktestComparisonLayout()  # faster than object.__new__(...): a plain type call
     self.comparisons = [BacktestComparisonEntry._from_wire(_i) for _i in d["comparisons"]]
     v = d.get("best_by_roi")
     if v is not None and type(v) is not str:
@@ -5774,7 +9065,7 @@ def _BacktestComparison_make(
     recommendation: str | None,
 ) -> BacktestComparison:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BacktestComparisonLayout)
+    self = _BacktestComparisonLayout()  # faster than object.__new__(...): a plain type call
     self.comparisons = comparisons
     self.best_by_roi = best_by_roi
     self.best_by_sharpe = best_by_sharpe
@@ -5788,12 +9079,20 @@ BacktestComparison._from_wire = _BacktestComparison_from_wire
 BacktestComparison._make = _BacktestComparison_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class BestBacktest:
     """A BestBacktest as the API returns it.
 
     Wire schema: `BacktestBest`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "session_id",
+        "strategy_label",
+        "metric",
+        "value",
+    )
+    __match_args__ = ()
 
     session_id: str
     strategy_label: str
@@ -5812,6 +9111,35 @@ class BestBacktest:
             BestBacktest,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        strategy_label: str,
+        metric: str,
+        value: str,
+    ) -> None:
+        object_setattr(self, "session_id", session_id)
+        object_setattr(self, "strategy_label", strategy_label)
+        object_setattr(self, "metric", metric)
+        object_setattr(self, "value", value)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(session_id={self.session_id!r}, strategy_label={self.strategy_label!r}, metric={self.metric!r}, value={self.value!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.session_id, self.strategy_label, self.metric, self.value) == (
+                other.session_id,
+                other.strategy_label,
+                other.metric,
+                other.value,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.session_id, self.strategy_label, self.metric, self.value))
 
 
 class _BestBacktestLayout:
@@ -5832,7 +9160,7 @@ class _BestBacktestLayout:
 def _BestBacktest_from_wire(d: Mapping[str, Any]) -> BestBacktest:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_BestBacktestLayout)
+    self = _BestBacktestLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = d["session_id"]
     self.strategy_label = d["strategy_label"]
     self.metric = d["metric"]
@@ -5851,7 +9179,7 @@ def _BestBacktest_make(
     value: str,
 ) -> BestBacktest:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_BestBacktestLayout)
+    self = _BestBacktestLayout()  # faster than object.__new__(...): a plain type call
     self.session_id = session_id
     self.strategy_label = strategy_label
     self.metric = metric

@@ -11,7 +11,15 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     sys.path.insert(0, str(HERE.parent))
-    for script in ("sdk_bench.py", "http_bench.py", "ws_bench.py", "backtest_bench.py"):
+    for script in (
+        "sdk_bench.py",
+        "import_bench.py",
+        "msgspec_bench.py",
+        "async_bench.py",
+        "http_bench.py",
+        "ws_bench.py",
+        "backtest_bench.py",
+    ):
         path = HERE / script
         if not path.exists():
             continue

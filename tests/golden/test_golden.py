@@ -79,6 +79,7 @@ def test_generated_fixture_package_imports_and_works(
     rendered: dict[str, str], tmp_path: Path
 ) -> None:
     """The expected client runs: a fake transport records the Call each method makes."""
+    import dataclasses
     import importlib
     import sys
     from decimal import Decimal
@@ -86,7 +87,7 @@ def test_generated_fixture_package_imports_and_works(
     pkg = tmp_path / "fixturepkg"
     pkg.mkdir()
     root = Path(__file__).resolve().parents[2] / "agentexchange"
-    for name in ("_convert.py", "exceptions.py"):
+    for name in ("_convert.py", "_dataclass.py", "exceptions.py"):
         (pkg / name).write_text((root / name).read_text(encoding="utf-8"), encoding="utf-8")
     for name, text in rendered.items():
         (pkg / name).write_text(text, encoding="utf-8")
@@ -190,6 +191,13 @@ def test_generated_fixture_package_imports_and_works(
         assert t.calls[-1].json == {"series": [0.1, 0.2, -3, 4], "trials": 1}
         assert stats.values == {"mean": Decimal("0.25")} and type(stats.values["mean"]) is Decimal
         assert stats.labels is None and stats.counts == {} and stats.gaps == [{"from": "x"}]
+        # the written-out dataclasses: a dict default is a factory, a secret is out of repr
+        made = type(stats)(values={}, gaps=[])
+        assert made.counts == {} and made.counts is not type(stats)(values={}, gaps=[]).counts
+        fields = {f.name: f for f in dataclasses.fields(made)}
+        assert fields["counts"].default_factory is dict and fields["labels"].default is None
+        assert not {f.name: f for f in dataclasses.fields(thing)}["secret_code"].repr
+        assert dataclasses.replace(thing, note="changed").note == "changed"
         # a list of scalars, limited on our side too
         t.reply = {"names": ["a", "b", "c"]}
         assert client.get_names(limit=2) == ["a", "b"]

@@ -288,6 +288,12 @@ DECODED = [
     '{"name": "café ✓"}'.encode("utf-16"),
     '{"x": 1.5}'.encode("utf-8-sig"),
     b"  12.000  ",
+    '{"le": "no BOM"}'.encode("utf-16-le"),  # starts with `{` but is not UTF-8
+    '["be"]'.encode("utf-16-be"),
+    '{"x": 2}'.encode("utf-32-le"),
+    '["\u00e9"]'.encode(),
+    b"{}",
+    b"[]",
 ]
 REFUSED = [
     b'{"x": NaN}',
@@ -296,6 +302,9 @@ REFUSED = [
     b'{"price": "1",',
     b"",
     b"\xff\xfe\x00garbage",
+    b'{"a": "\xff"}',  # `{` then invalid UTF-8
+    b"{",
+    b"[\x00",
     b'{"a": 1} trailing',
     b"[" * 100_000 + b"]" * 100_000,
 ]

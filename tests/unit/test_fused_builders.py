@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import pickle
 import sys
 from datetime import datetime
@@ -26,6 +27,7 @@ if ROOT not in sys.path:  # generator/ and bench/ are dev tools, not installed
     sys.path.insert(0, ROOT)
 
 from agentexchange import BacktestSession, models  # noqa: E402
+from agentexchange._transport import _loads  # noqa: E402
 from bench import sdk_bench  # noqa: E402
 from generator.oldpath import old_builders  # noqa: E402
 
@@ -61,7 +63,7 @@ def assert_same(new: Any, old: Any, where: str = "result") -> None:
 @pytest.mark.parametrize("name", ["trades", "candles", "prices"])
 def test_bench_bodies_build_the_same_objects(name: str) -> None:
     data = sdk_bench.bench_bodies()[name]
-    new = sdk_bench.builders(models)[name](data)
+    new = sdk_bench.sdk_builders()[name](data)
     old = sdk_bench.builders(old_builders())[name](data)
     assert len(new) == {"trades": 500, "candles": 1000, "prices": 600}[name]
     assert_same(new, old)
@@ -90,6 +92,20 @@ def test_unit_test_bodies_build_the_same_objects(case: Any, request: pytest.Fixt
     request.getfixturevalue("old_path")
     assert models.Price._make == old_builders().Price._make  # the old path is in place
     old = run_case(case)
+    assert_same(new, old)
+
+
+MAP_CASES = [c for c in CASES if c.method == "get_all_prices" and c.status == 200]
+
+
+@pytest.mark.parametrize("case", MAP_CASES, ids=[c.id for c in MAP_CASES])
+def test_inline_map_builder_builds_what_the_old_make_built(case: Any) -> None:
+    # get_all_prices builds its items inline (no _make call the old_path fixture could
+    # replace): the answer is compared with the old path's _make over the same body.
+    assert MAP_CASES and isinstance(case.response, dict)
+    new = run_case(case)
+    old = sdk_bench.builders(old_builders())["prices"](_loads(json.dumps(case.response).encode()))
+    assert len(new) == len(case.response["prices"])
     assert_same(new, old)
 
 
@@ -135,9 +151,9 @@ def test_rare_paths_still_go_through_the_helpers() -> None:
 def test_built_models_stay_frozen_slotted_dataclasses() -> None:
     data = sdk_bench.bench_bodies()
     built = [
-        sdk_bench.builders(models)["trades"](data["trades"])[0],
-        sdk_bench.builders(models)["candles"](data["candles"])[0],
-        sdk_bench.builders(models)["prices"](data["prices"])[0],
+        sdk_bench.sdk_builders()["trades"](data["trades"])[0],
+        sdk_bench.sdk_builders()["candles"](data["candles"])[0],
+        sdk_bench.sdk_builders()["prices"](data["prices"])[0],
     ]
     for obj in built:
         cls = type(obj)

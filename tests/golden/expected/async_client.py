@@ -40,6 +40,7 @@ from .models import (
     Stats,
     Thing,
     Tick,
+    _QuoteLayout,
 )
 
 __all__ = ["AsyncAgentExchangeClient", "AsyncRunSession"]
@@ -301,15 +302,18 @@ class AsyncAgentExchangeClient:
         )
         try:
             _at = parse_datetime(_data["data"]["at"])
-            _make = Quote._make
-            return [
-                _make(
-                    _k,
-                    Decimal(_v),
-                    _at,
-                )
-                for _k, _v in _data["quotes"].items()
-            ]
+            # The model's fused builder inline (one item per map entry, 600 prices): fill
+            # its unfrozen twin, then make that the model (models.py says why).
+            _items: list[Quote] = []
+            _append = _items.append
+            for _k, _v in _data["quotes"].items():
+                _item = _QuoteLayout()
+                _item.symbol = _k
+                _item.price = Decimal(_v)
+                _item.at = _at
+                _item.__class__ = Quote  # type: ignore[assignment]
+                _append(_item)  # type: ignore[arg-type]
+            return _items
         except _MALFORMED as _exc:
             raise invalid_response("get_quotes", _exc) from _exc
 
@@ -591,15 +595,18 @@ class AsyncRunSession:
         )
         try:
             _at = parse_datetime(_data["now"])
-            _make = Quote._make
-            return [
-                _make(
-                    _k,
-                    Decimal(_v),
-                    _at,
-                )
-                for _k, _v in _data["quotes"].items()
-            ]
+            # The model's fused builder inline (one item per map entry, 600 prices): fill
+            # its unfrozen twin, then make that the model (models.py says why).
+            _items: list[Quote] = []
+            _append = _items.append
+            for _k, _v in _data["quotes"].items():
+                _item = _QuoteLayout()
+                _item.symbol = _k
+                _item.price = Decimal(_v)
+                _item.at = _at
+                _item.__class__ = Quote  # type: ignore[assignment]
+                _append(_item)  # type: ignore[arg-type]
+            return _items
         except _MALFORMED as _exc:
             raise invalid_response("get_quotes", _exc) from _exc
 

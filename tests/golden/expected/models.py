@@ -9,13 +9,13 @@ Each model's `_from_wire` and `_make` are one fused builder each, written below 
 conversions inlined with `type(v) is str` fast paths before the shared `_convert` helpers
 (which keep the rare paths), the fields stored into an unfrozen twin with the same slots
 (`_<Model>Layout`) whose class is then set to the model — no per-field descriptor call.
-The models themselves stay frozen, slotted dataclasses.
+The models themselves are frozen, slotted, keyword-only dataclasses, written out in
+source as `@dataclass` would compute them (cheap at import; `agentexchange/_dataclass.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -34,9 +34,9 @@ from ._convert import (
     parse_str,
     sum_present,
 )
+from ._dataclass import DICT_DEFAULT, frozen_dataclass, object_setattr
 
 _fromiso = datetime.fromisoformat
-_new = object.__new__
 
 __all__ = [
     "AuthToken",
@@ -51,14 +51,20 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("token")
 class AuthToken:
     """A AuthToken as the API returns it.
 
     Wire schema: `Token`.
     """
 
-    token: str = field(repr=False)
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "token",
+        "expires_at",
+    )
+    __match_args__ = ()
+
+    token: str
     expires_at: datetime
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], AuthToken]]
@@ -71,6 +77,26 @@ class AuthToken:
             AuthToken,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        expires_at: datetime,
+    ) -> None:
+        object_setattr(self, "token", token)
+        object_setattr(self, "expires_at", expires_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(expires_at={self.expires_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.token, self.expires_at) == (other.token, other.expires_at)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.token, self.expires_at))
 
 
 class _AuthTokenLayout:
@@ -87,7 +113,7 @@ class _AuthTokenLayout:
 def _AuthToken_from_wire(d: Mapping[str, Any]) -> AuthToken:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_AuthTokenLayout)
+    self = _AuthTokenLayout()  # faster than object.__new__(...): a plain type call
     self.token = d["token"]
     v = d["expires_at"]
     if type(v) is str:
@@ -106,7 +132,7 @@ def _AuthToken_make(
     expires_at: datetime,
 ) -> AuthToken:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_AuthTokenLayout)
+    self = _AuthTokenLayout()  # faster than object.__new__(...): a plain type call
     self.token = token
     self.expires_at = expires_at
     self.__class__ = AuthToken  # type: ignore[assignment]
@@ -117,15 +143,21 @@ AuthToken._from_wire = _AuthToken_from_wire
 AuthToken._make = _AuthToken_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Inner:
     """A Inner as the API returns it.
 
     Wire schema: `Inner`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "amount",
+    )
+    __match_args__ = ()
+
     id: str
-    amount: Decimal | None = None
+    amount: Decimal | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Inner]]
     _make: ClassVar[
@@ -137,6 +169,26 @@ class Inner:
             Inner,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        amount: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "amount", amount)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, amount={self.amount!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.id, self.amount) == (other.id, other.amount)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.amount))
 
 
 class _InnerLayout:
@@ -153,7 +205,7 @@ class _InnerLayout:
 def _Inner_from_wire(d: Mapping[str, Any]) -> Inner:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_InnerLayout)
+    self = _InnerLayout()  # faster than object.__new__(...): a plain type call
     self.id = d["id"]
     v = d.get("amount")
     if type(v) is str:
@@ -170,7 +222,7 @@ def _Inner_make(
     amount: Decimal | None,
 ) -> Inner:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_InnerLayout)
+    self = _InnerLayout()  # faster than object.__new__(...): a plain type call
     self.id = id
     self.amount = amount
     self.__class__ = Inner  # type: ignore[assignment]
@@ -181,29 +233,49 @@ Inner._from_wire = _Inner_from_wire
 Inner._make = _Inner_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass("secret_code")
 class Thing:
     """Every kind of field.
 
     Wire schema: `Thing`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "thing_id",
+        "is_open",
+        "item_count",
+        "price",
+        "ratio",
+        "quantity",
+        "created_at",
+        "items",
+        "book",
+        "inner",
+        "deep",
+        "tags",
+        "extra",
+        "flag",
+        "note",
+        "secret_code",
+    )
+    __match_args__ = ()
+
     thing_id: str
     is_open: bool
     item_count: int
     price: Decimal
-    ratio: Decimal | None = None
-    quantity: Decimal | None = None
+    ratio: Decimal | None
+    quantity: Decimal | None
     created_at: datetime
     items: list[Inner]
     book: list[list[Decimal]]
     inner: Inner
-    deep: str | None = None
-    tags: list[str] | None = None
-    extra: dict[str, Any] | None = None
-    flag: bool = False
-    note: str | None = None
-    secret_code: str | None = field(default=None, repr=False)
+    deep: str | None
+    tags: list[str] | None
+    extra: dict[str, Any] | None
+    flag: bool
+    note: str | None
+    secret_code: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Thing]]
     _make: ClassVar[
@@ -229,6 +301,107 @@ class Thing:
             Thing,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        thing_id: str,
+        is_open: bool,
+        item_count: int,
+        price: Decimal,
+        ratio: Decimal | None = None,
+        quantity: Decimal | None = None,
+        created_at: datetime,
+        items: list[Inner],
+        book: list[list[Decimal]],
+        inner: Inner,
+        deep: str | None = None,
+        tags: list[str] | None = None,
+        extra: dict[str, Any] | None = None,
+        flag: bool = False,
+        note: str | None = None,
+        secret_code: str | None = None,
+    ) -> None:
+        object_setattr(self, "thing_id", thing_id)
+        object_setattr(self, "is_open", is_open)
+        object_setattr(self, "item_count", item_count)
+        object_setattr(self, "price", price)
+        object_setattr(self, "ratio", ratio)
+        object_setattr(self, "quantity", quantity)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "items", items)
+        object_setattr(self, "book", book)
+        object_setattr(self, "inner", inner)
+        object_setattr(self, "deep", deep)
+        object_setattr(self, "tags", tags)
+        object_setattr(self, "extra", extra)
+        object_setattr(self, "flag", flag)
+        object_setattr(self, "note", note)
+        object_setattr(self, "secret_code", secret_code)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(thing_id={self.thing_id!r}, is_open={self.is_open!r}, item_count={self.item_count!r}, price={self.price!r}, ratio={self.ratio!r}, quantity={self.quantity!r}, created_at={self.created_at!r}, items={self.items!r}, book={self.book!r}, inner={self.inner!r}, deep={self.deep!r}, tags={self.tags!r}, extra={self.extra!r}, flag={self.flag!r}, note={self.note!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.thing_id,
+                self.is_open,
+                self.item_count,
+                self.price,
+                self.ratio,
+                self.quantity,
+                self.created_at,
+                self.items,
+                self.book,
+                self.inner,
+                self.deep,
+                self.tags,
+                self.extra,
+                self.flag,
+                self.note,
+                self.secret_code,
+            ) == (
+                other.thing_id,
+                other.is_open,
+                other.item_count,
+                other.price,
+                other.ratio,
+                other.quantity,
+                other.created_at,
+                other.items,
+                other.book,
+                other.inner,
+                other.deep,
+                other.tags,
+                other.extra,
+                other.flag,
+                other.note,
+                other.secret_code,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.thing_id,
+                self.is_open,
+                self.item_count,
+                self.price,
+                self.ratio,
+                self.quantity,
+                self.created_at,
+                self.items,
+                self.book,
+                self.inner,
+                self.deep,
+                self.tags,
+                self.extra,
+                self.flag,
+                self.note,
+                self.secret_code,
+            )
+        )
 
 
 class _ThingLayout:
@@ -273,7 +446,7 @@ class _ThingLayout:
 def _Thing_from_wire(d: Mapping[str, Any]) -> Thing:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_ThingLayout)
+    self = _ThingLayout()  # faster than object.__new__(...): a plain type call
     v = d["thing_id"]
     if type(v) is not str:
         v = parse_str(v)
@@ -353,7 +526,7 @@ def _Thing_make(
     secret_code: str | None,
 ) -> Thing:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_ThingLayout)
+    self = _ThingLayout()  # faster than object.__new__(...): a plain type call
     self.thing_id = thing_id
     self.is_open = is_open
     self.item_count = item_count
@@ -378,12 +551,19 @@ Thing._from_wire = _Thing_from_wire
 Thing._make = _Thing_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Quote:
     """A Quote as the API returns it.
 
     Wire schema: `Quote`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "symbol",
+        "price",
+        "at",
+    )
+    __match_args__ = ()
 
     symbol: str
     price: Decimal
@@ -400,6 +580,28 @@ class Quote:
             Quote,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        symbol: str,
+        price: Decimal,
+        at: datetime,
+    ) -> None:
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "price", price)
+        object_setattr(self, "at", at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(symbol={self.symbol!r}, price={self.price!r}, at={self.at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.symbol, self.price, self.at) == (other.symbol, other.price, other.at)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.price, self.at))
 
 
 class _QuoteLayout:
@@ -418,7 +620,7 @@ class _QuoteLayout:
 def _Quote_from_wire(d: Mapping[str, Any]) -> Quote:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_QuoteLayout)
+    self = _QuoteLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = d["sym"]
     self.price = Decimal(d["px"])
     v = d["at"]
@@ -439,7 +641,7 @@ def _Quote_make(
     at: datetime,
 ) -> Quote:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_QuoteLayout)
+    self = _QuoteLayout()  # faster than object.__new__(...): a plain type call
     self.symbol = symbol
     self.price = price
     self.at = at
@@ -451,16 +653,24 @@ Quote._from_wire = _Quote_from_wire
 Quote._make = _Quote_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Stats:
     """A Stats as the API returns it.
 
     Wire schema: `Stats`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "values",
+        "labels",
+        "counts",
+        "gaps",
+    )
+    __match_args__ = ()
+
     values: dict[str, Decimal]
-    labels: dict[str, str] | None = None
-    counts: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, str] | None
+    counts: dict[str, int]
     gaps: list[dict[str, Any]]
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Stats]]
@@ -475,6 +685,35 @@ class Stats:
             Stats,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        values: dict[str, Decimal],
+        labels: dict[str, str] | None = None,
+        counts: dict[str, int] = DICT_DEFAULT,
+        gaps: list[dict[str, Any]],
+    ) -> None:
+        object_setattr(self, "values", values)
+        object_setattr(self, "labels", labels)
+        object_setattr(self, "counts", {} if counts is DICT_DEFAULT else counts)
+        object_setattr(self, "gaps", gaps)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(values={self.values!r}, labels={self.labels!r}, counts={self.counts!r}, gaps={self.gaps!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.values, self.labels, self.counts, self.gaps) == (
+                other.values,
+                other.labels,
+                other.counts,
+                other.gaps,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.values, self.labels, self.counts, self.gaps))
 
 
 class _StatsLayout:
@@ -495,7 +734,7 @@ class _StatsLayout:
 def _Stats_from_wire(d: Mapping[str, Any]) -> Stats:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_StatsLayout)
+    self = _StatsLayout()  # faster than object.__new__(...): a plain type call
     self.values = parse_map(d["values"], parse_decimal)
     v = d.get("labels")
     v = opt_map(v, parse_str)
@@ -517,7 +756,7 @@ def _Stats_make(
     gaps: list[dict[str, Any]],
 ) -> Stats:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_StatsLayout)
+    self = _StatsLayout()  # faster than object.__new__(...): a plain type call
     self.values = values
     self.labels = labels
     self.counts = counts
@@ -530,15 +769,21 @@ Stats._from_wire = _Stats_from_wire
 Stats._make = _Stats_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Membership:
     """A Membership as the API returns it.
 
     Wire schema: `Membership`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "thing_id",
+        "group",
+    )
+    __match_args__ = ()
+
     thing_id: str
-    group: str | None = None
+    group: str | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Membership]]
     _make: ClassVar[
@@ -550,6 +795,26 @@ class Membership:
             Membership,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        thing_id: str,
+        group: str | None = None,
+    ) -> None:
+        object_setattr(self, "thing_id", thing_id)
+        object_setattr(self, "group", group)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(thing_id={self.thing_id!r}, group={self.group!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.thing_id, self.group) == (other.thing_id, other.group)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.thing_id, self.group))
 
 
 class _MembershipLayout:
@@ -566,7 +831,7 @@ class _MembershipLayout:
 def _Membership_from_wire(d: Mapping[str, Any]) -> Membership:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_MembershipLayout)
+    self = _MembershipLayout()  # faster than object.__new__(...): a plain type call
     self.thing_id = d["thing_id"]
     v = d.get("group_id")
     if v is not None and type(v) is not str:
@@ -581,7 +846,7 @@ def _Membership_make(
     group: str | None,
 ) -> Membership:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_MembershipLayout)
+    self = _MembershipLayout()  # faster than object.__new__(...): a plain type call
     self.thing_id = thing_id
     self.group = group
     self.__class__ = Membership  # type: ignore[assignment]
@@ -592,15 +857,21 @@ Membership._from_wire = _Membership_from_wire
 Membership._make = _Membership_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Run:
     """A Run as the API returns it.
 
     Wire schema: `Run`.
     """
 
+    __slots__ = (
+        "run_id",
+        "steps",
+    )
+    __match_args__ = ()
+
     run_id: str
-    steps: int | None = None
+    steps: int | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Run]]
     _make: ClassVar[
@@ -612,6 +883,26 @@ class Run:
             Run,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        run_id: str,
+        steps: int | None = None,
+    ) -> None:
+        object_setattr(self, "run_id", run_id)
+        object_setattr(self, "steps", steps)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(run_id={self.run_id!r}, steps={self.steps!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.run_id, self.steps) == (other.run_id, other.steps)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.run_id, self.steps))
 
 
 class _RunLayout:
@@ -628,7 +919,7 @@ class _RunLayout:
 def _Run_from_wire(d: Mapping[str, Any]) -> Run:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_RunLayout)
+    self = _RunLayout()  # faster than object.__new__(...): a plain type call
     self.run_id = d["run_id"]
     v = d.get("steps")
     if v is not None and type(v) is not int:
@@ -643,7 +934,7 @@ def _Run_make(
     steps: int | None,
 ) -> Run:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_RunLayout)
+    self = _RunLayout()  # faster than object.__new__(...): a plain type call
     self.run_id = run_id
     self.steps = steps
     self.__class__ = Run  # type: ignore[assignment]
@@ -654,15 +945,21 @@ Run._from_wire = _Run_from_wire
 Run._make = _Run_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Wallet:
     """A Wallet as the API returns it.
 
     Wire schema: `Wallet`.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "wallet_id",
+        "total",
+    )
+    __match_args__ = ()
+
     wallet_id: str
-    total: Decimal | None = None
+    total: Decimal | None
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], Wallet]]
     _make: ClassVar[
@@ -674,6 +971,26 @@ class Wallet:
             Wallet,
         ]
     ]
+
+    def __init__(
+        self,
+        *,
+        wallet_id: str,
+        total: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "wallet_id", wallet_id)
+        object_setattr(self, "total", total)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(wallet_id={self.wallet_id!r}, total={self.total!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.wallet_id, self.total) == (other.wallet_id, other.total)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.wallet_id, self.total))
 
 
 class _WalletLayout:
@@ -690,7 +1007,7 @@ class _WalletLayout:
 def _Wallet_from_wire(d: Mapping[str, Any]) -> Wallet:
     """Build from a decoded JSON object (unknown members are ignored)."""
     v: Any
-    self = _new(_WalletLayout)
+    self = _WalletLayout()  # faster than object.__new__(...): a plain type call
     v = d.get("wallet_id")
     if v is None:
         v = d.get("id")
@@ -716,7 +1033,7 @@ def _Wallet_make(
     total: Decimal | None,
 ) -> Wallet:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_WalletLayout)
+    self = _WalletLayout()  # faster than object.__new__(...): a plain type call
     self.wallet_id = wallet_id
     self.total = total
     self.__class__ = Wallet  # type: ignore[assignment]
@@ -727,12 +1044,19 @@ Wallet._from_wire = _Wallet_from_wire
 Wallet._make = _Wallet_make
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_dataclass()
 class Tick:
     """A Tick as the API returns it.
 
     Wire schema: `Tick`.
     """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "step",
+        "is_done",
+        "wallet",
+    )
+    __match_args__ = ()
 
     step: int
     is_done: bool
@@ -750,6 +1074,32 @@ class Tick:
         ]
     ]
 
+    def __init__(
+        self,
+        *,
+        step: int,
+        is_done: bool,
+        wallet: Wallet,
+    ) -> None:
+        object_setattr(self, "step", step)
+        object_setattr(self, "is_done", is_done)
+        object_setattr(self, "wallet", wallet)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(step={self.step!r}, is_done={self.is_done!r}, wallet={self.wallet!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.step, self.is_done, self.wallet) == (
+                other.step,
+                other.is_done,
+                other.wallet,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.step, self.is_done, self.wallet))
+
 
 class _TickLayout:
     """`Tick`'s slots, unfrozen: a fused builder fills one, then makes it a `Tick`."""
@@ -766,7 +1116,7 @@ class _TickLayout:
 
 def _Tick_from_wire(d: Mapping[str, Any]) -> Tick:
     """Build from a decoded JSON object (unknown members are ignored)."""
-    self = _new(_TickLayout)
+    self = _TickLayout()  # faster than object.__new__(...): a plain type call
     self.step = d["step"]
     self.is_done = d["done"]
     self.wallet = Wallet._from_wire(d["wallet"])
@@ -780,7 +1130,7 @@ def _Tick_make(
     wallet: Wallet,
 ) -> Tick:
     """Positional constructor for parsing, fields in declaration order."""
-    self = _new(_TickLayout)
+    self = _TickLayout()  # faster than object.__new__(...): a plain type call
     self.step = step
     self.is_done = is_done
     self.wallet = wallet
