@@ -37,20 +37,31 @@ _new = object.__new__
 
 __all__ = [
     "AccountInfo",
+    "AccountMode",
     "Agent",
     "AgentCredentials",
     "AgentKey",
     "AgentList",
+    "ApiCall",
     "AssetBalance",
     "AuthToken",
     "Balance",
     "Candle",
+    "ComparisonDeflatedSharpe",
+    "ComparisonMetrics",
     "DataRange",
+    "Decision",
+    "DecisionAnalysis",
+    "DecisionTrace",
     "DeflatedSharpe",
+    "Feedback",
+    "Health",
     "Indicators",
     "LeaderboardEntry",
+    "LearningCurve",
     "Order",
     "OrderBook",
+    "OrderSummary",
     "Pair",
     "Performance",
     "PnL",
@@ -64,16 +75,22 @@ __all__ = [
     "Session",
     "Snapshot",
     "Strategy",
+    "StrategyComparison",
+    "StrategyRanking",
+    "StrategySignal",
     "StrategyVersion",
     "TestRun",
     "Ticker",
     "Trade",
+    "TradeSummary",
     "TrainingComparison",
     "TrainingEpisode",
     "TrainingRun",
     "TrainingRunMetrics",
     "VersionComparison",
     "VersionMetrics",
+    "Webhook",
+    "WebhookTestResult",
 ]
 
 
@@ -1386,6 +1403,82 @@ def _RiskProfile_make(
 
 RiskProfile._from_wire = _RiskProfile_from_wire
 RiskProfile._make = _RiskProfile_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountMode:
+    """The account's mode label and its backtest counts.
+
+    Wire schema: `AccountMode`.
+    """
+
+    mode: str
+    active_strategy_label: str | None = None
+    active_backtests: int
+    total_backtests_completed: int
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], AccountMode]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str | None,
+                int,
+                int,
+            ],
+            AccountMode,
+        ]
+    ]
+
+
+class _AccountModeLayout:
+    """`AccountMode`'s slots, unfrozen: a fused builder fills one, then makes it a `AccountMode`."""
+
+    __slots__ = (
+        "active_backtests",
+        "active_strategy_label",
+        "mode",
+        "total_backtests_completed",
+    )
+    mode: str
+    active_strategy_label: str | None
+    active_backtests: int
+    total_backtests_completed: int
+
+
+def _AccountMode_from_wire(d: Mapping[str, Any]) -> AccountMode:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_AccountModeLayout)
+    self.mode = d["mode"]
+    v = d.get("active_strategy_label")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.active_strategy_label = v
+    self.active_backtests = d["active_backtests"]
+    self.total_backtests_completed = d["total_backtests_completed"]
+    self.__class__ = AccountMode  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _AccountMode_make(
+    mode: str,
+    active_strategy_label: str | None,
+    active_backtests: int,
+    total_backtests_completed: int,
+) -> AccountMode:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_AccountModeLayout)
+    self.mode = mode
+    self.active_strategy_label = active_strategy_label
+    self.active_backtests = active_backtests
+    self.total_backtests_completed = total_backtests_completed
+    self.__class__ = AccountMode  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+AccountMode._from_wire = _AccountMode_from_wire
+AccountMode._make = _AccountMode_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2721,6 +2814,319 @@ DeflatedSharpe._make = _DeflatedSharpe_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Health:
+    """The server's health report.
+
+    Wire schema: `Health`.
+    """
+
+    status: str
+    redis_connected: bool | None = None
+    db_connected: bool | None = None
+    ingestion_active: bool | None = None
+    stale_pairs: list[str] | None = None
+    total_pairs: int | None = None
+    checks: dict[str, Any] | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Health]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                bool | None,
+                bool | None,
+                bool | None,
+                list[str] | None,
+                int | None,
+                dict[str, Any] | None,
+            ],
+            Health,
+        ]
+    ]
+
+
+class _HealthLayout:
+    """`Health`'s slots, unfrozen: a fused builder fills one, then makes it a `Health`."""
+
+    __slots__ = (
+        "checks",
+        "db_connected",
+        "ingestion_active",
+        "redis_connected",
+        "stale_pairs",
+        "status",
+        "total_pairs",
+    )
+    status: str
+    redis_connected: bool | None
+    db_connected: bool | None
+    ingestion_active: bool | None
+    stale_pairs: list[str] | None
+    total_pairs: int | None
+    checks: dict[str, Any] | None
+
+
+def _Health_from_wire(d: Mapping[str, Any]) -> Health:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_HealthLayout)
+    self.status = d["status"]
+    v = d.get("redis_connected")
+    if v is not None and type(v) is not bool:
+        v = parse_bool(v)
+    self.redis_connected = v
+    v = d.get("db_connected")
+    if v is not None and type(v) is not bool:
+        v = parse_bool(v)
+    self.db_connected = v
+    v = d.get("ingestion_active")
+    if v is not None and type(v) is not bool:
+        v = parse_bool(v)
+    self.ingestion_active = v
+    v = d.get("stale_pairs")
+    v = opt_list(v, parse_str)
+    self.stale_pairs = v
+    v = d.get("total_pairs")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.total_pairs = v
+    v = d.get("checks")
+    v = opt_dict(v)
+    self.checks = v
+    self.__class__ = Health  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Health_make(
+    status: str,
+    redis_connected: bool | None,
+    db_connected: bool | None,
+    ingestion_active: bool | None,
+    stale_pairs: list[str] | None,
+    total_pairs: int | None,
+    checks: dict[str, Any] | None,
+) -> Health:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_HealthLayout)
+    self.status = status
+    self.redis_connected = redis_connected
+    self.db_connected = db_connected
+    self.ingestion_active = ingestion_active
+    self.stale_pairs = stale_pairs
+    self.total_pairs = total_pairs
+    self.checks = checks
+    self.__class__ = Health  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Health._from_wire = _Health_from_wire
+Health._make = _Health_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Webhook:
+    """A webhook subscription; secret is set only by create_webhook (kept out of repr).
+
+    Wire schema: `Webhook`.
+    """
+
+    id: str
+    url: str
+    events: list[str]
+    description: str | None = None
+    active: bool
+    failure_count: int | None = None
+    created_at: datetime
+    updated_at: datetime | None = None
+    last_triggered_at: datetime | None = None
+    secret: str | None = field(default=None, repr=False)
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Webhook]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                list[str],
+                str | None,
+                bool,
+                int | None,
+                datetime,
+                datetime | None,
+                datetime | None,
+                str | None,
+            ],
+            Webhook,
+        ]
+    ]
+
+
+class _WebhookLayout:
+    """`Webhook`'s slots, unfrozen: a fused builder fills one, then makes it a `Webhook`."""
+
+    __slots__ = (
+        "active",
+        "created_at",
+        "description",
+        "events",
+        "failure_count",
+        "id",
+        "last_triggered_at",
+        "secret",
+        "updated_at",
+        "url",
+    )
+    id: str
+    url: str
+    events: list[str]
+    description: str | None
+    active: bool
+    failure_count: int | None
+    created_at: datetime
+    updated_at: datetime | None
+    last_triggered_at: datetime | None
+    secret: str | None
+
+
+def _Webhook_from_wire(d: Mapping[str, Any]) -> Webhook:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_WebhookLayout)
+    self.id = d["id"]
+    self.url = d["url"]
+    self.events = [parse_str(_i) for _i in d["events"]]
+    v = d.get("description")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.description = v
+    self.active = d["active"]
+    v = d.get("failure_count")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.failure_count = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    v = d.get("updated_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.updated_at = v
+    v = d.get("last_triggered_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.last_triggered_at = v
+    v = d.get("secret")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.secret = v
+    self.__class__ = Webhook  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Webhook_make(
+    id: str,
+    url: str,
+    events: list[str],
+    description: str | None,
+    active: bool,
+    failure_count: int | None,
+    created_at: datetime,
+    updated_at: datetime | None,
+    last_triggered_at: datetime | None,
+    secret: str | None,
+) -> Webhook:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_WebhookLayout)
+    self.id = id
+    self.url = url
+    self.events = events
+    self.description = description
+    self.active = active
+    self.failure_count = failure_count
+    self.created_at = created_at
+    self.updated_at = updated_at
+    self.last_triggered_at = last_triggered_at
+    self.secret = secret
+    self.__class__ = Webhook  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Webhook._from_wire = _Webhook_from_wire
+Webhook._make = _Webhook_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebhookTestResult:
+    """A WebhookTestResult as the API returns it.
+
+    Wire schema: `WebhookTestResult`.
+    """
+
+    enqueued: int
+    webhook_id: str
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], WebhookTestResult]]
+    _make: ClassVar[
+        Callable[
+            [
+                int,
+                str,
+            ],
+            WebhookTestResult,
+        ]
+    ]
+
+
+class _WebhookTestResultLayout:
+    """`WebhookTestResult`'s slots, unfrozen: a fused builder fills one, then makes it a `WebhookTestResult`."""
+
+    __slots__ = (
+        "enqueued",
+        "webhook_id",
+    )
+    enqueued: int
+    webhook_id: str
+
+
+def _WebhookTestResult_from_wire(d: Mapping[str, Any]) -> WebhookTestResult:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_WebhookTestResultLayout)
+    self.enqueued = d["enqueued"]
+    self.webhook_id = d["webhook_id"]
+    self.__class__ = WebhookTestResult  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _WebhookTestResult_make(
+    enqueued: int,
+    webhook_id: str,
+) -> WebhookTestResult:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_WebhookTestResultLayout)
+    self.enqueued = enqueued
+    self.webhook_id = webhook_id
+    self.__class__ = WebhookTestResult  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+WebhookTestResult._from_wire = _WebhookTestResult_from_wire
+WebhookTestResult._make = _WebhookTestResult_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Strategy:
     """A strategy; current_definition and latest_test_results come with get_strategy only.
 
@@ -3326,6 +3732,408 @@ VersionComparison._make = _VersionComparison_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ComparisonMetrics:
+    """A ComparisonMetrics as the API returns it.
+
+    Wire schema: `ComparisonMetrics`.
+    """
+
+    sharpe_ratio: Decimal | None = None
+    sortino_ratio: Decimal | None = None
+    max_drawdown_pct: Decimal | None = None
+    win_rate: Decimal | None = None
+    roi_pct: Decimal | None = None
+    profit_factor: Decimal | None = None
+    total_trades: int | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], ComparisonMetrics]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                int | None,
+            ],
+            ComparisonMetrics,
+        ]
+    ]
+
+
+class _ComparisonMetricsLayout:
+    """`ComparisonMetrics`'s slots, unfrozen: a fused builder fills one, then makes it a `ComparisonMetrics`."""
+
+    __slots__ = (
+        "max_drawdown_pct",
+        "profit_factor",
+        "roi_pct",
+        "sharpe_ratio",
+        "sortino_ratio",
+        "total_trades",
+        "win_rate",
+    )
+    sharpe_ratio: Decimal | None
+    sortino_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    win_rate: Decimal | None
+    roi_pct: Decimal | None
+    profit_factor: Decimal | None
+    total_trades: int | None
+
+
+def _ComparisonMetrics_from_wire(d: Mapping[str, Any]) -> ComparisonMetrics:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_ComparisonMetricsLayout)
+    v = d.get("sharpe_ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.sharpe_ratio = v
+    v = d.get("sortino_ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.sortino_ratio = v
+    v = d.get("max_drawdown_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.max_drawdown_pct = v
+    v = d.get("win_rate")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.win_rate = v
+    v = d.get("roi_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.roi_pct = v
+    v = d.get("profit_factor")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.profit_factor = v
+    v = d.get("total_trades")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.total_trades = v
+    self.__class__ = ComparisonMetrics  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _ComparisonMetrics_make(
+    sharpe_ratio: Decimal | None,
+    sortino_ratio: Decimal | None,
+    max_drawdown_pct: Decimal | None,
+    win_rate: Decimal | None,
+    roi_pct: Decimal | None,
+    profit_factor: Decimal | None,
+    total_trades: int | None,
+) -> ComparisonMetrics:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_ComparisonMetricsLayout)
+    self.sharpe_ratio = sharpe_ratio
+    self.sortino_ratio = sortino_ratio
+    self.max_drawdown_pct = max_drawdown_pct
+    self.win_rate = win_rate
+    self.roi_pct = roi_pct
+    self.profit_factor = profit_factor
+    self.total_trades = total_trades
+    self.__class__ = ComparisonMetrics  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+ComparisonMetrics._from_wire = _ComparisonMetrics_from_wire
+ComparisonMetrics._make = _ComparisonMetrics_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComparisonDeflatedSharpe:
+    """A ComparisonDeflatedSharpe as the API returns it.
+
+    Wire schema: `ComparisonDeflatedSharpe`.
+    """
+
+    p_value: Decimal
+    is_significant: bool
+    observed_sharpe: Decimal
+    deflated_sharpe: Decimal
+    num_trials: int
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], ComparisonDeflatedSharpe]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal,
+                bool,
+                Decimal,
+                Decimal,
+                int,
+            ],
+            ComparisonDeflatedSharpe,
+        ]
+    ]
+
+
+class _ComparisonDeflatedSharpeLayout:
+    """`ComparisonDeflatedSharpe`'s slots, unfrozen: a fused builder fills one, then makes it a `ComparisonDeflatedSharpe`."""
+
+    __slots__ = (
+        "deflated_sharpe",
+        "is_significant",
+        "num_trials",
+        "observed_sharpe",
+        "p_value",
+    )
+    p_value: Decimal
+    is_significant: bool
+    observed_sharpe: Decimal
+    deflated_sharpe: Decimal
+    num_trials: int
+
+
+def _ComparisonDeflatedSharpe_from_wire(d: Mapping[str, Any]) -> ComparisonDeflatedSharpe:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_ComparisonDeflatedSharpeLayout)
+    v = d["p_value"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.p_value = v
+    self.is_significant = d["is_significant"]
+    v = d["observed_sharpe"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.observed_sharpe = v
+    v = d["deflated_sharpe"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.deflated_sharpe = v
+    self.num_trials = d["num_trials"]
+    self.__class__ = ComparisonDeflatedSharpe  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _ComparisonDeflatedSharpe_make(
+    p_value: Decimal,
+    is_significant: bool,
+    observed_sharpe: Decimal,
+    deflated_sharpe: Decimal,
+    num_trials: int,
+) -> ComparisonDeflatedSharpe:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_ComparisonDeflatedSharpeLayout)
+    self.p_value = p_value
+    self.is_significant = is_significant
+    self.observed_sharpe = observed_sharpe
+    self.deflated_sharpe = deflated_sharpe
+    self.num_trials = num_trials
+    self.__class__ = ComparisonDeflatedSharpe  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+ComparisonDeflatedSharpe._from_wire = _ComparisonDeflatedSharpe_from_wire
+ComparisonDeflatedSharpe._make = _ComparisonDeflatedSharpe_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StrategyRanking:
+    """One strategy's place in a comparison.
+
+    Wire schema: `StrategyComparisonEntry`.
+    """
+
+    strategy_id: str
+    name: str
+    version: int
+    status: str
+    rank: int
+    metrics: ComparisonMetrics
+    deflated_sharpe: ComparisonDeflatedSharpe | None = None
+    has_test_results: bool
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], StrategyRanking]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                int,
+                str,
+                int,
+                ComparisonMetrics,
+                ComparisonDeflatedSharpe | None,
+                bool,
+            ],
+            StrategyRanking,
+        ]
+    ]
+
+
+class _StrategyRankingLayout:
+    """`StrategyRanking`'s slots, unfrozen: a fused builder fills one, then makes it a `StrategyRanking`."""
+
+    __slots__ = (
+        "deflated_sharpe",
+        "has_test_results",
+        "metrics",
+        "name",
+        "rank",
+        "status",
+        "strategy_id",
+        "version",
+    )
+    strategy_id: str
+    name: str
+    version: int
+    status: str
+    rank: int
+    metrics: ComparisonMetrics
+    deflated_sharpe: ComparisonDeflatedSharpe | None
+    has_test_results: bool
+
+
+def _StrategyRanking_from_wire(d: Mapping[str, Any]) -> StrategyRanking:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_StrategyRankingLayout)
+    self.strategy_id = d["strategy_id"]
+    self.name = d["name"]
+    self.version = d["version"]
+    self.status = d["status"]
+    self.rank = d["rank"]
+    self.metrics = ComparisonMetrics._from_wire(d["metrics"])
+    v = d.get("deflated_sharpe")
+    if v is not None:
+        v = ComparisonDeflatedSharpe._from_wire(v)
+    self.deflated_sharpe = v
+    self.has_test_results = d["has_test_results"]
+    self.__class__ = StrategyRanking  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _StrategyRanking_make(
+    strategy_id: str,
+    name: str,
+    version: int,
+    status: str,
+    rank: int,
+    metrics: ComparisonMetrics,
+    deflated_sharpe: ComparisonDeflatedSharpe | None,
+    has_test_results: bool,
+) -> StrategyRanking:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_StrategyRankingLayout)
+    self.strategy_id = strategy_id
+    self.name = name
+    self.version = version
+    self.status = status
+    self.rank = rank
+    self.metrics = metrics
+    self.deflated_sharpe = deflated_sharpe
+    self.has_test_results = has_test_results
+    self.__class__ = StrategyRanking  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+StrategyRanking._from_wire = _StrategyRanking_from_wire
+StrategyRanking._make = _StrategyRanking_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StrategyComparison:
+    """Strategies ranked by one metric of their latest completed tests.
+
+    Wire schema: `StrategyComparison`.
+    """
+
+    strategies: list[StrategyRanking]
+    winner_id: str | None = None
+    ranking_metric: str
+    recommendation: str
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], StrategyComparison]]
+    _make: ClassVar[
+        Callable[
+            [
+                list[StrategyRanking],
+                str | None,
+                str,
+                str,
+            ],
+            StrategyComparison,
+        ]
+    ]
+
+
+class _StrategyComparisonLayout:
+    """`StrategyComparison`'s slots, unfrozen: a fused builder fills one, then makes it a `StrategyComparison`."""
+
+    __slots__ = (
+        "ranking_metric",
+        "recommendation",
+        "strategies",
+        "winner_id",
+    )
+    strategies: list[StrategyRanking]
+    winner_id: str | None
+    ranking_metric: str
+    recommendation: str
+
+
+def _StrategyComparison_from_wire(d: Mapping[str, Any]) -> StrategyComparison:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_StrategyComparisonLayout)
+    self.strategies = [StrategyRanking._from_wire(_i) for _i in d["strategies"]]
+    v = d.get("winner_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.winner_id = v
+    self.ranking_metric = d["ranking_metric"]
+    self.recommendation = d["recommendation"]
+    self.__class__ = StrategyComparison  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _StrategyComparison_make(
+    strategies: list[StrategyRanking],
+    winner_id: str | None,
+    ranking_metric: str,
+    recommendation: str,
+) -> StrategyComparison:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_StrategyComparisonLayout)
+    self.strategies = strategies
+    self.winner_id = winner_id
+    self.ranking_metric = ranking_metric
+    self.recommendation = recommendation
+    self.__class__ = StrategyComparison  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+StrategyComparison._from_wire = _StrategyComparison_from_wire
+StrategyComparison._make = _StrategyComparison_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TrainingEpisode:
     """A TrainingEpisode as the API returns it.
 
@@ -3733,6 +4541,85 @@ def _TrainingComparison_make(
 
 TrainingComparison._from_wire = _TrainingComparison_from_wire
 TrainingComparison._make = _TrainingComparison_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LearningCurve:
+    """One metric of a training run, episode by episode, raw and smoothed.
+
+    Wire schema: `LearningCurve`.
+    """
+
+    episode_numbers: list[int]
+    raw_values: list[Decimal]
+    smoothed_values: list[Decimal]
+    metric: str
+    window: int
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], LearningCurve]]
+    _make: ClassVar[
+        Callable[
+            [
+                list[int],
+                list[Decimal],
+                list[Decimal],
+                str,
+                int,
+            ],
+            LearningCurve,
+        ]
+    ]
+
+
+class _LearningCurveLayout:
+    """`LearningCurve`'s slots, unfrozen: a fused builder fills one, then makes it a `LearningCurve`."""
+
+    __slots__ = (
+        "episode_numbers",
+        "metric",
+        "raw_values",
+        "smoothed_values",
+        "window",
+    )
+    episode_numbers: list[int]
+    raw_values: list[Decimal]
+    smoothed_values: list[Decimal]
+    metric: str
+    window: int
+
+
+def _LearningCurve_from_wire(d: Mapping[str, Any]) -> LearningCurve:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _new(_LearningCurveLayout)
+    self.episode_numbers = [parse_int(_i) for _i in d["episode_numbers"]]
+    self.raw_values = [parse_decimal(_i) for _i in d["raw_values"]]
+    self.smoothed_values = [parse_decimal(_i) for _i in d["smoothed_values"]]
+    self.metric = d["metric"]
+    self.window = d["window"]
+    self.__class__ = LearningCurve  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _LearningCurve_make(
+    episode_numbers: list[int],
+    raw_values: list[Decimal],
+    smoothed_values: list[Decimal],
+    metric: str,
+    window: int,
+) -> LearningCurve:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_LearningCurveLayout)
+    self.episode_numbers = episode_numbers
+    self.raw_values = raw_values
+    self.smoothed_values = smoothed_values
+    self.metric = metric
+    self.window = window
+    self.__class__ = LearningCurve  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+LearningCurve._from_wire = _LearningCurve_from_wire
+LearningCurve._make = _LearningCurve_make
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -4146,3 +5033,1076 @@ def _AgentKey_make(
 
 AgentKey._from_wire = _AgentKey_from_wire
 AgentKey._make = _AgentKey_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StrategySignal:
+    """One strategy component's signal in a decision cycle.
+
+    Wire schema: `StrategySignal`.
+    """
+
+    id: str
+    trace_id: str
+    strategy_name: str
+    symbol: str
+    action: str
+    confidence: Decimal | None = None
+    weight: Decimal | None = None
+    signal_data: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], StrategySignal]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                str,
+                Decimal | None,
+                Decimal | None,
+                dict[str, Any],
+                datetime,
+            ],
+            StrategySignal,
+        ]
+    ]
+
+
+class _StrategySignalLayout:
+    """`StrategySignal`'s slots, unfrozen: a fused builder fills one, then makes it a `StrategySignal`."""
+
+    __slots__ = (
+        "action",
+        "confidence",
+        "created_at",
+        "id",
+        "signal_data",
+        "strategy_name",
+        "symbol",
+        "trace_id",
+        "weight",
+    )
+    id: str
+    trace_id: str
+    strategy_name: str
+    symbol: str
+    action: str
+    confidence: Decimal | None
+    weight: Decimal | None
+    signal_data: dict[str, Any]
+    created_at: datetime
+
+
+def _StrategySignal_from_wire(d: Mapping[str, Any]) -> StrategySignal:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_StrategySignalLayout)
+    self.id = d["id"]
+    self.trace_id = d["trace_id"]
+    self.strategy_name = d["strategy_name"]
+    self.symbol = d["symbol"]
+    self.action = d["action"]
+    v = d.get("confidence")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.confidence = v
+    v = d.get("weight")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.weight = v
+    v = d.get("signal_data")
+    v = opt_dict(v)
+    if v is None:
+        v = {}
+    self.signal_data = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.__class__ = StrategySignal  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _StrategySignal_make(
+    id: str,
+    trace_id: str,
+    strategy_name: str,
+    symbol: str,
+    action: str,
+    confidence: Decimal | None,
+    weight: Decimal | None,
+    signal_data: dict[str, Any],
+    created_at: datetime,
+) -> StrategySignal:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_StrategySignalLayout)
+    self.id = id
+    self.trace_id = trace_id
+    self.strategy_name = strategy_name
+    self.symbol = symbol
+    self.action = action
+    self.confidence = confidence
+    self.weight = weight
+    self.signal_data = signal_data
+    self.created_at = created_at
+    self.__class__ = StrategySignal  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+StrategySignal._from_wire = _StrategySignal_from_wire
+StrategySignal._make = _StrategySignal_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
+    """A decision an agent recorded, with its outcome once known.
+
+    Wire schema: `Decision`.
+    """
+
+    id: str
+    agent_id: str
+    trace_id: str | None = None
+    decision_type: str
+    symbol: str | None = None
+    direction: str
+    confidence: Decimal | None = None
+    reasoning: str | None = None
+    market_snapshot: dict[str, Any] | None = None
+    risk_assessment: dict[str, Any] | None = None
+    order_id: str | None = None
+    outcome_pnl: Decimal | None = None
+    outcome_recorded_at: datetime | None = None
+    created_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Decision]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str | None,
+                str,
+                str | None,
+                str,
+                Decimal | None,
+                str | None,
+                dict[str, Any] | None,
+                dict[str, Any] | None,
+                str | None,
+                Decimal | None,
+                datetime | None,
+                datetime,
+            ],
+            Decision,
+        ]
+    ]
+
+
+class _DecisionLayout:
+    """`Decision`'s slots, unfrozen: a fused builder fills one, then makes it a `Decision`."""
+
+    __slots__ = (
+        "agent_id",
+        "confidence",
+        "created_at",
+        "decision_type",
+        "direction",
+        "id",
+        "market_snapshot",
+        "order_id",
+        "outcome_pnl",
+        "outcome_recorded_at",
+        "reasoning",
+        "risk_assessment",
+        "symbol",
+        "trace_id",
+    )
+    id: str
+    agent_id: str
+    trace_id: str | None
+    decision_type: str
+    symbol: str | None
+    direction: str
+    confidence: Decimal | None
+    reasoning: str | None
+    market_snapshot: dict[str, Any] | None
+    risk_assessment: dict[str, Any] | None
+    order_id: str | None
+    outcome_pnl: Decimal | None
+    outcome_recorded_at: datetime | None
+    created_at: datetime
+
+
+def _Decision_from_wire(d: Mapping[str, Any]) -> Decision:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_DecisionLayout)
+    self.id = d["id"]
+    self.agent_id = d["agent_id"]
+    v = d.get("trace_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.trace_id = v
+    self.decision_type = d["decision_type"]
+    v = d.get("symbol")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.symbol = v
+    self.direction = d["direction"]
+    v = d.get("confidence")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.confidence = v
+    v = d.get("reasoning")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.reasoning = v
+    v = d.get("market_snapshot")
+    v = opt_dict(v)
+    self.market_snapshot = v
+    v = d.get("risk_assessment")
+    v = opt_dict(v)
+    self.risk_assessment = v
+    v = d.get("order_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.order_id = v
+    v = d.get("outcome_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.outcome_pnl = v
+    v = d.get("outcome_recorded_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.outcome_recorded_at = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.__class__ = Decision  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Decision_make(
+    id: str,
+    agent_id: str,
+    trace_id: str | None,
+    decision_type: str,
+    symbol: str | None,
+    direction: str,
+    confidence: Decimal | None,
+    reasoning: str | None,
+    market_snapshot: dict[str, Any] | None,
+    risk_assessment: dict[str, Any] | None,
+    order_id: str | None,
+    outcome_pnl: Decimal | None,
+    outcome_recorded_at: datetime | None,
+    created_at: datetime,
+) -> Decision:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_DecisionLayout)
+    self.id = id
+    self.agent_id = agent_id
+    self.trace_id = trace_id
+    self.decision_type = decision_type
+    self.symbol = symbol
+    self.direction = direction
+    self.confidence = confidence
+    self.reasoning = reasoning
+    self.market_snapshot = market_snapshot
+    self.risk_assessment = risk_assessment
+    self.order_id = order_id
+    self.outcome_pnl = outcome_pnl
+    self.outcome_recorded_at = outcome_recorded_at
+    self.created_at = created_at
+    self.__class__ = Decision  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Decision._from_wire = _Decision_from_wire
+Decision._make = _Decision_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApiCall:
+    """An outbound call made during a decision cycle.
+
+    Wire schema: `ApiCall`.
+    """
+
+    id: str
+    trace_id: str
+    channel: str
+    endpoint: str
+    method: str | None = None
+    status_code: int | None = None
+    latency_ms: Decimal
+    request_size: int | None = None
+    response_size: int | None = None
+    error: str | None = None
+    created_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], ApiCall]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                str | None,
+                int | None,
+                Decimal,
+                int | None,
+                int | None,
+                str | None,
+                datetime,
+            ],
+            ApiCall,
+        ]
+    ]
+
+
+class _ApiCallLayout:
+    """`ApiCall`'s slots, unfrozen: a fused builder fills one, then makes it a `ApiCall`."""
+
+    __slots__ = (
+        "channel",
+        "created_at",
+        "endpoint",
+        "error",
+        "id",
+        "latency_ms",
+        "method",
+        "request_size",
+        "response_size",
+        "status_code",
+        "trace_id",
+    )
+    id: str
+    trace_id: str
+    channel: str
+    endpoint: str
+    method: str | None
+    status_code: int | None
+    latency_ms: Decimal
+    request_size: int | None
+    response_size: int | None
+    error: str | None
+    created_at: datetime
+
+
+def _ApiCall_from_wire(d: Mapping[str, Any]) -> ApiCall:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_ApiCallLayout)
+    self.id = d["id"]
+    self.trace_id = d["trace_id"]
+    self.channel = d["channel"]
+    self.endpoint = d["endpoint"]
+    v = d.get("method")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.method = v
+    v = d.get("status_code")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.status_code = v
+    self.latency_ms = Decimal(d["latency_ms"])
+    v = d.get("request_size")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.request_size = v
+    v = d.get("response_size")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.response_size = v
+    v = d.get("error")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.error = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.__class__ = ApiCall  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _ApiCall_make(
+    id: str,
+    trace_id: str,
+    channel: str,
+    endpoint: str,
+    method: str | None,
+    status_code: int | None,
+    latency_ms: Decimal,
+    request_size: int | None,
+    response_size: int | None,
+    error: str | None,
+    created_at: datetime,
+) -> ApiCall:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_ApiCallLayout)
+    self.id = id
+    self.trace_id = trace_id
+    self.channel = channel
+    self.endpoint = endpoint
+    self.method = method
+    self.status_code = status_code
+    self.latency_ms = latency_ms
+    self.request_size = request_size
+    self.response_size = response_size
+    self.error = error
+    self.created_at = created_at
+    self.__class__ = ApiCall  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+ApiCall._from_wire = _ApiCall_from_wire
+ApiCall._make = _ApiCall_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderSummary:
+    """The order a decision placed.
+
+    Wire schema: `OrderSummary`.
+    """
+
+    id: str
+    symbol: str
+    side: str
+    order_type: str
+    quantity: Decimal | None = None
+    executed_price: Decimal | None = None
+    executed_qty: Decimal | None = None
+    fee: Decimal | None = None
+    status: str
+    created_at: datetime
+    filled_at: datetime | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], OrderSummary]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                str,
+                datetime,
+                datetime | None,
+            ],
+            OrderSummary,
+        ]
+    ]
+
+
+class _OrderSummaryLayout:
+    """`OrderSummary`'s slots, unfrozen: a fused builder fills one, then makes it a `OrderSummary`."""
+
+    __slots__ = (
+        "created_at",
+        "executed_price",
+        "executed_qty",
+        "fee",
+        "filled_at",
+        "id",
+        "order_type",
+        "quantity",
+        "side",
+        "status",
+        "symbol",
+    )
+    id: str
+    symbol: str
+    side: str
+    order_type: str
+    quantity: Decimal | None
+    executed_price: Decimal | None
+    executed_qty: Decimal | None
+    fee: Decimal | None
+    status: str
+    created_at: datetime
+    filled_at: datetime | None
+
+
+def _OrderSummary_from_wire(d: Mapping[str, Any]) -> OrderSummary:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_OrderSummaryLayout)
+    self.id = d["id"]
+    self.symbol = d["symbol"]
+    self.side = d["side"]
+    self.order_type = d["type"]
+    v = d.get("quantity")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.quantity = v
+    v = d.get("executed_price")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.executed_price = v
+    v = d.get("executed_qty")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.executed_qty = v
+    v = d.get("fee")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.fee = v
+    self.status = d["status"]
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    v = d.get("filled_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.filled_at = v
+    self.__class__ = OrderSummary  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _OrderSummary_make(
+    id: str,
+    symbol: str,
+    side: str,
+    order_type: str,
+    quantity: Decimal | None,
+    executed_price: Decimal | None,
+    executed_qty: Decimal | None,
+    fee: Decimal | None,
+    status: str,
+    created_at: datetime,
+    filled_at: datetime | None,
+) -> OrderSummary:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_OrderSummaryLayout)
+    self.id = id
+    self.symbol = symbol
+    self.side = side
+    self.order_type = order_type
+    self.quantity = quantity
+    self.executed_price = executed_price
+    self.executed_qty = executed_qty
+    self.fee = fee
+    self.status = status
+    self.created_at = created_at
+    self.filled_at = filled_at
+    self.__class__ = OrderSummary  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+OrderSummary._from_wire = _OrderSummary_from_wire
+OrderSummary._make = _OrderSummary_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TradeSummary:
+    """The fill of a decision's order.
+
+    Wire schema: `TradeSummary`.
+    """
+
+    id: str
+    symbol: str
+    side: str
+    quantity: Decimal | None = None
+    price: Decimal | None = None
+    quote_amount: Decimal | None = None
+    fee: Decimal | None = None
+    realized_pnl: Decimal | None = None
+    created_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], TradeSummary]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                datetime,
+            ],
+            TradeSummary,
+        ]
+    ]
+
+
+class _TradeSummaryLayout:
+    """`TradeSummary`'s slots, unfrozen: a fused builder fills one, then makes it a `TradeSummary`."""
+
+    __slots__ = (
+        "created_at",
+        "fee",
+        "id",
+        "price",
+        "quantity",
+        "quote_amount",
+        "realized_pnl",
+        "side",
+        "symbol",
+    )
+    id: str
+    symbol: str
+    side: str
+    quantity: Decimal | None
+    price: Decimal | None
+    quote_amount: Decimal | None
+    fee: Decimal | None
+    realized_pnl: Decimal | None
+    created_at: datetime
+
+
+def _TradeSummary_from_wire(d: Mapping[str, Any]) -> TradeSummary:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_TradeSummaryLayout)
+    self.id = d["id"]
+    self.symbol = d["symbol"]
+    self.side = d["side"]
+    v = d.get("quantity")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.quantity = v
+    v = d.get("price")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.price = v
+    v = d.get("quote_amount")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.quote_amount = v
+    v = d.get("fee")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.fee = v
+    v = d.get("realized_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.realized_pnl = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.__class__ = TradeSummary  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _TradeSummary_make(
+    id: str,
+    symbol: str,
+    side: str,
+    quantity: Decimal | None,
+    price: Decimal | None,
+    quote_amount: Decimal | None,
+    fee: Decimal | None,
+    realized_pnl: Decimal | None,
+    created_at: datetime,
+) -> TradeSummary:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_TradeSummaryLayout)
+    self.id = id
+    self.symbol = symbol
+    self.side = side
+    self.quantity = quantity
+    self.price = price
+    self.quote_amount = quote_amount
+    self.fee = fee
+    self.realized_pnl = realized_pnl
+    self.created_at = created_at
+    self.__class__ = TradeSummary  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+TradeSummary._from_wire = _TradeSummary_from_wire
+TradeSummary._make = _TradeSummary_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionTrace:
+    """One decision cycle: the signals, the decision, the calls made, the order and its fill.
+
+    Wire schema: `DecisionTrace`.
+    """
+
+    trace_id: str
+    signals: list[StrategySignal]
+    decision: Decision | None = None
+    api_calls: list[ApiCall]
+    order: OrderSummary | None = None
+    trade: TradeSummary | None = None
+    pnl: Decimal | None = None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], DecisionTrace]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                list[StrategySignal],
+                Decision | None,
+                list[ApiCall],
+                OrderSummary | None,
+                TradeSummary | None,
+                Decimal | None,
+            ],
+            DecisionTrace,
+        ]
+    ]
+
+
+class _DecisionTraceLayout:
+    """`DecisionTrace`'s slots, unfrozen: a fused builder fills one, then makes it a `DecisionTrace`."""
+
+    __slots__ = (
+        "api_calls",
+        "decision",
+        "order",
+        "pnl",
+        "signals",
+        "trace_id",
+        "trade",
+    )
+    trace_id: str
+    signals: list[StrategySignal]
+    decision: Decision | None
+    api_calls: list[ApiCall]
+    order: OrderSummary | None
+    trade: TradeSummary | None
+    pnl: Decimal | None
+
+
+def _DecisionTrace_from_wire(d: Mapping[str, Any]) -> DecisionTrace:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_DecisionTraceLayout)
+    self.trace_id = d["trace_id"]
+    self.signals = [StrategySignal._from_wire(_i) for _i in d["signals"]]
+    v = d.get("decision")
+    if v is not None:
+        v = Decision._from_wire(v)
+    self.decision = v
+    self.api_calls = [ApiCall._from_wire(_i) for _i in d["api_calls"]]
+    v = d.get("order")
+    if v is not None:
+        v = OrderSummary._from_wire(v)
+    self.order = v
+    v = d.get("trade")
+    if v is not None:
+        v = TradeSummary._from_wire(v)
+    self.trade = v
+    v = d.get("pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.pnl = v
+    self.__class__ = DecisionTrace  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _DecisionTrace_make(
+    trace_id: str,
+    signals: list[StrategySignal],
+    decision: Decision | None,
+    api_calls: list[ApiCall],
+    order: OrderSummary | None,
+    trade: TradeSummary | None,
+    pnl: Decimal | None,
+) -> DecisionTrace:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_DecisionTraceLayout)
+    self.trace_id = trace_id
+    self.signals = signals
+    self.decision = decision
+    self.api_calls = api_calls
+    self.order = order
+    self.trade = trade
+    self.pnl = pnl
+    self.__class__ = DecisionTrace  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+DecisionTrace._from_wire = _DecisionTrace_from_wire
+DecisionTrace._make = _DecisionTrace_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionAnalysis:
+    """Win/loss statistics over an agent's decisions, and the decisions.
+
+    Wire schema: `DecisionAnalysis`.
+    """
+
+    total: int
+    wins: int
+    losses: int
+    win_rate: Decimal
+    avg_pnl: Decimal | None = None
+    avg_confidence: Decimal | None = None
+    by_direction: dict[str, Any]
+    decisions: list[Decision]
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], DecisionAnalysis]]
+    _make: ClassVar[
+        Callable[
+            [
+                int,
+                int,
+                int,
+                Decimal,
+                Decimal | None,
+                Decimal | None,
+                dict[str, Any],
+                list[Decision],
+            ],
+            DecisionAnalysis,
+        ]
+    ]
+
+
+class _DecisionAnalysisLayout:
+    """`DecisionAnalysis`'s slots, unfrozen: a fused builder fills one, then makes it a `DecisionAnalysis`."""
+
+    __slots__ = (
+        "avg_confidence",
+        "avg_pnl",
+        "by_direction",
+        "decisions",
+        "losses",
+        "total",
+        "win_rate",
+        "wins",
+    )
+    total: int
+    wins: int
+    losses: int
+    win_rate: Decimal
+    avg_pnl: Decimal | None
+    avg_confidence: Decimal | None
+    by_direction: dict[str, Any]
+    decisions: list[Decision]
+
+
+def _DecisionAnalysis_from_wire(d: Mapping[str, Any]) -> DecisionAnalysis:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_DecisionAnalysisLayout)
+    self.total = d["total"]
+    self.wins = d["wins"]
+    self.losses = d["losses"]
+    v = d["win_rate"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.win_rate = v
+    v = d.get("avg_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.avg_pnl = v
+    v = d.get("avg_confidence")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.avg_confidence = v
+    self.by_direction = parse_dict(d["by_direction"])
+    self.decisions = [Decision._from_wire(_i) for _i in d["decisions"]]
+    self.__class__ = DecisionAnalysis  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _DecisionAnalysis_make(
+    total: int,
+    wins: int,
+    losses: int,
+    win_rate: Decimal,
+    avg_pnl: Decimal | None,
+    avg_confidence: Decimal | None,
+    by_direction: dict[str, Any],
+    decisions: list[Decision],
+) -> DecisionAnalysis:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_DecisionAnalysisLayout)
+    self.total = total
+    self.wins = wins
+    self.losses = losses
+    self.win_rate = win_rate
+    self.avg_pnl = avg_pnl
+    self.avg_confidence = avg_confidence
+    self.by_direction = by_direction
+    self.decisions = decisions
+    self.__class__ = DecisionAnalysis  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+DecisionAnalysis._from_wire = _DecisionAnalysis_from_wire
+DecisionAnalysis._make = _DecisionAnalysis_make
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Feedback:
+    """A feedback item of an agent after a status change.
+
+    Wire schema: `Feedback`.
+    """
+
+    id: str
+    agent_id: str
+    status: str
+    resolution: str | None = None
+    resolved_at: datetime | None = None
+    updated: bool
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Feedback]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str | None,
+                datetime | None,
+                bool,
+            ],
+            Feedback,
+        ]
+    ]
+
+
+class _FeedbackLayout:
+    """`Feedback`'s slots, unfrozen: a fused builder fills one, then makes it a `Feedback`."""
+
+    __slots__ = (
+        "agent_id",
+        "id",
+        "resolution",
+        "resolved_at",
+        "status",
+        "updated",
+    )
+    id: str
+    agent_id: str
+    status: str
+    resolution: str | None
+    resolved_at: datetime | None
+    updated: bool
+
+
+def _Feedback_from_wire(d: Mapping[str, Any]) -> Feedback:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _new(_FeedbackLayout)
+    self.id = d["id"]
+    self.agent_id = d["agent_id"]
+    self.status = d["status"]
+    v = d.get("resolution")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.resolution = v
+    v = d.get("resolved_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.resolved_at = v
+    self.updated = d["updated"]
+    self.__class__ = Feedback  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Feedback_make(
+    id: str,
+    agent_id: str,
+    status: str,
+    resolution: str | None,
+    resolved_at: datetime | None,
+    updated: bool,
+) -> Feedback:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _new(_FeedbackLayout)
+    self.id = id
+    self.agent_id = agent_id
+    self.status = status
+    self.resolution = resolution
+    self.resolved_at = resolved_at
+    self.updated = updated
+    self.__class__ = Feedback  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Feedback._from_wire = _Feedback_from_wire
+Feedback._make = _Feedback_make
