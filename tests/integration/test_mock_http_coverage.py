@@ -30,9 +30,11 @@ def full_run(recorder: Recorder, request: pytest.FixtureRequest) -> Recorder:
     return recorder
 
 
-def test_the_spec_has_62_operations() -> None:
-    assert len(SPEC_OPERATIONS) == 62
-    assert len({op.operation_id for op in SPEC_OPERATIONS}) == 62
+def test_the_spec_has_82_operations() -> None:
+    # 62, then issue 14's 20 (webhooks, account mode and risk profile, strategy and test
+    # management, learning curve, decisions and feedback, health)
+    assert len(SPEC_OPERATIONS) == 82
+    assert len({op.operation_id for op in SPEC_OPERATIONS}) == 82
 
 
 def test_every_operation_had_a_successful_call(full_run: Recorder) -> None:
@@ -44,7 +46,8 @@ def test_every_operation_had_a_successful_call(full_run: Recorder) -> None:
 
 
 def test_every_operation_had_a_documented_error(full_run: Recorder) -> None:
-    spec = {op.operation_id for op in SPEC_OPERATIONS}
+    # Every operation that documents a 4xx (GET /health documents none: it takes nothing).
+    spec = {op.operation_id for op in SPEC_OPERATIONS if any(400 <= s < 500 for s in op.statuses)}
     failed = {op for op, statuses in full_run.seen.items() if any(400 <= s < 500 for s in statuses)}
     assert failed == spec, f"no error case for {sorted(spec - failed)}"
 

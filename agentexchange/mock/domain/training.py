@@ -22,6 +22,7 @@ from .clock import SimClock
 from .errors import DomainError, not_found
 
 SMOOTHING_WINDOW = 10
+CURVE_METRICS = ("roi_pct", "sharpe_ratio", "max_drawdown_pct", "total_trades", "reward_sum")
 _ZERO = Decimal(0)
 
 
@@ -60,10 +61,25 @@ class TrainingRunInfo:
     def learning_curve(self, window: int = SMOOTHING_WINDOW) -> LearningCurve | None:
         """The curve of ROI (else reward) per episode; None before any such value."""
         metric = "roi_pct" if any(e.roi_pct is not None for e in self.episodes) else "reward_sum"
+        curve = self.curve(metric, window)
+        return curve if curve.episode_numbers else None
+
+    def curve(self, metric: str, window: int = SMOOTHING_WINDOW) -> LearningCurve:
+        """One metric per episode (episodes that did not report it left out), raw and as a
+        trailing mean over ``window`` points."""
+        if metric not in CURVE_METRICS:
+            raise DomainError(
+                "VALIDATION_ERROR",
+                f"metric: must be one of {list(CURVE_METRICS)}.",
+                422,
+                {"field": "metric"},
+            )
+        if window < 1:
+            raise DomainError(
+                "VALIDATION_ERROR", "window: must be at least 1.", 422, {"field": "window"}
+            )
         points = [(e.episode_number, getattr(e, metric)) for e in self.episodes]
-        known = [(n, v) for n, v in points if v is not None]
-        if not known:
-            return None
+        known = [(n, Decimal(v)) for n, v in points if v is not None]
         raw = [v for _, v in known]
         smoothed = [
             sum(raw[max(0, i - window + 1) : i + 1], _ZERO)

@@ -15,14 +15,28 @@ from .handlers import (
     agents,
     analytics,
     auth,
+    health,
     market,
     metrics,
     strategies,
     trading,
     training,
+    webhooks,
 )
 
-_AREAS = (auth, market, trading, account, analytics, metrics, strategies, training, agents)
+_AREAS = (
+    health,
+    auth,
+    market,
+    trading,
+    account,
+    analytics,
+    metrics,
+    webhooks,
+    strategies,
+    training,
+    agents,
+)
 
 
 def all_handlers(exchange: Exchange) -> dict[str, Handler]:
