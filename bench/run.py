@@ -1,4 +1,4 @@
-"""`make bench`: every benchmark of the project in one run (SDK, mock HTTP, WebSocket)."""
+"""`make bench`: every benchmark of the project in one run (SDK, mock HTTP, WebSocket, webhooks)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     sys.path.insert(0, str(HERE.parent))
-    for script in ("sdk_bench.py", "http_bench.py", "ws_bench.py"):
+    for script in ("sdk_bench.py", "http_bench.py", "ws_bench.py", "webhook_bench.py"):
         path = HERE / script
         if not path.exists():
             continue
