@@ -108,7 +108,11 @@ DEFECTS = [
         "strategy management",
         "DELETE /api/v1/strategies/{strategy_id}",
         ("create_strategy", "delete_strategy"),
-        rewrite("DELETE", f"/api/v1/strategies/{UUID}", lambda s, d: (204 if s == 200 else s, None if s == 200 else d)),
+        rewrite(
+            "DELETE",
+            f"/api/v1/strategies/{UUID}",
+            lambda s, d: (204 if s == 200 else s, None if s == 200 else d),
+        ),
     ),
     Defect(
         "learning curves",
@@ -134,7 +138,9 @@ DEFECTS = [
         "health",
         "GET /health",
         ("get_health", "get_pairs"),
-        rewrite("GET", "/health", on_success(lambda d: {**d, "total_pairs": str(d["total_pairs"])})),
+        rewrite(
+            "GET", "/health", on_success(lambda d: {**d, "total_pairs": str(d["total_pairs"])})
+        ),
     ),
 ]
 
