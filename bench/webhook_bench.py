@@ -3,8 +3,9 @@
 One mock exchange (local subscribers admitted), two accounts with one strategy each. The
 first has no webhook; the second's ``strategy.deployed`` goes to a subscriber that accepts
 connections and never answers (each try waits out the 10 s timeout, then the retries).
-Rounds alternate between the two: 200 ``deploy_strategy`` calls through the SDK (each
-followed by an untimed ``undeploy_strategy``). Printed: the median time of 200 deploys
+Rounds alternate between the two (which goes first alternates too): 200
+``deploy_strategy`` calls through the SDK (each followed by an untimed
+``undeploy_strategy``). Printed: the median time of 200 deploys
 each way and the ratio; goal <= 1.2.
 """
 
@@ -20,7 +21,7 @@ from agentexchange import AgentExchangeClient
 from agentexchange.mock.testing import MockServer
 
 DEPLOYS = 200
-ROUNDS = 5
+ROUNDS = 7
 GOAL = 1.2
 DEFINITION = {"pairs": ["BTCUSDT"], "timeframe": "1h", "entry_conditions": {"rsi_below": 30}}
 
@@ -75,9 +76,9 @@ def main() -> int:
                 clients.append((client, strategy.strategy_id))
             deploys(*clients[0])  # warm-up: connections, code paths
             plain, hooked_times = [], []
-            for _ in range(ROUNDS):
-                plain.append(deploys(*clients[0]))
-                hooked_times.append(deploys(*clients[1]))
+            for n in range(ROUNDS):  # alternating, and which goes first alternates too
+                for hooked in (False, True) if n % 2 == 0 else (True, False):
+                    (hooked_times if hooked else plain).append(deploys(*clients[hooked]))
             waiting = mock.exchange.webhooks.queued()
             for client, _ in clients:
                 client.close()
