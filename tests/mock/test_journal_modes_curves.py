@@ -186,3 +186,15 @@ def test_learning_curves_as_recorded_on_the_platform() -> None:
     with pytest.raises(DomainError) as raised:
         run.curve("nope", 10)
     assert raised.value.status == 422
+
+
+def test_a_huge_reported_metric_is_answered_not_a_500() -> None:
+    # Four decimal places of 1e300 do not fit Decimal's 28 digits: the value stays as it is.
+    training = Training(SimClock(NOW))
+    run_id = "26a9e0db-a782-4079-ad6e-86b6d6b1a502"
+    training.register("a", run_id, None, None)
+    training.report_episode("a", run_id, Episode(1, roi_pct=Decimal("1e300")))
+    run = training.get("a", run_id)
+    assert run.curve("roi_pct", 10).smoothed_values == (Decimal("1e300"),)
+    stats = run.aggregate_stats()
+    assert stats is not None and stats["avg_roi_pct"] == Decimal("1e300")

@@ -15,15 +15,25 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .clock import SimClock
 from .errors import DomainError, not_found
 
 SMOOTHING_WINDOW = 10
+_Q4 = Decimal("0.0001")
 CURVE_METRICS = ("roi_pct", "sharpe_ratio", "max_drawdown_pct", "total_trades", "reward_sum")
 _ZERO = Decimal(0)
+
+
+def _q4(value: Decimal) -> Decimal:
+    """Four decimal places, or the value as it is when those places would not fit
+    Decimal's 28 digits (a reported 1e300 must not turn a read into a 500)."""
+    try:
+        return value.quantize(_Q4)
+    except InvalidOperation:
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +101,7 @@ class TrainingRunInfo:
             window=window,
             episode_numbers=tuple(n for n, _ in known),
             raw_values=tuple(raw),
-            smoothed_values=tuple(s.quantize(Decimal("0.0001")) for s in smoothed),
+            smoothed_values=tuple(_q4(s) for s in smoothed),
         )
 
     def aggregate_stats(self) -> dict[str, Decimal | int] | None:
@@ -107,7 +117,7 @@ class TrainingRunInfo:
         ):
             known = [v for v in values if v is not None]
             if known:
-                stats[f"avg_{name}"] = (sum(known, _ZERO) / len(known)).quantize(Decimal("0.0001"))
+                stats[f"avg_{name}"] = _q4(sum(known, _ZERO) / len(known))
                 stats[f"best_{name}"] = min(known) if name == "max_drawdown_pct" else max(known)
         trades = [e.total_trades for e in self.episodes if e.total_trades is not None]
         if trades:
