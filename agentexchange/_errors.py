@@ -13,6 +13,7 @@ CODE_TO_EXCEPTION: dict[str, str] = {
     "DATABASE_ERROR": "ServerError",
     "DUPLICATE_ACCOUNT": "ConflictError",
     "DUPLICATE_RESOURCE": "ConflictError",
+    "FEEDBACK_NOT_FOUND": "NotFoundError",
     "INSUFFICIENT_BALANCE": "InsufficientBalanceError",
     "INTERNAL_ERROR": "ServerError",
     "INVALID_API_KEY": "AuthenticationError",
@@ -40,6 +41,7 @@ CODE_TO_EXCEPTION: dict[str, str] = {
     "UNSUPPORTED_MEDIA_TYPE": "ValidationError",
     "VALIDATION_ERROR": "ValidationError",
     "VERSION_NOT_FOUND": "NotFoundError",
+    "WEBHOOK_NOT_FOUND": "NotFoundError",
 }
 """Envelope `error.code` -> name of the exception class in `agentexchange.exceptions`."""
 
@@ -56,6 +58,7 @@ CODE_TO_STATUS: dict[str, int] = {
     "DATABASE_ERROR": 500,
     "DUPLICATE_ACCOUNT": 409,
     "DUPLICATE_RESOURCE": 409,
+    "FEEDBACK_NOT_FOUND": 404,
     "INSUFFICIENT_BALANCE": 400,
     "INTERNAL_ERROR": 500,
     "INVALID_API_KEY": 401,
@@ -83,6 +86,7 @@ CODE_TO_STATUS: dict[str, int] = {
     "UNSUPPORTED_MEDIA_TYPE": 415,
     "VALIDATION_ERROR": 422,
     "VERSION_NOT_FOUND": 404,
+    "WEBHOOK_NOT_FOUND": 404,
 }
 """Envelope `error.code` -> the HTTP status the API documents for it."""
 

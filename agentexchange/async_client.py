@@ -33,6 +33,7 @@ from ._transport import Call
 from .exceptions import AgentExchangeError
 from .models import (
     AccountInfo,
+    AccountMode,
     Agent,
     AgentCredentials,
     AgentKey,
@@ -49,9 +50,14 @@ from .models import (
     BestBacktest,
     Candle,
     DataRange,
+    DecisionAnalysis,
+    DecisionTrace,
     DeflatedSharpe,
+    Feedback,
+    Health,
     Indicators,
     LeaderboardEntry,
+    LearningCurve,
     Order,
     OrderBook,
     Pair,
@@ -65,6 +71,7 @@ from .models import (
     RiskProfile,
     Snapshot,
     Strategy,
+    StrategyComparison,
     StrategyVersion,
     TestRun,
     Ticker,
@@ -72,6 +79,8 @@ from .models import (
     TrainingComparison,
     TrainingRun,
     VersionComparison,
+    Webhook,
+    WebhookTestResult,
     _PriceLayout,
 )
 
@@ -138,6 +147,23 @@ class AsyncAgentExchangeClient:
     async def close(self) -> None:
         """Release the connection pool."""
         await self._transport.close()
+
+    async def get_health(self) -> Health:
+        """Is the server up (public, outside /api/v1, not rate limited).
+
+        200 while the server serves requests (status ok or degraded); the real platform answers 503 with the same report when a critical service is down.
+        """
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                "/health",
+                (),
+            )
+        )
+        try:
+            return Health._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_health", _exc) from _exc
 
     async def register(
         self,
@@ -738,6 +764,70 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("reset_account", _exc) from _exc
 
+    async def get_account_mode(self) -> AccountMode:
+        """The account's mode label and its backtest counts."""
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/account/mode",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return AccountMode._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_account_mode", _exc) from _exc
+
+    async def switch_account_mode(
+        self, mode: str, strategy_label: str | None = None
+    ) -> AccountMode:
+        """Set the account's mode label (live or backtest) and an optional strategy label.
+
+        The mode is a label the account keeps for itself (as on the real platform it changes no other behaviour).
+        """
+        _body: dict[str, Any] = {
+            "mode": mode,
+        }
+        if strategy_label is not None:
+            _body["strategy_label"] = strategy_label
+        _data = await self._transport.request(
+            Call(
+                "POST",
+                "/api/v1/account/mode",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return AccountMode._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("switch_account_mode", _exc) from _exc
+
+    async def update_risk_profile(
+        self, max_position_size_pct: int, daily_loss_limit_pct: int, max_open_orders: int
+    ) -> RiskProfile:
+        """Set the calling agent's risk limits (effective on its next order).
+
+        With an agent key, or an account key / JWT (with X-Agent-Id or for the default agent), as for the account reads; the same limits as update_agent_risk.
+        """
+        _body: dict[str, Any] = {
+            "max_position_size_pct": max_position_size_pct,
+            "daily_loss_limit_pct": daily_loss_limit_pct,
+            "max_open_orders": max_open_orders,
+        }
+        _data = await self._transport.request(
+            Call(
+                "PUT",
+                "/api/v1/account/risk-profile",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return RiskProfile._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("update_risk_profile", _exc) from _exc
+
     async def get_performance(self, period: str = "all") -> Performance:
         """Performance metrics for a period."""
         _params: dict[str, str] = {
@@ -839,6 +929,114 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("compute_deflated_sharpe", _exc) from _exc
 
+    async def create_webhook(
+        self, url: str, events: Sequence[str], description: str | None = None
+    ) -> Webhook:
+        """Subscribe a URL to events; the returned Webhook.secret is shown only this once."""
+        _body: dict[str, Any] = {
+            "url": url,
+            "events": list_param(events, "events"),
+        }
+        if description is not None:
+            _body["description"] = description
+        _data = await self._transport.request(
+            Call(
+                "POST",
+                "/api/v1/webhooks",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return Webhook._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("create_webhook", _exc) from _exc
+
+    async def list_webhooks(self) -> list[Webhook]:
+        """The account's webhook subscriptions, newest first (without secrets)."""
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/webhooks",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return [Webhook._from_wire(_item) for _item in _data["webhooks"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("list_webhooks", _exc) from _exc
+
+    async def get_webhook(self, webhook_id: str) -> Webhook:
+        """One subscription (without its secret), with its delivery state."""
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/webhooks/{path_param(webhook_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return Webhook._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_webhook", _exc) from _exc
+
+    async def update_webhook(
+        self,
+        webhook_id: str,
+        *,
+        url: str | None = None,
+        events: Sequence[str] | None = None,
+        active: bool | None = None,
+        description: str | None = None,
+    ) -> Webhook:
+        """Change a subscription's URL, events, description, or pause and resume it."""
+        _body: dict[str, Any] = {}
+        if url is not None:
+            _body["url"] = url
+        if events is not None:
+            _body["events"] = list_param(events, "events")
+        if active is not None:
+            _body["active"] = active
+        if description is not None:
+            _body["description"] = description
+        _data = await self._transport.request(
+            Call(
+                "PUT",
+                f"/api/v1/webhooks/{path_param(webhook_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return Webhook._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("update_webhook", _exc) from _exc
+
+    async def delete_webhook(self, webhook_id: str) -> None:
+        """Delete a subscription (deliveries already queued for it are dropped)."""
+        await self._transport.request(
+            Call(
+                "DELETE",
+                f"/api/v1/webhooks/{path_param(webhook_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                expect="none",
+            )
+        )
+
+    async def test_webhook(self, webhook_id: str) -> WebhookTestResult:
+        """Queue a webhook.test delivery to the subscription (check your receiver and its signature check)."""
+        _data = await self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/webhooks/{path_param(webhook_id)}/test",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return WebhookTestResult._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("test_webhook", _exc) from _exc
+
     async def create_strategy(
         self, name: str, description: str, config: Mapping[str, Any]
     ) -> Strategy:
@@ -875,6 +1073,30 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_strategies", _exc) from _exc
 
+    async def compare_strategies(
+        self, strategy_ids: Sequence[str], ranking_metric: str = "sharpe_ratio"
+    ) -> StrategyComparison:
+        """Rank 2 to 10 strategies by a metric of their latest completed tests.
+
+        Strategies without a completed test are listed last with null metrics; the winner is the first-ranked one with a value.
+        """
+        _body: dict[str, Any] = {
+            "strategy_ids": list_param(strategy_ids, "strategy_ids"),
+            "ranking_metric": ranking_metric,
+        }
+        _data = await self._transport.request(
+            Call(
+                "POST",
+                "/api/v1/strategies/compare",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return StrategyComparison._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("compare_strategies", _exc) from _exc
+
     async def get_strategy(self, strategy_id: str) -> Strategy:
         """One strategy with its current definition and latest test results."""
         _data = await self._transport.request(
@@ -888,6 +1110,45 @@ class AsyncAgentExchangeClient:
             return Strategy._from_wire(_data)
         except _MALFORMED as _exc:
             raise invalid_response("get_strategy", _exc) from _exc
+
+    async def update_strategy(
+        self, strategy_id: str, *, name: str | None = None, description: str | None = None
+    ) -> Strategy:
+        """Rename a strategy or change its description."""
+        _body: dict[str, Any] = {}
+        if name is not None:
+            _body["name"] = name
+        if description is not None:
+            _body["description"] = description
+        _data = await self._transport.request(
+            Call(
+                "PUT",
+                f"/api/v1/strategies/{path_param(strategy_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return Strategy._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("update_strategy", _exc) from _exc
+
+    async def delete_strategy(self, strategy_id: str) -> Strategy:
+        """Archive a strategy (kept and readable, status archived; no longer deployable or testable).
+
+        As on the real platform, a soft delete that answers the archived strategy; archiving again answers it again. A deployed strategy must be undeployed first (409).
+        """
+        _data = await self._transport.request(
+            Call(
+                "DELETE",
+                f"/api/v1/strategies/{path_param(strategy_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return Strategy._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("delete_strategy", _exc) from _exc
 
     async def create_version(
         self, strategy_id: str, config: Mapping[str, Any], notes: str | None = None
@@ -1021,6 +1282,20 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("run_test", _exc) from _exc
 
+    async def get_strategy_tests(self, strategy_id: str) -> list[TestRun]:
+        """The test runs of a strategy, newest first."""
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/strategies/{path_param(strategy_id)}/tests",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return [TestRun._from_wire(_item) for _item in _data]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_strategy_tests", _exc) from _exc
+
     async def get_strategy_test(self, strategy_id: str, test_id: str) -> TestRun:
         """One test run of a strategy, with results once completed."""
         _data = await self._transport.request(
@@ -1099,6 +1374,52 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_test_results", _exc) from _exc
 
+    async def cancel_test(self, strategy_id: str, test_id: str) -> TestRun:
+        """Cancel a queued or running test run (its worker stops at its next check).
+
+        A run that already finished is answered as it is (cancelling twice is harmless), as on the real platform.
+        """
+        _data = await self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/strategies/{path_param(strategy_id)}/tests/{path_param(test_id)}/cancel",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            # The arguments fill what the body lacks (a server may not echo them).
+            return TestRun._from_wire(
+                {
+                    "strategy_id": strategy_id,
+                    **_data,
+                }
+            )
+        except _MALFORMED as _exc:
+            raise invalid_response("cancel_test", _exc) from _exc
+
+    async def get_latest_test_results(self, strategy_id: str) -> TestRun:
+        """The strategy's most recently completed test run, with its results.
+
+        404 TEST_RUN_NOT_FOUND while no test of the strategy has completed.
+        """
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/strategies/{path_param(strategy_id)}/test-results",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            # The arguments fill what the body lacks (a server may not echo them).
+            return TestRun._from_wire(
+                {
+                    "strategy_id": strategy_id,
+                    **_data,
+                }
+            )
+        except _MALFORMED as _exc:
+            raise invalid_response("get_latest_test_results", _exc) from _exc
+
     async def compare_versions(
         self, strategy_id: str, version_ids: Sequence[int]
     ) -> VersionComparison:
@@ -1172,6 +1493,32 @@ class AsyncAgentExchangeClient:
             return TrainingRun._from_wire(_data)
         except _MALFORMED as _exc:
             raise invalid_response("get_training_run", _exc) from _exc
+
+    async def get_learning_curve(
+        self, run_id: str, metric: str = "roi_pct", window: int = 10
+    ) -> LearningCurve:
+        """One metric of a training run per episode, raw and as a trailing mean.
+
+        Args:
+            metric: An episode metric; episodes that did not report it are left out.
+            window: Episodes in the trailing mean.
+        """
+        _params: dict[str, str] = {
+            "metric": metric,
+            "window": str(window),
+        }
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/training/runs/{path_param(run_id)}/learning-curve",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return LearningCurve._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_learning_curve", _exc) from _exc
 
     async def report_training_episode(
         self,
@@ -1503,6 +1850,93 @@ class AsyncAgentExchangeClient:
             return RiskProfile._from_wire(_data)
         except _MALFORMED as _exc:
             raise invalid_response("update_agent_risk", _exc) from _exc
+
+    async def get_decision_trace(self, agent_id: str, trace_id: str) -> DecisionTrace:
+        """One decision cycle of an agent: strategy signals, the decision, the calls it made, its order and fill.
+
+        A trace id the agent never recorded answers empty lists and nulls, as on the real platform.
+
+        Args:
+            trace_id: The id an agent's runtime gave one decision cycle.
+        """
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/agents/{path_param(agent_id)}/decisions/trace/{path_param(trace_id)}",
+                ("BearerAuth", "ApiKeyAuth"),
+            )
+        )
+        try:
+            return DecisionTrace._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_decision_trace", _exc) from _exc
+
+    async def analyze_decisions(
+        self,
+        agent_id: str,
+        *,
+        start: datetime | str | None = None,
+        end: datetime | str | None = None,
+        min_confidence: Decimal | str | int | None = None,
+        direction: str | None = None,
+        pnl_outcome: str = "all",
+        limit: int = 200,
+    ) -> DecisionAnalysis:
+        """Win/loss statistics over an agent's decisions, filtered, with the decisions.
+
+        Args:
+            start: Decisions made at or after this time.
+            end: Decisions made before this time.
+            min_confidence: Only decisions at least this confident.
+            pnl_outcome: positive or negative outcome PnL only, or all.
+            limit: At most this many decisions (newest first) are analysed.
+        """
+        _params: dict[str, str] = {
+            "pnl_outcome": pnl_outcome,
+            "limit": str(limit),
+        }
+        if start is not None:
+            _params["start"] = datetime_param(start, "start")
+        if end is not None:
+            _params["end"] = datetime_param(end, "end")
+        if min_confidence is not None:
+            _params["min_confidence"] = decimal_param(min_confidence, "min_confidence")
+        if direction is not None:
+            _params["direction"] = direction
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/agents/{path_param(agent_id)}/decisions/analyze",
+                ("BearerAuth", "ApiKeyAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return DecisionAnalysis._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("analyze_decisions", _exc) from _exc
+
+    async def update_feedback(
+        self, agent_id: str, feedback_id: str, status: str, resolution: str | None = None
+    ) -> Feedback:
+        """Move a feedback item the agent raised to another status (resolved sets resolved_at)."""
+        _body: dict[str, Any] = {
+            "status": status,
+        }
+        if resolution is not None:
+            _body["resolution"] = resolution
+        _data = await self._transport.request(
+            Call(
+                "PATCH",
+                f"/api/v1/agents/{path_param(agent_id)}/feedback/{path_param(feedback_id)}",
+                ("BearerAuth", "ApiKeyAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return Feedback._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("update_feedback", _exc) from _exc
 
     async def get_agent_skill(self, agent_id: str) -> str:
         """A skill.md for an LLM's context, with the agent's key filled in."""

@@ -47,6 +47,7 @@ examples:
   agentexchange mock --port 0                   any free port (the URL is printed)
   agentexchange mock --host 0.0.0.0 --port 9000 reachable from other machines
   agentexchange mock --tick-interval 0.5 --no-rate-limits --pairs 800
+  agentexchange mock --local-webhooks           webhooks to http://127.0.0.1:PORT/... too
   agentexchange mock --seed 7 --demo-credentials > demo.json"""
 
 CONTRACT_DESCRIPTION = """\
@@ -130,6 +131,13 @@ def _mock_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         action="store_true",
         help="switch rate limiting off (default: on, with the platform's limits per "
         "account and minute, e.g. 100 trading requests, then 429 with Retry-After)",
+    )
+    p.add_argument(
+        "--local-webhooks",
+        action="store_true",
+        help="admit webhook subscribers on http, IP addresses and loopback or private "
+        "hosts, e.g. http://127.0.0.1:9000/hook, for local development (default: off, "
+        "the platform's rule: https and a public hostname, else 422)",
     )
     p.add_argument(
         "--demo-credentials",

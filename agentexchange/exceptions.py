@@ -24,7 +24,8 @@ Hierarchy (the product docs' names)::
     │   ├── InsufficientBalanceError    .asset, .required, .available
     │   └── RiskLimitError              .limit_type
     ├── InvalidSymbolError              .symbol
-    └── ServerError
+    ├── ServerError
+    └── WebhookSignatureError           (raised by webhooks.verify, never from a response)
 
 Messages come from the server or from this SDK; neither ever carries a credential (the
 transport redacts any echo of one before building the exception).
@@ -53,6 +54,7 @@ __all__ = [
     "RiskLimitError",
     "ServerError",
     "ValidationError",
+    "WebhookSignatureError",
 ]
 
 
@@ -249,6 +251,18 @@ class ServerError(AgentExchangeError):
     """The server failed (5xx)."""
 
     default_code = "INTERNAL_ERROR"
+
+
+class WebhookSignatureError(AgentExchangeError):
+    """A webhook delivery whose signature does not match its body (or whose signed
+    timestamp is missing or too old when a tolerance was asked for): do not trust it.
+
+    Raised by :func:`agentexchange.webhooks.verify`; never built from a server response,
+    so it is not in :data:`EXCEPTION_CLASSES`. The message says what was wrong and never
+    repeats the secret.
+    """
+
+    default_code = "INVALID_SIGNATURE"
 
 
 # Class names used by the generated tables (_errors.py) -> classes. Explicit on purpose:

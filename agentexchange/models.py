@@ -32,16 +32,18 @@ from ._convert import (
     parse_str,
     sum_present,
 )
-from ._dataclass import LIST_DEFAULT, frozen_dataclass, object_setattr
+from ._dataclass import DICT_DEFAULT, LIST_DEFAULT, frozen_dataclass, object_setattr
 
 _fromiso = datetime.fromisoformat
 
 __all__ = [
     "AccountInfo",
+    "AccountMode",
     "Agent",
     "AgentCredentials",
     "AgentKey",
     "AgentList",
+    "ApiCall",
     "AssetBalance",
     "AuthToken",
     "BacktestCancelled",
@@ -60,12 +62,21 @@ __all__ = [
     "Balance",
     "BestBacktest",
     "Candle",
+    "ComparisonDeflatedSharpe",
+    "ComparisonMetrics",
     "DataRange",
+    "Decision",
+    "DecisionAnalysis",
+    "DecisionTrace",
     "DeflatedSharpe",
+    "Feedback",
+    "Health",
     "Indicators",
     "LeaderboardEntry",
+    "LearningCurve",
     "Order",
     "OrderBook",
+    "OrderSummary",
     "Pair",
     "Performance",
     "PnL",
@@ -79,16 +90,22 @@ __all__ = [
     "Session",
     "Snapshot",
     "Strategy",
+    "StrategyComparison",
+    "StrategyRanking",
+    "StrategySignal",
     "StrategyVersion",
     "TestRun",
     "Ticker",
     "Trade",
+    "TradeSummary",
     "TrainingComparison",
     "TrainingEpisode",
     "TrainingRun",
     "TrainingRunMetrics",
     "VersionComparison",
     "VersionMetrics",
+    "Webhook",
+    "WebhookTestResult",
 ]
 
 
@@ -2193,6 +2210,131 @@ def _RiskProfile_make(
 
 RiskProfile._from_wire = _RiskProfile_from_wire
 RiskProfile._make = _RiskProfile_make
+
+
+@frozen_dataclass()
+class AccountMode:
+    """The account's mode label and its backtest counts.
+
+    Wire schema: `AccountMode`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "mode",
+        "active_strategy_label",
+        "active_backtests",
+        "total_backtests_completed",
+    )
+    __match_args__ = ()
+
+    mode: str
+    active_strategy_label: str | None
+    active_backtests: int
+    total_backtests_completed: int
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], AccountMode]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str | None,
+                int,
+                int,
+            ],
+            AccountMode,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        mode: str,
+        active_strategy_label: str | None = None,
+        active_backtests: int,
+        total_backtests_completed: int,
+    ) -> None:
+        object_setattr(self, "mode", mode)
+        object_setattr(self, "active_strategy_label", active_strategy_label)
+        object_setattr(self, "active_backtests", active_backtests)
+        object_setattr(self, "total_backtests_completed", total_backtests_completed)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(mode={self.mode!r}, active_strategy_label={self.active_strategy_label!r}, active_backtests={self.active_backtests!r}, total_backtests_completed={self.total_backtests_completed!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.mode,
+                self.active_strategy_label,
+                self.active_backtests,
+                self.total_backtests_completed,
+            ) == (
+                other.mode,
+                other.active_strategy_label,
+                other.active_backtests,
+                other.total_backtests_completed,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.mode,
+                self.active_strategy_label,
+                self.active_backtests,
+                self.total_backtests_completed,
+            )
+        )
+
+
+class _AccountModeLayout:
+    """`AccountMode`'s slots, unfrozen: a fused builder fills one, then makes it a `AccountMode`."""
+
+    __slots__ = (
+        "active_backtests",
+        "active_strategy_label",
+        "mode",
+        "total_backtests_completed",
+    )
+    mode: str
+    active_strategy_label: str | None
+    active_backtests: int
+    total_backtests_completed: int
+
+
+def _AccountMode_from_wire(d: Mapping[str, Any]) -> AccountMode:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _AccountModeLayout()  # faster than object.__new__(...): a plain type call
+    self.mode = d["mode"]
+    v = d.get("active_strategy_label")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.active_strategy_label = v
+    self.active_backtests = d["active_backtests"]
+    self.total_backtests_completed = d["total_backtests_completed"]
+    self.__class__ = AccountMode  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _AccountMode_make(
+    mode: str,
+    active_strategy_label: str | None,
+    active_backtests: int,
+    total_backtests_completed: int,
+) -> AccountMode:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _AccountModeLayout()  # faster than object.__new__(...): a plain type call
+    self.mode = mode
+    self.active_strategy_label = active_strategy_label
+    self.active_backtests = active_backtests
+    self.total_backtests_completed = total_backtests_completed
+    self.__class__ = AccountMode  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+AccountMode._from_wire = _AccountMode_from_wire
+AccountMode._make = _AccountMode_make
 
 
 @frozen_dataclass()
@@ -4413,6 +4555,497 @@ DeflatedSharpe._make = _DeflatedSharpe_make
 
 
 @frozen_dataclass()
+class Health:
+    """The server's health report.
+
+    Wire schema: `Health`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "status",
+        "redis_connected",
+        "db_connected",
+        "ingestion_active",
+        "stale_pairs",
+        "total_pairs",
+        "checks",
+    )
+    __match_args__ = ()
+
+    status: str
+    redis_connected: bool | None
+    db_connected: bool | None
+    ingestion_active: bool | None
+    stale_pairs: list[str] | None
+    total_pairs: int | None
+    checks: dict[str, Any] | None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Health]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                bool | None,
+                bool | None,
+                bool | None,
+                list[str] | None,
+                int | None,
+                dict[str, Any] | None,
+            ],
+            Health,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        status: str,
+        redis_connected: bool | None = None,
+        db_connected: bool | None = None,
+        ingestion_active: bool | None = None,
+        stale_pairs: list[str] | None = None,
+        total_pairs: int | None = None,
+        checks: dict[str, Any] | None = None,
+    ) -> None:
+        object_setattr(self, "status", status)
+        object_setattr(self, "redis_connected", redis_connected)
+        object_setattr(self, "db_connected", db_connected)
+        object_setattr(self, "ingestion_active", ingestion_active)
+        object_setattr(self, "stale_pairs", stale_pairs)
+        object_setattr(self, "total_pairs", total_pairs)
+        object_setattr(self, "checks", checks)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(status={self.status!r}, redis_connected={self.redis_connected!r}, db_connected={self.db_connected!r}, ingestion_active={self.ingestion_active!r}, stale_pairs={self.stale_pairs!r}, total_pairs={self.total_pairs!r}, checks={self.checks!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.status,
+                self.redis_connected,
+                self.db_connected,
+                self.ingestion_active,
+                self.stale_pairs,
+                self.total_pairs,
+                self.checks,
+            ) == (
+                other.status,
+                other.redis_connected,
+                other.db_connected,
+                other.ingestion_active,
+                other.stale_pairs,
+                other.total_pairs,
+                other.checks,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.status,
+                self.redis_connected,
+                self.db_connected,
+                self.ingestion_active,
+                self.stale_pairs,
+                self.total_pairs,
+                self.checks,
+            )
+        )
+
+
+class _HealthLayout:
+    """`Health`'s slots, unfrozen: a fused builder fills one, then makes it a `Health`."""
+
+    __slots__ = (
+        "checks",
+        "db_connected",
+        "ingestion_active",
+        "redis_connected",
+        "stale_pairs",
+        "status",
+        "total_pairs",
+    )
+    status: str
+    redis_connected: bool | None
+    db_connected: bool | None
+    ingestion_active: bool | None
+    stale_pairs: list[str] | None
+    total_pairs: int | None
+    checks: dict[str, Any] | None
+
+
+def _Health_from_wire(d: Mapping[str, Any]) -> Health:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _HealthLayout()  # faster than object.__new__(...): a plain type call
+    self.status = d["status"]
+    v = d.get("redis_connected")
+    if v is not None and type(v) is not bool:
+        v = parse_bool(v)
+    self.redis_connected = v
+    v = d.get("db_connected")
+    if v is not None and type(v) is not bool:
+        v = parse_bool(v)
+    self.db_connected = v
+    v = d.get("ingestion_active")
+    if v is not None and type(v) is not bool:
+        v = parse_bool(v)
+    self.ingestion_active = v
+    v = d.get("stale_pairs")
+    v = opt_list(v, parse_str)
+    self.stale_pairs = v
+    v = d.get("total_pairs")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.total_pairs = v
+    v = d.get("checks")
+    v = opt_dict(v)
+    self.checks = v
+    self.__class__ = Health  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Health_make(
+    status: str,
+    redis_connected: bool | None,
+    db_connected: bool | None,
+    ingestion_active: bool | None,
+    stale_pairs: list[str] | None,
+    total_pairs: int | None,
+    checks: dict[str, Any] | None,
+) -> Health:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _HealthLayout()  # faster than object.__new__(...): a plain type call
+    self.status = status
+    self.redis_connected = redis_connected
+    self.db_connected = db_connected
+    self.ingestion_active = ingestion_active
+    self.stale_pairs = stale_pairs
+    self.total_pairs = total_pairs
+    self.checks = checks
+    self.__class__ = Health  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Health._from_wire = _Health_from_wire
+Health._make = _Health_make
+
+
+@frozen_dataclass("secret")
+class Webhook:
+    """A webhook subscription; secret is set only by create_webhook (kept out of repr).
+
+    Wire schema: `Webhook`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "url",
+        "events",
+        "description",
+        "active",
+        "failure_count",
+        "created_at",
+        "updated_at",
+        "last_triggered_at",
+        "secret",
+    )
+    __match_args__ = ()
+
+    id: str
+    url: str
+    events: list[str]
+    description: str | None
+    active: bool
+    failure_count: int | None
+    created_at: datetime
+    updated_at: datetime | None
+    last_triggered_at: datetime | None
+    secret: str | None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Webhook]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                list[str],
+                str | None,
+                bool,
+                int | None,
+                datetime,
+                datetime | None,
+                datetime | None,
+                str | None,
+            ],
+            Webhook,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        url: str,
+        events: list[str],
+        description: str | None = None,
+        active: bool,
+        failure_count: int | None = None,
+        created_at: datetime,
+        updated_at: datetime | None = None,
+        last_triggered_at: datetime | None = None,
+        secret: str | None = None,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "url", url)
+        object_setattr(self, "events", events)
+        object_setattr(self, "description", description)
+        object_setattr(self, "active", active)
+        object_setattr(self, "failure_count", failure_count)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "updated_at", updated_at)
+        object_setattr(self, "last_triggered_at", last_triggered_at)
+        object_setattr(self, "secret", secret)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, url={self.url!r}, events={self.events!r}, description={self.description!r}, active={self.active!r}, failure_count={self.failure_count!r}, created_at={self.created_at!r}, updated_at={self.updated_at!r}, last_triggered_at={self.last_triggered_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.url,
+                self.events,
+                self.description,
+                self.active,
+                self.failure_count,
+                self.created_at,
+                self.updated_at,
+                self.last_triggered_at,
+                self.secret,
+            ) == (
+                other.id,
+                other.url,
+                other.events,
+                other.description,
+                other.active,
+                other.failure_count,
+                other.created_at,
+                other.updated_at,
+                other.last_triggered_at,
+                other.secret,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.id,
+                self.url,
+                self.events,
+                self.description,
+                self.active,
+                self.failure_count,
+                self.created_at,
+                self.updated_at,
+                self.last_triggered_at,
+                self.secret,
+            )
+        )
+
+
+class _WebhookLayout:
+    """`Webhook`'s slots, unfrozen: a fused builder fills one, then makes it a `Webhook`."""
+
+    __slots__ = (
+        "active",
+        "created_at",
+        "description",
+        "events",
+        "failure_count",
+        "id",
+        "last_triggered_at",
+        "secret",
+        "updated_at",
+        "url",
+    )
+    id: str
+    url: str
+    events: list[str]
+    description: str | None
+    active: bool
+    failure_count: int | None
+    created_at: datetime
+    updated_at: datetime | None
+    last_triggered_at: datetime | None
+    secret: str | None
+
+
+def _Webhook_from_wire(d: Mapping[str, Any]) -> Webhook:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _WebhookLayout()  # faster than object.__new__(...): a plain type call
+    self.id = d["id"]
+    self.url = d["url"]
+    self.events = [parse_str(_i) for _i in d["events"]]
+    v = d.get("description")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.description = v
+    self.active = d["active"]
+    v = d.get("failure_count")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.failure_count = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    v = d.get("updated_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.updated_at = v
+    v = d.get("last_triggered_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.last_triggered_at = v
+    v = d.get("secret")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.secret = v
+    self.__class__ = Webhook  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Webhook_make(
+    id: str,
+    url: str,
+    events: list[str],
+    description: str | None,
+    active: bool,
+    failure_count: int | None,
+    created_at: datetime,
+    updated_at: datetime | None,
+    last_triggered_at: datetime | None,
+    secret: str | None,
+) -> Webhook:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _WebhookLayout()  # faster than object.__new__(...): a plain type call
+    self.id = id
+    self.url = url
+    self.events = events
+    self.description = description
+    self.active = active
+    self.failure_count = failure_count
+    self.created_at = created_at
+    self.updated_at = updated_at
+    self.last_triggered_at = last_triggered_at
+    self.secret = secret
+    self.__class__ = Webhook  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Webhook._from_wire = _Webhook_from_wire
+Webhook._make = _Webhook_make
+
+
+@frozen_dataclass()
+class WebhookTestResult:
+    """A WebhookTestResult as the API returns it.
+
+    Wire schema: `WebhookTestResult`.
+    """
+
+    __slots__ = (
+        "enqueued",
+        "webhook_id",
+    )
+    __match_args__ = ()
+
+    enqueued: int
+    webhook_id: str
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], WebhookTestResult]]
+    _make: ClassVar[
+        Callable[
+            [
+                int,
+                str,
+            ],
+            WebhookTestResult,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        enqueued: int,
+        webhook_id: str,
+    ) -> None:
+        object_setattr(self, "enqueued", enqueued)
+        object_setattr(self, "webhook_id", webhook_id)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(enqueued={self.enqueued!r}, webhook_id={self.webhook_id!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.enqueued, self.webhook_id) == (other.enqueued, other.webhook_id)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.enqueued, self.webhook_id))
+
+
+class _WebhookTestResultLayout:
+    """`WebhookTestResult`'s slots, unfrozen: a fused builder fills one, then makes it a `WebhookTestResult`."""
+
+    __slots__ = (
+        "enqueued",
+        "webhook_id",
+    )
+    enqueued: int
+    webhook_id: str
+
+
+def _WebhookTestResult_from_wire(d: Mapping[str, Any]) -> WebhookTestResult:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _WebhookTestResultLayout()  # faster than object.__new__(...): a plain type call
+    self.enqueued = d["enqueued"]
+    self.webhook_id = d["webhook_id"]
+    self.__class__ = WebhookTestResult  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _WebhookTestResult_make(
+    enqueued: int,
+    webhook_id: str,
+) -> WebhookTestResult:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _WebhookTestResultLayout()  # faster than object.__new__(...): a plain type call
+    self.enqueued = enqueued
+    self.webhook_id = webhook_id
+    self.__class__ = WebhookTestResult  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+WebhookTestResult._from_wire = _WebhookTestResult_from_wire
+WebhookTestResult._make = _WebhookTestResult_make
+
+
+@frozen_dataclass()
 class Strategy:
     """A strategy; current_definition and latest_test_results come with get_strategy only.
 
@@ -5377,6 +6010,640 @@ VersionComparison._make = _VersionComparison_make
 
 
 @frozen_dataclass()
+class ComparisonMetrics:
+    """A ComparisonMetrics as the API returns it.
+
+    Wire schema: `ComparisonMetrics`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "sharpe_ratio",
+        "sortino_ratio",
+        "max_drawdown_pct",
+        "win_rate",
+        "roi_pct",
+        "profit_factor",
+        "total_trades",
+    )
+    __match_args__ = ()
+
+    sharpe_ratio: Decimal | None
+    sortino_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    win_rate: Decimal | None
+    roi_pct: Decimal | None
+    profit_factor: Decimal | None
+    total_trades: int | None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], ComparisonMetrics]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                int | None,
+            ],
+            ComparisonMetrics,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        sharpe_ratio: Decimal | None = None,
+        sortino_ratio: Decimal | None = None,
+        max_drawdown_pct: Decimal | None = None,
+        win_rate: Decimal | None = None,
+        roi_pct: Decimal | None = None,
+        profit_factor: Decimal | None = None,
+        total_trades: int | None = None,
+    ) -> None:
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "sortino_ratio", sortino_ratio)
+        object_setattr(self, "max_drawdown_pct", max_drawdown_pct)
+        object_setattr(self, "win_rate", win_rate)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "profit_factor", profit_factor)
+        object_setattr(self, "total_trades", total_trades)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(sharpe_ratio={self.sharpe_ratio!r}, sortino_ratio={self.sortino_ratio!r}, max_drawdown_pct={self.max_drawdown_pct!r}, win_rate={self.win_rate!r}, roi_pct={self.roi_pct!r}, profit_factor={self.profit_factor!r}, total_trades={self.total_trades!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.sharpe_ratio,
+                self.sortino_ratio,
+                self.max_drawdown_pct,
+                self.win_rate,
+                self.roi_pct,
+                self.profit_factor,
+                self.total_trades,
+            ) == (
+                other.sharpe_ratio,
+                other.sortino_ratio,
+                other.max_drawdown_pct,
+                other.win_rate,
+                other.roi_pct,
+                other.profit_factor,
+                other.total_trades,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.sharpe_ratio,
+                self.sortino_ratio,
+                self.max_drawdown_pct,
+                self.win_rate,
+                self.roi_pct,
+                self.profit_factor,
+                self.total_trades,
+            )
+        )
+
+
+class _ComparisonMetricsLayout:
+    """`ComparisonMetrics`'s slots, unfrozen: a fused builder fills one, then makes it a `ComparisonMetrics`."""
+
+    __slots__ = (
+        "max_drawdown_pct",
+        "profit_factor",
+        "roi_pct",
+        "sharpe_ratio",
+        "sortino_ratio",
+        "total_trades",
+        "win_rate",
+    )
+    sharpe_ratio: Decimal | None
+    sortino_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    win_rate: Decimal | None
+    roi_pct: Decimal | None
+    profit_factor: Decimal | None
+    total_trades: int | None
+
+
+def _ComparisonMetrics_from_wire(d: Mapping[str, Any]) -> ComparisonMetrics:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _ComparisonMetricsLayout()  # faster than object.__new__(...): a plain type call
+    v = d.get("sharpe_ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.sharpe_ratio = v
+    v = d.get("sortino_ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.sortino_ratio = v
+    v = d.get("max_drawdown_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.max_drawdown_pct = v
+    v = d.get("win_rate")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.win_rate = v
+    v = d.get("roi_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.roi_pct = v
+    v = d.get("profit_factor")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.profit_factor = v
+    v = d.get("total_trades")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.total_trades = v
+    self.__class__ = ComparisonMetrics  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _ComparisonMetrics_make(
+    sharpe_ratio: Decimal | None,
+    sortino_ratio: Decimal | None,
+    max_drawdown_pct: Decimal | None,
+    win_rate: Decimal | None,
+    roi_pct: Decimal | None,
+    profit_factor: Decimal | None,
+    total_trades: int | None,
+) -> ComparisonMetrics:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _ComparisonMetricsLayout()  # faster than object.__new__(...): a plain type call
+    self.sharpe_ratio = sharpe_ratio
+    self.sortino_ratio = sortino_ratio
+    self.max_drawdown_pct = max_drawdown_pct
+    self.win_rate = win_rate
+    self.roi_pct = roi_pct
+    self.profit_factor = profit_factor
+    self.total_trades = total_trades
+    self.__class__ = ComparisonMetrics  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+ComparisonMetrics._from_wire = _ComparisonMetrics_from_wire
+ComparisonMetrics._make = _ComparisonMetrics_make
+
+
+@frozen_dataclass()
+class ComparisonDeflatedSharpe:
+    """A ComparisonDeflatedSharpe as the API returns it.
+
+    Wire schema: `ComparisonDeflatedSharpe`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "p_value",
+        "is_significant",
+        "observed_sharpe",
+        "deflated_sharpe",
+        "num_trials",
+    )
+    __match_args__ = ()
+
+    p_value: Decimal
+    is_significant: bool
+    observed_sharpe: Decimal
+    deflated_sharpe: Decimal
+    num_trials: int
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], ComparisonDeflatedSharpe]]
+    _make: ClassVar[
+        Callable[
+            [
+                Decimal,
+                bool,
+                Decimal,
+                Decimal,
+                int,
+            ],
+            ComparisonDeflatedSharpe,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        p_value: Decimal,
+        is_significant: bool,
+        observed_sharpe: Decimal,
+        deflated_sharpe: Decimal,
+        num_trials: int,
+    ) -> None:
+        object_setattr(self, "p_value", p_value)
+        object_setattr(self, "is_significant", is_significant)
+        object_setattr(self, "observed_sharpe", observed_sharpe)
+        object_setattr(self, "deflated_sharpe", deflated_sharpe)
+        object_setattr(self, "num_trials", num_trials)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(p_value={self.p_value!r}, is_significant={self.is_significant!r}, observed_sharpe={self.observed_sharpe!r}, deflated_sharpe={self.deflated_sharpe!r}, num_trials={self.num_trials!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.p_value,
+                self.is_significant,
+                self.observed_sharpe,
+                self.deflated_sharpe,
+                self.num_trials,
+            ) == (
+                other.p_value,
+                other.is_significant,
+                other.observed_sharpe,
+                other.deflated_sharpe,
+                other.num_trials,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.p_value,
+                self.is_significant,
+                self.observed_sharpe,
+                self.deflated_sharpe,
+                self.num_trials,
+            )
+        )
+
+
+class _ComparisonDeflatedSharpeLayout:
+    """`ComparisonDeflatedSharpe`'s slots, unfrozen: a fused builder fills one, then makes it a `ComparisonDeflatedSharpe`."""
+
+    __slots__ = (
+        "deflated_sharpe",
+        "is_significant",
+        "num_trials",
+        "observed_sharpe",
+        "p_value",
+    )
+    p_value: Decimal
+    is_significant: bool
+    observed_sharpe: Decimal
+    deflated_sharpe: Decimal
+    num_trials: int
+
+
+def _ComparisonDeflatedSharpe_from_wire(d: Mapping[str, Any]) -> ComparisonDeflatedSharpe:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _ComparisonDeflatedSharpeLayout()  # faster than object.__new__(...): a plain type call
+    v = d["p_value"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.p_value = v
+    self.is_significant = d["is_significant"]
+    v = d["observed_sharpe"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.observed_sharpe = v
+    v = d["deflated_sharpe"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.deflated_sharpe = v
+    self.num_trials = d["num_trials"]
+    self.__class__ = ComparisonDeflatedSharpe  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _ComparisonDeflatedSharpe_make(
+    p_value: Decimal,
+    is_significant: bool,
+    observed_sharpe: Decimal,
+    deflated_sharpe: Decimal,
+    num_trials: int,
+) -> ComparisonDeflatedSharpe:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _ComparisonDeflatedSharpeLayout()  # faster than object.__new__(...): a plain type call
+    self.p_value = p_value
+    self.is_significant = is_significant
+    self.observed_sharpe = observed_sharpe
+    self.deflated_sharpe = deflated_sharpe
+    self.num_trials = num_trials
+    self.__class__ = ComparisonDeflatedSharpe  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+ComparisonDeflatedSharpe._from_wire = _ComparisonDeflatedSharpe_from_wire
+ComparisonDeflatedSharpe._make = _ComparisonDeflatedSharpe_make
+
+
+@frozen_dataclass()
+class StrategyRanking:
+    """One strategy's place in a comparison.
+
+    Wire schema: `StrategyComparisonEntry`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "strategy_id",
+        "name",
+        "version",
+        "status",
+        "rank",
+        "metrics",
+        "deflated_sharpe",
+        "has_test_results",
+    )
+    __match_args__ = ()
+
+    strategy_id: str
+    name: str
+    version: int
+    status: str
+    rank: int
+    metrics: ComparisonMetrics
+    deflated_sharpe: ComparisonDeflatedSharpe | None
+    has_test_results: bool
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], StrategyRanking]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                int,
+                str,
+                int,
+                ComparisonMetrics,
+                ComparisonDeflatedSharpe | None,
+                bool,
+            ],
+            StrategyRanking,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        strategy_id: str,
+        name: str,
+        version: int,
+        status: str,
+        rank: int,
+        metrics: ComparisonMetrics,
+        deflated_sharpe: ComparisonDeflatedSharpe | None = None,
+        has_test_results: bool,
+    ) -> None:
+        object_setattr(self, "strategy_id", strategy_id)
+        object_setattr(self, "name", name)
+        object_setattr(self, "version", version)
+        object_setattr(self, "status", status)
+        object_setattr(self, "rank", rank)
+        object_setattr(self, "metrics", metrics)
+        object_setattr(self, "deflated_sharpe", deflated_sharpe)
+        object_setattr(self, "has_test_results", has_test_results)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(strategy_id={self.strategy_id!r}, name={self.name!r}, version={self.version!r}, status={self.status!r}, rank={self.rank!r}, metrics={self.metrics!r}, deflated_sharpe={self.deflated_sharpe!r}, has_test_results={self.has_test_results!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.strategy_id,
+                self.name,
+                self.version,
+                self.status,
+                self.rank,
+                self.metrics,
+                self.deflated_sharpe,
+                self.has_test_results,
+            ) == (
+                other.strategy_id,
+                other.name,
+                other.version,
+                other.status,
+                other.rank,
+                other.metrics,
+                other.deflated_sharpe,
+                other.has_test_results,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.strategy_id,
+                self.name,
+                self.version,
+                self.status,
+                self.rank,
+                self.metrics,
+                self.deflated_sharpe,
+                self.has_test_results,
+            )
+        )
+
+
+class _StrategyRankingLayout:
+    """`StrategyRanking`'s slots, unfrozen: a fused builder fills one, then makes it a `StrategyRanking`."""
+
+    __slots__ = (
+        "deflated_sharpe",
+        "has_test_results",
+        "metrics",
+        "name",
+        "rank",
+        "status",
+        "strategy_id",
+        "version",
+    )
+    strategy_id: str
+    name: str
+    version: int
+    status: str
+    rank: int
+    metrics: ComparisonMetrics
+    deflated_sharpe: ComparisonDeflatedSharpe | None
+    has_test_results: bool
+
+
+def _StrategyRanking_from_wire(d: Mapping[str, Any]) -> StrategyRanking:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _StrategyRankingLayout()  # faster than object.__new__(...): a plain type call
+    self.strategy_id = d["strategy_id"]
+    self.name = d["name"]
+    self.version = d["version"]
+    self.status = d["status"]
+    self.rank = d["rank"]
+    self.metrics = ComparisonMetrics._from_wire(d["metrics"])
+    v = d.get("deflated_sharpe")
+    if v is not None:
+        v = ComparisonDeflatedSharpe._from_wire(v)
+    self.deflated_sharpe = v
+    self.has_test_results = d["has_test_results"]
+    self.__class__ = StrategyRanking  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _StrategyRanking_make(
+    strategy_id: str,
+    name: str,
+    version: int,
+    status: str,
+    rank: int,
+    metrics: ComparisonMetrics,
+    deflated_sharpe: ComparisonDeflatedSharpe | None,
+    has_test_results: bool,
+) -> StrategyRanking:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _StrategyRankingLayout()  # faster than object.__new__(...): a plain type call
+    self.strategy_id = strategy_id
+    self.name = name
+    self.version = version
+    self.status = status
+    self.rank = rank
+    self.metrics = metrics
+    self.deflated_sharpe = deflated_sharpe
+    self.has_test_results = has_test_results
+    self.__class__ = StrategyRanking  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+StrategyRanking._from_wire = _StrategyRanking_from_wire
+StrategyRanking._make = _StrategyRanking_make
+
+
+@frozen_dataclass()
+class StrategyComparison:
+    """Strategies ranked by one metric of their latest completed tests.
+
+    Wire schema: `StrategyComparison`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "strategies",
+        "winner_id",
+        "ranking_metric",
+        "recommendation",
+    )
+    __match_args__ = ()
+
+    strategies: list[StrategyRanking]
+    winner_id: str | None
+    ranking_metric: str
+    recommendation: str
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], StrategyComparison]]
+    _make: ClassVar[
+        Callable[
+            [
+                list[StrategyRanking],
+                str | None,
+                str,
+                str,
+            ],
+            StrategyComparison,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        strategies: list[StrategyRanking],
+        winner_id: str | None = None,
+        ranking_metric: str,
+        recommendation: str,
+    ) -> None:
+        object_setattr(self, "strategies", strategies)
+        object_setattr(self, "winner_id", winner_id)
+        object_setattr(self, "ranking_metric", ranking_metric)
+        object_setattr(self, "recommendation", recommendation)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(strategies={self.strategies!r}, winner_id={self.winner_id!r}, ranking_metric={self.ranking_metric!r}, recommendation={self.recommendation!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.strategies, self.winner_id, self.ranking_metric, self.recommendation) == (
+                other.strategies,
+                other.winner_id,
+                other.ranking_metric,
+                other.recommendation,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.strategies, self.winner_id, self.ranking_metric, self.recommendation))
+
+
+class _StrategyComparisonLayout:
+    """`StrategyComparison`'s slots, unfrozen: a fused builder fills one, then makes it a `StrategyComparison`."""
+
+    __slots__ = (
+        "ranking_metric",
+        "recommendation",
+        "strategies",
+        "winner_id",
+    )
+    strategies: list[StrategyRanking]
+    winner_id: str | None
+    ranking_metric: str
+    recommendation: str
+
+
+def _StrategyComparison_from_wire(d: Mapping[str, Any]) -> StrategyComparison:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _StrategyComparisonLayout()  # faster than object.__new__(...): a plain type call
+    self.strategies = [StrategyRanking._from_wire(_i) for _i in d["strategies"]]
+    v = d.get("winner_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.winner_id = v
+    self.ranking_metric = d["ranking_metric"]
+    self.recommendation = d["recommendation"]
+    self.__class__ = StrategyComparison  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _StrategyComparison_make(
+    strategies: list[StrategyRanking],
+    winner_id: str | None,
+    ranking_metric: str,
+    recommendation: str,
+) -> StrategyComparison:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _StrategyComparisonLayout()  # faster than object.__new__(...): a plain type call
+    self.strategies = strategies
+    self.winner_id = winner_id
+    self.ranking_metric = ranking_metric
+    self.recommendation = recommendation
+    self.__class__ = StrategyComparison  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+StrategyComparison._from_wire = _StrategyComparison_from_wire
+StrategyComparison._make = _StrategyComparison_make
+
+
+@frozen_dataclass()
 class TrainingEpisode:
     """A TrainingEpisode as the API returns it.
 
@@ -6018,6 +7285,134 @@ def _TrainingComparison_make(
 
 TrainingComparison._from_wire = _TrainingComparison_from_wire
 TrainingComparison._make = _TrainingComparison_make
+
+
+@frozen_dataclass()
+class LearningCurve:
+    """One metric of a training run, episode by episode, raw and smoothed.
+
+    Wire schema: `LearningCurve`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "episode_numbers",
+        "raw_values",
+        "smoothed_values",
+        "metric",
+        "window",
+    )
+    __match_args__ = ()
+
+    episode_numbers: list[int]
+    raw_values: list[Decimal]
+    smoothed_values: list[Decimal]
+    metric: str
+    window: int
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], LearningCurve]]
+    _make: ClassVar[
+        Callable[
+            [
+                list[int],
+                list[Decimal],
+                list[Decimal],
+                str,
+                int,
+            ],
+            LearningCurve,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        episode_numbers: list[int],
+        raw_values: list[Decimal],
+        smoothed_values: list[Decimal],
+        metric: str,
+        window: int,
+    ) -> None:
+        object_setattr(self, "episode_numbers", episode_numbers)
+        object_setattr(self, "raw_values", raw_values)
+        object_setattr(self, "smoothed_values", smoothed_values)
+        object_setattr(self, "metric", metric)
+        object_setattr(self, "window", window)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(episode_numbers={self.episode_numbers!r}, raw_values={self.raw_values!r}, smoothed_values={self.smoothed_values!r}, metric={self.metric!r}, window={self.window!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.episode_numbers,
+                self.raw_values,
+                self.smoothed_values,
+                self.metric,
+                self.window,
+            ) == (
+                other.episode_numbers,
+                other.raw_values,
+                other.smoothed_values,
+                other.metric,
+                other.window,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.episode_numbers, self.raw_values, self.smoothed_values, self.metric, self.window)
+        )
+
+
+class _LearningCurveLayout:
+    """`LearningCurve`'s slots, unfrozen: a fused builder fills one, then makes it a `LearningCurve`."""
+
+    __slots__ = (
+        "episode_numbers",
+        "metric",
+        "raw_values",
+        "smoothed_values",
+        "window",
+    )
+    episode_numbers: list[int]
+    raw_values: list[Decimal]
+    smoothed_values: list[Decimal]
+    metric: str
+    window: int
+
+
+def _LearningCurve_from_wire(d: Mapping[str, Any]) -> LearningCurve:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _LearningCurveLayout()  # faster than object.__new__(...): a plain type call
+    self.episode_numbers = [parse_int(_i) for _i in d["episode_numbers"]]
+    self.raw_values = [parse_decimal(_i) for _i in d["raw_values"]]
+    self.smoothed_values = [parse_decimal(_i) for _i in d["smoothed_values"]]
+    self.metric = d["metric"]
+    self.window = d["window"]
+    self.__class__ = LearningCurve  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _LearningCurve_make(
+    episode_numbers: list[int],
+    raw_values: list[Decimal],
+    smoothed_values: list[Decimal],
+    metric: str,
+    window: int,
+) -> LearningCurve:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _LearningCurveLayout()  # faster than object.__new__(...): a plain type call
+    self.episode_numbers = episode_numbers
+    self.raw_values = raw_values
+    self.smoothed_values = smoothed_values
+    self.metric = metric
+    self.window = window
+    self.__class__ = LearningCurve  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+LearningCurve._from_wire = _LearningCurve_from_wire
+LearningCurve._make = _LearningCurve_make
 
 
 @frozen_dataclass("api_key")
@@ -9190,3 +10585,1719 @@ def _BestBacktest_make(
 
 BestBacktest._from_wire = _BestBacktest_from_wire
 BestBacktest._make = _BestBacktest_make
+
+
+@frozen_dataclass()
+class StrategySignal:
+    """One strategy component's signal in a decision cycle.
+
+    Wire schema: `StrategySignal`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "trace_id",
+        "strategy_name",
+        "symbol",
+        "action",
+        "confidence",
+        "weight",
+        "signal_data",
+        "created_at",
+    )
+    __match_args__ = ()
+
+    id: str
+    trace_id: str
+    strategy_name: str
+    symbol: str
+    action: str
+    confidence: Decimal | None
+    weight: Decimal | None
+    signal_data: dict[str, Any]
+    created_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], StrategySignal]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                str,
+                Decimal | None,
+                Decimal | None,
+                dict[str, Any],
+                datetime,
+            ],
+            StrategySignal,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        trace_id: str,
+        strategy_name: str,
+        symbol: str,
+        action: str,
+        confidence: Decimal | None = None,
+        weight: Decimal | None = None,
+        signal_data: dict[str, Any] = DICT_DEFAULT,
+        created_at: datetime,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "trace_id", trace_id)
+        object_setattr(self, "strategy_name", strategy_name)
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "action", action)
+        object_setattr(self, "confidence", confidence)
+        object_setattr(self, "weight", weight)
+        object_setattr(self, "signal_data", {} if signal_data is DICT_DEFAULT else signal_data)
+        object_setattr(self, "created_at", created_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, trace_id={self.trace_id!r}, strategy_name={self.strategy_name!r}, symbol={self.symbol!r}, action={self.action!r}, confidence={self.confidence!r}, weight={self.weight!r}, signal_data={self.signal_data!r}, created_at={self.created_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.trace_id,
+                self.strategy_name,
+                self.symbol,
+                self.action,
+                self.confidence,
+                self.weight,
+                self.signal_data,
+                self.created_at,
+            ) == (
+                other.id,
+                other.trace_id,
+                other.strategy_name,
+                other.symbol,
+                other.action,
+                other.confidence,
+                other.weight,
+                other.signal_data,
+                other.created_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.id,
+                self.trace_id,
+                self.strategy_name,
+                self.symbol,
+                self.action,
+                self.confidence,
+                self.weight,
+                self.signal_data,
+                self.created_at,
+            )
+        )
+
+
+class _StrategySignalLayout:
+    """`StrategySignal`'s slots, unfrozen: a fused builder fills one, then makes it a `StrategySignal`."""
+
+    __slots__ = (
+        "action",
+        "confidence",
+        "created_at",
+        "id",
+        "signal_data",
+        "strategy_name",
+        "symbol",
+        "trace_id",
+        "weight",
+    )
+    id: str
+    trace_id: str
+    strategy_name: str
+    symbol: str
+    action: str
+    confidence: Decimal | None
+    weight: Decimal | None
+    signal_data: dict[str, Any]
+    created_at: datetime
+
+
+def _StrategySignal_from_wire(d: Mapping[str, Any]) -> StrategySignal:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _StrategySignalLayout()  # faster than object.__new__(...): a plain type call
+    self.id = d["id"]
+    self.trace_id = d["trace_id"]
+    self.strategy_name = d["strategy_name"]
+    self.symbol = d["symbol"]
+    self.action = d["action"]
+    v = d.get("confidence")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.confidence = v
+    v = d.get("weight")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.weight = v
+    v = d.get("signal_data")
+    v = opt_dict(v)
+    if v is None:
+        v = {}
+    self.signal_data = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.__class__ = StrategySignal  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _StrategySignal_make(
+    id: str,
+    trace_id: str,
+    strategy_name: str,
+    symbol: str,
+    action: str,
+    confidence: Decimal | None,
+    weight: Decimal | None,
+    signal_data: dict[str, Any],
+    created_at: datetime,
+) -> StrategySignal:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _StrategySignalLayout()  # faster than object.__new__(...): a plain type call
+    self.id = id
+    self.trace_id = trace_id
+    self.strategy_name = strategy_name
+    self.symbol = symbol
+    self.action = action
+    self.confidence = confidence
+    self.weight = weight
+    self.signal_data = signal_data
+    self.created_at = created_at
+    self.__class__ = StrategySignal  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+StrategySignal._from_wire = _StrategySignal_from_wire
+StrategySignal._make = _StrategySignal_make
+
+
+@frozen_dataclass()
+class Decision:
+    """A decision an agent recorded, with its outcome once known.
+
+    Wire schema: `Decision`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "agent_id",
+        "trace_id",
+        "decision_type",
+        "symbol",
+        "direction",
+        "confidence",
+        "reasoning",
+        "market_snapshot",
+        "risk_assessment",
+        "order_id",
+        "outcome_pnl",
+        "outcome_recorded_at",
+        "created_at",
+    )
+    __match_args__ = ()
+
+    id: str
+    agent_id: str
+    trace_id: str | None
+    decision_type: str
+    symbol: str | None
+    direction: str
+    confidence: Decimal | None
+    reasoning: str | None
+    market_snapshot: dict[str, Any] | None
+    risk_assessment: dict[str, Any] | None
+    order_id: str | None
+    outcome_pnl: Decimal | None
+    outcome_recorded_at: datetime | None
+    created_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Decision]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str | None,
+                str,
+                str | None,
+                str,
+                Decimal | None,
+                str | None,
+                dict[str, Any] | None,
+                dict[str, Any] | None,
+                str | None,
+                Decimal | None,
+                datetime | None,
+                datetime,
+            ],
+            Decision,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        agent_id: str,
+        trace_id: str | None = None,
+        decision_type: str,
+        symbol: str | None = None,
+        direction: str,
+        confidence: Decimal | None = None,
+        reasoning: str | None = None,
+        market_snapshot: dict[str, Any] | None = None,
+        risk_assessment: dict[str, Any] | None = None,
+        order_id: str | None = None,
+        outcome_pnl: Decimal | None = None,
+        outcome_recorded_at: datetime | None = None,
+        created_at: datetime,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "trace_id", trace_id)
+        object_setattr(self, "decision_type", decision_type)
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "direction", direction)
+        object_setattr(self, "confidence", confidence)
+        object_setattr(self, "reasoning", reasoning)
+        object_setattr(self, "market_snapshot", market_snapshot)
+        object_setattr(self, "risk_assessment", risk_assessment)
+        object_setattr(self, "order_id", order_id)
+        object_setattr(self, "outcome_pnl", outcome_pnl)
+        object_setattr(self, "outcome_recorded_at", outcome_recorded_at)
+        object_setattr(self, "created_at", created_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, agent_id={self.agent_id!r}, trace_id={self.trace_id!r}, decision_type={self.decision_type!r}, symbol={self.symbol!r}, direction={self.direction!r}, confidence={self.confidence!r}, reasoning={self.reasoning!r}, market_snapshot={self.market_snapshot!r}, risk_assessment={self.risk_assessment!r}, order_id={self.order_id!r}, outcome_pnl={self.outcome_pnl!r}, outcome_recorded_at={self.outcome_recorded_at!r}, created_at={self.created_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.agent_id,
+                self.trace_id,
+                self.decision_type,
+                self.symbol,
+                self.direction,
+                self.confidence,
+                self.reasoning,
+                self.market_snapshot,
+                self.risk_assessment,
+                self.order_id,
+                self.outcome_pnl,
+                self.outcome_recorded_at,
+                self.created_at,
+            ) == (
+                other.id,
+                other.agent_id,
+                other.trace_id,
+                other.decision_type,
+                other.symbol,
+                other.direction,
+                other.confidence,
+                other.reasoning,
+                other.market_snapshot,
+                other.risk_assessment,
+                other.order_id,
+                other.outcome_pnl,
+                other.outcome_recorded_at,
+                other.created_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.id,
+                self.agent_id,
+                self.trace_id,
+                self.decision_type,
+                self.symbol,
+                self.direction,
+                self.confidence,
+                self.reasoning,
+                self.market_snapshot,
+                self.risk_assessment,
+                self.order_id,
+                self.outcome_pnl,
+                self.outcome_recorded_at,
+                self.created_at,
+            )
+        )
+
+
+class _DecisionLayout:
+    """`Decision`'s slots, unfrozen: a fused builder fills one, then makes it a `Decision`."""
+
+    __slots__ = (
+        "agent_id",
+        "confidence",
+        "created_at",
+        "decision_type",
+        "direction",
+        "id",
+        "market_snapshot",
+        "order_id",
+        "outcome_pnl",
+        "outcome_recorded_at",
+        "reasoning",
+        "risk_assessment",
+        "symbol",
+        "trace_id",
+    )
+    id: str
+    agent_id: str
+    trace_id: str | None
+    decision_type: str
+    symbol: str | None
+    direction: str
+    confidence: Decimal | None
+    reasoning: str | None
+    market_snapshot: dict[str, Any] | None
+    risk_assessment: dict[str, Any] | None
+    order_id: str | None
+    outcome_pnl: Decimal | None
+    outcome_recorded_at: datetime | None
+    created_at: datetime
+
+
+def _Decision_from_wire(d: Mapping[str, Any]) -> Decision:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _DecisionLayout()  # faster than object.__new__(...): a plain type call
+    self.id = d["id"]
+    self.agent_id = d["agent_id"]
+    v = d.get("trace_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.trace_id = v
+    self.decision_type = d["decision_type"]
+    v = d.get("symbol")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.symbol = v
+    self.direction = d["direction"]
+    v = d.get("confidence")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.confidence = v
+    v = d.get("reasoning")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.reasoning = v
+    v = d.get("market_snapshot")
+    v = opt_dict(v)
+    self.market_snapshot = v
+    v = d.get("risk_assessment")
+    v = opt_dict(v)
+    self.risk_assessment = v
+    v = d.get("order_id")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.order_id = v
+    v = d.get("outcome_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.outcome_pnl = v
+    v = d.get("outcome_recorded_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.outcome_recorded_at = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.__class__ = Decision  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Decision_make(
+    id: str,
+    agent_id: str,
+    trace_id: str | None,
+    decision_type: str,
+    symbol: str | None,
+    direction: str,
+    confidence: Decimal | None,
+    reasoning: str | None,
+    market_snapshot: dict[str, Any] | None,
+    risk_assessment: dict[str, Any] | None,
+    order_id: str | None,
+    outcome_pnl: Decimal | None,
+    outcome_recorded_at: datetime | None,
+    created_at: datetime,
+) -> Decision:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _DecisionLayout()  # faster than object.__new__(...): a plain type call
+    self.id = id
+    self.agent_id = agent_id
+    self.trace_id = trace_id
+    self.decision_type = decision_type
+    self.symbol = symbol
+    self.direction = direction
+    self.confidence = confidence
+    self.reasoning = reasoning
+    self.market_snapshot = market_snapshot
+    self.risk_assessment = risk_assessment
+    self.order_id = order_id
+    self.outcome_pnl = outcome_pnl
+    self.outcome_recorded_at = outcome_recorded_at
+    self.created_at = created_at
+    self.__class__ = Decision  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Decision._from_wire = _Decision_from_wire
+Decision._make = _Decision_make
+
+
+@frozen_dataclass()
+class ApiCall:
+    """An outbound call made during a decision cycle.
+
+    Wire schema: `ApiCall`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "trace_id",
+        "channel",
+        "endpoint",
+        "method",
+        "status_code",
+        "latency_ms",
+        "request_size",
+        "response_size",
+        "error",
+        "created_at",
+    )
+    __match_args__ = ()
+
+    id: str
+    trace_id: str
+    channel: str
+    endpoint: str
+    method: str | None
+    status_code: int | None
+    latency_ms: Decimal
+    request_size: int | None
+    response_size: int | None
+    error: str | None
+    created_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], ApiCall]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                str | None,
+                int | None,
+                Decimal,
+                int | None,
+                int | None,
+                str | None,
+                datetime,
+            ],
+            ApiCall,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        trace_id: str,
+        channel: str,
+        endpoint: str,
+        method: str | None = None,
+        status_code: int | None = None,
+        latency_ms: Decimal,
+        request_size: int | None = None,
+        response_size: int | None = None,
+        error: str | None = None,
+        created_at: datetime,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "trace_id", trace_id)
+        object_setattr(self, "channel", channel)
+        object_setattr(self, "endpoint", endpoint)
+        object_setattr(self, "method", method)
+        object_setattr(self, "status_code", status_code)
+        object_setattr(self, "latency_ms", latency_ms)
+        object_setattr(self, "request_size", request_size)
+        object_setattr(self, "response_size", response_size)
+        object_setattr(self, "error", error)
+        object_setattr(self, "created_at", created_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, trace_id={self.trace_id!r}, channel={self.channel!r}, endpoint={self.endpoint!r}, method={self.method!r}, status_code={self.status_code!r}, latency_ms={self.latency_ms!r}, request_size={self.request_size!r}, response_size={self.response_size!r}, error={self.error!r}, created_at={self.created_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.trace_id,
+                self.channel,
+                self.endpoint,
+                self.method,
+                self.status_code,
+                self.latency_ms,
+                self.request_size,
+                self.response_size,
+                self.error,
+                self.created_at,
+            ) == (
+                other.id,
+                other.trace_id,
+                other.channel,
+                other.endpoint,
+                other.method,
+                other.status_code,
+                other.latency_ms,
+                other.request_size,
+                other.response_size,
+                other.error,
+                other.created_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.id,
+                self.trace_id,
+                self.channel,
+                self.endpoint,
+                self.method,
+                self.status_code,
+                self.latency_ms,
+                self.request_size,
+                self.response_size,
+                self.error,
+                self.created_at,
+            )
+        )
+
+
+class _ApiCallLayout:
+    """`ApiCall`'s slots, unfrozen: a fused builder fills one, then makes it a `ApiCall`."""
+
+    __slots__ = (
+        "channel",
+        "created_at",
+        "endpoint",
+        "error",
+        "id",
+        "latency_ms",
+        "method",
+        "request_size",
+        "response_size",
+        "status_code",
+        "trace_id",
+    )
+    id: str
+    trace_id: str
+    channel: str
+    endpoint: str
+    method: str | None
+    status_code: int | None
+    latency_ms: Decimal
+    request_size: int | None
+    response_size: int | None
+    error: str | None
+    created_at: datetime
+
+
+def _ApiCall_from_wire(d: Mapping[str, Any]) -> ApiCall:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _ApiCallLayout()  # faster than object.__new__(...): a plain type call
+    self.id = d["id"]
+    self.trace_id = d["trace_id"]
+    self.channel = d["channel"]
+    self.endpoint = d["endpoint"]
+    v = d.get("method")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.method = v
+    v = d.get("status_code")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.status_code = v
+    self.latency_ms = Decimal(d["latency_ms"])
+    v = d.get("request_size")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.request_size = v
+    v = d.get("response_size")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.response_size = v
+    v = d.get("error")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.error = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.__class__ = ApiCall  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _ApiCall_make(
+    id: str,
+    trace_id: str,
+    channel: str,
+    endpoint: str,
+    method: str | None,
+    status_code: int | None,
+    latency_ms: Decimal,
+    request_size: int | None,
+    response_size: int | None,
+    error: str | None,
+    created_at: datetime,
+) -> ApiCall:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _ApiCallLayout()  # faster than object.__new__(...): a plain type call
+    self.id = id
+    self.trace_id = trace_id
+    self.channel = channel
+    self.endpoint = endpoint
+    self.method = method
+    self.status_code = status_code
+    self.latency_ms = latency_ms
+    self.request_size = request_size
+    self.response_size = response_size
+    self.error = error
+    self.created_at = created_at
+    self.__class__ = ApiCall  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+ApiCall._from_wire = _ApiCall_from_wire
+ApiCall._make = _ApiCall_make
+
+
+@frozen_dataclass()
+class OrderSummary:
+    """The order a decision placed.
+
+    Wire schema: `OrderSummary`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "symbol",
+        "side",
+        "order_type",
+        "quantity",
+        "executed_price",
+        "executed_qty",
+        "fee",
+        "status",
+        "created_at",
+        "filled_at",
+    )
+    __match_args__ = ()
+
+    id: str
+    symbol: str
+    side: str
+    order_type: str
+    quantity: Decimal | None
+    executed_price: Decimal | None
+    executed_qty: Decimal | None
+    fee: Decimal | None
+    status: str
+    created_at: datetime
+    filled_at: datetime | None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], OrderSummary]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                str,
+                datetime,
+                datetime | None,
+            ],
+            OrderSummary,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        symbol: str,
+        side: str,
+        order_type: str,
+        quantity: Decimal | None = None,
+        executed_price: Decimal | None = None,
+        executed_qty: Decimal | None = None,
+        fee: Decimal | None = None,
+        status: str,
+        created_at: datetime,
+        filled_at: datetime | None = None,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "side", side)
+        object_setattr(self, "order_type", order_type)
+        object_setattr(self, "quantity", quantity)
+        object_setattr(self, "executed_price", executed_price)
+        object_setattr(self, "executed_qty", executed_qty)
+        object_setattr(self, "fee", fee)
+        object_setattr(self, "status", status)
+        object_setattr(self, "created_at", created_at)
+        object_setattr(self, "filled_at", filled_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, symbol={self.symbol!r}, side={self.side!r}, order_type={self.order_type!r}, quantity={self.quantity!r}, executed_price={self.executed_price!r}, executed_qty={self.executed_qty!r}, fee={self.fee!r}, status={self.status!r}, created_at={self.created_at!r}, filled_at={self.filled_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.symbol,
+                self.side,
+                self.order_type,
+                self.quantity,
+                self.executed_price,
+                self.executed_qty,
+                self.fee,
+                self.status,
+                self.created_at,
+                self.filled_at,
+            ) == (
+                other.id,
+                other.symbol,
+                other.side,
+                other.order_type,
+                other.quantity,
+                other.executed_price,
+                other.executed_qty,
+                other.fee,
+                other.status,
+                other.created_at,
+                other.filled_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.id,
+                self.symbol,
+                self.side,
+                self.order_type,
+                self.quantity,
+                self.executed_price,
+                self.executed_qty,
+                self.fee,
+                self.status,
+                self.created_at,
+                self.filled_at,
+            )
+        )
+
+
+class _OrderSummaryLayout:
+    """`OrderSummary`'s slots, unfrozen: a fused builder fills one, then makes it a `OrderSummary`."""
+
+    __slots__ = (
+        "created_at",
+        "executed_price",
+        "executed_qty",
+        "fee",
+        "filled_at",
+        "id",
+        "order_type",
+        "quantity",
+        "side",
+        "status",
+        "symbol",
+    )
+    id: str
+    symbol: str
+    side: str
+    order_type: str
+    quantity: Decimal | None
+    executed_price: Decimal | None
+    executed_qty: Decimal | None
+    fee: Decimal | None
+    status: str
+    created_at: datetime
+    filled_at: datetime | None
+
+
+def _OrderSummary_from_wire(d: Mapping[str, Any]) -> OrderSummary:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _OrderSummaryLayout()  # faster than object.__new__(...): a plain type call
+    self.id = d["id"]
+    self.symbol = d["symbol"]
+    self.side = d["side"]
+    self.order_type = d["type"]
+    v = d.get("quantity")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.quantity = v
+    v = d.get("executed_price")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.executed_price = v
+    v = d.get("executed_qty")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.executed_qty = v
+    v = d.get("fee")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.fee = v
+    self.status = d["status"]
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    v = d.get("filled_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.filled_at = v
+    self.__class__ = OrderSummary  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _OrderSummary_make(
+    id: str,
+    symbol: str,
+    side: str,
+    order_type: str,
+    quantity: Decimal | None,
+    executed_price: Decimal | None,
+    executed_qty: Decimal | None,
+    fee: Decimal | None,
+    status: str,
+    created_at: datetime,
+    filled_at: datetime | None,
+) -> OrderSummary:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _OrderSummaryLayout()  # faster than object.__new__(...): a plain type call
+    self.id = id
+    self.symbol = symbol
+    self.side = side
+    self.order_type = order_type
+    self.quantity = quantity
+    self.executed_price = executed_price
+    self.executed_qty = executed_qty
+    self.fee = fee
+    self.status = status
+    self.created_at = created_at
+    self.filled_at = filled_at
+    self.__class__ = OrderSummary  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+OrderSummary._from_wire = _OrderSummary_from_wire
+OrderSummary._make = _OrderSummary_make
+
+
+@frozen_dataclass()
+class TradeSummary:
+    """The fill of a decision's order.
+
+    Wire schema: `TradeSummary`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "symbol",
+        "side",
+        "quantity",
+        "price",
+        "quote_amount",
+        "fee",
+        "realized_pnl",
+        "created_at",
+    )
+    __match_args__ = ()
+
+    id: str
+    symbol: str
+    side: str
+    quantity: Decimal | None
+    price: Decimal | None
+    quote_amount: Decimal | None
+    fee: Decimal | None
+    realized_pnl: Decimal | None
+    created_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], TradeSummary]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                datetime,
+            ],
+            TradeSummary,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        symbol: str,
+        side: str,
+        quantity: Decimal | None = None,
+        price: Decimal | None = None,
+        quote_amount: Decimal | None = None,
+        fee: Decimal | None = None,
+        realized_pnl: Decimal | None = None,
+        created_at: datetime,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "symbol", symbol)
+        object_setattr(self, "side", side)
+        object_setattr(self, "quantity", quantity)
+        object_setattr(self, "price", price)
+        object_setattr(self, "quote_amount", quote_amount)
+        object_setattr(self, "fee", fee)
+        object_setattr(self, "realized_pnl", realized_pnl)
+        object_setattr(self, "created_at", created_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, symbol={self.symbol!r}, side={self.side!r}, quantity={self.quantity!r}, price={self.price!r}, quote_amount={self.quote_amount!r}, fee={self.fee!r}, realized_pnl={self.realized_pnl!r}, created_at={self.created_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.symbol,
+                self.side,
+                self.quantity,
+                self.price,
+                self.quote_amount,
+                self.fee,
+                self.realized_pnl,
+                self.created_at,
+            ) == (
+                other.id,
+                other.symbol,
+                other.side,
+                other.quantity,
+                other.price,
+                other.quote_amount,
+                other.fee,
+                other.realized_pnl,
+                other.created_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.id,
+                self.symbol,
+                self.side,
+                self.quantity,
+                self.price,
+                self.quote_amount,
+                self.fee,
+                self.realized_pnl,
+                self.created_at,
+            )
+        )
+
+
+class _TradeSummaryLayout:
+    """`TradeSummary`'s slots, unfrozen: a fused builder fills one, then makes it a `TradeSummary`."""
+
+    __slots__ = (
+        "created_at",
+        "fee",
+        "id",
+        "price",
+        "quantity",
+        "quote_amount",
+        "realized_pnl",
+        "side",
+        "symbol",
+    )
+    id: str
+    symbol: str
+    side: str
+    quantity: Decimal | None
+    price: Decimal | None
+    quote_amount: Decimal | None
+    fee: Decimal | None
+    realized_pnl: Decimal | None
+    created_at: datetime
+
+
+def _TradeSummary_from_wire(d: Mapping[str, Any]) -> TradeSummary:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _TradeSummaryLayout()  # faster than object.__new__(...): a plain type call
+    self.id = d["id"]
+    self.symbol = d["symbol"]
+    self.side = d["side"]
+    v = d.get("quantity")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.quantity = v
+    v = d.get("price")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.price = v
+    v = d.get("quote_amount")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.quote_amount = v
+    v = d.get("fee")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.fee = v
+    v = d.get("realized_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.realized_pnl = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.__class__ = TradeSummary  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _TradeSummary_make(
+    id: str,
+    symbol: str,
+    side: str,
+    quantity: Decimal | None,
+    price: Decimal | None,
+    quote_amount: Decimal | None,
+    fee: Decimal | None,
+    realized_pnl: Decimal | None,
+    created_at: datetime,
+) -> TradeSummary:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _TradeSummaryLayout()  # faster than object.__new__(...): a plain type call
+    self.id = id
+    self.symbol = symbol
+    self.side = side
+    self.quantity = quantity
+    self.price = price
+    self.quote_amount = quote_amount
+    self.fee = fee
+    self.realized_pnl = realized_pnl
+    self.created_at = created_at
+    self.__class__ = TradeSummary  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+TradeSummary._from_wire = _TradeSummary_from_wire
+TradeSummary._make = _TradeSummary_make
+
+
+@frozen_dataclass()
+class DecisionTrace:
+    """One decision cycle: the signals, the decision, the calls made, the order and its fill.
+
+    Wire schema: `DecisionTrace`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "trace_id",
+        "signals",
+        "decision",
+        "api_calls",
+        "order",
+        "trade",
+        "pnl",
+    )
+    __match_args__ = ()
+
+    trace_id: str
+    signals: list[StrategySignal]
+    decision: Decision | None
+    api_calls: list[ApiCall]
+    order: OrderSummary | None
+    trade: TradeSummary | None
+    pnl: Decimal | None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], DecisionTrace]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                list[StrategySignal],
+                Decision | None,
+                list[ApiCall],
+                OrderSummary | None,
+                TradeSummary | None,
+                Decimal | None,
+            ],
+            DecisionTrace,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        trace_id: str,
+        signals: list[StrategySignal],
+        decision: Decision | None = None,
+        api_calls: list[ApiCall],
+        order: OrderSummary | None = None,
+        trade: TradeSummary | None = None,
+        pnl: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "trace_id", trace_id)
+        object_setattr(self, "signals", signals)
+        object_setattr(self, "decision", decision)
+        object_setattr(self, "api_calls", api_calls)
+        object_setattr(self, "order", order)
+        object_setattr(self, "trade", trade)
+        object_setattr(self, "pnl", pnl)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(trace_id={self.trace_id!r}, signals={self.signals!r}, decision={self.decision!r}, api_calls={self.api_calls!r}, order={self.order!r}, trade={self.trade!r}, pnl={self.pnl!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.trace_id,
+                self.signals,
+                self.decision,
+                self.api_calls,
+                self.order,
+                self.trade,
+                self.pnl,
+            ) == (
+                other.trace_id,
+                other.signals,
+                other.decision,
+                other.api_calls,
+                other.order,
+                other.trade,
+                other.pnl,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.trace_id,
+                self.signals,
+                self.decision,
+                self.api_calls,
+                self.order,
+                self.trade,
+                self.pnl,
+            )
+        )
+
+
+class _DecisionTraceLayout:
+    """`DecisionTrace`'s slots, unfrozen: a fused builder fills one, then makes it a `DecisionTrace`."""
+
+    __slots__ = (
+        "api_calls",
+        "decision",
+        "order",
+        "pnl",
+        "signals",
+        "trace_id",
+        "trade",
+    )
+    trace_id: str
+    signals: list[StrategySignal]
+    decision: Decision | None
+    api_calls: list[ApiCall]
+    order: OrderSummary | None
+    trade: TradeSummary | None
+    pnl: Decimal | None
+
+
+def _DecisionTrace_from_wire(d: Mapping[str, Any]) -> DecisionTrace:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _DecisionTraceLayout()  # faster than object.__new__(...): a plain type call
+    self.trace_id = d["trace_id"]
+    self.signals = [StrategySignal._from_wire(_i) for _i in d["signals"]]
+    v = d.get("decision")
+    if v is not None:
+        v = Decision._from_wire(v)
+    self.decision = v
+    self.api_calls = [ApiCall._from_wire(_i) for _i in d["api_calls"]]
+    v = d.get("order")
+    if v is not None:
+        v = OrderSummary._from_wire(v)
+    self.order = v
+    v = d.get("trade")
+    if v is not None:
+        v = TradeSummary._from_wire(v)
+    self.trade = v
+    v = d.get("pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.pnl = v
+    self.__class__ = DecisionTrace  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _DecisionTrace_make(
+    trace_id: str,
+    signals: list[StrategySignal],
+    decision: Decision | None,
+    api_calls: list[ApiCall],
+    order: OrderSummary | None,
+    trade: TradeSummary | None,
+    pnl: Decimal | None,
+) -> DecisionTrace:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _DecisionTraceLayout()  # faster than object.__new__(...): a plain type call
+    self.trace_id = trace_id
+    self.signals = signals
+    self.decision = decision
+    self.api_calls = api_calls
+    self.order = order
+    self.trade = trade
+    self.pnl = pnl
+    self.__class__ = DecisionTrace  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+DecisionTrace._from_wire = _DecisionTrace_from_wire
+DecisionTrace._make = _DecisionTrace_make
+
+
+@frozen_dataclass()
+class DecisionAnalysis:
+    """Win/loss statistics over an agent's decisions, and the decisions.
+
+    Wire schema: `DecisionAnalysis`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "total",
+        "wins",
+        "losses",
+        "win_rate",
+        "avg_pnl",
+        "avg_confidence",
+        "by_direction",
+        "decisions",
+    )
+    __match_args__ = ()
+
+    total: int
+    wins: int
+    losses: int
+    win_rate: Decimal
+    avg_pnl: Decimal | None
+    avg_confidence: Decimal | None
+    by_direction: dict[str, Any]
+    decisions: list[Decision]
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], DecisionAnalysis]]
+    _make: ClassVar[
+        Callable[
+            [
+                int,
+                int,
+                int,
+                Decimal,
+                Decimal | None,
+                Decimal | None,
+                dict[str, Any],
+                list[Decision],
+            ],
+            DecisionAnalysis,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        total: int,
+        wins: int,
+        losses: int,
+        win_rate: Decimal,
+        avg_pnl: Decimal | None = None,
+        avg_confidence: Decimal | None = None,
+        by_direction: dict[str, Any],
+        decisions: list[Decision],
+    ) -> None:
+        object_setattr(self, "total", total)
+        object_setattr(self, "wins", wins)
+        object_setattr(self, "losses", losses)
+        object_setattr(self, "win_rate", win_rate)
+        object_setattr(self, "avg_pnl", avg_pnl)
+        object_setattr(self, "avg_confidence", avg_confidence)
+        object_setattr(self, "by_direction", by_direction)
+        object_setattr(self, "decisions", decisions)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(total={self.total!r}, wins={self.wins!r}, losses={self.losses!r}, win_rate={self.win_rate!r}, avg_pnl={self.avg_pnl!r}, avg_confidence={self.avg_confidence!r}, by_direction={self.by_direction!r}, decisions={self.decisions!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.total,
+                self.wins,
+                self.losses,
+                self.win_rate,
+                self.avg_pnl,
+                self.avg_confidence,
+                self.by_direction,
+                self.decisions,
+            ) == (
+                other.total,
+                other.wins,
+                other.losses,
+                other.win_rate,
+                other.avg_pnl,
+                other.avg_confidence,
+                other.by_direction,
+                other.decisions,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.total,
+                self.wins,
+                self.losses,
+                self.win_rate,
+                self.avg_pnl,
+                self.avg_confidence,
+                self.by_direction,
+                self.decisions,
+            )
+        )
+
+
+class _DecisionAnalysisLayout:
+    """`DecisionAnalysis`'s slots, unfrozen: a fused builder fills one, then makes it a `DecisionAnalysis`."""
+
+    __slots__ = (
+        "avg_confidence",
+        "avg_pnl",
+        "by_direction",
+        "decisions",
+        "losses",
+        "total",
+        "win_rate",
+        "wins",
+    )
+    total: int
+    wins: int
+    losses: int
+    win_rate: Decimal
+    avg_pnl: Decimal | None
+    avg_confidence: Decimal | None
+    by_direction: dict[str, Any]
+    decisions: list[Decision]
+
+
+def _DecisionAnalysis_from_wire(d: Mapping[str, Any]) -> DecisionAnalysis:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _DecisionAnalysisLayout()  # faster than object.__new__(...): a plain type call
+    self.total = d["total"]
+    self.wins = d["wins"]
+    self.losses = d["losses"]
+    v = d["win_rate"]
+    if type(v) is str:
+        v = Decimal(v)
+    else:
+        v = parse_decimal(v)
+    self.win_rate = v
+    v = d.get("avg_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.avg_pnl = v
+    v = d.get("avg_confidence")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.avg_confidence = v
+    self.by_direction = parse_dict(d["by_direction"])
+    self.decisions = [Decision._from_wire(_i) for _i in d["decisions"]]
+    self.__class__ = DecisionAnalysis  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _DecisionAnalysis_make(
+    total: int,
+    wins: int,
+    losses: int,
+    win_rate: Decimal,
+    avg_pnl: Decimal | None,
+    avg_confidence: Decimal | None,
+    by_direction: dict[str, Any],
+    decisions: list[Decision],
+) -> DecisionAnalysis:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _DecisionAnalysisLayout()  # faster than object.__new__(...): a plain type call
+    self.total = total
+    self.wins = wins
+    self.losses = losses
+    self.win_rate = win_rate
+    self.avg_pnl = avg_pnl
+    self.avg_confidence = avg_confidence
+    self.by_direction = by_direction
+    self.decisions = decisions
+    self.__class__ = DecisionAnalysis  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+DecisionAnalysis._from_wire = _DecisionAnalysis_from_wire
+DecisionAnalysis._make = _DecisionAnalysis_make
+
+
+@frozen_dataclass()
+class Feedback:
+    """A feedback item of an agent after a status change.
+
+    Wire schema: `Feedback`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "agent_id",
+        "status",
+        "resolution",
+        "resolved_at",
+        "updated",
+    )
+    __match_args__ = ()
+
+    id: str
+    agent_id: str
+    status: str
+    resolution: str | None
+    resolved_at: datetime | None
+    updated: bool
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Feedback]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str | None,
+                datetime | None,
+                bool,
+            ],
+            Feedback,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        agent_id: str,
+        status: str,
+        resolution: str | None = None,
+        resolved_at: datetime | None = None,
+        updated: bool,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "resolution", resolution)
+        object_setattr(self, "resolved_at", resolved_at)
+        object_setattr(self, "updated", updated)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, agent_id={self.agent_id!r}, status={self.status!r}, resolution={self.resolution!r}, resolved_at={self.resolved_at!r}, updated={self.updated!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.agent_id,
+                self.status,
+                self.resolution,
+                self.resolved_at,
+                self.updated,
+            ) == (
+                other.id,
+                other.agent_id,
+                other.status,
+                other.resolution,
+                other.resolved_at,
+                other.updated,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.id, self.agent_id, self.status, self.resolution, self.resolved_at, self.updated)
+        )
+
+
+class _FeedbackLayout:
+    """`Feedback`'s slots, unfrozen: a fused builder fills one, then makes it a `Feedback`."""
+
+    __slots__ = (
+        "agent_id",
+        "id",
+        "resolution",
+        "resolved_at",
+        "status",
+        "updated",
+    )
+    id: str
+    agent_id: str
+    status: str
+    resolution: str | None
+    resolved_at: datetime | None
+    updated: bool
+
+
+def _Feedback_from_wire(d: Mapping[str, Any]) -> Feedback:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _FeedbackLayout()  # faster than object.__new__(...): a plain type call
+    self.id = d["id"]
+    self.agent_id = d["agent_id"]
+    self.status = d["status"]
+    v = d.get("resolution")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.resolution = v
+    v = d.get("resolved_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.resolved_at = v
+    self.updated = d["updated"]
+    self.__class__ = Feedback  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Feedback_make(
+    id: str,
+    agent_id: str,
+    status: str,
+    resolution: str | None,
+    resolved_at: datetime | None,
+    updated: bool,
+) -> Feedback:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _FeedbackLayout()  # faster than object.__new__(...): a plain type call
+    self.id = id
+    self.agent_id = agent_id
+    self.status = status
+    self.resolution = resolution
+    self.resolved_at = resolved_at
+    self.updated = updated
+    self.__class__ = Feedback  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Feedback._from_wire = _Feedback_from_wire
+Feedback._make = _Feedback_make

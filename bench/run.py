@@ -1,4 +1,4 @@
-"""`make bench`: every benchmark of the project in one run (SDK, mock HTTP, WebSocket, backtest)."""
+"""`make bench`: every benchmark of the project in one run (SDK, mock HTTP, WebSocket, webhooks, backtest)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def main() -> int:
         "async_bench.py",
         "http_bench.py",
         "ws_bench.py",
+        "webhook_bench.py",
         "backtest_bench.py",
     ):
         path = HERE / script

@@ -30,7 +30,10 @@ def main(argv: list[str]) -> int:
         ).stdout
     )
     server = subprocess.Popen(
-        [*cli, "--seed", SEED, "--port", "0", "--no-rate-limits"], stdout=subprocess.PIPE, text=True
+        # --local-webhooks: examples may subscribe a receiver on this machine (webhook_receiver.py).
+        [*cli, "--seed", SEED, "--port", "0", "--no-rate-limits", "--local-webhooks"],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None

@@ -177,6 +177,28 @@ ALLOWANCES: tuple[Allowance, ...] = (
             "(422 VALIDATION_ERROR)."
         ),
     ),
+    Allowance(
+        check="positive_data_acceptance",
+        operations=("create_webhook", "update_webhook"),
+        statuses=("422",),
+        reason=(
+            "A subscriber URL must be https with a hostname that is not an IP address and "
+            "resolves to public addresses only (422 as on the real platform): a rule about "
+            "what a name resolves to, which JSON Schema cannot state; the pattern admits http "
+            "for the mock's local-subscribers mode. An account holds at most 25 "
+            "subscriptions (422 beyond, as on the platform)."
+        ),
+    ),
+    Allowance(
+        check="positive_data_acceptance",
+        operations=("update_strategy",),
+        statuses=("422",),
+        reason=(
+            "A body whose members are all null changes nothing: 422 'No fields to update.' "
+            "as on the real platform (the schema asks for at least one member, not for one "
+            "that is not null)."
+        ),
+    ),
 )
 
 

@@ -22,7 +22,8 @@ def banner(
 ) -> None:
     out.write(
         f"AgentExchange mock exchange on {url}  (seed {config.seed}, {config.pairs} pairs, "
-        f"tick {tick:g}s, rate limits {'on' if config.rate_limits else 'off'})\n"
+        f"tick {tick:g}s, rate limits {'on' if config.rate_limits else 'off'}"
+        f"{', local webhook subscribers allowed' if config.local_webhooks else ''})\n"
         "Demo account for this seed (shown here only, never logged):\n"
     )
     for name in ("api_key", "api_secret", "agent_id", "agent_api_key"):
@@ -31,7 +32,12 @@ def banner(
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    config = MockConfig(seed=args.seed, pairs=args.pairs, rate_limits=not args.no_rate_limits)
+    config = MockConfig(
+        seed=args.seed,
+        pairs=args.pairs,
+        rate_limits=not args.no_rate_limits,
+        local_webhooks=args.local_webhooks,
+    )
     if args.demo_credentials:
         from .domain.accounts import Accounts
         from .domain.clock import SimClock

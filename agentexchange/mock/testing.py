@@ -39,6 +39,8 @@ class MockServer:
         hub_options: Mapping[str, Any] | None = None,
         log_level: str = "warning",
         ws_ping_interval: float | None = 20.0,
+        local_webhooks: bool = False,
+        webhook_options: Mapping[str, Any] | None = None,
     ) -> None:
         """``tick_interval=None``: time moves only when the test calls ``exchange.tick``.
 
@@ -46,14 +48,23 @@ class MockServer:
         that injects a defect for a test that proves a checker can fail. ``hub_options``
         go to the WebSocket hub (``self.hub``). ``ws_ping_interval`` is uvicorn's
         protocol-level keepalive (its default; ``None`` turns it off, e.g. for a test
-        reader that deliberately never reads).
+        reader that deliberately never reads). ``local_webhooks`` admits http, IP-address
+        and loopback webhook subscribers (``agentexchange mock --local-webhooks``; off:
+        the platform's rule, https and a public hostname). ``webhook_options`` go to the
+        ``WebhookSender``: ``retry_delays`` (the platform's (10, 30, 60) s), ``timeout``
+        (10 s), ``concurrency``, ``max_pending``, and ``send`` to replace the POST.
         """
-        self.exchange = Exchange(MockConfig(seed=seed, pairs=pairs, rate_limits=rate_limits))
+        self.exchange = Exchange(
+            MockConfig(
+                seed=seed, pairs=pairs, rate_limits=rate_limits, local_webhooks=local_webhooks
+            )
+        )
         app = build_app(
             self.exchange,
             tick_interval=tick_interval,
             validate_responses=validate_responses,
             hub_options=hub_options,
+            webhook_options=webhook_options,
         )
         assert isinstance(app.websocket, WsHub)
         self.hub = app.websocket

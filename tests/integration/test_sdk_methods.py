@@ -29,11 +29,13 @@ from agentexchange.exceptions import (
     InvalidSymbolError,
     NotFoundError,
     OrderError,
+    RiskLimitError,
     ValidationError,
 )
 from agentexchange.mock.testing import MockServer
 from agentexchange.models import (
     AccountInfo,
+    AccountMode,
     Agent,
     AgentCredentials,
     AgentKey,
@@ -43,9 +45,14 @@ from agentexchange.models import (
     Balance,
     Candle,
     DataRange,
+    DecisionAnalysis,
+    DecisionTrace,
     DeflatedSharpe,
+    Feedback,
+    Health,
     Indicators,
     LeaderboardEntry,
+    LearningCurve,
     Order,
     OrderBook,
     Pair,
@@ -59,12 +66,15 @@ from agentexchange.models import (
     RiskProfile,
     Snapshot,
     Strategy,
+    StrategyComparison,
     StrategyVersion,
     Ticker,
     Trade,
     TrainingComparison,
     TrainingRun,
     VersionComparison,
+    Webhook,
+    WebhookTestResult,
 )
 from agentexchange.models import TestRun as StrategyTestRun  # not collected as a test class
 
@@ -838,6 +848,174 @@ def test_training_episode_metrics_round_trip(sdk: Sdk) -> None:
         Decimal("2.0"),
         Decimal("12.5"),
     )
+
+
+# ---------------------------------- issue 14: webhooks and the rest of the platform
+
+
+def test_webhook_subscriptions(sdk: Sdk) -> None:
+    _, client = sdk.register()
+    url = "https://hooks.example.com/agentexchange"  # a documentation name: never called
+    created = client.create_webhook(url, ["strategy.deployed", "battle.completed"], "mine")
+    assert isinstance(created, Webhook)
+    assert_model(created)
+    assert created.secret is not None and len(created.secret) == 43
+    assert created.secret not in repr(created)
+    assert (created.url, created.events, created.description, created.active) == (
+        url,
+        ["strategy.deployed", "battle.completed"],
+        "mine",
+        True,
+    )
+    listed = client.list_webhooks()
+    assert_models(listed, Webhook)
+    assert [w.id for w in listed] == [created.id] and listed[0].secret is None
+    read = client.get_webhook(created.id)
+    assert (read.failure_count, read.last_triggered_at, read.updated_at) == (
+        0,
+        None,
+        created.created_at,
+    )
+    paused = client.update_webhook(created.id, active=False, events=["strategy.deployed"])
+    assert (paused.active, paused.events, paused.description) == (
+        False,
+        ["strategy.deployed"],
+        "mine",
+    )
+    queued = client.test_webhook(created.id)
+    assert isinstance(queued, WebhookTestResult)
+    assert (queued.enqueued, queued.webhook_id) == (1, created.id)
+    assert client.delete_webhook(created.id) is None
+    assert client.list_webhooks() == []
+    with pytest.raises(NotFoundError):
+        client.get_webhook(created.id)
+    with pytest.raises(ValidationError) as raised:
+        client.create_webhook("http://127.0.0.1:9/hook", ["strategy.deployed"])
+    assert raised.value.field == "url"
+
+
+def test_account_mode_risk_profile_and_health(sdk: Sdk, mock: MockServer) -> None:
+    _, client = sdk.register()
+    health = client.get_health()
+    assert isinstance(health, Health)
+    assert_model(health)
+    assert (health.status, health.total_pairs) == ("ok", 600)
+    mode = client.get_account_mode()
+    assert isinstance(mode, AccountMode)
+    assert (mode.mode, mode.active_strategy_label) == ("live", None)
+    switched = client.switch_account_mode("backtest", "momentum")
+    assert (switched.mode, switched.active_strategy_label) == ("backtest", "momentum")
+    assert client.get_account_mode() == switched
+    limits = client.update_risk_profile(1, 20, 50)
+    assert isinstance(limits, RiskProfile)
+    assert (limits.max_position_size_pct, limits.daily_loss_limit_pct, limits.max_open_orders) == (
+        1,
+        20,
+        50,
+    )
+    with pytest.raises(RiskLimitError) as refused:
+        client.place_market_order("BTCUSDT", "buy", Decimal("0.01"))
+    assert refused.value.reason is not None and refused.value.reason.startswith(
+        "position_limit_exceeded"
+    )
+    client.update_risk_profile(25, 20, 50)
+    assert client.place_market_order("BTCUSDT", "buy", Decimal("0.01")).status == "filled"
+
+
+def test_strategy_management_tests_and_ranking(sdk: Sdk, mock: MockServer) -> None:
+    _, client = sdk.register()
+    tested = client.create_strategy("Tested", "runs a test", STRATEGY_CONFIG)
+    fresh = client.create_strategy("Fresh", "never tested", STRATEGY_CONFIG_V2)
+    renamed = client.update_strategy(fresh.strategy_id, name="Fresh (renamed)")
+    assert isinstance(renamed, Strategy)
+    assert (renamed.name, renamed.description) == ("Fresh (renamed)", "never tested")
+    assert client.get_strategy_tests(tested.strategy_id) == []
+    with pytest.raises(NotFoundError):
+        client.get_latest_test_results(tested.strategy_id)
+    now = mock.exchange.clock.now()
+    run = client.run_test(
+        tested.strategy_id, 1, now - timedelta(days=10), now - timedelta(days=1), "BTCUSDT", "1h"
+    )
+    mock.exchange.strategies.wait(run.run_id, timeout=WAIT_SECONDS)
+    latest = client.get_latest_test_results(tested.strategy_id)
+    assert_model(latest)
+    assert (latest.run_id, latest.status, latest.strategy_id) == (
+        run.run_id,
+        "completed",
+        tested.strategy_id,
+    )
+    assert latest.results is not None
+    runs = client.get_strategy_tests(tested.strategy_id)
+    assert_models(runs, StrategyTestRun)
+    assert [r.run_id for r in runs] == [run.run_id]
+    finished = client.cancel_test(tested.strategy_id, run.run_id)
+    assert (finished.status, finished.strategy_id) == ("completed", tested.strategy_id)  # as it is
+    ranking = client.compare_strategies(
+        [fresh.strategy_id, tested.strategy_id], ranking_metric="roi_pct"
+    )
+    assert isinstance(ranking, StrategyComparison)
+    assert_model(ranking)
+    assert [r.strategy_id for r in ranking.strategies] == [tested.strategy_id, fresh.strategy_id]
+    assert ranking.winner_id == tested.strategy_id and ranking.ranking_metric == "roi_pct"
+    assert ranking.strategies[0].metrics.roi_pct == latest.results["avg_roi_pct"]
+    archived = client.delete_strategy(fresh.strategy_id)
+    assert (
+        archived.status == "archived"
+        and client.get_strategy(fresh.strategy_id).status == "archived"
+    )
+
+
+def test_learning_curve(sdk: Sdk) -> None:
+    _, client = sdk.register()
+    run_id = str(uuid.uuid4())
+    client.register_training_run(run_id)
+    for n, roi in ((1, "0.5"), (2, "2.0"), (3, "3.5")):
+        client.report_training_episode(run_id, n, roi_pct=Decimal(roi))
+    curve = client.get_learning_curve(run_id)
+    assert isinstance(curve, LearningCurve)
+    assert_model(curve)
+    assert curve.episode_numbers == [1, 2, 3] and curve.metric == "roi_pct" and curve.window == 10
+    assert curve.raw_values == [Decimal("0.5"), Decimal(2), Decimal("3.5")]
+    assert curve.smoothed_values == [Decimal("0.5"), Decimal("1.25"), Decimal(2)]
+    assert client.get_learning_curve(run_id, "roi_pct", 1).smoothed_values == curve.raw_values
+
+
+def test_decisions_and_feedback(sdk: Sdk, mock: MockServer) -> None:
+    registration, client = sdk.register()
+    agent_id = registration.agent_id
+    assert agent_id is not None
+    journal = mock.exchange.journal
+    journal.record_decision(
+        agent_id, "buy", trace_id="cycle-1", confidence=Decimal("0.9"), outcome_pnl=Decimal("3")
+    )
+    journal.record_decision(
+        agent_id, "sell", trace_id="cycle-2", confidence=Decimal("0.4"), outcome_pnl=Decimal("-1")
+    )
+    journal.record_signal(agent_id, "cycle-1", "rsi", "BTCUSDT", "buy", weight=Decimal("0.5"))
+    trace = client.get_decision_trace(agent_id, "cycle-1")
+    assert isinstance(trace, DecisionTrace)
+    assert_model(trace)
+    assert trace.decision is not None and trace.decision.direction == "buy"
+    assert [s.strategy_name for s in trace.signals] == ["rsi"] and trace.order is None
+    analysis = client.analyze_decisions(agent_id)
+    assert isinstance(analysis, DecisionAnalysis)
+    assert_model(analysis)
+    assert (analysis.total, analysis.wins, analysis.losses, analysis.win_rate) == (
+        2,
+        1,
+        1,
+        Decimal("0.5"),
+    )
+    assert analysis.avg_pnl == Decimal(1)
+    confident = client.analyze_decisions(agent_id, min_confidence=Decimal("0.5"))
+    assert [d.trace_id for d in confident.decisions] == ["cycle-1"]
+    item = journal.add_feedback(agent_id, "More pairs")
+    done = client.update_feedback(agent_id, item.id, "resolved", "Added")
+    assert isinstance(done, Feedback)
+    assert (done.status, done.resolution, done.updated) == ("resolved", "Added", True)
+    assert done.resolved_at is not None and done.resolved_at.utcoffset() == timedelta(0)
+    with pytest.raises(NotFoundError):
+        client.update_feedback(agent_id, str(uuid.uuid4()), "resolved")
 
 
 # --------------------------------------------------------------------------- agents

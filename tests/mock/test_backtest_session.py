@@ -306,3 +306,50 @@ def test_another_accounts_session_is_not_found_and_untouched(ex: Exchange) -> No
         stranger.step(sid)
     assert (err.value.status, err.value.details) == (404, {"session_id": sid})
     assert owner.on(sid, lambda s: s.current) == 0
+
+
+def test_the_account_mode_counts_the_accounts_running_and_completed_sessions(ex: Exchange) -> None:
+    me, other = Driver(ex), Driver(ex)
+    assert ex.modes.get(me.account).active_backtests == 0
+    me.create()  # created, not running: not counted
+    running = me.started()
+    finished = me.started(end=DAY + timedelta(minutes=5))
+    me.step(finished, 5)
+    mode = ex.modes.get(me.account)
+    assert (mode.active_backtests, mode.total_backtests_completed) == (1, 1)
+    other_mode = ex.modes.get(other.account)
+    assert (other_mode.active_backtests, other_mode.total_backtests_completed) == (0, 0)
+    ex.backtests.cancel(me.account, running)
+    assert ex.modes.get(me.account).active_backtests == 0
+
+
+def test_a_session_run_to_its_end_publishes_backtest_completed_once(ex: Exchange) -> None:
+    me = Driver(ex)
+    heard: list[dict[str, Any]] = []
+
+    def listen(topic: str, message: dict[str, Any]) -> None:
+        heard.append(message)
+
+    ex.events.subscribe("backtest.completed", listen)
+    try:
+        sid = me.started(end=DAY + timedelta(minutes=5))
+        me.step(sid, 4)
+        assert heard == []  # not yet finished
+        me.step(sid, 1)
+        with pytest.raises(DomainError):
+            me.step(sid, 1)  # finished: no second event either
+    finally:
+        ex.events.unsubscribe("backtest.completed", listen)
+    results = me.on(sid, lambda s: s.results_view())
+    assert heard == [
+        {
+            "account_id": me.account,
+            "payload": {
+                "backtest_id": sid,
+                "status": "completed",
+                "roi_pct": results["summary"]["roi_pct"],
+                "total_trades": results["summary"]["total_trades"],
+                "final_equity": results["summary"]["final_equity"],
+            },
+        }
+    ]

@@ -6,7 +6,11 @@ source and date (tests/data/README.md): tests/data/product-docs/000-sync-client.
 003-agent-management-rest.txt (agent management), and from issue 2's agent-management
 signatures. The market-analytics and deflated-Sharpe methods (issue 13) are the platform
 SDK's (tests/data/platform/tradeready-api-notes.md §1 "Market data" 7-8 and "Other"), plus
-our names for its server-only tickers and data-range routes. The wire names in
+our names for its server-only tickers and data-range routes. Issue 14's webhook methods and
+compare_strategies are the platform SDK's (the same §1, "Strategies" and "Other" — their
+signatures as in its sdk/agentexchange/client.py); the rest of issue 14's (account mode,
+risk profile, strategy and test management, learning curve, decisions, feedback, health)
+are ours for routes the platform SDK lacks (§1 "Server-only", §2 "Decisions and feedback"). The wire names in
 ``test_wire_mapping_of_renamed_parameters`` are the platform's
 (tests/data/platform/tradeready-api-notes.md §1, tradeready-openapi-excerpt.md).
 They are deliberately not derived from the spec, so a drift in either direction fails here.
@@ -138,6 +142,53 @@ DOCUMENTED: dict[str, list[Any]] = {
         ("num_trials", REQUIRED),
         ("annualization_factor", 252),
     ],
+    # Issue 14: the platform SDK's webhook methods and compare_strategies ...
+    "create_webhook": [("url", REQUIRED), ("events", REQUIRED), ("description", None)],
+    "list_webhooks": [],
+    "get_webhook": [("webhook_id", REQUIRED)],
+    "update_webhook": [
+        ("webhook_id", REQUIRED),
+        "*",
+        ("url", None),
+        ("events", None),
+        ("active", None),
+        ("description", None),
+    ],
+    "delete_webhook": [("webhook_id", REQUIRED)],
+    "test_webhook": [("webhook_id", REQUIRED)],
+    "compare_strategies": [("strategy_ids", REQUIRED), ("ranking_metric", "sharpe_ratio")],
+    # ... and ours for the routes its SDK lacks.
+    "get_health": [],
+    "get_account_mode": [],
+    "switch_account_mode": [("mode", REQUIRED), ("strategy_label", None)],
+    "update_risk_profile": [
+        ("max_position_size_pct", REQUIRED),
+        ("daily_loss_limit_pct", REQUIRED),
+        ("max_open_orders", REQUIRED),
+    ],
+    "update_strategy": [("strategy_id", REQUIRED), "*", ("name", None), ("description", None)],
+    "delete_strategy": [("strategy_id", REQUIRED)],
+    "get_strategy_tests": [("strategy_id", REQUIRED)],
+    "get_latest_test_results": [("strategy_id", REQUIRED)],
+    "cancel_test": [("strategy_id", REQUIRED), ("test_id", REQUIRED)],
+    "get_learning_curve": [("run_id", REQUIRED), ("metric", "roi_pct"), ("window", 10)],
+    "get_decision_trace": [("agent_id", REQUIRED), ("trace_id", REQUIRED)],
+    "analyze_decisions": [
+        ("agent_id", REQUIRED),
+        "*",
+        ("start", None),
+        ("end", None),
+        ("min_confidence", None),
+        ("direction", None),
+        ("pnl_outcome", "all"),
+        ("limit", 200),
+    ],
+    "update_feedback": [
+        ("agent_id", REQUIRED),
+        ("feedback_id", REQUIRED),
+        ("status", REQUIRED),
+        ("resolution", None),
+    ],
 }
 
 # name -> (kind, model): what the docs say each method returns (for a list of scalars, the
@@ -177,6 +228,26 @@ RETURNS: dict[str, tuple[str, str | None]] = {
     "get_tickers": ("map_values", "Ticker"),
     "get_data_range": ("model", "DataRange"),
     "compute_deflated_sharpe": ("model", "DeflatedSharpe"),
+    "create_webhook": ("model", "Webhook"),
+    "list_webhooks": ("list", "Webhook"),
+    "get_webhook": ("model", "Webhook"),
+    "update_webhook": ("model", "Webhook"),
+    "delete_webhook": ("none", None),
+    "test_webhook": ("model", "WebhookTestResult"),
+    "compare_strategies": ("model", "StrategyComparison"),
+    "get_health": ("model", "Health"),
+    "get_account_mode": ("model", "AccountMode"),
+    "switch_account_mode": ("model", "AccountMode"),
+    "update_risk_profile": ("model", "RiskProfile"),
+    "update_strategy": ("model", "Strategy"),
+    "delete_strategy": ("model", "Strategy"),
+    "get_strategy_tests": ("list", "TestRun"),
+    "get_latest_test_results": ("model", "TestRun"),
+    "cancel_test": ("model", "TestRun"),
+    "get_learning_curve": ("model", "LearningCurve"),
+    "get_decision_trace": ("model", "DecisionTrace"),
+    "analyze_decisions": ("model", "DecisionAnalysis"),
+    "update_feedback": ("model", "Feedback"),
 }
 
 # The docs' "Response Models" table (seed 000), in its order.
@@ -284,7 +355,8 @@ MODELS = _models()
 def test_all_documented_methods_are_described() -> None:
     missing = sorted(set(DOCUMENTED) - set(METHODS))
     assert not missing, f"methods of the docs missing from openapi.yaml: {missing}"
-    assert len([m for m in DOCUMENTED if m not in AGENT_METHODS | ANALYTICS_METHODS]) == 37
+    others = AGENT_METHODS | ANALYTICS_METHODS | PLATFORM_METHODS
+    assert len([m for m in DOCUMENTED if m not in others]) == 37
 
 
 AGENT_METHODS = {
@@ -302,6 +374,30 @@ AGENT_METHODS = {
     "get_agent_risk_profile",
     "update_agent_risk",
     "get_agent_skill",
+}
+
+# Issue 14 (the platform SDK's webhook methods and compare_strategies, and ours).
+PLATFORM_METHODS = {
+    "create_webhook",
+    "list_webhooks",
+    "get_webhook",
+    "update_webhook",
+    "delete_webhook",
+    "test_webhook",
+    "compare_strategies",
+    "get_health",
+    "get_account_mode",
+    "switch_account_mode",
+    "update_risk_profile",
+    "update_strategy",
+    "delete_strategy",
+    "get_strategy_tests",
+    "get_latest_test_results",
+    "cancel_test",
+    "get_learning_curve",
+    "get_decision_trace",
+    "analyze_decisions",
+    "update_feedback",
 }
 
 ANALYTICS_METHODS = {

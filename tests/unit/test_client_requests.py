@@ -239,6 +239,204 @@ AGENT_CREDENTIALS = {
 RISK = {"max_position_size_pct": 10, "daily_loss_limit_pct": 5, "max_open_orders": 5}
 
 
+# --- issue 14: webhooks and the rest of the platform (canned answers transcribed from the
+# platform's recorded exchanges, tests/data/platform/webhooks_wire.json and misc_wire.json) ---
+WEBHOOK_ID = "443ab981-abcb-47a5-a19c-2bbc47476800"
+WEBHOOK_ID_2 = "b55cb898-f84d-4e8a-bd02-7fcab480c4a6"
+HOOK_URL = "https://wire-sink.test:8443/hook"
+HOOK_EVENTS = ["backtest.completed", "strategy.deployed", "strategy.test.completed"]
+WEBHOOK_CREATED = {
+    "id": WEBHOOK_ID,
+    "url": HOOK_URL,
+    "events": HOOK_EVENTS,
+    "description": "wire recorder sink",
+    "active": True,
+    "secret": "whsec_REDACTED",
+    "created_at": "2026-12-02T06:55:47.070539Z",
+}
+WEBHOOK = {
+    "id": WEBHOOK_ID,
+    "url": HOOK_URL,
+    "events": ["backtest.completed", "strategy.deployed"],
+    "description": "wire recorder sink (updated)",
+    "active": True,
+    "failure_count": 0,
+    "created_at": "2026-12-02T06:55:47.070539Z",
+    "updated_at": "2026-12-02T06:58:48.942644Z",
+    "last_triggered_at": "2026-12-02T06:58:48.940639Z",
+}
+WEBHOOK_2 = {
+    "id": WEBHOOK_ID_2,
+    "url": HOOK_URL,
+    "events": ["battle.completed"],
+    "description": "second (JWT auth)",
+    "active": False,
+    "failure_count": 0,
+    "created_at": "2026-12-02T06:55:47.093895Z",
+    "updated_at": "2026-12-02T06:55:47.212264Z",
+    "last_triggered_at": None,
+}
+STRATEGY_ID_2 = "dd737559-f704-4ee1-8a99-cb39f8005179"
+NULL_METRICS = {
+    "sharpe_ratio": None, "sortino_ratio": None, "max_drawdown_pct": None, "win_rate": None,
+    "roi_pct": None, "profit_factor": None, "total_trades": None,
+}  # fmt: skip
+COMPARISON = {
+    "strategies": [
+        {"strategy_id": STRATEGY_ID, "name": "Wire RSI dip (renamed)", "version": 1, "status": "testing", "rank": 1,
+         "metrics": NULL_METRICS, "deflated_sharpe": None, "has_test_results": False},
+        {"strategy_id": STRATEGY_ID_2, "name": "Wire MACD trend", "version": 1, "status": "draft", "rank": 2,
+         "metrics": NULL_METRICS, "deflated_sharpe": None, "has_test_results": False},
+    ],
+    "winner_id": None,
+    "ranking_metric": "sharpe_ratio",
+    "recommendation": "No strategies have completed test results yet. Run tests before comparing.",
+}  # fmt: skip
+RANKED = {  # our mock's answer once a test completed (the platform's always has null metrics)
+    "strategies": [
+        {"strategy_id": STRATEGY_ID_2, "name": "Wire MACD trend", "version": 2, "status": "validated", "rank": 1,
+         "metrics": {"sharpe_ratio": 1.25, "sortino_ratio": None, "max_drawdown_pct": 3.5, "win_rate": 60, "roi_pct": 2.75,
+                     "profit_factor": 1.8, "total_trades": 10},
+         "deflated_sharpe": {"p_value": 0.97, "is_significant": True, "observed_sharpe": 1.25, "deflated_sharpe": 1.9, "num_trials": 1},
+         "has_test_results": True},
+        {"strategy_id": STRATEGY_ID, "name": "Wire RSI dip", "version": 1, "status": "draft", "rank": 2,
+         "metrics": NULL_METRICS, "deflated_sharpe": None, "has_test_results": False},
+    ],
+    "winner_id": STRATEGY_ID_2,
+    "ranking_metric": "roi_pct",
+    "recommendation": "Wire MACD trend ranks first by roi_pct (2.7500) and passes the Deflated Sharpe test (p=0.9700). Consider deploying.",
+}  # fmt: skip
+HEALTH = {
+    "status": "ok", "redis_connected": True, "db_connected": True, "ingestion_active": True, "stale_pairs": [],
+    "total_pairs": 620, "checks": {"redis_latency_ms": 1.67, "db_latency_ms": 5.63},
+}  # fmt: skip
+MODE_LIVE = {
+    "mode": "live",
+    "active_strategy_label": None,
+    "active_backtests": 0,
+    "total_backtests_completed": 4,
+}
+MODE_BACKTEST = {**MODE_LIVE, "mode": "backtest", "active_strategy_label": "wire_momentum"}
+RISK_40 = {"max_position_size_pct": 40, "daily_loss_limit_pct": 10, "max_open_orders": 25}
+RENAMED = {
+    **STRATEGY, "name": "Wire RSI dip (renamed)", "description": "updated by the wire recorder", "status": "deployed",
+    "deployed_at": "2026-12-02T06:55:47.307834Z", "updated_at": "2026-12-02T06:59:39.241110Z",
+}  # fmt: skip
+TEST_QUEUED = {
+    "test_run_id": "23667dc1-3eb1-4394-a9f1-9ff77c0b5f75", "status": "queued", "episodes_total": 10, "episodes_completed": 0,
+    "progress_pct": 0.0, "version": 1, "created_at": "2026-12-02T06:53:44.997892Z", "started_at": None, "completed_at": None,
+}  # fmt: skip
+TEST_CANCELLED = {
+    "test_run_id": TEST_ID, "status": "cancelled", "episodes_total": 3, "episodes_completed": 0, "progress_pct": 0.0,
+    "version": 1, "created_at": None, "started_at": None, "completed_at": None,
+}  # fmt: skip
+LEARNING_CURVE = {"episode_numbers": [1, 2, 3], "raw_values": [0.5, 2.0, 3.5], "smoothed_values": [0.5, 1.25, 2.0],
+                  "metric": "roi_pct", "window": 10}  # fmt: skip
+TRACE_ID = "4f9c2a1b7d3e"
+FEEDBACK_ID = "5e6f7a8b-9c0d-4e1f-8a2b-4c5d6e7f8a9b"
+DECISION = {
+    "id": "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", "agent_id": AGENT_ID, "trace_id": TRACE_ID, "decision_type": "trade",
+    "symbol": "BTCUSDT", "direction": "buy", "confidence": "0.72", "reasoning": "RSI below 30.", "market_snapshot": {"price": "64000.00"},
+    "risk_assessment": None, "order_id": ORDER_ID, "outcome_pnl": "12.50", "outcome_recorded_at": TS, "created_at": TS,
+}  # fmt: skip
+TRACE = {
+    "trace_id": TRACE_ID,
+    "signals": [{"id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "trace_id": TRACE_ID, "strategy_name": "rsi_dip", "symbol": "BTCUSDT",
+                 "action": "buy", "confidence": "0.72", "weight": "0.5", "signal_data": {"rsi_14": 27.4}, "created_at": TS}],
+    "decision": DECISION,
+    "api_calls": [{"id": "3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f", "trace_id": TRACE_ID, "channel": "sdk", "endpoint": "/api/v1/trade/order",
+                   "method": "POST", "status_code": 201, "latency_ms": "41.3", "request_size": 88, "response_size": 412,
+                   "error": None, "created_at": TS}],
+    "order": {"id": ORDER_ID, "symbol": "BTCUSDT", "side": "buy", "type": "market", "quantity": "0.01000000",
+              "executed_price": "64006.40000000", "executed_qty": "0.01000000", "fee": "0.64006400", "status": "filled",
+              "created_at": TS, "filled_at": TS},
+    "trade": {"id": "4d5e6f7a-8b9c-4d0e-9f1a-3b4c5d6e7f8a", "symbol": "BTCUSDT", "side": "buy", "quantity": "0.01000000",
+              "price": "64006.40000000", "quote_amount": "640.06400000", "fee": "0.64006400", "realized_pnl": None, "created_at": TS},
+    "pnl": "12.50",
+}  # fmt: skip
+EMPTY_TRACE = {
+    "trace_id": "unknown",
+    "signals": [],
+    "decision": None,
+    "api_calls": [],
+    "order": None,
+    "trade": None,
+    "pnl": None,
+}
+ANALYSIS = {
+    "total": 2, "wins": 1, "losses": 1, "win_rate": 0.5, "avg_pnl": "2.5", "avg_confidence": "0.65",
+    "by_direction": {"buy": {"total": 2, "wins": 1, "losses": 1, "win_rate": 0.5, "avg_pnl": "2.5", "avg_confidence": "0.65"}},
+    "decisions": [DECISION, {**DECISION, "id": "9b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6f", "confidence": "0.58", "outcome_pnl": "-7.50"}],
+}  # fmt: skip
+
+
+def _webhook(result: m.Webhook) -> None:
+    assert type(result) is m.Webhook and result.id == WEBHOOK_ID
+    assert result.failure_count == 0 and result.active is True
+    assert result.events == ["backtest.completed", "strategy.deployed"]
+    assert result.last_triggered_at == datetime(2026, 12, 2, 6, 58, 48, 940639, tzinfo=UTC)
+    assert aware(result.created_at) and aware(result.updated_at)
+    assert result.secret is None  # shown by create_webhook only
+
+
+def _created_webhook(result: m.Webhook) -> None:
+    assert type(result) is m.Webhook and result.secret == "whsec_REDACTED"
+    assert "whsec_REDACTED" not in repr(result)  # a secret never reaches a repr
+    assert (
+        result.failure_count is None and result.updated_at is None
+    )  # the create answer lacks them
+
+
+def _comparison(result: m.StrategyComparison) -> None:
+    assert type(result) is m.StrategyComparison and result.winner_id is None
+    first, second = result.strategies
+    assert type(first) is m.StrategyRanking and (first.rank, second.rank) == (1, 2)
+    assert type(first.metrics) is m.ComparisonMetrics and first.metrics.sharpe_ratio is None
+    assert first.deflated_sharpe is None and first.has_test_results is False
+
+
+def _ranked(result: m.StrategyComparison) -> None:
+    winner = result.strategies[0]
+    assert result.winner_id == STRATEGY_ID_2 == winner.strategy_id
+    assert winner.metrics.roi_pct == Decimal("2.75") and type(winner.metrics.roi_pct) is Decimal
+    assert winner.metrics.total_trades == 10 and winner.metrics.sortino_ratio is None
+    assert type(winner.deflated_sharpe) is m.ComparisonDeflatedSharpe
+    assert (
+        winner.deflated_sharpe.is_significant is True
+        and winner.deflated_sharpe.p_value == Decimal("0.97")
+    )
+
+
+def _trace(result: m.DecisionTrace) -> None:
+    assert type(result) is m.DecisionTrace and result.trace_id == TRACE_ID
+    (signal,) = result.signals
+    assert type(signal) is m.StrategySignal and signal.confidence == Decimal("0.72")
+    assert type(result.decision) is m.Decision and result.decision.outcome_pnl == Decimal("12.50")
+    assert result.decision.market_snapshot == {"price": "64000.00"}
+    (call,) = result.api_calls
+    assert (
+        type(call) is m.ApiCall and call.latency_ms == Decimal("41.3") and call.status_code == 201
+    )
+    assert type(result.order) is m.OrderSummary and result.order.order_type == "market"
+    assert result.order.executed_price == Decimal("64006.40000000")
+    assert type(result.trade) is m.TradeSummary and result.trade.quote_amount == Decimal(
+        "640.06400000"
+    )
+    assert result.pnl == Decimal("12.50")
+
+
+def _analysis(result: m.DecisionAnalysis) -> None:
+    assert type(result) is m.DecisionAnalysis and (result.total, result.wins, result.losses) == (
+        2,
+        1,
+        1,
+    )
+    assert result.win_rate == Decimal("0.5") and result.avg_pnl == Decimal("2.5")
+    assert result.by_direction["buy"]["wins"] == 1
+    assert [type(d) for d in result.decisions] == [m.Decision, m.Decision]
+    assert result.decisions[1].outcome_pnl == Decimal("-7.50")
+
+
 # --- the table --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Case:
@@ -1037,6 +1235,97 @@ CASES: list[Case] = [
       check=_is(m.DeflatedSharpe, observed_sharpe=Decimal("0.6047376209212816"), deflated_sharpe=Decimal("-5.160466089445172"),
                 p_value=Decimal("1.2339461352706138E-7"), is_significant=False, num_trials=10, num_returns=10,
                 kurtosis=Decimal("-0.8639254293056977"))),
+    # ---------------- webhooks (platform SDK: wire §1 "Other"; its signatures) ----------------
+    C("create_webhook", "create_webhook", (HOOK_URL, HOOK_EVENTS, "wire recorder sink"), {},
+      "POST", "/webhooks", body={"url": HOOK_URL, "events": HOOK_EVENTS, "description": "wire recorder sink"},
+      auth="key", status=201, response=WEBHOOK_CREATED, check=_created_webhook),
+    C("create_webhook-no-description", "create_webhook", (), {"url": HOOK_URL, "events": ("battle.completed",)},
+      "POST", "/webhooks", body={"url": HOOK_URL, "events": ["battle.completed"]}, auth="key", status=201,
+      response={**WEBHOOK_CREATED, "events": ["battle.completed"], "description": None},
+      check=_is(m.Webhook, events=["battle.completed"], description=None)),
+    C("list_webhooks", "list_webhooks", (), {}, "GET", "/webhooks", auth="key",
+      response={"webhooks": [WEBHOOK, WEBHOOK_2], "total": 2},
+      check=_list_of(m.Webhook, 2, lambda r: (_webhook(r[0]), _is(m.Webhook, active=False, last_triggered_at=None)(r[1])))),
+    C("get_webhook", "get_webhook", (WEBHOOK_ID,), {}, "GET", f"/webhooks/{WEBHOOK_ID}", auth="key",
+      response=WEBHOOK, check=_webhook),
+    C("update_webhook", "update_webhook", (WEBHOOK_ID_2,), {"active": False}, "PUT", f"/webhooks/{WEBHOOK_ID_2}",
+      body={"active": False}, auth="key", response=WEBHOOK_2, check=_is(m.Webhook, id=WEBHOOK_ID_2, active=False)),
+    C("update_webhook-all", "update_webhook", (WEBHOOK_ID,),
+      {"url": "https://hooks.example.com/v2", "events": ["strategy.deployed"], "active": True, "description": "v2"},
+      "PUT", f"/webhooks/{WEBHOOK_ID}",
+      body={"url": "https://hooks.example.com/v2", "events": ["strategy.deployed"], "active": True, "description": "v2"},
+      auth="key", response={**WEBHOOK, "url": "https://hooks.example.com/v2", "events": ["strategy.deployed"], "description": "v2"},
+      check=_is(m.Webhook, url="https://hooks.example.com/v2", description="v2")),
+    C("delete_webhook", "delete_webhook", (WEBHOOK_ID_2,), {}, "DELETE", f"/webhooks/{WEBHOOK_ID_2}", auth="key",
+      status=204, response=b"", check=_none),
+    C("test_webhook", "test_webhook", (WEBHOOK_ID,), {}, "POST", f"/webhooks/{WEBHOOK_ID}/test", auth="key",
+      response={"enqueued": 1, "webhook_id": WEBHOOK_ID}, check=_is(m.WebhookTestResult, enqueued=1, webhook_id=WEBHOOK_ID)),
+    # ---------------- the rest of the platform (wire §1 "Server-only", §2; misc_wire.json) ----------------
+    Case("get_health", "get_health", (), {}, "GET", "/health", {}, NO_BODY, "public", HEALTH,
+         _is(m.Health, status="ok", total_pairs=620, ingestion_active=True, stale_pairs=[],
+             checks={"redis_latency_ms": Decimal("1.67"), "db_latency_ms": Decimal("5.63")})),
+    C("get_account_mode", "get_account_mode", (), {}, "GET", "/account/mode", auth="key", response=MODE_LIVE,
+      check=_is(m.AccountMode, mode="live", active_strategy_label=None, active_backtests=0, total_backtests_completed=4)),
+    C("switch_account_mode", "switch_account_mode", ("backtest", "wire_momentum"), {}, "POST", "/account/mode",
+      body={"mode": "backtest", "strategy_label": "wire_momentum"}, auth="key", response=MODE_BACKTEST,
+      check=_is(m.AccountMode, mode="backtest", active_strategy_label="wire_momentum")),
+    C("switch_account_mode-live", "switch_account_mode", ("live",), {}, "POST", "/account/mode",
+      body={"mode": "live"}, auth="key", response=MODE_LIVE, check=_is(m.AccountMode, mode="live")),
+    C("update_risk_profile", "update_risk_profile", (40, 10, 25), {}, "PUT", "/account/risk-profile", body=RISK_40,
+      auth="key", response=RISK_40, check=_is(m.RiskProfile, max_position_size_pct=40, daily_loss_limit_pct=10, max_open_orders=25)),
+    C("update_strategy", "update_strategy", (STRATEGY_ID,), {"name": "Wire RSI dip (renamed)", "description": "updated by the wire recorder"},
+      "PUT", f"/strategies/{STRATEGY_ID}", body={"name": "Wire RSI dip (renamed)", "description": "updated by the wire recorder"},
+      auth="key", response=RENAMED, check=_is(m.Strategy, name="Wire RSI dip (renamed)", status="deployed")),
+    C("update_strategy-name", "update_strategy", (STRATEGY_ID,), {"name": "x"}, "PUT", f"/strategies/{STRATEGY_ID}",
+      body={"name": "x"}, auth="key", response={**STRATEGY, "name": "x"}, check=_is(m.Strategy, name="x")),
+    C("delete_strategy", "delete_strategy", (STRATEGY_ID_2,), {}, "DELETE", f"/strategies/{STRATEGY_ID_2}", auth="key",
+      response={**STRATEGY, "strategy_id": STRATEGY_ID_2, "status": "archived"},
+      check=_is(m.Strategy, strategy_id=STRATEGY_ID_2, status="archived")),
+    C("compare_strategies", "compare_strategies", ([STRATEGY_ID, STRATEGY_ID_2],), {}, "POST", "/strategies/compare",
+      body={"strategy_ids": [STRATEGY_ID, STRATEGY_ID_2], "ranking_metric": "sharpe_ratio"}, auth="key",
+      response=COMPARISON, check=_comparison),
+    C("compare_strategies-metric", "compare_strategies", ((STRATEGY_ID, STRATEGY_ID_2), "roi_pct"), {}, "POST", "/strategies/compare",
+      body={"strategy_ids": [STRATEGY_ID, STRATEGY_ID_2], "ranking_metric": "roi_pct"}, auth="key", response=RANKED, check=_ranked),
+    C("get_strategy_tests", "get_strategy_tests", (STRATEGY_ID,), {}, "GET", f"/strategies/{STRATEGY_ID}/tests", auth="key",
+      response=[TEST_QUEUED, TEST_RUN],
+      check=_list_of(m.TestRun, 2, lambda r: _is(m.TestRun, run_id=TEST_QUEUED["test_run_id"], status="queued", started_at=None)(r[0]))),
+    C("get_latest_test_results", "get_latest_test_results", (STRATEGY_ID,), {}, "GET", f"/strategies/{STRATEGY_ID}/test-results",
+      auth="key", response=TEST_RESULTS,
+      check=_is(m.TestRun, run_id=TEST_ID, status="completed", strategy_id=STRATEGY_ID, recommendations=["Widen the stop loss"])),
+    C("cancel_test", "cancel_test", (STRATEGY_ID, TEST_ID), {}, "POST", f"/strategies/{STRATEGY_ID}/tests/{TEST_ID}/cancel",
+      auth="key", response=TEST_CANCELLED, check=_is(m.TestRun, status="cancelled", strategy_id=STRATEGY_ID, created_at=None)),
+    C("get_learning_curve", "get_learning_curve", (RUN_ID,), {}, "GET", f"/training/runs/{RUN_ID}/learning-curve",
+      {"metric": "roi_pct", "window": "10"}, auth="key", response=LEARNING_CURVE,
+      check=_is(m.LearningCurve, episode_numbers=[1, 2, 3], raw_values=[Decimal("0.5"), Decimal("2.0"), Decimal("3.5")],
+                smoothed_values=[Decimal("0.5"), Decimal("1.25"), Decimal("2.0")], metric="roi_pct", window=10)),
+    C("get_learning_curve-args", "get_learning_curve", (RUN_ID, "sharpe_ratio", 2), {}, "GET", f"/training/runs/{RUN_ID}/learning-curve",
+      {"metric": "sharpe_ratio", "window": "2"}, auth="key",
+      response={**LEARNING_CURVE, "raw_values": [0.3, 0.6, 0.8999999999999999], "smoothed_values": [0.3, 0.45, 0.75], "metric": "sharpe_ratio", "window": 2},
+      check=_is(m.LearningCurve, raw_values=[Decimal("0.3"), Decimal("0.6"), Decimal("0.8999999999999999")], window=2)),
+    C("get_decision_trace", "get_decision_trace", (AGENT_ID, TRACE_ID), {}, "GET", f"/agents/{AGENT_ID}/decisions/trace/{TRACE_ID}",
+      auth="jwt", response=TRACE, check=_trace),
+    C("get_decision_trace-empty", "get_decision_trace", (AGENT_ID, "unknown"), {}, "GET", f"/agents/{AGENT_ID}/decisions/trace/unknown",
+      auth="jwt", response=EMPTY_TRACE, check=_is(m.DecisionTrace, signals=[], decision=None, api_calls=[], order=None, pnl=None)),
+    C("analyze_decisions", "analyze_decisions", (AGENT_ID,), {}, "GET", f"/agents/{AGENT_ID}/decisions/analyze",
+      {"pnl_outcome": "all", "limit": "200"}, auth="jwt", response=ANALYSIS, check=_analysis),
+    C("analyze_decisions-filters", "analyze_decisions", (AGENT_ID,),
+      {"start": datetime(2026, 11, 1, tzinfo=UTC), "end": "2026-12-01T00:00:00Z", "min_confidence": Decimal("0.5"),
+       "direction": "buy", "pnl_outcome": "positive", "limit": 50},
+      "GET", f"/agents/{AGENT_ID}/decisions/analyze",
+      {"start": "2026-11-01T00:00:00Z", "end": "2026-12-01T00:00:00Z", "min_confidence": "0.5", "direction": "buy",
+       "pnl_outcome": "positive", "limit": "50"}, auth="jwt",
+      response={**ANALYSIS, "total": 0, "wins": 0, "losses": 0, "win_rate": 0.0, "avg_pnl": None, "avg_confidence": None,
+                "by_direction": {}, "decisions": []},
+      check=_is(m.DecisionAnalysis, total=0, avg_pnl=None, by_direction={}, decisions=[])),
+    C("update_feedback", "update_feedback", (AGENT_ID, FEEDBACK_ID, "resolved", "Fixed in the March release."), {},
+      "PATCH", f"/agents/{AGENT_ID}/feedback/{FEEDBACK_ID}", body={"status": "resolved", "resolution": "Fixed in the March release."},
+      auth="jwt", response={"id": FEEDBACK_ID, "agent_id": AGENT_ID, "status": "resolved", "resolution": "Fixed in the March release.",
+                            "resolved_at": TS, "updated": True},
+      check=_is(m.Feedback, status="resolved", resolved_at=TS_DT, updated=True)),
+    C("update_feedback-status", "update_feedback", (AGENT_ID, FEEDBACK_ID, "acknowledged"), {},
+      "PATCH", f"/agents/{AGENT_ID}/feedback/{FEEDBACK_ID}", body={"status": "acknowledged"}, auth="jwt",
+      response={"id": FEEDBACK_ID, "agent_id": AGENT_ID, "status": "acknowledged", "resolution": None, "resolved_at": None, "updated": True},
+      check=_is(m.Feedback, status="acknowledged", resolution=None, resolved_at=None)),
     # ---------------- agent management (seeds 003/004; JWT only) ----------------
     C("create_agent", "create_agent", (), {"display_name": "RSI Scalper", "starting_balance": "5000.00", "llm_model": "claude-sonnet-4-6",
                                            "framework": "custom", "strategy_tags": ["rsi", "scalping", "BTCUSDT"],

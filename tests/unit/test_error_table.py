@@ -38,6 +38,10 @@ DOCUMENTED = {
     "VERSION_NOT_FOUND": "NotFoundError",
     "TEST_RUN_NOT_FOUND": "NotFoundError",
     "TRAINING_RUN_NOT_FOUND": "NotFoundError",
+    # issue 14: FEEDBACK_NOT_FOUND is the platform's own code (wire §4 "Domain"); its webhook
+    # 404s carry no code ({"detail": "<text>"}), WEBHOOK_NOT_FOUND is ours for the envelope.
+    "WEBHOOK_NOT_FOUND": "NotFoundError",
+    "FEEDBACK_NOT_FOUND": "NotFoundError",
     "NOT_FOUND": "NotFoundError",
     "METHOD_NOT_ALLOWED": "AgentExchangeError",
     "DUPLICATE_ACCOUNT": "ConflictError",

@@ -2,8 +2,9 @@
 
 docs/architecture.md "Domain core": a pure-Python domain core that knows nothing of HTTP.
 ``Exchange`` wires the parts together — clock, market, accounts, trading, strategies,
-backtest sessions, training, the gatekeeper (auth + rate limits) and the event bus — and
-is what the handlers, the server's tick loop and in-process tests hold.
+backtest sessions, training, webhooks, account modes, the decision journal, the gatekeeper
+(auth + rate limits) and the event bus — and is what the handlers, the server's tick loop
+and in-process tests hold.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from .backtests import Backtests
 from .clock import SimClock
 from .events import EventBus
 from .gatekeeper import Gatekeeper
+from .journal import Journal
 from .market import Market
+from .modes import AccountModes
 from .strategies import Strategies
 from .trading import Trading
 from .training import Training
+from .webhooks import Webhooks
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,9 @@ class MockConfig:
     pairs: int = 600
     rate_limits: bool = True
     start: datetime | None = None  # simulated start time; default: now (UTC)
+    # Admit http, IP-address and loopback/private webhook subscribers (local development
+    # and tests); off = the platform's rule (https and a public hostname).
+    local_webhooks: bool = False
 
 
 class Exchange:
@@ -39,9 +46,14 @@ class Exchange:
         self.accounts = Accounts(self.clock, seed=self.config.seed)
         self.trading = Trading(self.clock, self.market, self.accounts, self.events)
         self.gatekeeper = Gatekeeper(self.accounts, self.clock, rate_limits=self.config.rate_limits)
-        self.strategies = Strategies(self.clock, self.market)
+        self.webhooks = Webhooks(self.clock, self.events, allow_local=self.config.local_webhooks)
+        self.strategies = Strategies(self.clock, self.market, self.events)
         self.training = Training(self.clock)
-        self.backtests = Backtests(self.clock, self.market, self.accounts)
+        self.backtests = Backtests(self.clock, self.market, self.accounts, self.events)
+        self.modes = AccountModes(self.backtests.counts)
+        self.journal = Journal(self.clock)
+        # Set by the server while its tick loop moves prices (GET /health: ingestion_active).
+        self.feed_running = False
 
     def tick(self, seconds: float = 1.0) -> None:
         """Advance simulated time and let everything that depends on it react."""

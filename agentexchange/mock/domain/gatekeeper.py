@@ -160,6 +160,8 @@ class Gatekeeper:
         if not self.rate_limits:
             return {}
         op = request.operation
+        if not op.path.startswith(API):
+            return {}  # /health: never counted, no rate-limit headers (as on the platform)
         ip_limit = IP_LIMITS.get(op.operation_id)
         if ip_limit is not None:
             return self.limiter.hit(("ip", op.operation_id, request.client_ip), ip_limit)

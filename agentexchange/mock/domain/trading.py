@@ -40,6 +40,7 @@ from .orders import (
     base_asset,
     check_shape,
     fill_terms,
+    q8,
     terms,
     triggered,
 )
@@ -314,6 +315,46 @@ class Trading:
     def get_order(self, agent_id: str | None, order_id: str) -> dict[str, Any]:
         with self.lock:
             return self._order(self._agent(agent_id), order_id).detail_view()
+
+    def order_summary(
+        self, agent_id: str, order_id: str
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """A decision trace's order and its latest fill (OrderSummary, TradeSummary shapes),
+        or None where the agent has no such order or it has not filled."""
+        with self.lock:
+            order = self._agent(agent_id).book.orders.get(order_id)
+            if order is None:
+                return None, None
+            summary = {
+                "id": order.order_id,
+                "symbol": order.symbol,
+                "side": order.side,
+                "type": order.type,
+                "quantity": order.quantity,
+                "executed_price": order.executed_price,
+                "executed_qty": order.executed_quantity,
+                "fee": order.fee,
+                "status": order.status,
+                "created_at": order.created_at,
+                "filled_at": order.filled_at,
+            }
+            trade = next(
+                (t for t in reversed(self._agent(agent_id).book.trades) if t.order_id == order_id),
+                None,
+            )
+            if trade is None:
+                return summary, None
+            return summary, {
+                "id": trade.trade_id,
+                "symbol": trade.symbol,
+                "side": trade.side,
+                "quantity": trade.quantity,
+                "price": trade.price,
+                "quote_amount": q8(trade.price * trade.quantity),
+                "fee": trade.fee,
+                "realized_pnl": trade.pnl,
+                "created_at": trade.executed_at,
+            }
 
     def cancel_order(self, agent_id: str | None, order_id: str) -> dict[str, Any]:
         with self.lock:

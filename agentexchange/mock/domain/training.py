@@ -15,14 +15,25 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .clock import SimClock
 from .errors import DomainError, not_found
 
 SMOOTHING_WINDOW = 10
+_Q4 = Decimal("0.0001")
+CURVE_METRICS = ("roi_pct", "sharpe_ratio", "max_drawdown_pct", "total_trades", "reward_sum")
 _ZERO = Decimal(0)
+
+
+def _q4(value: Decimal) -> Decimal:
+    """Four decimal places, or the value as it is when those places would not fit
+    Decimal's 28 digits (a reported 1e300 must not turn a read into a 500)."""
+    try:
+        return value.quantize(_Q4)
+    except InvalidOperation:
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +71,25 @@ class TrainingRunInfo:
     def learning_curve(self, window: int = SMOOTHING_WINDOW) -> LearningCurve | None:
         """The curve of ROI (else reward) per episode; None before any such value."""
         metric = "roi_pct" if any(e.roi_pct is not None for e in self.episodes) else "reward_sum"
+        curve = self.curve(metric, window)
+        return curve if curve.episode_numbers else None
+
+    def curve(self, metric: str, window: int = SMOOTHING_WINDOW) -> LearningCurve:
+        """One metric per episode (episodes that did not report it left out), raw and as a
+        trailing mean over ``window`` points."""
+        if metric not in CURVE_METRICS:
+            raise DomainError(
+                "VALIDATION_ERROR",
+                f"metric: must be one of {list(CURVE_METRICS)}.",
+                422,
+                {"field": "metric"},
+            )
+        if window < 1:
+            raise DomainError(
+                "VALIDATION_ERROR", "window: must be at least 1.", 422, {"field": "window"}
+            )
         points = [(e.episode_number, getattr(e, metric)) for e in self.episodes]
-        known = [(n, v) for n, v in points if v is not None]
-        if not known:
-            return None
+        known = [(n, Decimal(v)) for n, v in points if v is not None]
         raw = [v for _, v in known]
         smoothed = [
             sum(raw[max(0, i - window + 1) : i + 1], _ZERO)
@@ -75,7 +101,7 @@ class TrainingRunInfo:
             window=window,
             episode_numbers=tuple(n for n, _ in known),
             raw_values=tuple(raw),
-            smoothed_values=tuple(s.quantize(Decimal("0.0001")) for s in smoothed),
+            smoothed_values=tuple(_q4(s) for s in smoothed),
         )
 
     def aggregate_stats(self) -> dict[str, Decimal | int] | None:
@@ -91,7 +117,7 @@ class TrainingRunInfo:
         ):
             known = [v for v in values if v is not None]
             if known:
-                stats[f"avg_{name}"] = (sum(known, _ZERO) / len(known)).quantize(Decimal("0.0001"))
+                stats[f"avg_{name}"] = _q4(sum(known, _ZERO) / len(known))
                 stats[f"best_{name}"] = min(known) if name == "max_drawdown_pct" else max(known)
         trades = [e.total_trades for e in self.episodes if e.total_trades is not None]
         if trades:

@@ -1,8 +1,9 @@
-"""Web layer: serving the mock exchange — the ASGI app, the market tick loop, and uvicorn.
+"""Web layer: serving the mock exchange — the ASGI app, the market tick loop, webhook delivery, and uvicorn.
 
 docs/architecture.md "Mock exchange": a real server on a real port. ``build_app`` joins
 the domain core (``Exchange``) to the spec-driven HTTP layer (``MockApp``); ``Ticker``
-advances simulated time with the wall clock; ``bind_socket`` and ``serve`` put it on a
+advances simulated time with the wall clock; the ``WebhookSender`` delivers the domain's
+queued webhooks on the same loop; ``bind_socket`` and ``serve`` put it on a
 port. ``agentexchange mock`` itself (options, banner, demo credentials) is the top-level
 ``agentexchange.mock.cli``.
 """
@@ -22,6 +23,7 @@ from ..domain.exchange import Exchange
 from .app import MockApp
 from .routes import all_handlers
 from .spec import load_spec
+from .webhook_delivery import WebhookSender
 from .ws_hub import WsHub
 
 log = logging.getLogger("agentexchange.mock")
@@ -38,12 +40,14 @@ class Ticker:
     async def start(self) -> None:
         if self.interval and self.interval > 0:
             self._task = asyncio.create_task(self._run(self.interval), name="market-ticker")
+            self.exchange.feed_running = True
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        self.exchange.feed_running = False
         self.exchange.close()
 
     async def _run(self, interval: float) -> None:
@@ -64,18 +68,27 @@ def build_app(
     tick_interval: float | None = 1.0,
     validate_responses: bool = False,
     hub_options: Mapping[str, Any] | None = None,
+    webhook_options: Mapping[str, Any] | None = None,
 ) -> MockApp:
     """The whole mock on one ASGI app; ``hub_options`` go to ``WsHub`` (e.g. a short
-    ``ping_interval`` in tests). The hub is ``app.websocket``."""
+    ``ping_interval`` in tests), ``webhook_options`` to ``WebhookSender`` (e.g. short
+    ``retry_delays``). The hub is ``app.websocket``."""
     ticker = Ticker(exchange, tick_interval)
     hub = WsHub(exchange, **(hub_options or {}))
+    sender = WebhookSender(
+        exchange.webhooks,
+        allow_local=exchange.config.local_webhooks,
+        **(webhook_options or {}),
+    )
 
     async def startup() -> None:
         await hub.start()
+        await sender.start()
         await ticker.start()
 
     async def shutdown() -> None:
         await hub.stop()
+        await sender.stop()
         await ticker.stop()
 
     return MockApp(

@@ -43,26 +43,27 @@ def openapi_to_json_schema(node: Any) -> Any:
         return [openapi_to_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {
-        key: _properties(value) if key == "properties" else openapi_to_json_schema(value)
-        for key, value in node.items()
-        if not key.startswith("x-") and key not in ("example", "nullable", "description")
-    }
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key.startswith("x-") or key in ("example", "nullable", "description"):
+            continue
+        if key == "properties" and isinstance(value, dict):
+            # Member names, not keywords: a member called "description" is a schema too.
+            out[key] = {name: openapi_to_json_schema(sub) for name, sub in value.items()}
+        else:
+            out[key] = openapi_to_json_schema(value)
     if node.get("nullable"):
-        if "type" in out:
+        if any(key in out for key in ("allOf", "anyOf", "oneOf")):
+            # `{type: object, nullable: true, allOf: [$ref]}` (a nullable reference): the
+            # parts would refuse null, so null is a branch of its own (as schemathesis reads it).
+            out = {"anyOf": [out, {"type": "null"}]}
+        elif "type" in out:
             out["type"] = [out["type"], "null"]
             if "enum" in out:
                 out["enum"] = [*out["enum"], None]
         else:
             out = {"anyOf": [out, {"type": "null"}]}
     return out
-
-
-def _properties(node: Any) -> Any:
-    """A ``properties`` map: its keys are member names (``description`` too), not keywords."""
-    if not isinstance(node, dict):
-        return node
-    return {name: openapi_to_json_schema(schema) for name, schema in node.items()}
 
 
 _FORMATS = jsonschema.FormatChecker()
@@ -264,6 +265,27 @@ def _check_integer(name: str, schema: Mapping[str, Any]) -> ParamCheck:
     return check
 
 
+def _check_number(name: str, schema: Mapping[str, Any]) -> ParamCheck:
+    """A number parameter (a statistic, e.g. min_confidence), handed on as a Decimal."""
+    minimum = schema.get("minimum")
+    maximum = schema.get("maximum")
+
+    def check(raw: str) -> Any:
+        try:
+            value = Decimal(raw.strip())
+        except ArithmeticError:
+            raise RequestInvalid(name, f"{name}: {raw!r} is not a number") from None
+        if not value.is_finite() or not raw.strip():
+            raise RequestInvalid(name, f"{name}: {raw!r} is not a number")
+        if minimum is not None and value < Decimal(str(minimum)):
+            raise RequestInvalid(name, f"{name}: {value} is less than the minimum of {minimum}")
+        if maximum is not None and value > Decimal(str(maximum)):
+            raise RequestInvalid(name, f"{name}: {value} is greater than the maximum of {maximum}")
+        return value
+
+    return check
+
+
 def _check_boolean(name: str, schema: Mapping[str, Any]) -> ParamCheck:
     def check(raw: str) -> Any:
         if raw in ("true", "True", "1"):
@@ -281,6 +303,8 @@ def compile_parameter(param: Parameter) -> ParamCheck:
         return _check_integer(param.name, param.schema)
     if kind == "boolean":
         return _check_boolean(param.name, param.schema)
+    if kind == "number":
+        return _check_number(param.name, param.schema)
     if kind == "string":
         return _check_string(param.name, param.schema)
     raise ValueError(f"parameter {param.name}: type {kind!r} is not supported by the mock")

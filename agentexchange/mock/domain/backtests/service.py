@@ -25,10 +25,12 @@ from typing import Any, TypeVar
 from ..accounts import Accounts, permission_denied
 from ..clock import SimClock
 from ..errors import DomainError
+from ..events import EventBus
 from ..market import Market
 from ..market.candles import INTERVAL_SECONDS
 from ..orders import FEE_RATE
 from ..risk import RiskProfile
+from ..webhooks import BACKTEST_COMPLETED, account_event
 from .session import BacktestSession, SessionConfig
 
 MAX_UNFINISHED = 10
@@ -66,10 +68,13 @@ def _not_found(session_id: str) -> DomainError:
 
 
 class Backtests:
-    def __init__(self, clock: SimClock, market: Market, accounts: Accounts) -> None:
+    def __init__(
+        self, clock: SimClock, market: Market, accounts: Accounts, events: EventBus | None = None
+    ) -> None:
         self._clock = clock
         self._market = market
         self._accounts = accounts
+        self._events = events  # backtest.completed goes out here (the webhook outbox listens)
         self._lock = threading.RLock()
         self._sessions: dict[str, BacktestSession] = {}  # insertion = creation order
 
@@ -229,17 +234,34 @@ class Backtests:
         every_fill: bool = False,
     ) -> dict[str, Any]:
         now = self._clock.now()
-        return self.run(
-            account_id,
-            session_id,
-            lambda s: s.step(steps, now, fast=fast, every_fill=every_fill),
-        )
+        with self._lock:
+            session = self._session(account_id, session_id)
+            answer = session.step(steps, now, fast=fast, every_fill=every_fill)
+            completed = session.status == "completed" and answer.get("is_complete") is True
+            summary = dict(session.summary or {})
+        if completed and self._events is not None:
+            # Outside the lock: a listener (the webhook outbox) takes its own.
+            payload = {
+                "backtest_id": session.id,
+                "status": "completed",
+                "roi_pct": summary.get("roi_pct"),
+                "total_trades": summary.get("total_trades", 0),
+                "final_equity": summary.get("final_equity"),
+            }
+            self._events.publish(BACKTEST_COMPLETED, account_event(account_id, payload))
+        return answer
 
     def cancel(self, account_id: str, session_id: str) -> dict[str, Any]:
         now = self._clock.now()
         return self.run(account_id, session_id, lambda s: s.cancel(now))
 
     # ------------------------------------------------------------ across sessions
+    def counts(self, account_id: str) -> tuple[int, int]:
+        """The account's sessions running and completed (``GET /account/mode``)."""
+        with self._lock:
+            statuses = [s.status for s in self._sessions.values() if s.account_id == account_id]
+        return statuses.count("running"), statuses.count("completed")
+
     def list(
         self,
         account_id: str,

@@ -3,10 +3,14 @@
 docs/architecture.md "Domain core": strategy versions and a backtest runner. Strategies
 belong to an account (another account's strategy or test is simply not found — nothing
 leaks); each has numbered versions; deploy/undeploy is a small state machine (409
-``STRATEGY_INVALID_STATE`` on a wrong move); a strategy test plans its episodes
-(``backtest.plan_test``, with the work cap), then runs on the bounded ``TestWorker`` while
-its progress is visible; ``compare_versions`` sets two versions' latest results side by
-side. No HTTP here: the handlers in ``web/handlers/strategies.py`` translate.
+``STRATEGY_INVALID_STATE`` on a wrong move); deleting archives (kept and readable, no
+longer deployable or testable); a strategy test plans its episodes (``backtest.plan_test``,
+with the work cap), then runs on the bounded ``TestWorker`` while its progress is visible,
+until it ends or is cancelled (the worker stops at its next check); ``compare_versions``
+sets two versions' latest results side by side, ``compare`` ranks strategies
+(``ranking.py``). A deploy and a completed test publish ``strategy.deployed`` and
+``strategy.test.completed`` on the ``EventBus`` (webhooks). No HTTP here: the handlers in
+``web/handlers/strategies.py`` translate.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from typing import Any
 
 from ..clock import SimClock
 from ..errors import DomainError, not_found
+from ..events import EventBus
 from ..market.candles import INTERVAL_SECONDS
+from ..webhooks import STRATEGY_DEPLOYED, STRATEGY_TEST_COMPLETED, account_event
 from .backtest import (
     DEFAULT_MAX_WORK,
     BacktestCancelled,
@@ -33,6 +39,7 @@ from .backtest import (
     summarize,
 )
 from .definition import Definition, normalize_definition
+from .ranking import Candidate, Comparison, rank
 from .store import (
     ACTIVE,
     FINISHED,
@@ -57,6 +64,7 @@ class Strategies:
         self,
         clock: SimClock,
         market: Any,
+        events: EventBus | None = None,
         *,
         threads: int = 2,
         max_queue: int = 64,
@@ -67,6 +75,7 @@ class Strategies:
         """``synchronous=True`` runs each test inside ``run_test`` (for tests and scripts)."""
         self._clock = clock
         self._market = market
+        self._events = events
         self._max_active = max_active_tests_per_account
         self._max_work = max_work
         self._synchronous = synchronous
@@ -89,6 +98,24 @@ class Strategies:
         if record is None or record.account_id != account_id:
             raise not_found("STRATEGY_NOT_FOUND", "Strategy", strategy_id)
         return record
+
+    @staticmethod
+    def _not_archived(record: StrategyRecord, action: str) -> None:
+        if record.archived:
+            raise DomainError(
+                "STRATEGY_INVALID_STATE",
+                f"Strategy is archived; it cannot be {action}.",
+                409,
+                {
+                    "current_status": "archived",
+                    "required_status": ["draft", "testing", "validated"],
+                },
+            )
+
+    def _publish(self, event: str, account_id: str, payload: Mapping[str, Any]) -> None:
+        # Outside the service's lock: a listener (the webhook outbox) takes its own.
+        if self._events is not None:
+            self._events.publish(event, account_event(account_id, payload))
 
     @staticmethod
     def _version(record: StrategyRecord, number: int) -> VersionRecord:
@@ -146,6 +173,45 @@ class Strategies:
         with self._lock:
             return self._strategy(account_id, strategy_id).snapshot()
 
+    def update(
+        self,
+        account_id: str,
+        strategy_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+    ) -> StrategyInfo:
+        """Rename or redescribe; a None leaves the member, and all None is 422 (as on the platform)."""
+        if name is None and description is None:
+            raise DomainError("VALIDATION_ERROR", "No fields to update.", 422, {"field": "body"})
+        with self._lock:
+            record = self._strategy(account_id, strategy_id)
+            if name is not None:
+                record.name = name
+            if description is not None:
+                record.description = description
+            record.updated_at = self._clock.now()
+            return record.snapshot()
+
+    def archive(self, account_id: str, strategy_id: str) -> StrategyInfo:
+        """DELETE: archived, not removed (readable, no longer deployable or testable);
+        archiving again answers the same. A deployed strategy must be undeployed first."""
+        with self._lock:
+            record = self._strategy(account_id, strategy_id)
+            if record.deployed_version is not None:
+                raise DomainError(
+                    "STRATEGY_INVALID_STATE",
+                    "Cannot archive a deployed strategy. Undeploy it first.",
+                    409,
+                    {
+                        "current_status": "deployed",
+                        "required_status": ["draft", "testing", "validated"],
+                    },
+                )
+            record.archived = True
+            record.updated_at = self._clock.now()
+            return record.snapshot()
+
     def create_version(
         self,
         account_id: str,
@@ -185,6 +251,7 @@ class Strategies:
         now = self._clock.now()
         with self._lock:
             record = self._strategy(account_id, strategy_id)
+            self._not_archived(record, "deployed")
             number = record.current_version if version is None else version
             self._version(record, number)
             status = record.status()
@@ -203,7 +270,13 @@ class Strategies:
             record.current_version = number
             record.deployed_at = now
             record.updated_at = now
-            return record.snapshot()
+            deployed = record.snapshot()
+        self._publish(
+            STRATEGY_DEPLOYED,
+            account_id,
+            {"strategy_id": deployed.strategy_id, "version": number, "status": "deployed"},
+        )
+        return deployed
 
     def undeploy(self, account_id: str, strategy_id: str) -> StrategyInfo:
         """deployed -> validated (or draft when it was never tested)."""
@@ -242,6 +315,7 @@ class Strategies:
         """Plan and queue a backtest of one version; errors before anything is queued."""
         with self._lock:
             record = self._strategy(account_id, strategy_id)
+            self._not_archived(record, "tested")
             definition = Definition.parse(self._version(record, version).definition)
         if interval is not None and interval not in INTERVAL_SECONDS:
             raise DomainError(
@@ -269,6 +343,7 @@ class Strategies:
             if self._closed:
                 raise DomainError("SERVICE_UNAVAILABLE", "The exchange is shutting down.", 503)
             record = self._strategy(account_id, strategy_id)  # it may have changed meanwhile
+            self._not_archived(record, "tested")
             active = sum(
                 1 for t in self._tests.values() if t.account_id == account_id and t.status in ACTIVE
             )
@@ -324,6 +399,46 @@ class Strategies:
                 raise not_found("TEST_RUN_NOT_FOUND", "Test run", test_id)
             return test.snapshot()
 
+    def tests(self, account_id: str, strategy_id: str) -> list[TestRunInfo]:
+        """The strategy's test runs, newest first."""
+        with self._lock:
+            record = self._strategy(account_id, strategy_id)
+            return [t.snapshot() for t in reversed(record.tests)]
+
+    def latest_results(self, account_id: str, strategy_id: str) -> TestRunInfo:
+        """The most recently completed test of the strategy (404 while there is none)."""
+        with self._lock:
+            record = self._strategy(account_id, strategy_id)
+            latest = record.latest_completed()
+            if latest is None:
+                raise DomainError(
+                    "TEST_RUN_NOT_FOUND",
+                    "No completed test results found.",
+                    404,
+                    {"strategy_id": record.strategy_id},
+                )
+            return latest.snapshot()
+
+    def cancel_test(self, account_id: str, strategy_id: str, test_id: str) -> TestRunInfo:
+        """A queued test never starts, a running one stops at its worker's next check
+        (``run_episode`` asks every few hundred candles); a finished one is answered as it is."""
+        with self._changed:
+            self._strategy(account_id, strategy_id)
+            test = self._tests.get(str(test_id))
+            if (
+                test is None
+                or test.account_id != account_id
+                or test.strategy_id != str(strategy_id)
+            ):
+                raise not_found("TEST_RUN_NOT_FOUND", "Test run", test_id)
+            if test.status in ACTIVE:
+                test.status = "cancelled"
+                test.error = "Cancelled."
+                test.completed_at = self._clock.now()
+                self._strategies[test.strategy_id].updated_at = test.completed_at
+                self._changed.notify_all()
+            return test.snapshot()
+
     def wait(self, test_id: str, timeout: float | None = None) -> TestRunInfo:
         """Block until the test finished (any account); TimeoutError if it did not in time."""
         with self._changed:
@@ -347,7 +462,11 @@ class Strategies:
                 self._strategies[test.strategy_id].versions[test.version - 1].definition
             )
         plan = test.plan
-        stopping = self._worker.stopping.is_set
+        shutting_down = self._worker.stopping.is_set
+
+        def stopping() -> bool:
+            return shutting_down() or test.status == "cancelled"
+
         try:
             for window in plan.windows:
                 if stopping():
@@ -382,12 +501,24 @@ class Strategies:
             log.exception("strategy test %s failed", test_id)
             outcome, error = "failed", f"{type(exc).__name__}: {exc}"
         with self._changed:
+            if test.status == "cancelled":  # cancel_test got there first; its answer stands
+                return
             if outcome == "completed":
                 test.results, test.recommendations = results, notes
             test.status, test.error = outcome, error
             test.completed_at = self._clock.now()
             self._strategies[test.strategy_id].updated_at = test.completed_at
             self._changed.notify_all()
+        if outcome == "completed":
+            self._publish(
+                STRATEGY_TEST_COMPLETED,
+                test.account_id,
+                {
+                    "test_run_id": test.test_run_id,
+                    "strategy_id": test.strategy_id,
+                    "status": "completed",
+                },
+            )
 
     def _progress(self, test: TestRecord, fraction: Decimal) -> None:
         with self._lock:
@@ -413,6 +544,26 @@ class Strategies:
                 "avg_max_drawdown_pct": m1.avg_max_drawdown_pct - m2.avg_max_drawdown_pct,
             }
         return VersionComparison(m1, m2, improvements, _verdict(v1, v2, m1, m2, improvements))
+
+    def compare(
+        self, account_id: str, strategy_ids: list[str], ranking_metric: str = "sharpe_ratio"
+    ) -> Comparison:
+        """Rank strategies of the account (404 for any other) by their latest completed tests."""
+        with self._lock:
+            candidates = []
+            for strategy_id in strategy_ids:
+                record = self._strategy(account_id, strategy_id)
+                latest = record.latest_completed()
+                candidates.append(
+                    Candidate(
+                        record.strategy_id,
+                        record.name,
+                        record.current_version,
+                        record.status(),
+                        latest.results if latest is not None else None,
+                    )
+                )
+        return rank(candidates, ranking_metric)
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the worker: running tests end as cancelled, queued ones never start."""

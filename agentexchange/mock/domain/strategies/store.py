@@ -3,9 +3,9 @@
 Part of the mock's in-memory domain core (docs/architecture.md "Domain core"). Records
 here are mutable and only touched under the service's lock; callers get frozen snapshots
 (``*Info``), so a handler serialising a test run never races the worker updating it. A
-strategy's status is *derived* (deployed, else testing while a test is active, else
-validated once one completed, else draft) rather than stored, so it cannot drift from the
-facts.
+strategy's status is *derived* (archived once deleted, else deployed, else testing while a
+test is active, else validated once one completed, else draft) rather than stored, so it
+cannot drift from the facts.
 """
 
 from __future__ import annotations
@@ -157,6 +157,7 @@ class StrategyRecord:
     deployed_version: int | None = None
     deployed_at: datetime | None = None
     tests: list[TestRecord] = field(default_factory=list)
+    archived: bool = False  # DELETE archives; the strategy stays readable
 
     def version(self, number: int) -> VersionRecord | None:
         return self.versions[number - 1] if 1 <= number <= len(self.versions) else None
@@ -171,6 +172,8 @@ class StrategyRecord:
         return max(reversed(done), key=lambda t: t.completed_at or t.created_at, default=None)
 
     def status(self) -> str:
+        if self.archived:
+            return "archived"
         if self.deployed_version is not None:
             return "deployed"
         if any(t.status in ACTIVE for t in self.tests):

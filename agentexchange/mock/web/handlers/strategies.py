@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ...domain.strategies import StrategyInfo, TestResults, TestRunInfo, VersionInfo, VersionMetrics
+from ...domain.strategies.ranking import Comparison
 from ..app import ApiRequest, Handler
 from ._context import caller
 
@@ -151,6 +152,35 @@ def _metrics_body(m: VersionMetrics) -> dict[str, Any]:
     }
 
 
+def comparison_body(c: Comparison) -> dict[str, Any]:
+    return {
+        "strategies": [
+            {
+                "strategy_id": r.strategy_id,
+                "name": r.name,
+                "version": r.version,
+                "status": r.status,
+                "rank": r.rank,
+                "metrics": {k: number(v) for k, v in r.metrics.items()},
+                "deflated_sharpe": None
+                if r.deflated_sharpe is None
+                else {
+                    "p_value": r.deflated_sharpe.p_value,
+                    "is_significant": r.deflated_sharpe.is_significant,
+                    "observed_sharpe": r.deflated_sharpe.observed_sharpe,
+                    "deflated_sharpe": r.deflated_sharpe.deflated_sharpe,
+                    "num_trials": r.deflated_sharpe.num_trials,
+                },
+                "has_test_results": r.has_test_results,
+            }
+            for r in c.strategies
+        ],
+        "winner_id": c.winner_id,
+        "ranking_metric": c.ranking_metric,
+        "recommendation": c.recommendation,
+    }
+
+
 def handlers(ex: Exchange) -> dict[str, Handler]:
     strategies = ex.strategies
 
@@ -254,7 +284,52 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
             "verdict": c.verdict,
         }
 
+    def update_strategy(req: ApiRequest) -> Any:
+        body = req.body
+        return strategy_body(
+            strategies.update(
+                caller(req).account_id,
+                req.path_params["strategy_id"],
+                name=body.get("name"),
+                description=body.get("description"),
+            )
+        )
+
+    def delete_strategy(req: ApiRequest) -> Any:
+        return strategy_body(
+            strategies.archive(caller(req).account_id, req.path_params["strategy_id"])
+        )
+
+    def compare_strategies(req: ApiRequest) -> Any:
+        body = req.body
+        return comparison_body(
+            strategies.compare(caller(req).account_id, body["strategy_ids"], body["ranking_metric"])
+        )
+
+    def get_strategy_tests(req: ApiRequest) -> Any:
+        return [
+            test_body(t)
+            for t in strategies.tests(caller(req).account_id, req.path_params["strategy_id"])
+        ]
+
+    def cancel_test(req: ApiRequest) -> Any:
+        p = req.path_params
+        return test_body(
+            strategies.cancel_test(caller(req).account_id, p["strategy_id"], p["test_id"])
+        )
+
+    def get_latest_test_results(req: ApiRequest) -> Any:
+        return test_detail_body(
+            strategies.latest_results(caller(req).account_id, req.path_params["strategy_id"])
+        )
+
     return {
+        "update_strategy": update_strategy,
+        "delete_strategy": delete_strategy,
+        "compare_strategies": compare_strategies,
+        "get_strategy_tests": get_strategy_tests,
+        "cancel_test": cancel_test,
+        "get_latest_test_results": get_latest_test_results,
         "create_strategy": create_strategy,
         "get_strategies": get_strategies,
         "get_strategy": get_strategy,

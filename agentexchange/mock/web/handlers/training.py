@@ -1,4 +1,4 @@
-"""Web layer: HTTP handlers for training runs (register, report episodes, complete, read, compare).
+"""Web layer: HTTP handlers for training runs (register, report episodes, complete, read, learning curve, compare).
 
 docs/architecture.md "Web layer": the mock serves openapi.yaml; the request arrives
 routed, authenticated and validated, so these only call ``Exchange.training`` and shape
@@ -114,7 +114,19 @@ def handlers(ex: Exchange) -> dict[str, Handler]:
             ]
         }
 
+    def get_learning_curve(req: ApiRequest) -> Any:
+        run = training.get(caller(req).account_id, req.path_params["run_id"])
+        curve = run.curve(req.query["metric"], req.query["window"])
+        return {
+            "episode_numbers": list(curve.episode_numbers),
+            "raw_values": [number(v) for v in curve.raw_values],
+            "smoothed_values": [number(v) for v in curve.smoothed_values],
+            "metric": curve.metric,
+            "window": curve.window,
+        }
+
     return {
+        "get_learning_curve": get_learning_curve,
         "register_training_run": register_training_run,
         "get_training_runs": get_training_runs,
         "get_training_run": get_training_run,
