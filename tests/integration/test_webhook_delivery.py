@@ -169,6 +169,31 @@ def test_a_completed_strategy_test_is_delivered(
     }
 
 
+def test_a_backtest_session_run_to_its_end_is_delivered_as_backtest_completed(
+    mock: MockServer, client: AgentExchangeClient
+) -> None:
+    start = mock.exchange.clock.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=2)
+    with Subscriber() as subscriber:
+        hook = client.create_webhook(subscriber.url, ["backtest.completed"])
+        with client.create_backtest(
+            start, start + timedelta(minutes=10), "1000", pairs=["BTCUSDT"]
+        ) as session:
+            last = session.step_fast(10)
+        assert last.is_complete
+        delivery = subscriber.next(timeout=5)
+    assert hook.secret is not None
+    event = verify(delivery.body, delivery.headers, hook.secret)
+    results = session.results()
+    assert event.event == "backtest.completed"
+    assert event.data == {
+        "backtest_id": session.session_id,
+        "status": "completed",
+        "roi_pct": str(results.summary.roi_pct),
+        "total_trades": results.summary.total_trades,
+        "final_equity": str(results.summary.final_equity),
+    }
+
+
 def test_without_the_flag_a_loopback_http_subscriber_is_422_as_on_the_platform() -> None:
     with MockServer(pairs=20) as strict, Subscriber() as subscriber:
         with AgentExchangeClient(base_url=strict.base_url, **strict.credentials()) as sdk:
