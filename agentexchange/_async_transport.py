@@ -23,10 +23,10 @@ from typing import Any
 import httpx
 
 from ._auth import LoginAnswer, Token, token_from_login
-from ._transport import Call, LogIn, Send, Sleep, _Core
+from ._transport import Call, LogIn, RawResponse, RawResponses, Send, Sleep, _Core
 from .exceptions import APITimeoutError
 
-__all__ = ["DEFAULT_MAX_CONCURRENCY", "AsyncTokenCache", "AsyncTransport"]
+__all__ = ["DEFAULT_MAX_CONCURRENCY", "AsyncRawResponses", "AsyncTokenCache", "AsyncTransport"]
 
 # Requests in flight per AsyncTransport (docs/decisions.md "Transport": measured on a
 # 1,000-wide fan-out: more in flight only adds httpcore pool bookkeeping, fewer caps a
@@ -47,7 +47,7 @@ class AsyncTransport:
         api_key: str | None,
         api_secret: str | None,
         base_url: str | None,
-        timeout: float,
+        timeout: float | httpx.Timeout,
         agent_id: str | None,
         max_retries: int,
         http_client: httpx.AsyncClient | None,
@@ -69,6 +69,7 @@ class AsyncTransport:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError("http_client must be an httpx.AsyncClient (SyncTransport takes Client)")
         self._owns_client = http_client is None
+        self._closes_client = self._owns_client  # a with_options copy never closes the pool
         # The pool matches the gate: no connection opened that the gate would leave idle.
         # A caller's own http_client keeps its limits; the gate applies to it all the same.
         self._client = http_client or httpx.AsyncClient(
@@ -87,6 +88,20 @@ class AsyncTransport:
 
     def __repr__(self) -> str:
         return f"AsyncTransport({self._core!r})"
+
+    def derive(
+        self,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        agent_id: str | None = None,
+    ) -> AsyncTransport:
+        """A transport with these settings changed that shares this one's connection pool,
+        JWT cache and concurrency gate (``with_options``); closing it is a no-op."""
+        clone = object.__new__(AsyncTransport)
+        clone.__dict__.update(self.__dict__)
+        clone._core = self._core.derive(timeout, max_retries, agent_id)
+        clone._closes_client = False
+        return clone
 
     @property
     def base_url(self) -> str:
@@ -121,7 +136,10 @@ class AsyncTransport:
         gate = self._gate
         if gate.locked():
             # Bounded like httpx's own pool wait, so no call waits here forever.
-            wait = self._core.timeout.pool
+            timeout = self._core.timeout
+            if call.options is not None and call.options.timeout is not None:
+                timeout = call.options.timeout
+            wait = timeout.pool
             try:
                 async with asyncio.timeout(wait):
                     await gate.acquire()
@@ -144,9 +162,29 @@ class AsyncTransport:
         return token_from_login(answer, self._clock())
 
     async def close(self) -> None:
-        """Close the connection pool, unless the caller supplied ``http_client``."""
-        if self._owns_client:
+        """Close the connection pool, unless the caller supplied ``http_client`` (or this is
+        a ``with_options`` copy: the pool belongs to the client it came from)."""
+        if self._closes_client:
             await self._client.aclose()
+
+
+class AsyncRawResponses(RawResponses):
+    """``AsyncAgentExchangeClient.with_raw_response``: each method, awaited, answering a
+    :class:`RawResponse` (the async twin of ``RawResponses``)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[RawResponse[Any]]]:  # type: ignore[override]
+        method = self._method(name)
+
+        async def call(*args: Any, **kwargs: Any) -> RawResponse[Any]:
+            clone, seen = self._clone()
+            result = await method(clone, *args, **kwargs)
+            return RawResponse(seen[-1], result)
+
+        call.__name__ = name
+        call.__doc__ = method.__doc__
+        return call
 
 
 class AsyncTokenCache:
