@@ -2214,7 +2214,7 @@ class AgentExchangeClient:
 
     def create_agent(
         self,
-        display_name: str,
+        display_name: str | None = None,
         starting_balance: Decimal | str | int = "10000.00",
         llm_model: str | None = None,
         framework: str | None = None,
@@ -2222,6 +2222,7 @@ class AgentExchangeClient:
         risk_profile: Mapping[str, Any] | None = None,
         color: str | None = None,
         *,
+        name: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2230,11 +2231,16 @@ class AgentExchangeClient:
         """Create a trading agent.
 
         Returns the agent's API key (save it; get_agent_api_key can fetch it again).
+
+        Args:
+            display_name: The agent's name (or give name=).
+            name: Seed 004's spelling of display_name (create_agent(name="Momentum Bot v1")).
         """
         _body: dict[str, Any] = {
-            "display_name": display_name,
             "starting_balance": decimal_param(starting_balance, "starting_balance"),
         }
+        if display_name is not None:
+            _body["display_name"] = display_name
         if llm_model is not None:
             _body["llm_model"] = llm_model
         if framework is not None:
@@ -2245,6 +2251,8 @@ class AgentExchangeClient:
             _body["risk_profile"] = dict(risk_profile)
         if color is not None:
             _body["color"] = color
+        if name is not None:
+            _body["name"] = name
         _data = self._transport.request(
             Call(
                 "POST",
@@ -2344,12 +2352,17 @@ class AgentExchangeClient:
         framework: str | None = None,
         strategy_tags: Sequence[str] | None = None,
         color: str | None = None,
+        risk_config: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Agent:
-        """Update an agent (partial)."""
+        """Update an agent (partial).
+
+        Args:
+            risk_config: Seed 004's risk limits to change, e.g. {"max_order_size_pct": 25, "max_position_size_pct": 20, "daily_loss_limit_pct": 10, "max_open_orders": 20}; omitted ones keep their value.
+        """
         _body: dict[str, Any] = {}
         if display_name is not None:
             _body["display_name"] = display_name
@@ -2361,6 +2374,8 @@ class AgentExchangeClient:
             _body["strategy_tags"] = list_param(strategy_tags, "strategy_tags")
         if color is not None:
             _body["color"] = color
+        if risk_config is not None:
+            _body["risk_config"] = dict(risk_config)
         _data = self._transport.request(
             Call(
                 "PUT",
@@ -2431,6 +2446,7 @@ class AgentExchangeClient:
         self,
         agent_id: str,
         *,
+        starting_balance: Decimal | str | int | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2439,12 +2455,19 @@ class AgentExchangeClient:
         """Reset an agent's balances to its starting balance.
 
         Closes positions and cancels orders; trade history is kept. An optional body sets a new starting balance (seed 004; extension).
+
+        Args:
+            starting_balance: A new starting balance (seed 004); None keeps the agent's.
         """
+        _body: dict[str, Any] = {}
+        if starting_balance is not None:
+            _body["starting_balance"] = decimal_param(starting_balance, "starting_balance")
         _data = self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/agents/{path_param(agent_id)}/reset",
                 ("BearerAuth", "ApiKeyAuth"),
+                json=_body or None,  # the body is optional: none at all when empty
                 options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )

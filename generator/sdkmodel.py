@@ -208,6 +208,8 @@ class Method:
     session: str | None = None
     bound: str | None = None
     effects: tuple[str, ...] = ()  # "started" | "finished" | "step"
+    # requestBody.required is false: an empty body is not sent at all.
+    body_optional: bool = False
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -882,6 +884,8 @@ def _build_method(
         returns=returns,
         summary=summary.strip(),
         description=description.strip() if isinstance(description, str) else None,
+        body_optional=body is not None
+        and spec.resolve(op.raw.get("requestBody", {})).get("required") is False,
     )
 
 

@@ -238,3 +238,27 @@ def test_the_user_agent_names_the_sdk_python_and_httpx(
     assert ua.startswith(f"agentexchange-python/{agentexchange.__version__} ")
     assert f"Python/{sys.version_info.major}.{sys.version_info.minor}." in ua
     assert ua.endswith(f"httpx/{httpx.__version__}")
+
+
+def test_seed_004_keywords_create_update_and_reset_an_agent(
+    client: AgentExchangeClient, served: tuple[MockServer, Recorder]
+) -> None:
+    mock, _ = served
+    created = client.create_agent(name="x")
+    # Checked over REST with plain httpx, not through the SDK's models.
+    token = client.login(**mock.credentials()).token
+    answer = httpx.get(
+        f"{mock.base_url}/api/v1/agents/{created.agent_id}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200 and answer.json()["display_name"] == "x"
+
+    updated = client.update_agent(
+        created.agent_id, risk_config={"max_order_size_pct": 25, "max_open_orders": 7}
+    )
+    assert updated.risk_profile["max_order_size_pct"] == 25
+    assert updated.risk_profile["max_open_orders"] == 7
+
+    reset = client.reset_agent(created.agent_id, starting_balance="2500")
+    assert reset.starting_balance == Decimal("2500")
+    assert client.reset_agent(created.agent_id).starting_balance == Decimal("2500")

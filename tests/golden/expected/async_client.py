@@ -584,6 +584,38 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_membership", _exc) from _exc
 
+    async def reset_thing(
+        self,
+        thing_id: str,
+        *,
+        note: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Thing:
+        """Reset a thing (an optional body; issue 18)."""
+        _body: dict[str, Any] = {}
+        if note is not None:
+            _body["note"] = note
+        _data = await self._transport.request(
+            Call(
+                "POST",
+                f"/things/{path_param(thing_id)}/reset",
+                ("Key",),
+                json=_body or None,  # the body is optional: none at all when empty
+                idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
+            )
+        )
+        try:
+            return Thing._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("reset_thing", _exc) from _exc
+
     async def create_run(
         self,
         steps: int,
