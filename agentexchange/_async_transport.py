@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import httpx
 
@@ -26,7 +26,10 @@ from ._auth import LoginAnswer, Token, token_from_login
 from ._transport import Call, LogIn, RawResponse, RawResponses, Send, Sleep, _Core
 from .exceptions import APITimeoutError
 
-__all__ = ["DEFAULT_MAX_CONCURRENCY", "AsyncRawResponses", "AsyncTokenCache", "AsyncTransport"]
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+
+__all__ = ["DEFAULT_MAX_CONCURRENCY", "AsyncRawMethod", "AsyncTokenCache", "AsyncTransport"]
 
 # Requests in flight per AsyncTransport (docs/decisions.md "Transport": measured on a
 # 1,000-wide fan-out: more in flight only adds httpcore pool bookkeeping, fewer caps a
@@ -168,21 +171,27 @@ class AsyncTransport:
             await self._client.aclose()
 
 
-class AsyncRawResponses(RawResponses):
-    """``AsyncAgentExchangeClient.with_raw_response``: each method, awaited, answering a
-    :class:`RawResponse` (the async twin of ``RawResponses``)."""
+class AsyncRawMethod(Generic[_P, _T]):
+    """``RawMethod`` for the async client: awaiting it answers ``RawResponse``."""
 
-    __slots__ = ()
+    __slots__ = ("_method",)
 
-    def __getattr__(self, name: str) -> Callable[..., Awaitable[RawResponse[Any]]]:  # type: ignore[override]
-        method = self._method(name)
+    def __init__(self, method: Callable[Concatenate[Any, _P], Awaitable[_T]]) -> None:
+        self._method = method
 
-        async def call(*args: Any, **kwargs: Any) -> RawResponse[Any]:
-            clone, seen = self._clone()
+    def __get__(
+        self, raw: RawResponses | None, owner: type | None = None
+    ) -> Callable[_P, Awaitable[RawResponse[_T]]]:
+        method = self._method
+        if raw is None:
+            raise AttributeError("a raw-response method is read from client.with_raw_response")
+
+        async def call(*args: _P.args, **kwargs: _P.kwargs) -> RawResponse[_T]:
+            clone, seen = raw._clone()
             result = await method(clone, *args, **kwargs)
             return RawResponse(seen[-1], result)
 
-        call.__name__ = name
+        call.__name__ = getattr(method, "__name__", "call")
         call.__doc__ = method.__doc__
         return call
 

@@ -48,7 +48,7 @@ import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Concatenate, Generic, Literal, ParamSpec, TypeVar
 
 import httpx
 
@@ -89,6 +89,7 @@ __all__ = [
     "Call",
     "Options",
     "RateLimit",
+    "RawMethod",
     "RawResponse",
     "RawResponses",
     "SyncTransport",
@@ -636,9 +637,7 @@ class SyncTransport:
 # -- raw responses -------------------------------------------------------------------------
 
 _T = TypeVar("_T")
-
-# Methods of a client that are not API calls (with_raw_response refuses them).
-_NOT_CALLS = frozenset({"close", "with_options", "with_raw_response", "backtest"})
+_P = ParamSpec("_P")
 
 
 @dataclass(frozen=True, slots=True)
@@ -694,7 +693,8 @@ class RawResponse(Generic[_T]):
 
 
 class RawResponses:
-    """``client.with_raw_response``: each client method, answering a :class:`RawResponse`.
+    """``client.with_raw_response``: the client's API methods, each answering a
+    :class:`RawResponse` (a generated subclass lists each as a :class:`RawMethod`).
 
     A call runs on a copy of the client's transport (same pool and JWT) that keeps the
     final response, so concurrent raw calls never see each other's.
@@ -705,12 +705,6 @@ class RawResponses:
     def __init__(self, client: Any) -> None:
         self._client = client
 
-    def _method(self, name: str) -> Callable[..., Any]:
-        method = getattr(type(self._client), name, None)
-        if name.startswith("_") or name in _NOT_CALLS or not callable(method):
-            raise AttributeError(f"{type(self._client).__name__} has no API method {name!r}")
-        return method  # type: ignore[no-any-return]
-
     def _clone(self) -> tuple[Any, list[httpx.Response]]:
         seen: list[httpx.Response] = []
         transport = self._client._transport.derive()
@@ -719,15 +713,29 @@ class RawResponses:
         clone._transport = transport
         return clone, seen
 
-    def __getattr__(self, name: str) -> Callable[..., RawResponse[Any]]:
-        method = self._method(name)
 
-        def call(*args: Any, **kwargs: Any) -> RawResponse[Any]:
-            clone, seen = self._clone()
+class RawMethod(Generic[_P, _T]):
+    """One client method seen through ``with_raw_response``: same parameters, answering
+    ``RawResponse`` of what the method returns (typed: ``ParamSpec`` carries them)."""
+
+    __slots__ = ("_method",)
+
+    def __init__(self, method: Callable[Concatenate[Any, _P], _T]) -> None:
+        self._method = method
+
+    def __get__(
+        self, raw: RawResponses | None, owner: type | None = None
+    ) -> Callable[_P, RawResponse[_T]]:
+        method = self._method
+        if raw is None:
+            raise AttributeError("a raw-response method is read from client.with_raw_response")
+
+        def call(*args: _P.args, **kwargs: _P.kwargs) -> RawResponse[_T]:
+            clone, seen = raw._clone()
             result = method(clone, *args, **kwargs)
             return RawResponse(seen[-1], result)
 
-        call.__name__ = name
+        call.__name__ = getattr(method, "__name__", "call")
         call.__doc__ = method.__doc__
         return call
 

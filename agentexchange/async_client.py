@@ -14,7 +14,7 @@ from typing import Any, Self
 
 import httpx
 
-from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncRawResponses, AsyncTransport
+from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncRawMethod, AsyncTransport
 from ._convert import (
     bool_param,
     csv_param,
@@ -29,7 +29,7 @@ from ._convert import (
     path_param,
     spread_param,
 )
-from ._transport import Call, call_options
+from ._transport import Call, RawResponses, call_options
 from .exceptions import AgentExchangeError
 from .models import (
     AccountInfo,
@@ -171,10 +171,10 @@ class AsyncAgentExchangeClient:
         return clone
 
     @property
-    def with_raw_response(self) -> AsyncRawResponses:
+    def with_raw_response(self) -> _RawAsyncAgentExchangeClient:
         """Each API method, answering a `RawResponse`: `status_code`, `headers`,
         `request_id`, `rate_limit` (limit, remaining, reset) and `parse()` (the result)."""
-        return AsyncRawResponses(self)
+        return _RawAsyncAgentExchangeClient(self)
 
     async def get_health(
         self,
@@ -3201,6 +3201,111 @@ class AsyncAgentExchangeClient:
         ``start()`` on one never started) and cancels it on leaving unless it finished.
         """
         return AsyncBacktestSession(self._transport, session_id, started=True)
+
+
+class _RawAsyncAgentExchangeClient(RawResponses):
+    """`AsyncAgentExchangeClient.with_raw_response`: every API method, answering `RawResponse`."""
+
+    __slots__ = ()
+    get_health = AsyncRawMethod(AsyncAgentExchangeClient.get_health)
+    register = AsyncRawMethod(AsyncAgentExchangeClient.register)
+    login = AsyncRawMethod(AsyncAgentExchangeClient.login)
+    get_pairs = AsyncRawMethod(AsyncAgentExchangeClient.get_pairs)
+    get_price = AsyncRawMethod(AsyncAgentExchangeClient.get_price)
+    get_all_prices = AsyncRawMethod(AsyncAgentExchangeClient.get_all_prices)
+    get_candles = AsyncRawMethod(AsyncAgentExchangeClient.get_candles)
+    get_ticker = AsyncRawMethod(AsyncAgentExchangeClient.get_ticker)
+    get_recent_trades = AsyncRawMethod(AsyncAgentExchangeClient.get_recent_trades)
+    get_orderbook = AsyncRawMethod(AsyncAgentExchangeClient.get_orderbook)
+    get_available_indicators = AsyncRawMethod(AsyncAgentExchangeClient.get_available_indicators)
+    get_indicators = AsyncRawMethod(AsyncAgentExchangeClient.get_indicators)
+    get_tickers = AsyncRawMethod(AsyncAgentExchangeClient.get_tickers)
+    get_data_range = AsyncRawMethod(AsyncAgentExchangeClient.get_data_range)
+    place_market_order = AsyncRawMethod(AsyncAgentExchangeClient.place_market_order)
+    place_limit_order = AsyncRawMethod(AsyncAgentExchangeClient.place_limit_order)
+    place_stop_loss = AsyncRawMethod(AsyncAgentExchangeClient.place_stop_loss)
+    place_take_profit = AsyncRawMethod(AsyncAgentExchangeClient.place_take_profit)
+    get_order = AsyncRawMethod(AsyncAgentExchangeClient.get_order)
+    cancel_order = AsyncRawMethod(AsyncAgentExchangeClient.cancel_order)
+    get_open_orders = AsyncRawMethod(AsyncAgentExchangeClient.get_open_orders)
+    cancel_all_orders = AsyncRawMethod(AsyncAgentExchangeClient.cancel_all_orders)
+    get_orders = AsyncRawMethod(AsyncAgentExchangeClient.get_orders)
+    get_trade_history = AsyncRawMethod(AsyncAgentExchangeClient.get_trade_history)
+    get_account_info = AsyncRawMethod(AsyncAgentExchangeClient.get_account_info)
+    get_balance = AsyncRawMethod(AsyncAgentExchangeClient.get_balance)
+    get_positions = AsyncRawMethod(AsyncAgentExchangeClient.get_positions)
+    get_portfolio = AsyncRawMethod(AsyncAgentExchangeClient.get_portfolio)
+    get_pnl = AsyncRawMethod(AsyncAgentExchangeClient.get_pnl)
+    reset_account = AsyncRawMethod(AsyncAgentExchangeClient.reset_account)
+    get_account_mode = AsyncRawMethod(AsyncAgentExchangeClient.get_account_mode)
+    switch_account_mode = AsyncRawMethod(AsyncAgentExchangeClient.switch_account_mode)
+    update_risk_profile = AsyncRawMethod(AsyncAgentExchangeClient.update_risk_profile)
+    get_performance = AsyncRawMethod(AsyncAgentExchangeClient.get_performance)
+    get_portfolio_history = AsyncRawMethod(AsyncAgentExchangeClient.get_portfolio_history)
+    get_leaderboard = AsyncRawMethod(AsyncAgentExchangeClient.get_leaderboard)
+    compute_deflated_sharpe = AsyncRawMethod(AsyncAgentExchangeClient.compute_deflated_sharpe)
+    create_webhook = AsyncRawMethod(AsyncAgentExchangeClient.create_webhook)
+    list_webhooks = AsyncRawMethod(AsyncAgentExchangeClient.list_webhooks)
+    get_webhook = AsyncRawMethod(AsyncAgentExchangeClient.get_webhook)
+    update_webhook = AsyncRawMethod(AsyncAgentExchangeClient.update_webhook)
+    delete_webhook = AsyncRawMethod(AsyncAgentExchangeClient.delete_webhook)
+    test_webhook = AsyncRawMethod(AsyncAgentExchangeClient.test_webhook)
+    create_strategy = AsyncRawMethod(AsyncAgentExchangeClient.create_strategy)
+    get_strategies = AsyncRawMethod(AsyncAgentExchangeClient.get_strategies)
+    compare_strategies = AsyncRawMethod(AsyncAgentExchangeClient.compare_strategies)
+    get_strategy = AsyncRawMethod(AsyncAgentExchangeClient.get_strategy)
+    update_strategy = AsyncRawMethod(AsyncAgentExchangeClient.update_strategy)
+    delete_strategy = AsyncRawMethod(AsyncAgentExchangeClient.delete_strategy)
+    create_version = AsyncRawMethod(AsyncAgentExchangeClient.create_version)
+    get_versions = AsyncRawMethod(AsyncAgentExchangeClient.get_versions)
+    get_version = AsyncRawMethod(AsyncAgentExchangeClient.get_version)
+    deploy_strategy = AsyncRawMethod(AsyncAgentExchangeClient.deploy_strategy)
+    undeploy_strategy = AsyncRawMethod(AsyncAgentExchangeClient.undeploy_strategy)
+    run_test = AsyncRawMethod(AsyncAgentExchangeClient.run_test)
+    get_strategy_tests = AsyncRawMethod(AsyncAgentExchangeClient.get_strategy_tests)
+    get_strategy_test = AsyncRawMethod(AsyncAgentExchangeClient.get_strategy_test)
+    get_test_status = AsyncRawMethod(AsyncAgentExchangeClient.get_test_status)
+    get_test_results = AsyncRawMethod(AsyncAgentExchangeClient.get_test_results)
+    cancel_test = AsyncRawMethod(AsyncAgentExchangeClient.cancel_test)
+    get_latest_test_results = AsyncRawMethod(AsyncAgentExchangeClient.get_latest_test_results)
+    compare_versions = AsyncRawMethod(AsyncAgentExchangeClient.compare_versions)
+    register_training_run = AsyncRawMethod(AsyncAgentExchangeClient.register_training_run)
+    get_training_runs = AsyncRawMethod(AsyncAgentExchangeClient.get_training_runs)
+    get_training_run = AsyncRawMethod(AsyncAgentExchangeClient.get_training_run)
+    get_learning_curve = AsyncRawMethod(AsyncAgentExchangeClient.get_learning_curve)
+    report_training_episode = AsyncRawMethod(AsyncAgentExchangeClient.report_training_episode)
+    complete_training_run = AsyncRawMethod(AsyncAgentExchangeClient.complete_training_run)
+    compare_training_runs = AsyncRawMethod(AsyncAgentExchangeClient.compare_training_runs)
+    create_agent = AsyncRawMethod(AsyncAgentExchangeClient.create_agent)
+    list_agents = AsyncRawMethod(AsyncAgentExchangeClient.list_agents)
+    get_agents_overview = AsyncRawMethod(AsyncAgentExchangeClient.get_agents_overview)
+    get_agent = AsyncRawMethod(AsyncAgentExchangeClient.get_agent)
+    update_agent = AsyncRawMethod(AsyncAgentExchangeClient.update_agent)
+    delete_agent = AsyncRawMethod(AsyncAgentExchangeClient.delete_agent)
+    clone_agent = AsyncRawMethod(AsyncAgentExchangeClient.clone_agent)
+    reset_agent = AsyncRawMethod(AsyncAgentExchangeClient.reset_agent)
+    archive_agent = AsyncRawMethod(AsyncAgentExchangeClient.archive_agent)
+    get_agent_api_key = AsyncRawMethod(AsyncAgentExchangeClient.get_agent_api_key)
+    regenerate_agent_key = AsyncRawMethod(AsyncAgentExchangeClient.regenerate_agent_key)
+    get_agent_risk_profile = AsyncRawMethod(AsyncAgentExchangeClient.get_agent_risk_profile)
+    update_agent_risk = AsyncRawMethod(AsyncAgentExchangeClient.update_agent_risk)
+    get_decision_trace = AsyncRawMethod(AsyncAgentExchangeClient.get_decision_trace)
+    analyze_decisions = AsyncRawMethod(AsyncAgentExchangeClient.analyze_decisions)
+    update_feedback = AsyncRawMethod(AsyncAgentExchangeClient.update_feedback)
+    get_agent_skill = AsyncRawMethod(AsyncAgentExchangeClient.get_agent_skill)
+    create_backtest = AsyncRawMethod(AsyncAgentExchangeClient.create_backtest)
+    start_backtest = AsyncRawMethod(AsyncAgentExchangeClient.start_backtest)
+    step_backtest = AsyncRawMethod(AsyncAgentExchangeClient.step_backtest)
+    step_backtest_batch = AsyncRawMethod(AsyncAgentExchangeClient.step_backtest_batch)
+    batch_step_fast = AsyncRawMethod(AsyncAgentExchangeClient.batch_step_fast)
+    cancel_backtest = AsyncRawMethod(AsyncAgentExchangeClient.cancel_backtest)
+    get_backtest_status = AsyncRawMethod(AsyncAgentExchangeClient.get_backtest_status)
+    get_backtest_results = AsyncRawMethod(AsyncAgentExchangeClient.get_backtest_results)
+    get_backtest_equity_curve = AsyncRawMethod(AsyncAgentExchangeClient.get_backtest_equity_curve)
+    get_backtest_trades = AsyncRawMethod(AsyncAgentExchangeClient.get_backtest_trades)
+    list_backtests = AsyncRawMethod(AsyncAgentExchangeClient.list_backtests)
+    compare_backtests = AsyncRawMethod(AsyncAgentExchangeClient.compare_backtests)
+    get_best_backtest = AsyncRawMethod(AsyncAgentExchangeClient.get_best_backtest)
 
 
 class AsyncBacktestSession:

@@ -28,7 +28,7 @@ from ._convert import (
     path_param,
     spread_param,
 )
-from ._transport import Call, RawResponses, SyncTransport, call_options
+from ._transport import Call, RawMethod, RawResponses, SyncTransport, call_options
 from .exceptions import AgentExchangeError
 from .models import (
     AccountInfo,
@@ -163,10 +163,10 @@ class AgentExchangeClient:
         return clone
 
     @property
-    def with_raw_response(self) -> RawResponses:
+    def with_raw_response(self) -> _RawAgentExchangeClient:
         """Each API method, answering a `RawResponse`: `status_code`, `headers`,
         `request_id`, `rate_limit` (limit, remaining, reset) and `parse()` (the result)."""
-        return RawResponses(self)
+        return _RawAgentExchangeClient(self)
 
     def get_health(
         self,
@@ -3193,6 +3193,111 @@ class AgentExchangeClient:
         ``start()`` on one never started) and cancels it on leaving unless it finished.
         """
         return BacktestSession(self._transport, session_id, started=True)
+
+
+class _RawAgentExchangeClient(RawResponses):
+    """`AgentExchangeClient.with_raw_response`: every API method, answering `RawResponse`."""
+
+    __slots__ = ()
+    get_health = RawMethod(AgentExchangeClient.get_health)
+    register = RawMethod(AgentExchangeClient.register)
+    login = RawMethod(AgentExchangeClient.login)
+    get_pairs = RawMethod(AgentExchangeClient.get_pairs)
+    get_price = RawMethod(AgentExchangeClient.get_price)
+    get_all_prices = RawMethod(AgentExchangeClient.get_all_prices)
+    get_candles = RawMethod(AgentExchangeClient.get_candles)
+    get_ticker = RawMethod(AgentExchangeClient.get_ticker)
+    get_recent_trades = RawMethod(AgentExchangeClient.get_recent_trades)
+    get_orderbook = RawMethod(AgentExchangeClient.get_orderbook)
+    get_available_indicators = RawMethod(AgentExchangeClient.get_available_indicators)
+    get_indicators = RawMethod(AgentExchangeClient.get_indicators)
+    get_tickers = RawMethod(AgentExchangeClient.get_tickers)
+    get_data_range = RawMethod(AgentExchangeClient.get_data_range)
+    place_market_order = RawMethod(AgentExchangeClient.place_market_order)
+    place_limit_order = RawMethod(AgentExchangeClient.place_limit_order)
+    place_stop_loss = RawMethod(AgentExchangeClient.place_stop_loss)
+    place_take_profit = RawMethod(AgentExchangeClient.place_take_profit)
+    get_order = RawMethod(AgentExchangeClient.get_order)
+    cancel_order = RawMethod(AgentExchangeClient.cancel_order)
+    get_open_orders = RawMethod(AgentExchangeClient.get_open_orders)
+    cancel_all_orders = RawMethod(AgentExchangeClient.cancel_all_orders)
+    get_orders = RawMethod(AgentExchangeClient.get_orders)
+    get_trade_history = RawMethod(AgentExchangeClient.get_trade_history)
+    get_account_info = RawMethod(AgentExchangeClient.get_account_info)
+    get_balance = RawMethod(AgentExchangeClient.get_balance)
+    get_positions = RawMethod(AgentExchangeClient.get_positions)
+    get_portfolio = RawMethod(AgentExchangeClient.get_portfolio)
+    get_pnl = RawMethod(AgentExchangeClient.get_pnl)
+    reset_account = RawMethod(AgentExchangeClient.reset_account)
+    get_account_mode = RawMethod(AgentExchangeClient.get_account_mode)
+    switch_account_mode = RawMethod(AgentExchangeClient.switch_account_mode)
+    update_risk_profile = RawMethod(AgentExchangeClient.update_risk_profile)
+    get_performance = RawMethod(AgentExchangeClient.get_performance)
+    get_portfolio_history = RawMethod(AgentExchangeClient.get_portfolio_history)
+    get_leaderboard = RawMethod(AgentExchangeClient.get_leaderboard)
+    compute_deflated_sharpe = RawMethod(AgentExchangeClient.compute_deflated_sharpe)
+    create_webhook = RawMethod(AgentExchangeClient.create_webhook)
+    list_webhooks = RawMethod(AgentExchangeClient.list_webhooks)
+    get_webhook = RawMethod(AgentExchangeClient.get_webhook)
+    update_webhook = RawMethod(AgentExchangeClient.update_webhook)
+    delete_webhook = RawMethod(AgentExchangeClient.delete_webhook)
+    test_webhook = RawMethod(AgentExchangeClient.test_webhook)
+    create_strategy = RawMethod(AgentExchangeClient.create_strategy)
+    get_strategies = RawMethod(AgentExchangeClient.get_strategies)
+    compare_strategies = RawMethod(AgentExchangeClient.compare_strategies)
+    get_strategy = RawMethod(AgentExchangeClient.get_strategy)
+    update_strategy = RawMethod(AgentExchangeClient.update_strategy)
+    delete_strategy = RawMethod(AgentExchangeClient.delete_strategy)
+    create_version = RawMethod(AgentExchangeClient.create_version)
+    get_versions = RawMethod(AgentExchangeClient.get_versions)
+    get_version = RawMethod(AgentExchangeClient.get_version)
+    deploy_strategy = RawMethod(AgentExchangeClient.deploy_strategy)
+    undeploy_strategy = RawMethod(AgentExchangeClient.undeploy_strategy)
+    run_test = RawMethod(AgentExchangeClient.run_test)
+    get_strategy_tests = RawMethod(AgentExchangeClient.get_strategy_tests)
+    get_strategy_test = RawMethod(AgentExchangeClient.get_strategy_test)
+    get_test_status = RawMethod(AgentExchangeClient.get_test_status)
+    get_test_results = RawMethod(AgentExchangeClient.get_test_results)
+    cancel_test = RawMethod(AgentExchangeClient.cancel_test)
+    get_latest_test_results = RawMethod(AgentExchangeClient.get_latest_test_results)
+    compare_versions = RawMethod(AgentExchangeClient.compare_versions)
+    register_training_run = RawMethod(AgentExchangeClient.register_training_run)
+    get_training_runs = RawMethod(AgentExchangeClient.get_training_runs)
+    get_training_run = RawMethod(AgentExchangeClient.get_training_run)
+    get_learning_curve = RawMethod(AgentExchangeClient.get_learning_curve)
+    report_training_episode = RawMethod(AgentExchangeClient.report_training_episode)
+    complete_training_run = RawMethod(AgentExchangeClient.complete_training_run)
+    compare_training_runs = RawMethod(AgentExchangeClient.compare_training_runs)
+    create_agent = RawMethod(AgentExchangeClient.create_agent)
+    list_agents = RawMethod(AgentExchangeClient.list_agents)
+    get_agents_overview = RawMethod(AgentExchangeClient.get_agents_overview)
+    get_agent = RawMethod(AgentExchangeClient.get_agent)
+    update_agent = RawMethod(AgentExchangeClient.update_agent)
+    delete_agent = RawMethod(AgentExchangeClient.delete_agent)
+    clone_agent = RawMethod(AgentExchangeClient.clone_agent)
+    reset_agent = RawMethod(AgentExchangeClient.reset_agent)
+    archive_agent = RawMethod(AgentExchangeClient.archive_agent)
+    get_agent_api_key = RawMethod(AgentExchangeClient.get_agent_api_key)
+    regenerate_agent_key = RawMethod(AgentExchangeClient.regenerate_agent_key)
+    get_agent_risk_profile = RawMethod(AgentExchangeClient.get_agent_risk_profile)
+    update_agent_risk = RawMethod(AgentExchangeClient.update_agent_risk)
+    get_decision_trace = RawMethod(AgentExchangeClient.get_decision_trace)
+    analyze_decisions = RawMethod(AgentExchangeClient.analyze_decisions)
+    update_feedback = RawMethod(AgentExchangeClient.update_feedback)
+    get_agent_skill = RawMethod(AgentExchangeClient.get_agent_skill)
+    create_backtest = RawMethod(AgentExchangeClient.create_backtest)
+    start_backtest = RawMethod(AgentExchangeClient.start_backtest)
+    step_backtest = RawMethod(AgentExchangeClient.step_backtest)
+    step_backtest_batch = RawMethod(AgentExchangeClient.step_backtest_batch)
+    batch_step_fast = RawMethod(AgentExchangeClient.batch_step_fast)
+    cancel_backtest = RawMethod(AgentExchangeClient.cancel_backtest)
+    get_backtest_status = RawMethod(AgentExchangeClient.get_backtest_status)
+    get_backtest_results = RawMethod(AgentExchangeClient.get_backtest_results)
+    get_backtest_equity_curve = RawMethod(AgentExchangeClient.get_backtest_equity_curve)
+    get_backtest_trades = RawMethod(AgentExchangeClient.get_backtest_trades)
+    list_backtests = RawMethod(AgentExchangeClient.list_backtests)
+    compare_backtests = RawMethod(AgentExchangeClient.compare_backtests)
+    get_best_backtest = RawMethod(AgentExchangeClient.get_best_backtest)
 
 
 class BacktestSession:

@@ -51,14 +51,14 @@ def test_sync_and_async_differ_only_by_async(rendered: dict[str, str]) -> None:
     normalized = (
         # the async transport lives in its own module (asyncio only when used)
         async_.replace(
-            "from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncRawResponses, AsyncTransport\n",
+            "from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncRawMethod, AsyncTransport\n",
             "",
         )
         .replace(
-            "from ._transport import Call, call_options\n",
-            "from ._transport import Call, RawResponses, SyncTransport, call_options\n",
+            "from ._transport import Call, RawResponses, call_options\n",
+            "from ._transport import Call, RawMethod, RawResponses, SyncTransport, call_options\n",
         )
-        .replace("AsyncRawResponses", "RawResponses")
+        .replace("AsyncRawMethod", "RawMethod")
         .replace("        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,\n", "")
         .replace("            max_concurrency=max_concurrency,\n", "")
         .replace("async def", "def")
@@ -109,6 +109,8 @@ def test_generated_fixture_package_imports_and_works(
         "    return None if all(a is None for a in args) else args\n"
         "class RawResponses:\n"
         "    def __init__(self, client: Any) -> None: ...\n"
+        "class RawMethod:\n"
+        "    def __init__(self, method: Any) -> None: ...\n"
         "class SyncTransport:\n"
         "    reply: Any = None\n"
         "    def __init__(self, **kw: Any) -> None:\n        self.calls: list[Call] = []\n"
@@ -121,7 +123,7 @@ def test_generated_fixture_package_imports_and_works(
         "from typing import Any\n"
         "from ._transport import Call, RawResponses, SyncTransport\n"
         "DEFAULT_MAX_CONCURRENCY = 20\n"
-        "class AsyncRawResponses(RawResponses): ...\n"
+        "class AsyncRawMethod(RawMethod): ...\n"
         "class AsyncTransport(SyncTransport):\n"
         "    async def request(self, call: Call) -> Any:  # type: ignore[override]\n"
         "        self.calls.append(call)\n        return self.reply\n"

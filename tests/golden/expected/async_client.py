@@ -14,7 +14,7 @@ from typing import Any, Self
 
 import httpx
 
-from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncRawResponses, AsyncTransport
+from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncRawMethod, AsyncTransport
 from ._convert import (
     bool_param,
     csv_param,
@@ -29,7 +29,7 @@ from ._convert import (
     path_param,
     spread_param,
 )
-from ._transport import Call, call_options
+from ._transport import Call, RawResponses, call_options
 from .exceptions import AgentExchangeError
 from .models import (
     AuthToken,
@@ -130,10 +130,10 @@ class AsyncAgentExchangeClient:
         return clone
 
     @property
-    def with_raw_response(self) -> AsyncRawResponses:
+    def with_raw_response(self) -> _RawAsyncAgentExchangeClient:
         """Each API method, answering a `RawResponse`: `status_code`, `headers`,
         `request_id`, `rate_limit` (limit, remaining, reset) and `parse()` (the result)."""
-        return AsyncRawResponses(self)
+        return _RawAsyncAgentExchangeClient(self)
 
     async def login(
         self,
@@ -651,6 +651,28 @@ class AsyncAgentExchangeClient:
         ``start()`` on one never started) and cancels it on leaving unless it finished.
         """
         return AsyncRunSession(self._transport, run_id, started=True)
+
+
+class _RawAsyncAgentExchangeClient(RawResponses):
+    """`AsyncAgentExchangeClient.with_raw_response`: every API method, answering `RawResponse`."""
+
+    __slots__ = ()
+    login = AsyncRawMethod(AsyncAgentExchangeClient.login)
+    get_thing = AsyncRawMethod(AsyncAgentExchangeClient.get_thing)
+    get_thing_raw = AsyncRawMethod(AsyncAgentExchangeClient.get_thing_raw)
+    get_thing_inner = AsyncRawMethod(AsyncAgentExchangeClient.get_thing_inner)
+    delete_thing = AsyncRawMethod(AsyncAgentExchangeClient.delete_thing)
+    list_things = AsyncRawMethod(AsyncAgentExchangeClient.list_things)
+    create_thing = AsyncRawMethod(AsyncAgentExchangeClient.create_thing)
+    get_quotes = AsyncRawMethod(AsyncAgentExchangeClient.get_quotes)
+    compute_stats = AsyncRawMethod(AsyncAgentExchangeClient.compute_stats)
+    get_names = AsyncRawMethod(AsyncAgentExchangeClient.get_names)
+    get_name_times = AsyncRawMethod(AsyncAgentExchangeClient.get_name_times)
+    get_quote_book = AsyncRawMethod(AsyncAgentExchangeClient.get_quote_book)
+    get_readme = AsyncRawMethod(AsyncAgentExchangeClient.get_readme)
+    get_membership = AsyncRawMethod(AsyncAgentExchangeClient.get_membership)
+    reset_thing = AsyncRawMethod(AsyncAgentExchangeClient.reset_thing)
+    create_run = AsyncRawMethod(AsyncAgentExchangeClient.create_run)
 
 
 class AsyncRunSession:

@@ -28,7 +28,7 @@ from ._convert import (
     path_param,
     spread_param,
 )
-from ._transport import Call, RawResponses, SyncTransport, call_options
+from ._transport import Call, RawMethod, RawResponses, SyncTransport, call_options
 from .exceptions import AgentExchangeError
 from .models import (
     AuthToken,
@@ -122,10 +122,10 @@ class AgentExchangeClient:
         return clone
 
     @property
-    def with_raw_response(self) -> RawResponses:
+    def with_raw_response(self) -> _RawAgentExchangeClient:
         """Each API method, answering a `RawResponse`: `status_code`, `headers`,
         `request_id`, `rate_limit` (limit, remaining, reset) and `parse()` (the result)."""
-        return RawResponses(self)
+        return _RawAgentExchangeClient(self)
 
     def login(
         self,
@@ -643,6 +643,28 @@ class AgentExchangeClient:
         ``start()`` on one never started) and cancels it on leaving unless it finished.
         """
         return RunSession(self._transport, run_id, started=True)
+
+
+class _RawAgentExchangeClient(RawResponses):
+    """`AgentExchangeClient.with_raw_response`: every API method, answering `RawResponse`."""
+
+    __slots__ = ()
+    login = RawMethod(AgentExchangeClient.login)
+    get_thing = RawMethod(AgentExchangeClient.get_thing)
+    get_thing_raw = RawMethod(AgentExchangeClient.get_thing_raw)
+    get_thing_inner = RawMethod(AgentExchangeClient.get_thing_inner)
+    delete_thing = RawMethod(AgentExchangeClient.delete_thing)
+    list_things = RawMethod(AgentExchangeClient.list_things)
+    create_thing = RawMethod(AgentExchangeClient.create_thing)
+    get_quotes = RawMethod(AgentExchangeClient.get_quotes)
+    compute_stats = RawMethod(AgentExchangeClient.compute_stats)
+    get_names = RawMethod(AgentExchangeClient.get_names)
+    get_name_times = RawMethod(AgentExchangeClient.get_name_times)
+    get_quote_book = RawMethod(AgentExchangeClient.get_quote_book)
+    get_readme = RawMethod(AgentExchangeClient.get_readme)
+    get_membership = RawMethod(AgentExchangeClient.get_membership)
+    reset_thing = RawMethod(AgentExchangeClient.reset_thing)
+    create_run = RawMethod(AgentExchangeClient.create_run)
 
 
 class RunSession:
