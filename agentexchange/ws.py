@@ -35,7 +35,15 @@ import os
 import queue
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Sequence,
+)
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, TypeVar
@@ -203,6 +211,7 @@ class _Stream:
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._handlers: list[tuple[list[Handler], Handler]] = []
         self._task: asyncio.Task[None] | None = None
+        self._iterator: AsyncGenerator[StreamEvent, None] | None = None
 
     def _feed(self, kind: StreamKind) -> Handler:
         queue, ws = self._queue, self._ws
@@ -212,6 +221,8 @@ class _Stream:
                 ws.stats.dropped += 1  # the consumer is far behind: a newer tick will come
                 return
             queue.put_nowait(StreamEvent(kind, data))
+            if kind == "disconnect" and data.get("reconnect_in") is None:
+                queue.put_nowait(self._END)  # the client is stopping: so does the iterator
 
         return handler
 
@@ -238,11 +249,23 @@ class _Stream:
         if ws._done.is_set():  # not running: this stream runs it (and stops it on exit)
             self._task = asyncio.create_task(ws.connect(), name="agentexchange-ws-stream")
             self._task.add_done_callback(lambda _: self._queue.put_nowait(self._END))
-        return self._events()
+        self._iterator = self._events()
+        return self._iterator
 
-    async def _events(self) -> AsyncIterator[StreamEvent]:
+    async def _events(self) -> AsyncGenerator[StreamEvent, None]:
+        queue, ws = self._queue, self._ws
         while True:
-            item = await self._queue.get()
+            if not queue.empty():
+                item = queue.get_nowait()
+            else:
+                try:
+                    # A client someone else runs may stop without a last event reaching us
+                    # (its dispatcher ends with it): look every 0.1 s whether it stopped.
+                    item = await asyncio.wait_for(queue.get(), 0.1)
+                except TimeoutError:
+                    if ws._done.is_set() and self._task is None and queue.empty():
+                        return
+                    continue
             if item is self._END:
                 task = self._task
                 if task is not None and not task.cancelled() and task.exception() is not None:
@@ -259,6 +282,8 @@ class _Stream:
         for target, handler in self._handlers:
             with contextlib.suppress(ValueError):
                 target.remove(handler)
+        if self._iterator is not None:
+            await self._iterator.aclose()  # a consumer that broke out left it suspended
         task = self._task
         if task is not None:
             self._ws.close()

@@ -93,3 +93,34 @@ async def test_a_refused_key_ends_the_stream_with_authentication_error() -> None
             async with ws.stream(portfolio=True) as events:
                 async for _ in events:
                     pass
+
+
+async def test_a_stream_on_a_running_client_ends_when_that_client_stops() -> None:
+    with LiveServer() as live:
+        ws = AgentExchangeWS(api_key=live.demo["api_key"], base_url=live.ws_base, **FAST)
+        ws.on_portfolio()(lambda d: None)
+        up = asyncio.Event()
+
+        async def connected(info: dict[str, object]) -> None:
+            up.set()
+
+        ws.on_connect(connected)
+        running = asyncio.create_task(ws.connect())  # the application runs the client
+        try:
+            await asyncio.wait_for(up.wait(), 5)
+            async with ws.stream(ticker="ETHUSDT") as events:
+                async with asyncio.timeout(5):  # subscribed on the open connection
+                    while "ticker:ETHUSDT" not in ws.subscribed:
+                        await asyncio.sleep(0.01)
+                await asyncio.to_thread(live.tick, 1)
+                tick = await next_of(events, "ticker")
+                assert tick.data["symbol"] == "ETHUSDT"
+                ws.close()
+                async with asyncio.timeout(5):  # ends: no hang
+                    kinds = [event.kind async for event in events]
+                assert set(kinds) <= {"ticker", "disconnect"}
+            assert not running.done() or running.exception() is None
+            assert ws._ticker["ETHUSDT"] == []  # its handler taken out; the app's stays
+            assert len(ws._portfolio) == 1 and ws._on_connect == [connected]
+        finally:
+            await asyncio.wait_for(running, 5)
