@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._transport import SDK_VERSION, RateLimit, RawResponse
 from .client import AgentExchangeClient, BacktestSession
 from .exceptions import (
     AgentExchangeError,
@@ -85,7 +86,7 @@ from .models import (
 )
 from .protocols import AsyncTradingAPI, TradingAPI
 
-__version__ = "0.1.0"
+__version__ = SDK_VERSION
 
 __all__ = [
     "APIConnectionError",
@@ -138,7 +139,9 @@ __all__ = [
     "Portfolio",
     "Position",
     "Price",
+    "RateLimit",
     "RateLimitError",
+    "RawResponse",
     "Registration",
     "ResetResult",
     "RiskLimitError",

@@ -18,15 +18,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import httpx
 
 from ._auth import LoginAnswer, Token, token_from_login
-from ._transport import Call, LogIn, Send, Sleep, _Core
+from ._transport import Call, LogIn, RawResponse, RawResponses, Send, Sleep, _Core
 from .exceptions import APITimeoutError
 
-__all__ = ["DEFAULT_MAX_CONCURRENCY", "AsyncTokenCache", "AsyncTransport"]
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+
+__all__ = ["DEFAULT_MAX_CONCURRENCY", "AsyncRawMethod", "AsyncTokenCache", "AsyncTransport"]
 
 # Requests in flight per AsyncTransport (docs/decisions.md "Transport": measured on a
 # 1,000-wide fan-out: more in flight only adds httpcore pool bookkeeping, fewer caps a
@@ -47,7 +50,7 @@ class AsyncTransport:
         api_key: str | None,
         api_secret: str | None,
         base_url: str | None,
-        timeout: float,
+        timeout: float | httpx.Timeout,
         agent_id: str | None,
         max_retries: int,
         http_client: httpx.AsyncClient | None,
@@ -69,6 +72,7 @@ class AsyncTransport:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError("http_client must be an httpx.AsyncClient (SyncTransport takes Client)")
         self._owns_client = http_client is None
+        self._closes_client = self._owns_client  # a with_options copy never closes the pool
         # The pool matches the gate: no connection opened that the gate would leave idle.
         # A caller's own http_client keeps its limits; the gate applies to it all the same.
         self._client = http_client or httpx.AsyncClient(
@@ -87,6 +91,20 @@ class AsyncTransport:
 
     def __repr__(self) -> str:
         return f"AsyncTransport({self._core!r})"
+
+    def derive(
+        self,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        agent_id: str | None = None,
+    ) -> AsyncTransport:
+        """A transport with these settings changed that shares this one's connection pool,
+        JWT cache and concurrency gate (``with_options``); closing it is a no-op."""
+        clone = object.__new__(AsyncTransport)
+        clone.__dict__.update(self.__dict__)
+        clone._core = self._core.derive(timeout, max_retries, agent_id)
+        clone._closes_client = False
+        return clone
 
     @property
     def base_url(self) -> str:
@@ -121,7 +139,10 @@ class AsyncTransport:
         gate = self._gate
         if gate.locked():
             # Bounded like httpx's own pool wait, so no call waits here forever.
-            wait = self._core.timeout.pool
+            timeout = self._core.timeout
+            if call.options is not None and call.options.timeout is not None:
+                timeout = call.options.timeout
+            wait = timeout.pool
             try:
                 async with asyncio.timeout(wait):
                     await gate.acquire()
@@ -144,9 +165,35 @@ class AsyncTransport:
         return token_from_login(answer, self._clock())
 
     async def close(self) -> None:
-        """Close the connection pool, unless the caller supplied ``http_client``."""
-        if self._owns_client:
+        """Close the connection pool, unless the caller supplied ``http_client`` (or this is
+        a ``with_options`` copy: the pool belongs to the client it came from)."""
+        if self._closes_client:
             await self._client.aclose()
+
+
+class AsyncRawMethod(Generic[_P, _T]):
+    """``RawMethod`` for the async client: awaiting it answers ``RawResponse``."""
+
+    __slots__ = ("_method",)
+
+    def __init__(self, method: Callable[Concatenate[Any, _P], Awaitable[_T]]) -> None:
+        self._method = method
+
+    def __get__(
+        self, raw: RawResponses | None, owner: type | None = None
+    ) -> Callable[_P, Awaitable[RawResponse[_T]]]:
+        method = self._method
+        if raw is None:
+            raise AttributeError("a raw-response method is read from client.with_raw_response")
+
+        async def call(*args: _P.args, **kwargs: _P.kwargs) -> RawResponse[_T]:
+            clone, seen = raw._clone()
+            result = await method(clone, *args, **kwargs)
+            return RawResponse(seen[-1], result)
+
+        call.__name__ = getattr(method, "__name__", "call")
+        call.__doc__ = method.__doc__
+        return call
 
 
 class AsyncTokenCache:

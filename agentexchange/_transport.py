@@ -43,11 +43,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import time
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Concatenate, Generic, Literal, ParamSpec, TypeVar
 
 import httpx
 
@@ -84,15 +85,32 @@ from .exceptions import (
     ValidationError,
 )
 
-__all__ = ["Call", "SyncTransport"]
+__all__ = [
+    "Call",
+    "Options",
+    "RateLimit",
+    "RawMethod",
+    "RawResponse",
+    "RawResponses",
+    "SyncTransport",
+    "call_options",
+]
 
 logger = logging.getLogger("agentexchange")
 
 ENV_API_KEY = "AGENTEXCHANGE_API_KEY"
 ENV_API_SECRET = "AGENTEXCHANGE_API_SECRET"
 ENV_BASE_URL = "AGENTEXCHANGE_BASE_URL"
+ENV_AGENT_ID = "AGENTEXCHANGE_AGENT_ID"
+ENV_LOG = "AGENTEXCHANGE_LOG"
 DEFAULT_BASE_URL = "http://localhost:8000"
-USER_AGENT = "agentexchange-python"
+SDK_VERSION = "0.1.0"  # agentexchange.__version__ (pyproject.toml's version, checked by a test)
+# Who is calling, as the peers say it: the SDK, the Python and the httpx it runs on.
+USER_AGENT = (
+    f"agentexchange-python/{SDK_VERSION} "
+    f"Python/{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro} "
+    f"httpx/{httpx.__version__}"
+)
 
 # Class by HTTP status when the body names no known code (first match wins).
 _STATUS_CLASSES: tuple[tuple[Callable[[int], bool], type[AgentExchangeError]], ...] = (
@@ -111,6 +129,46 @@ _SNIPPET = 120
 
 
 @dataclass(frozen=True, slots=True)
+class Options:
+    """What a caller added to one call (the generated methods' keyword-only options)."""
+
+    timeout: httpx.Timeout | None = None
+    headers: Mapping[str, str] | None = None
+    query: Mapping[str, Any] | None = None
+    body: Mapping[str, Any] | None = None
+    idempotency_key: str | None = None
+
+
+def call_options(
+    timeout: float | httpx.Timeout | None,
+    extra_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, Any] | None,
+    extra_body: Mapping[str, Any] | None,
+    idempotency_key: str | None = None,
+) -> Options | None:
+    """The generated methods' options as one :class:`Options`, or None when none was given.
+
+    The usual call gives none: five ``is None`` tests, nothing built (off the hot path,
+    docs/decisions.md "Per-call options").
+    """
+    if (
+        timeout is None
+        and extra_headers is None
+        and extra_query is None
+        and extra_body is None
+        and idempotency_key is None
+    ):
+        return None
+    if timeout is not None:
+        timeout = _as_timeout(timeout)
+    if idempotency_key is not None and (
+        not isinstance(idempotency_key, str) or not idempotency_key
+    ):
+        raise ValueError("idempotency_key must be a non-empty string")
+    return Options(timeout, extra_headers, extra_query, extra_body, idempotency_key)
+
+
+@dataclass(frozen=True, slots=True)
 class Call:
     """One API operation as the generated clients describe it to the transport."""
 
@@ -122,6 +180,7 @@ class Call:
     headers: Mapping[str, str] | None = None
     idempotent: bool = False
     expect: Literal["json", "text", "none"] = "json"
+    options: Options | None = None
 
 
 # What to do after a response: resend after a delay, log in again, or decode it.
@@ -160,7 +219,10 @@ Exchange = Generator[Step, Any, Any]
 class _Core:
     """Settings and every decision of the pipeline; no I/O (shared by both transports)."""
 
-    __slots__ = ("base_url", "creds", "key_honoured", "policy", "timeout")
+    __slots__ = ("base_url", "creds", "key_honoured", "on_response", "policy", "timeout")
+
+    # Told the final response of each call (``with_raw_response``'s copies only).
+    on_response: Callable[[httpx.Response], None] | None
 
     def __init__(
         self,
@@ -168,7 +230,7 @@ class _Core:
         api_key: str | None,
         api_secret: str | None,
         base_url: str | None,
-        timeout: float,
+        timeout: float | httpx.Timeout,
         agent_id: str | None,
         max_retries: int,
     ) -> None:
@@ -177,14 +239,16 @@ class _Core:
         self.creds = Credentials(
             api_key=api_key or os.environ.get(ENV_API_KEY) or None,
             api_secret=api_secret or os.environ.get(ENV_API_SECRET) or None,
-            agent_id=agent_id or None,
+            # On the platform an account key trades only as one of its agents.
+            agent_id=agent_id or os.environ.get(ENV_AGENT_ID) or None,
         )
         url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).strip()
         if httpx.URL(url).scheme not in ("http", "https"):
             raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
         self.base_url = url.rstrip("/")
-        self.timeout = httpx.Timeout(timeout)
+        self.timeout = _as_timeout(timeout)
         self.policy = RetryPolicy(max_retries=max_retries)
+        self.on_response = None
         # Set once the server has echoed one of our Idempotency-Keys: from then on an
         # idempotent unsafe call may be resent after delivery (see _retry.py).
         self.key_honoured = False
@@ -192,11 +256,31 @@ class _Core:
     def __repr__(self) -> str:
         return f"base_url={self.base_url!r}, api_key={mask_key(self.creds.api_key)}"
 
+    def derive(
+        self,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        agent_id: str | None,
+    ) -> _Core:
+        """A copy with these settings changed (``with_options``); None keeps ours."""
+        if max_retries is not None and max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        clone = object.__new__(_Core)
+        clone.creds = self.creds if agent_id is None else replace(self.creds, agent_id=agent_id)
+        clone.base_url = self.base_url
+        clone.timeout = self.timeout if timeout is None else _as_timeout(timeout)
+        clone.policy = self.policy if max_retries is None else RetryPolicy(max_retries=max_retries)
+        clone.key_honoured = self.key_honoured
+        clone.on_response = None
+        return clone
+
     # -- building ---------------------------------------------------------------------
 
     @staticmethod
     def idempotency_key(call: Call) -> str | None:
         """The key for every attempt of ``call``: the caller's, a fresh uuid4, or None."""
+        if call.options is not None and call.options.idempotency_key is not None:
+            return call.options.idempotency_key
         if call.headers:
             given: str | None = httpx.Headers(call.headers).get("idempotency-key")
             if given:
@@ -225,20 +309,34 @@ class _Core:
             headers["X-Agent-Id"] = self.creds.agent_id
         if call.headers:
             headers.update(call.headers)  # header parameters of the operation win
+        body = call.json
+        params: dict[str, Any] | None = dict(call.params) if call.params else None
+        timeout: httpx.Timeout | Any = self.timeout if own_client else httpx.USE_CLIENT_DEFAULT
+        options = call.options
+        if options is not None:
+            # The caller's additions go last: what they name wins over what we built.
+            if options.headers:
+                headers.update(options.headers)
+            if options.query:
+                params = {**(params or {}), **options.query}
+            if options.body is not None:
+                body = {**(body or {}), **options.body}
+            if options.timeout is not None:
+                timeout = options.timeout  # asked for on this call: wins even over http_client's
         if idem_key:
             headers["Idempotency-Key"] = idem_key
         content: bytes | None = None
-        if call.json is not None:
-            content = json.dumps(call.json, default=_json_default, separators=(",", ":")).encode()
+        if body is not None:
+            content = json.dumps(body, default=_json_default, separators=(",", ":")).encode()
             headers["Content-Type"] = "application/json"
         return client.build_request(
             call.method,
             self.base_url + call.path,
-            params=dict(call.params) if call.params else None,
+            params=params,
             content=content,
             headers=headers,
             # A caller's own http_client keeps its own timeout configuration.
-            timeout=self.timeout if own_client else httpx.USE_CLIENT_DEFAULT,
+            timeout=timeout,
         )
 
     # -- the pipeline ---------------------------------------------------------------------
@@ -260,17 +358,33 @@ class _Core:
                 response = yield Send(request)
             except httpx.TransportError as exc:  # thrown in by the driver
                 delay = self.after_error(call, exc, idem_key, retry_index, attempt)
+                reason = type(exc).__name__
             else:
                 step = self.after_response(
                     call, response, scheme, idem_key, retry_index, attempt, refreshed
                 )
                 if step == "done":
+                    if self.on_response is not None:
+                        self.on_response(response)
                     return self.decode(call, response, token)
                 if step == "refresh":
                     stale, refreshed = token, True
                     continue
                 delay = step
-                logger.debug("retrying %s %s in %.2fs", call.method, call.path, delay)
+                reason = f"HTTP {response.status_code}"
+                if "retry-after" in response.headers:
+                    reason += " with Retry-After"
+            # A wait of up to a minute must not be silent (INFO): what, how long, why.
+            # Method, path, status or error class only: never a header value or a body.
+            logger.info(
+                "retrying %s %s in %.2fs after %s (retry %d of %d)",
+                call.method,
+                call.path,
+                delay,
+                reason,
+                retry_index + 1,
+                self.policy.max_retries,
+            )
             yield Sleep(delay)
             retry_index += 1
 
@@ -435,7 +549,7 @@ class SyncTransport:
         api_key: str | None,
         api_secret: str | None,
         base_url: str | None,
-        timeout: float,
+        timeout: float | httpx.Timeout,
         agent_id: str | None,
         max_retries: int,
         http_client: httpx.Client | None,
@@ -456,6 +570,7 @@ class SyncTransport:
                 "http_client must be an httpx.Client (AsyncTransport takes AsyncClient)"
             )
         self._owns_client = http_client is None
+        self._closes_client = self._owns_client  # a with_options copy never closes the pool
         self._client = http_client or httpx.Client(timeout=self._core.timeout)
         self._sleep = sleep or time.sleep
         self._clock = clock or time.monotonic
@@ -464,6 +579,20 @@ class SyncTransport:
 
     def __repr__(self) -> str:
         return f"SyncTransport({self._core!r})"
+
+    def derive(
+        self,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        agent_id: str | None = None,
+    ) -> SyncTransport:
+        """A transport with these settings changed that shares this one's connection
+        pool and JWT cache (``with_options``, ``with_raw_response``); closing it is a no-op."""
+        clone = object.__new__(SyncTransport)
+        clone.__dict__.update(self.__dict__)
+        clone._core = self._core.derive(timeout, max_retries, agent_id)
+        clone._closes_client = False
+        return clone
 
     @property
     def base_url(self) -> str:
@@ -499,12 +628,157 @@ class SyncTransport:
         return token_from_login(self._login(creds.api_key, creds.api_secret), self._clock())
 
     def close(self) -> None:
-        """Close the connection pool, unless the caller supplied ``http_client``."""
-        if self._owns_client:
+        """Close the connection pool, unless the caller supplied ``http_client`` (or this is
+        a ``with_options`` copy: the pool belongs to the client it came from)."""
+        if self._closes_client:
             self._client.close()
 
 
+# -- raw responses -------------------------------------------------------------------------
+
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """The ``X-RateLimit-*`` headers of a response: the bucket's size, what is left of
+    it, and when it refills (Unix seconds); None where the header is absent."""
+
+    limit: int | None
+    remaining: int | None
+    reset: int | None
+
+
+class RawResponse(Generic[_T]):
+    """A successful call's HTTP response beside its result (``with_raw_response``)."""
+
+    __slots__ = ("_parsed", "http_response")
+
+    def __init__(self, http_response: httpx.Response, parsed: _T) -> None:
+        #: The final httpx.Response of the call (after any retries).
+        self.http_response = http_response
+        self._parsed = parsed
+
+    def __repr__(self) -> str:
+        return f"RawResponse(status_code={self.status_code}, request_id={self.request_id!r})"
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's ``X-Request-Id`` for this response (quote it when reporting)."""
+        value: str | None = self.http_response.headers.get("x-request-id")
+        return value
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """``X-RateLimit-Limit`` / ``-Remaining`` / ``-Reset`` parsed; None without any."""
+        headers = self.http_response.headers
+        values = [
+            _int_or_none(headers.get(f"x-ratelimit-{name}"))
+            for name in ("limit", "remaining", "reset")
+        ]
+        return None if values == [None, None, None] else RateLimit(*values)
+
+    def parse(self) -> _T:
+        """What the method itself returns (the model, list, ...)."""
+        return self._parsed
+
+
+class RawResponses:
+    """``client.with_raw_response``: the client's API methods, each answering a
+    :class:`RawResponse` (a generated subclass lists each as a :class:`RawMethod`).
+
+    A call runs on a copy of the client's transport (same pool and JWT) that keeps the
+    final response, so concurrent raw calls never see each other's.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def _clone(self) -> tuple[Any, list[httpx.Response]]:
+        seen: list[httpx.Response] = []
+        transport = self._client._transport.derive()
+        transport._core.on_response = seen.append
+        clone = object.__new__(type(self._client))
+        clone._transport = transport
+        return clone, seen
+
+
+class RawMethod(Generic[_P, _T]):
+    """One client method seen through ``with_raw_response``: same parameters, answering
+    ``RawResponse`` of what the method returns (typed: ``ParamSpec`` carries them)."""
+
+    __slots__ = ("_method",)
+
+    def __init__(self, method: Callable[Concatenate[Any, _P], _T]) -> None:
+        self._method = method
+
+    def __get__(
+        self, raw: RawResponses | None, owner: type | None = None
+    ) -> Callable[_P, RawResponse[_T]]:
+        method = self._method
+        if raw is None:
+            raise AttributeError("a raw-response method is read from client.with_raw_response")
+
+        def call(*args: _P.args, **kwargs: _P.kwargs) -> RawResponse[_T]:
+            clone, seen = raw._clone()
+            result = method(clone, *args, **kwargs)
+            return RawResponse(seen[-1], result)
+
+        call.__name__ = getattr(method, "__name__", "call")
+        call.__doc__ = method.__doc__
+        return call
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return None if value is None else int(value.strip())
+    except ValueError:
+        return None
+
+
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _as_timeout(value: float | httpx.Timeout) -> httpx.Timeout:
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"timeout must be a positive number or an httpx.Timeout, got {value!r}")
+    return httpx.Timeout(value)
+
+
+def install_log_handler(setting: str | None) -> logging.Handler | None:
+    """``AGENTEXCHANGE_LOG=info|debug``: a stderr handler on the ``agentexchange`` logger.
+
+    Done once, at import, only when the variable is set (a library adds no handler of its
+    own otherwise). Returns the handler installed, or None.
+    """
+    level = {"debug": logging.DEBUG, "info": logging.INFO}.get((setting or "").strip().lower())
+    if level is None:
+        return None
+    for existing in logger.handlers:
+        if getattr(existing, "_agentexchange_env", False):
+            logger.removeHandler(existing)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler._agentexchange_env = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    return handler
+
+
+install_log_handler(os.environ.get(ENV_LOG))
 
 
 def _reject_constant(name: str) -> Any:

@@ -14,7 +14,7 @@ from typing import Any, Self
 
 import httpx
 
-from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncTransport
+from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncRawMethod, AsyncTransport
 from ._convert import (
     bool_param,
     csv_param,
@@ -29,7 +29,7 @@ from ._convert import (
     path_param,
     spread_param,
 )
-from ._transport import Call
+from ._transport import Call, RawResponses, call_options
 from .exceptions import AgentExchangeError
 from .models import (
     AccountInfo,
@@ -92,9 +92,17 @@ _MALFORMED = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, Attr
 class AsyncAgentExchangeClient:
     """Asynchronous client for the AgentExchange (TradeReady) agent trading API.
 
-    Credentials and the base URL fall back to `AGENTEXCHANGE_API_KEY`,
-    `AGENTEXCHANGE_API_SECRET` and `AGENTEXCHANGE_BASE_URL` (then http://localhost:8000).
+    Credentials, the agent and the base URL fall back to `AGENTEXCHANGE_API_KEY`,
+    `AGENTEXCHANGE_API_SECRET`, `AGENTEXCHANGE_AGENT_ID` and `AGENTEXCHANGE_BASE_URL`
+    (then http://localhost:8000). On the platform an account key trades only as one of
+    its agents: give `agent_id` (sent as `X-Agent-Id`) or use the agent's own key.
     Use it as an async context manager, or call `await close()` when done.
+
+    Every API method also takes keyword-only per-call options: `timeout` (seconds or an
+    `httpx.Timeout`), `extra_headers`, `extra_query`, `extra_body` (merged over what the
+    method sends), and on the idempotent ones `idempotency_key` (kept for every retry).
+    `with_options(...)` gives a client with other defaults on the same connection pool;
+    `with_raw_response.<method>(...)` answers the HTTP response beside the result.
     """
 
     __slots__ = ("_transport",)
@@ -145,10 +153,37 @@ class AsyncAgentExchangeClient:
         await self.close()
 
     async def close(self) -> None:
-        """Release the connection pool."""
+        """Release the connection pool (a `with_options` copy leaves it to its original)."""
         await self._transport.close()
 
-    async def get_health(self) -> Health:
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        agent_id: str | None = None,
+    ) -> Self:
+        """A client with these defaults changed (None keeps this one's), sharing this one's
+        connection pool, JWT and (async) concurrency limit: cheap to make per call site.
+        Close the original, not the copy."""
+        clone = object.__new__(type(self))
+        clone._transport = self._transport.derive(timeout, max_retries, agent_id)
+        return clone
+
+    @property
+    def with_raw_response(self) -> _RawAsyncAgentExchangeClient:
+        """Each API method, answering a `RawResponse`: `status_code`, `headers`,
+        `request_id`, `rate_limit` (limit, remaining, reset) and `parse()` (the result)."""
+        return _RawAsyncAgentExchangeClient(self)
+
+    async def get_health(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Health:
         """Is the server up (public, outside /api/v1, not rate limited).
 
         200 while the server serves requests (status ok or degraded); the real platform answers 503 with the same report when a critical service is down.
@@ -158,6 +193,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 "/health",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -171,6 +207,11 @@ class AsyncAgentExchangeClient:
         email: str | None = None,
         password: str | None = None,
         starting_balance: Decimal | str | int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Registration:
         """Register an account.
 
@@ -191,6 +232,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/auth/register",
                 (),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -198,7 +240,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("register", _exc) from _exc
 
-    async def login(self, api_key: str, api_secret: str) -> AuthToken:
+    async def login(
+        self,
+        api_key: str,
+        api_secret: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AuthToken:
         """Exchange the account key and secret for a JWT.
 
         Only the account key works (an agent key gets 404 ACCOUNT_NOT_FOUND). The JWT lasts one hour.
@@ -213,6 +264,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/auth/login",
                 (),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -220,7 +272,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("login", _exc) from _exc
 
-    async def get_pairs(self, status: str | None = None) -> list[Pair]:
+    async def get_pairs(
+        self,
+        status: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Pair]:
         """List the trading pairs.
 
         Args:
@@ -235,6 +295,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/market/pairs",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -242,7 +303,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_pairs", _exc) from _exc
 
-    async def get_price(self, symbol: str) -> Price:
+    async def get_price(
+        self,
+        symbol: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Price:
         """Current price of one trading pair.
 
         Args:
@@ -253,6 +322,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 f"/api/v1/market/price/{path_param(symbol)}",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -260,7 +330,14 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_price", _exc) from _exc
 
-    async def get_all_prices(self) -> list[Price]:
+    async def get_all_prices(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Price]:
         """Current prices of all pairs in one call.
 
         Use this when scanning many coins; never loop get_price.
@@ -270,6 +347,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 "/api/v1/market/prices",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -289,7 +367,17 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_all_prices", _exc) from _exc
 
-    async def get_candles(self, symbol: str, interval: str, limit: int = 100) -> list[Candle]:
+    async def get_candles(
+        self,
+        symbol: str,
+        interval: str,
+        limit: int = 100,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Candle]:
         """Historical OHLCV candles.
 
         Args:
@@ -305,6 +393,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/market/candles/{path_param(symbol)}",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -312,7 +401,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_candles", _exc) from _exc
 
-    async def get_ticker(self, symbol: str) -> Ticker:
+    async def get_ticker(
+        self,
+        symbol: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Ticker:
         """24-hour ticker statistics.
 
         Args:
@@ -323,6 +420,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 f"/api/v1/market/ticker/{path_param(symbol)}",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -330,7 +428,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_ticker", _exc) from _exc
 
-    async def get_recent_trades(self, symbol: str) -> list[Trade]:
+    async def get_recent_trades(
+        self,
+        symbol: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Trade]:
         """Recent public trades.
 
         Args:
@@ -341,6 +447,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 f"/api/v1/market/trades/{path_param(symbol)}",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -352,7 +459,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_recent_trades", _exc) from _exc
 
-    async def get_orderbook(self, symbol: str, depth: int = 20) -> OrderBook:
+    async def get_orderbook(
+        self,
+        symbol: str,
+        depth: int = 20,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> OrderBook:
         """Order book bids and asks.
 
         Use before large orders to estimate slippage.
@@ -369,6 +485,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/market/orderbook/{path_param(symbol)}",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -376,13 +493,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_orderbook", _exc) from _exc
 
-    async def get_available_indicators(self) -> list[str]:
+    async def get_available_indicators(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[str]:
         """Names of the technical indicators that can be computed."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/market/indicators/available",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -391,7 +516,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_available_indicators", _exc) from _exc
 
     async def get_indicators(
-        self, symbol: str, indicators: Sequence[str] | None = None, lookback: int = 200
+        self,
+        symbol: str,
+        indicators: Sequence[str] | None = None,
+        lookback: int = 200,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Indicators:
         """Technical indicators of a pair, computed from its `lookback` most recent 1-minute candles.
 
@@ -415,6 +548,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/market/indicators/{path_param(symbol)}",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -422,7 +556,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_indicators", _exc) from _exc
 
-    async def get_tickers(self, symbols: Sequence[str] | None = None) -> list[Ticker]:
+    async def get_tickers(
+        self,
+        symbols: Sequence[str] | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Ticker]:
         """24-hour tickers of several pairs in one call, in the server's order.
 
         Symbols that are not trading pairs are left out of the result.
@@ -439,6 +581,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/market/tickers",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -446,13 +589,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_tickers", _exc) from _exc
 
-    async def get_data_range(self) -> DataRange:
+    async def get_data_range(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> DataRange:
         """The span of candle history the exchange serves (the window a backtest can use)."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/market/data-range",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -461,7 +612,16 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_data_range", _exc) from _exc
 
     async def place_market_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> Order:
         """Place a market order that fills immediately at the current price plus a small slippage."""
         _body: dict[str, Any] = {
@@ -477,6 +637,9 @@ class AsyncAgentExchangeClient:
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
                 idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
             )
         )
         try:
@@ -485,7 +648,17 @@ class AsyncAgentExchangeClient:
             raise invalid_response("place_market_order", _exc) from _exc
 
     async def place_limit_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int, price: Decimal | str | int
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> Order:
         """Place a limit order that stays pending until the market reaches price."""
         _body: dict[str, Any] = {
@@ -502,6 +675,9 @@ class AsyncAgentExchangeClient:
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
                 idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
             )
         )
         try:
@@ -515,6 +691,12 @@ class AsyncAgentExchangeClient:
         side: str,
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> Order:
         """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy)."""
         _body: dict[str, Any] = {
@@ -531,6 +713,9 @@ class AsyncAgentExchangeClient:
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
                 idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
             )
         )
         try:
@@ -544,6 +729,12 @@ class AsyncAgentExchangeClient:
         side: str,
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> Order:
         """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy)."""
         _body: dict[str, Any] = {
@@ -560,6 +751,9 @@ class AsyncAgentExchangeClient:
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
                 idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
             )
         )
         try:
@@ -567,13 +761,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("place_take_profit", _exc) from _exc
 
-    async def get_order(self, order_id: str) -> Order:
+    async def get_order(
+        self,
+        order_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Order:
         """One order of the calling agent."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/trade/order/{path_param(order_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -581,7 +784,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_order", _exc) from _exc
 
-    async def cancel_order(self, order_id: str) -> None:
+    async def cancel_order(
+        self,
+        order_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Cancel a pending order.
 
         Unlocks its funds. An order that is no longer pending gets 400 ORDER_NOT_CANCELLABLE.
@@ -592,16 +803,25 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/trade/order/{path_param(order_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
-    async def get_open_orders(self) -> list[Order]:
+    async def get_open_orders(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Order]:
         """Open (pending) orders of the calling agent."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/trade/orders/open",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -609,7 +829,14 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_open_orders", _exc) from _exc
 
-    async def cancel_all_orders(self) -> None:
+    async def cancel_all_orders(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Cancel all open orders of the calling agent."""
         await self._transport.request(
             Call(
@@ -617,6 +844,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/trade/orders/open",
                 ("ApiKeyAuth", "BearerAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
@@ -626,6 +854,11 @@ class AsyncAgentExchangeClient:
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Order]:
         """All orders of the calling agent, filtered."""
         _params: dict[str, str] = {
@@ -642,6 +875,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/trade/orders",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -649,7 +883,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_orders", _exc) from _exc
 
-    async def get_trade_history(self, symbol: str | None = None, limit: int = 50) -> list[Trade]:
+    async def get_trade_history(
+        self,
+        symbol: str | None = None,
+        limit: int = 50,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Trade]:
         """Executions of the calling agent."""
         _params: dict[str, str] = {
             "limit": str(limit),
@@ -662,6 +905,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/trade/history",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -669,13 +913,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_trade_history", _exc) from _exc
 
-    async def get_account_info(self) -> AccountInfo:
+    async def get_account_info(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AccountInfo:
         """Account metadata, status and circuit-breaker state."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/info",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -683,13 +935,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_account_info", _exc) from _exc
 
-    async def get_balance(self) -> Balance:
+    async def get_balance(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Balance:
         """Balances of all held assets."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/balance",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -697,13 +957,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_balance", _exc) from _exc
 
-    async def get_positions(self) -> list[Position]:
+    async def get_positions(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Position]:
         """Open positions with unrealized PnL."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/positions",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -711,13 +979,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_positions", _exc) from _exc
 
-    async def get_portfolio(self) -> Portfolio:
+    async def get_portfolio(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Portfolio:
         """Portfolio summary with equity, cash and ROI."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/portfolio",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -725,13 +1001,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_portfolio", _exc) from _exc
 
-    async def get_pnl(self) -> PnL:
+    async def get_pnl(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> PnL:
         """Realized and unrealized PnL, by symbol."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/pnl",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -740,7 +1024,13 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_pnl", _exc) from _exc
 
     async def reset_account(
-        self, starting_balance: Decimal | str | int | None = None
+        self,
+        starting_balance: Decimal | str | int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> ResetResult:
         """Start a fresh trading session.
 
@@ -757,6 +1047,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/account/reset",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -764,13 +1055,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("reset_account", _exc) from _exc
 
-    async def get_account_mode(self) -> AccountMode:
+    async def get_account_mode(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AccountMode:
         """The account's mode label and its backtest counts."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/mode",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -779,7 +1078,14 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_account_mode", _exc) from _exc
 
     async def switch_account_mode(
-        self, mode: str, strategy_label: str | None = None
+        self,
+        mode: str,
+        strategy_label: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AccountMode:
         """Set the account's mode label (live or backtest) and an optional strategy label.
 
@@ -796,6 +1102,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/account/mode",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -804,7 +1111,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("switch_account_mode", _exc) from _exc
 
     async def update_risk_profile(
-        self, max_position_size_pct: int, daily_loss_limit_pct: int, max_open_orders: int
+        self,
+        max_position_size_pct: int,
+        daily_loss_limit_pct: int,
+        max_open_orders: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> RiskProfile:
         """Set the calling agent's risk limits (effective on its next order).
 
@@ -821,6 +1136,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/account/risk-profile",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -828,7 +1144,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_risk_profile", _exc) from _exc
 
-    async def get_performance(self, period: str = "all") -> Performance:
+    async def get_performance(
+        self,
+        period: str = "all",
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Performance:
         """Performance metrics for a period."""
         _params: dict[str, str] = {
             "period": period,
@@ -839,6 +1163,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/analytics/performance",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -847,7 +1172,14 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_performance", _exc) from _exc
 
     async def get_portfolio_history(
-        self, interval: str | None = None, limit: int | None = None
+        self,
+        interval: str | None = None,
+        limit: int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Snapshot]:
         """Equity time series for charting."""
         _params: dict[str, str] = {}
@@ -861,6 +1193,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/analytics/portfolio/history",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -868,7 +1201,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_portfolio_history", _exc) from _exc
 
-    async def get_leaderboard(self, limit: int = 10) -> list[LeaderboardEntry]:
+    async def get_leaderboard(
+        self,
+        limit: int = 10,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[LeaderboardEntry]:
         """Agents ranked by ROI.
 
         Args:
@@ -883,6 +1224,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/analytics/leaderboard",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -899,6 +1241,11 @@ class AsyncAgentExchangeClient:
         returns: Sequence[Decimal | float | str | int],
         num_trials: int,
         annualization_factor: int = 252,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> DeflatedSharpe:
         """Deflated Sharpe ratio of a return series.
 
@@ -922,6 +1269,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/metrics/deflated-sharpe",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -930,7 +1278,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("compute_deflated_sharpe", _exc) from _exc
 
     async def create_webhook(
-        self, url: str, events: Sequence[str], description: str | None = None
+        self,
+        url: str,
+        events: Sequence[str],
+        description: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
         """Subscribe a URL to events; the returned Webhook.secret is shown only this once."""
         _body: dict[str, Any] = {
@@ -945,6 +1301,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/webhooks",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -952,13 +1309,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("create_webhook", _exc) from _exc
 
-    async def list_webhooks(self) -> list[Webhook]:
+    async def list_webhooks(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Webhook]:
         """The account's webhook subscriptions, newest first (without secrets)."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/webhooks",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -966,13 +1331,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("list_webhooks", _exc) from _exc
 
-    async def get_webhook(self, webhook_id: str) -> Webhook:
+    async def get_webhook(
+        self,
+        webhook_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Webhook:
         """One subscription (without its secret), with its delivery state."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/webhooks/{path_param(webhook_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -988,6 +1362,10 @@ class AsyncAgentExchangeClient:
         events: Sequence[str] | None = None,
         active: bool | None = None,
         description: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
         """Change a subscription's URL, events, description, or pause and resume it."""
         _body: dict[str, Any] = {}
@@ -1005,6 +1383,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/webhooks/{path_param(webhook_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1012,7 +1391,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_webhook", _exc) from _exc
 
-    async def delete_webhook(self, webhook_id: str) -> None:
+    async def delete_webhook(
+        self,
+        webhook_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Delete a subscription (deliveries already queued for it are dropped)."""
         await self._transport.request(
             Call(
@@ -1020,16 +1407,26 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/webhooks/{path_param(webhook_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
-    async def test_webhook(self, webhook_id: str) -> WebhookTestResult:
+    async def test_webhook(
+        self,
+        webhook_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> WebhookTestResult:
         """Queue a webhook.test delivery to the subscription (check your receiver and its signature check)."""
         _data = await self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/webhooks/{path_param(webhook_id)}/test",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1038,7 +1435,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("test_webhook", _exc) from _exc
 
     async def create_strategy(
-        self, name: str, description: str, config: Mapping[str, Any]
+        self,
+        name: str,
+        description: str,
+        config: Mapping[str, Any],
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Strategy:
         """Create a JSON-defined trading strategy."""
         _body: dict[str, Any] = {
@@ -1052,6 +1457,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/strategies",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1059,13 +1465,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("create_strategy", _exc) from _exc
 
-    async def get_strategies(self) -> list[Strategy]:
+    async def get_strategies(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Strategy]:
         """Strategies owned by this account."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/strategies",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1074,7 +1488,14 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_strategies", _exc) from _exc
 
     async def compare_strategies(
-        self, strategy_ids: Sequence[str], ranking_metric: str = "sharpe_ratio"
+        self,
+        strategy_ids: Sequence[str],
+        ranking_metric: str = "sharpe_ratio",
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> StrategyComparison:
         """Rank 2 to 10 strategies by a metric of their latest completed tests.
 
@@ -1090,6 +1511,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/strategies/compare",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1097,13 +1519,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("compare_strategies", _exc) from _exc
 
-    async def get_strategy(self, strategy_id: str) -> Strategy:
+    async def get_strategy(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Strategy:
         """One strategy with its current definition and latest test results."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1112,7 +1543,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_strategy", _exc) from _exc
 
     async def update_strategy(
-        self, strategy_id: str, *, name: str | None = None, description: str | None = None
+        self,
+        strategy_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Strategy:
         """Rename a strategy or change its description."""
         _body: dict[str, Any] = {}
@@ -1126,6 +1565,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1133,7 +1573,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_strategy", _exc) from _exc
 
-    async def delete_strategy(self, strategy_id: str) -> Strategy:
+    async def delete_strategy(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Strategy:
         """Archive a strategy (kept and readable, status archived; no longer deployable or testable).
 
         As on the real platform, a soft delete that answers the archived strategy; archiving again answers it again. A deployed strategy must be undeployed first (409).
@@ -1143,6 +1591,7 @@ class AsyncAgentExchangeClient:
                 "DELETE",
                 f"/api/v1/strategies/{path_param(strategy_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1151,7 +1600,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("delete_strategy", _exc) from _exc
 
     async def create_version(
-        self, strategy_id: str, config: Mapping[str, Any], notes: str | None = None
+        self,
+        strategy_id: str,
+        config: Mapping[str, Any],
+        notes: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> StrategyVersion:
         """Create a new version of a strategy."""
         _body: dict[str, Any] = {
@@ -1165,6 +1622,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}/versions",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1172,13 +1630,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("create_version", _exc) from _exc
 
-    async def get_versions(self, strategy_id: str) -> list[StrategyVersion]:
+    async def get_versions(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[StrategyVersion]:
         """All versions of a strategy."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}/versions",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1186,13 +1653,23 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_versions", _exc) from _exc
 
-    async def get_version(self, strategy_id: str, version: int) -> StrategyVersion:
+    async def get_version(
+        self,
+        strategy_id: str,
+        version: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> StrategyVersion:
         """One version of a strategy."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}/versions/{path_param(str(version))}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1200,7 +1677,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_version", _exc) from _exc
 
-    async def deploy_strategy(self, strategy_id: str, *, version: int | None = None) -> Strategy:
+    async def deploy_strategy(
+        self,
+        strategy_id: str,
+        *,
+        version: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Strategy:
         """Deploy a strategy version for live signal generation.
 
         The version is required, as on the real platform; deploy_strategy(strategy_id) without one reads the current version first.
@@ -1220,6 +1706,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}/deploy",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1227,7 +1714,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("deploy_strategy", _exc) from _exc
 
-    async def undeploy_strategy(self, strategy_id: str) -> None:
+    async def undeploy_strategy(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Stop a deployed strategy."""
         await self._transport.request(
             Call(
@@ -1235,6 +1730,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}/undeploy",
                 ("ApiKeyAuth", "BearerAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
@@ -1246,6 +1742,11 @@ class AsyncAgentExchangeClient:
         end_time: datetime | str,
         symbol: str,
         interval: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> TestRun:
         """Start a backtest of a strategy version.
 
@@ -1269,6 +1770,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}/test",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1282,13 +1784,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("run_test", _exc) from _exc
 
-    async def get_strategy_tests(self, strategy_id: str) -> list[TestRun]:
+    async def get_strategy_tests(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[TestRun]:
         """The test runs of a strategy, newest first."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}/tests",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1296,13 +1807,23 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_strategy_tests", _exc) from _exc
 
-    async def get_strategy_test(self, strategy_id: str, test_id: str) -> TestRun:
+    async def get_strategy_test(
+        self,
+        strategy_id: str,
+        test_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TestRun:
         """One test run of a strategy, with results once completed."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}/tests/{path_param(test_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1316,7 +1837,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_strategy_test", _exc) from _exc
 
-    async def get_test_status(self, run_id: str, *, strategy_id: str | None = None) -> TestRun:
+    async def get_test_status(
+        self,
+        run_id: str,
+        *,
+        strategy_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TestRun:
         """Poll the status and progress of a test run.
 
         Args:
@@ -1332,6 +1862,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 _path,
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1345,7 +1876,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_test_status", _exc) from _exc
 
-    async def get_test_results(self, run_id: str, *, strategy_id: str | None = None) -> TestRun:
+    async def get_test_results(
+        self,
+        run_id: str,
+        *,
+        strategy_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TestRun:
         """Fetch a test run with its final metrics (results is None until it completed).
 
         Args:
@@ -1361,6 +1901,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 _path,
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1374,7 +1915,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_test_results", _exc) from _exc
 
-    async def cancel_test(self, strategy_id: str, test_id: str) -> TestRun:
+    async def cancel_test(
+        self,
+        strategy_id: str,
+        test_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TestRun:
         """Cancel a queued or running test run (its worker stops at its next check).
 
         A run that already finished is answered as it is (cancelling twice is harmless), as on the real platform.
@@ -1384,6 +1934,7 @@ class AsyncAgentExchangeClient:
                 "POST",
                 f"/api/v1/strategies/{path_param(strategy_id)}/tests/{path_param(test_id)}/cancel",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1397,7 +1948,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("cancel_test", _exc) from _exc
 
-    async def get_latest_test_results(self, strategy_id: str) -> TestRun:
+    async def get_latest_test_results(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TestRun:
         """The strategy's most recently completed test run, with its results.
 
         404 TEST_RUN_NOT_FOUND while no test of the strategy has completed.
@@ -1407,6 +1966,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}/test-results",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1421,7 +1981,14 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_latest_test_results", _exc) from _exc
 
     async def compare_versions(
-        self, strategy_id: str, version_ids: Sequence[int]
+        self,
+        strategy_id: str,
+        version_ids: Sequence[int],
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> VersionComparison:
         """Compare the test metrics of two versions."""
         _version_ids = spread_param(version_ids, 2, "version_ids")
@@ -1435,6 +2002,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}/compare-versions",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1443,7 +2011,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("compare_versions", _exc) from _exc
 
     async def register_training_run(
-        self, run_id: str, config: Mapping[str, Any] | None = None, strategy_id: str | None = None
+        self,
+        run_id: str,
+        config: Mapping[str, Any] | None = None,
+        strategy_id: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> TrainingRun:
         """Register a training run (the agent picks its id)."""
         _body: dict[str, Any] = {
@@ -1459,6 +2035,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/training/runs",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1466,13 +2043,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("register_training_run", _exc) from _exc
 
-    async def get_training_runs(self) -> list[TrainingRun]:
+    async def get_training_runs(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[TrainingRun]:
         """Training runs of this account."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/training/runs",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1480,13 +2065,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_training_runs", _exc) from _exc
 
-    async def get_training_run(self, run_id: str) -> TrainingRun:
+    async def get_training_run(
+        self,
+        run_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TrainingRun:
         """One training run with its learning curve and episodes."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/training/runs/{path_param(run_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1495,7 +2089,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_training_run", _exc) from _exc
 
     async def get_learning_curve(
-        self, run_id: str, metric: str = "roi_pct", window: int = 10
+        self,
+        run_id: str,
+        metric: str = "roi_pct",
+        window: int = 10,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> LearningCurve:
         """One metric of a training run per episode, raw and as a trailing mean.
 
@@ -1513,6 +2115,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/training/runs/{path_param(run_id)}/learning-curve",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1529,6 +2132,11 @@ class AsyncAgentExchangeClient:
         max_drawdown_pct: Decimal | str | int | None = None,
         total_trades: int | None = None,
         reward_sum: Decimal | str | int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> TrainingRun:
         """Report one finished episode of a training run."""
         _body: dict[str, Any] = {
@@ -1550,6 +2158,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/training/runs/{path_param(run_id)}/episodes",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1557,13 +2166,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("report_training_episode", _exc) from _exc
 
-    async def complete_training_run(self, run_id: str) -> TrainingRun:
+    async def complete_training_run(
+        self,
+        run_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TrainingRun:
         """Mark a training run completed."""
         _data = await self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/training/runs/{path_param(run_id)}/complete",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1571,7 +2189,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("complete_training_run", _exc) from _exc
 
-    async def compare_training_runs(self, run_ids: Sequence[str]) -> TrainingComparison:
+    async def compare_training_runs(
+        self,
+        run_ids: Sequence[str],
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TrainingComparison:
         """Compare metrics across training runs.
 
         Args:
@@ -1586,6 +2212,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/training/compare",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1595,22 +2222,33 @@ class AsyncAgentExchangeClient:
 
     async def create_agent(
         self,
-        display_name: str,
+        display_name: str | None = None,
         starting_balance: Decimal | str | int = "10000.00",
         llm_model: str | None = None,
         framework: str | None = None,
         strategy_tags: Sequence[str] | None = None,
         risk_profile: Mapping[str, Any] | None = None,
         color: str | None = None,
+        *,
+        name: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AgentCredentials:
         """Create a trading agent.
 
         Returns the agent's API key (save it; get_agent_api_key can fetch it again).
+
+        Args:
+            display_name: The agent's name (or give name=).
+            name: Seed 004's spelling of display_name (create_agent(name="Momentum Bot v1")).
         """
         _body: dict[str, Any] = {
-            "display_name": display_name,
             "starting_balance": decimal_param(starting_balance, "starting_balance"),
         }
+        if display_name is not None:
+            _body["display_name"] = display_name
         if llm_model is not None:
             _body["llm_model"] = llm_model
         if framework is not None:
@@ -1621,12 +2259,15 @@ class AsyncAgentExchangeClient:
             _body["risk_profile"] = dict(risk_profile)
         if color is not None:
             _body["color"] = color
+        if name is not None:
+            _body["name"] = name
         _data = await self._transport.request(
             Call(
                 "POST",
                 "/api/v1/agents",
                 ("BearerAuth", "ApiKeyAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1635,7 +2276,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("create_agent", _exc) from _exc
 
     async def list_agents(
-        self, include_archived: bool = False, limit: int = 100, offset: int = 0
+        self,
+        include_archived: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AgentList:
         """Agents of the account."""
         _params: dict[str, str] = {
@@ -1649,6 +2298,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/agents",
                 ("BearerAuth", "ApiKeyAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1656,13 +2306,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("list_agents", _exc) from _exc
 
-    async def get_agents_overview(self) -> list[Agent]:
+    async def get_agents_overview(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Agent]:
         """Active agents with equity, PnL and trade count."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/api/v1/agents/overview",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1670,13 +2328,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_agents_overview", _exc) from _exc
 
-    async def get_agent(self, agent_id: str) -> Agent:
+    async def get_agent(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Agent:
         """One agent of the account."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/agents/{path_param(agent_id)}",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1693,8 +2360,17 @@ class AsyncAgentExchangeClient:
         framework: str | None = None,
         strategy_tags: Sequence[str] | None = None,
         color: str | None = None,
+        risk_config: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Agent:
-        """Update an agent (partial)."""
+        """Update an agent (partial).
+
+        Args:
+            risk_config: Seed 004's risk limits to change, e.g. {"max_order_size_pct": 25, "max_position_size_pct": 20, "daily_loss_limit_pct": 10, "max_open_orders": 20}; omitted ones keep their value.
+        """
         _body: dict[str, Any] = {}
         if display_name is not None:
             _body["display_name"] = display_name
@@ -1706,12 +2382,15 @@ class AsyncAgentExchangeClient:
             _body["strategy_tags"] = list_param(strategy_tags, "strategy_tags")
         if color is not None:
             _body["color"] = color
+        if risk_config is not None:
+            _body["risk_config"] = dict(risk_config)
         _data = await self._transport.request(
             Call(
                 "PUT",
                 f"/api/v1/agents/{path_param(agent_id)}",
                 ("BearerAuth", "ApiKeyAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1719,7 +2398,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_agent", _exc) from _exc
 
-    async def delete_agent(self, agent_id: str) -> None:
+    async def delete_agent(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Delete an agent and all its data (irreversible)."""
         await self._transport.request(
             Call(
@@ -1727,10 +2414,20 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}",
                 ("BearerAuth", "ApiKeyAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
-    async def clone_agent(self, agent_id: str, new_name: str | None = None) -> AgentCredentials:
+    async def clone_agent(
+        self,
+        agent_id: str,
+        new_name: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AgentCredentials:
         """Clone an agent's configuration into a new agent with a fresh wallet and key.
 
         Args:
@@ -1745,6 +2442,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}/clone",
                 ("BearerAuth", "ApiKeyAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1752,16 +2450,33 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("clone_agent", _exc) from _exc
 
-    async def reset_agent(self, agent_id: str) -> Agent:
+    async def reset_agent(
+        self,
+        agent_id: str,
+        *,
+        starting_balance: Decimal | str | int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Agent:
         """Reset an agent's balances to its starting balance.
 
         Closes positions and cancels orders; trade history is kept. An optional body sets a new starting balance (seed 004; extension).
+
+        Args:
+            starting_balance: A new starting balance (seed 004); None keeps the agent's.
         """
+        _body: dict[str, Any] = {}
+        if starting_balance is not None:
+            _body["starting_balance"] = decimal_param(starting_balance, "starting_balance")
         _data = await self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/agents/{path_param(agent_id)}/reset",
                 ("BearerAuth", "ApiKeyAuth"),
+                json=_body or None,  # the body is optional: none at all when empty
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1769,13 +2484,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("reset_agent", _exc) from _exc
 
-    async def archive_agent(self, agent_id: str) -> Agent:
+    async def archive_agent(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Agent:
         """Archive an agent (its key stops working; data kept)."""
         _data = await self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/agents/{path_param(agent_id)}/archive",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1783,13 +2507,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("archive_agent", _exc) from _exc
 
-    async def get_agent_api_key(self, agent_id: str) -> AgentKey:
+    async def get_agent_api_key(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AgentKey:
         """The agent's full API key."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/agents/{path_param(agent_id)}/api-key",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1797,13 +2530,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_agent_api_key", _exc) from _exc
 
-    async def regenerate_agent_key(self, agent_id: str) -> AgentKey:
+    async def regenerate_agent_key(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AgentKey:
         """Issue a new API key for the agent; the old one stops working at once."""
         _data = await self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/agents/{path_param(agent_id)}/regenerate-key",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1811,13 +2553,22 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("regenerate_agent_key", _exc) from _exc
 
-    async def get_agent_risk_profile(self, agent_id: str) -> RiskProfile:
+    async def get_agent_risk_profile(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RiskProfile:
         """The agent's effective risk limits."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/agents/{path_param(agent_id)}/risk-profile",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1831,6 +2582,11 @@ class AsyncAgentExchangeClient:
         max_position_size_pct: int,
         daily_loss_limit_pct: int,
         max_open_orders: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> RiskProfile:
         """Set the agent's risk limits (effective on its next order)."""
         _body: dict[str, Any] = {
@@ -1844,6 +2600,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}/risk-profile",
                 ("BearerAuth", "ApiKeyAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1851,7 +2608,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_agent_risk", _exc) from _exc
 
-    async def get_decision_trace(self, agent_id: str, trace_id: str) -> DecisionTrace:
+    async def get_decision_trace(
+        self,
+        agent_id: str,
+        trace_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> DecisionTrace:
         """One decision cycle of an agent: strategy signals, the decision, the calls it made, its order and fill.
 
         A trace id the agent never recorded answers empty lists and nulls, as on the real platform.
@@ -1864,6 +2630,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 f"/api/v1/agents/{path_param(agent_id)}/decisions/trace/{path_param(trace_id)}",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1881,6 +2648,10 @@ class AsyncAgentExchangeClient:
         direction: str | None = None,
         pnl_outcome: str = "all",
         limit: int = 200,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> DecisionAnalysis:
         """Win/loss statistics over an agent's decisions, filtered, with the decisions.
 
@@ -1909,6 +2680,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}/decisions/analyze",
                 ("BearerAuth", "ApiKeyAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1917,7 +2689,16 @@ class AsyncAgentExchangeClient:
             raise invalid_response("analyze_decisions", _exc) from _exc
 
     async def update_feedback(
-        self, agent_id: str, feedback_id: str, status: str, resolution: str | None = None
+        self,
+        agent_id: str,
+        feedback_id: str,
+        status: str,
+        resolution: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Feedback:
         """Move a feedback item the agent raised to another status (resolved sets resolved_at)."""
         _body: dict[str, Any] = {
@@ -1931,6 +2712,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}/feedback/{path_param(feedback_id)}",
                 ("BearerAuth", "ApiKeyAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1938,7 +2720,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_feedback", _exc) from _exc
 
-    async def get_agent_skill(self, agent_id: str) -> str:
+    async def get_agent_skill(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> str:
         """A skill.md for an LLM's context, with the agent's key filled in."""
         _data = await self._transport.request(
             Call(
@@ -1946,6 +2736,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}/skill.md",
                 ("BearerAuth", "ApiKeyAuth"),
                 expect="text",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1964,6 +2755,10 @@ class AsyncAgentExchangeClient:
         *,
         fee_rate: Decimal | str | int | None = None,
         agent_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncBacktestSession:
         """Create a backtest session; the answer is a BacktestSession bound to it.
 
@@ -2000,6 +2795,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/backtest/create",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2008,7 +2804,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("create_backtest", _exc) from _exc
         return AsyncBacktestSession(self._transport, _created.session_id, created=_created)
 
-    async def start_backtest(self, session_id: str) -> BacktestStarted:
+    async def start_backtest(
+        self,
+        session_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStarted:
         """Start a created session (its clock at start_time).
 
         Args:
@@ -2019,6 +2823,7 @@ class AsyncAgentExchangeClient:
                 "POST",
                 f"/api/v1/backtest/{path_param(session_id)}/start",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2026,7 +2831,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("start_backtest", _exc) from _exc
 
-    async def step_backtest(self, session_id: str) -> BacktestStep:
+    async def step_backtest(
+        self,
+        session_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStep:
         """Advance the session by one candle.
 
         Pending orders whose trigger the new candle crossed fill; the answer carries the
@@ -2042,6 +2855,7 @@ class AsyncAgentExchangeClient:
                 "POST",
                 f"/api/v1/backtest/{path_param(session_id)}/step",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2049,7 +2863,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("step_backtest", _exc) from _exc
 
-    async def step_backtest_batch(self, session_id: str, steps: int) -> BacktestStep:
+    async def step_backtest_batch(
+        self,
+        session_id: str,
+        steps: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStep:
         """Advance the session by up to 10,000 candles.
 
         As step, N times; orders_filled holds the fills of the last step. More steps than remain run to the end.
@@ -2066,6 +2889,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/backtest/{path_param(session_id)}/step/batch",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2074,7 +2898,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("step_backtest_batch", _exc) from _exc
 
     async def batch_step_fast(
-        self, session_id: str, steps: int, include_intermediate_trades: bool = False
+        self,
+        session_id: str,
+        steps: int,
+        include_intermediate_trades: bool = False,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> BacktestStep:
         """Advance a session by up to 100,000 candles on the fast path (the platform SDK's batch_step_fast).
 
@@ -2091,6 +2923,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/backtest/{path_param(session_id)}/step/batch/fast",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2098,7 +2931,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("batch_step_fast", _exc) from _exc
 
-    async def cancel_backtest(self, session_id: str) -> BacktestCancelled:
+    async def cancel_backtest(
+        self,
+        session_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestCancelled:
         """Cancel a running session, keeping its partial results.
 
         A session that is not running (never started, completed, cancelled) is 404 "not active", as on the platform.
@@ -2111,6 +2952,7 @@ class AsyncAgentExchangeClient:
                 "POST",
                 f"/api/v1/backtest/{path_param(session_id)}/cancel",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2118,7 +2960,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("cancel_backtest", _exc) from _exc
 
-    async def get_backtest_status(self, session_id: str) -> BacktestStatus:
+    async def get_backtest_status(
+        self,
+        session_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStatus:
         """Status and progress of a session.
 
         Args:
@@ -2129,6 +2979,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/status",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2136,7 +2987,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_backtest_status", _exc) from _exc
 
-    async def get_backtest_results(self, session_id: str) -> BacktestResults:
+    async def get_backtest_results(
+        self,
+        session_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestResults:
         """Summary, metrics and per-pair results of a session.
 
         Args:
@@ -2147,6 +3006,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/results",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2154,7 +3014,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_backtest_results", _exc) from _exc
 
-    async def get_backtest_equity_curve(self, session_id: str, interval: int = 1) -> list[Snapshot]:
+    async def get_backtest_equity_curve(
+        self,
+        session_id: str,
+        interval: int = 1,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Snapshot]:
         """Equity snapshots of a session.
 
         Args:
@@ -2170,6 +3039,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/backtest/{path_param(session_id)}/results/equity-curve",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2178,7 +3048,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_backtest_equity_curve", _exc) from _exc
 
     async def get_backtest_trades(
-        self, session_id: str, limit: int = 1000, offset: int = 0
+        self,
+        session_id: str,
+        limit: int = 1000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Trade]:
         """The trades of a session, with the closing sells at its end.
 
@@ -2195,6 +3073,7 @@ class AsyncAgentExchangeClient:
                 f"/api/v1/backtest/{path_param(session_id)}/results/trades",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2209,6 +3088,11 @@ class AsyncAgentExchangeClient:
         agent_id: str | None = None,
         sort_by: str | None = None,
         limit: int = 50,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[BacktestStatus]:
         """Sessions of the account, newest first (or by sort_by).
 
@@ -2233,6 +3117,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/backtest/list",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2240,7 +3125,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("list_backtests", _exc) from _exc
 
-    async def compare_backtests(self, session_ids: Sequence[str]) -> BacktestComparison:
+    async def compare_backtests(
+        self,
+        session_ids: Sequence[str],
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestComparison:
         """Compare sessions side by side.
 
         Fewer than 2 ids is 422 VALIDATION_ERROR (details.field sessions); an id that is not
@@ -2259,6 +3152,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/backtest/compare",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2267,7 +3161,14 @@ class AsyncAgentExchangeClient:
             raise invalid_response("compare_backtests", _exc) from _exc
 
     async def get_best_backtest(
-        self, metric: str = "roi_pct", strategy_label: str | None = None
+        self,
+        metric: str = "roi_pct",
+        strategy_label: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> BestBacktest:
         """The account's best completed session by a metric.
 
@@ -2285,6 +3186,7 @@ class AsyncAgentExchangeClient:
                 "/api/v1/backtest/best",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2299,6 +3201,111 @@ class AsyncAgentExchangeClient:
         ``start()`` on one never started) and cancels it on leaving unless it finished.
         """
         return AsyncBacktestSession(self._transport, session_id, started=True)
+
+
+class _RawAsyncAgentExchangeClient(RawResponses):
+    """`AsyncAgentExchangeClient.with_raw_response`: every API method, answering `RawResponse`."""
+
+    __slots__ = ()
+    get_health = AsyncRawMethod(AsyncAgentExchangeClient.get_health)
+    register = AsyncRawMethod(AsyncAgentExchangeClient.register)
+    login = AsyncRawMethod(AsyncAgentExchangeClient.login)
+    get_pairs = AsyncRawMethod(AsyncAgentExchangeClient.get_pairs)
+    get_price = AsyncRawMethod(AsyncAgentExchangeClient.get_price)
+    get_all_prices = AsyncRawMethod(AsyncAgentExchangeClient.get_all_prices)
+    get_candles = AsyncRawMethod(AsyncAgentExchangeClient.get_candles)
+    get_ticker = AsyncRawMethod(AsyncAgentExchangeClient.get_ticker)
+    get_recent_trades = AsyncRawMethod(AsyncAgentExchangeClient.get_recent_trades)
+    get_orderbook = AsyncRawMethod(AsyncAgentExchangeClient.get_orderbook)
+    get_available_indicators = AsyncRawMethod(AsyncAgentExchangeClient.get_available_indicators)
+    get_indicators = AsyncRawMethod(AsyncAgentExchangeClient.get_indicators)
+    get_tickers = AsyncRawMethod(AsyncAgentExchangeClient.get_tickers)
+    get_data_range = AsyncRawMethod(AsyncAgentExchangeClient.get_data_range)
+    place_market_order = AsyncRawMethod(AsyncAgentExchangeClient.place_market_order)
+    place_limit_order = AsyncRawMethod(AsyncAgentExchangeClient.place_limit_order)
+    place_stop_loss = AsyncRawMethod(AsyncAgentExchangeClient.place_stop_loss)
+    place_take_profit = AsyncRawMethod(AsyncAgentExchangeClient.place_take_profit)
+    get_order = AsyncRawMethod(AsyncAgentExchangeClient.get_order)
+    cancel_order = AsyncRawMethod(AsyncAgentExchangeClient.cancel_order)
+    get_open_orders = AsyncRawMethod(AsyncAgentExchangeClient.get_open_orders)
+    cancel_all_orders = AsyncRawMethod(AsyncAgentExchangeClient.cancel_all_orders)
+    get_orders = AsyncRawMethod(AsyncAgentExchangeClient.get_orders)
+    get_trade_history = AsyncRawMethod(AsyncAgentExchangeClient.get_trade_history)
+    get_account_info = AsyncRawMethod(AsyncAgentExchangeClient.get_account_info)
+    get_balance = AsyncRawMethod(AsyncAgentExchangeClient.get_balance)
+    get_positions = AsyncRawMethod(AsyncAgentExchangeClient.get_positions)
+    get_portfolio = AsyncRawMethod(AsyncAgentExchangeClient.get_portfolio)
+    get_pnl = AsyncRawMethod(AsyncAgentExchangeClient.get_pnl)
+    reset_account = AsyncRawMethod(AsyncAgentExchangeClient.reset_account)
+    get_account_mode = AsyncRawMethod(AsyncAgentExchangeClient.get_account_mode)
+    switch_account_mode = AsyncRawMethod(AsyncAgentExchangeClient.switch_account_mode)
+    update_risk_profile = AsyncRawMethod(AsyncAgentExchangeClient.update_risk_profile)
+    get_performance = AsyncRawMethod(AsyncAgentExchangeClient.get_performance)
+    get_portfolio_history = AsyncRawMethod(AsyncAgentExchangeClient.get_portfolio_history)
+    get_leaderboard = AsyncRawMethod(AsyncAgentExchangeClient.get_leaderboard)
+    compute_deflated_sharpe = AsyncRawMethod(AsyncAgentExchangeClient.compute_deflated_sharpe)
+    create_webhook = AsyncRawMethod(AsyncAgentExchangeClient.create_webhook)
+    list_webhooks = AsyncRawMethod(AsyncAgentExchangeClient.list_webhooks)
+    get_webhook = AsyncRawMethod(AsyncAgentExchangeClient.get_webhook)
+    update_webhook = AsyncRawMethod(AsyncAgentExchangeClient.update_webhook)
+    delete_webhook = AsyncRawMethod(AsyncAgentExchangeClient.delete_webhook)
+    test_webhook = AsyncRawMethod(AsyncAgentExchangeClient.test_webhook)
+    create_strategy = AsyncRawMethod(AsyncAgentExchangeClient.create_strategy)
+    get_strategies = AsyncRawMethod(AsyncAgentExchangeClient.get_strategies)
+    compare_strategies = AsyncRawMethod(AsyncAgentExchangeClient.compare_strategies)
+    get_strategy = AsyncRawMethod(AsyncAgentExchangeClient.get_strategy)
+    update_strategy = AsyncRawMethod(AsyncAgentExchangeClient.update_strategy)
+    delete_strategy = AsyncRawMethod(AsyncAgentExchangeClient.delete_strategy)
+    create_version = AsyncRawMethod(AsyncAgentExchangeClient.create_version)
+    get_versions = AsyncRawMethod(AsyncAgentExchangeClient.get_versions)
+    get_version = AsyncRawMethod(AsyncAgentExchangeClient.get_version)
+    deploy_strategy = AsyncRawMethod(AsyncAgentExchangeClient.deploy_strategy)
+    undeploy_strategy = AsyncRawMethod(AsyncAgentExchangeClient.undeploy_strategy)
+    run_test = AsyncRawMethod(AsyncAgentExchangeClient.run_test)
+    get_strategy_tests = AsyncRawMethod(AsyncAgentExchangeClient.get_strategy_tests)
+    get_strategy_test = AsyncRawMethod(AsyncAgentExchangeClient.get_strategy_test)
+    get_test_status = AsyncRawMethod(AsyncAgentExchangeClient.get_test_status)
+    get_test_results = AsyncRawMethod(AsyncAgentExchangeClient.get_test_results)
+    cancel_test = AsyncRawMethod(AsyncAgentExchangeClient.cancel_test)
+    get_latest_test_results = AsyncRawMethod(AsyncAgentExchangeClient.get_latest_test_results)
+    compare_versions = AsyncRawMethod(AsyncAgentExchangeClient.compare_versions)
+    register_training_run = AsyncRawMethod(AsyncAgentExchangeClient.register_training_run)
+    get_training_runs = AsyncRawMethod(AsyncAgentExchangeClient.get_training_runs)
+    get_training_run = AsyncRawMethod(AsyncAgentExchangeClient.get_training_run)
+    get_learning_curve = AsyncRawMethod(AsyncAgentExchangeClient.get_learning_curve)
+    report_training_episode = AsyncRawMethod(AsyncAgentExchangeClient.report_training_episode)
+    complete_training_run = AsyncRawMethod(AsyncAgentExchangeClient.complete_training_run)
+    compare_training_runs = AsyncRawMethod(AsyncAgentExchangeClient.compare_training_runs)
+    create_agent = AsyncRawMethod(AsyncAgentExchangeClient.create_agent)
+    list_agents = AsyncRawMethod(AsyncAgentExchangeClient.list_agents)
+    get_agents_overview = AsyncRawMethod(AsyncAgentExchangeClient.get_agents_overview)
+    get_agent = AsyncRawMethod(AsyncAgentExchangeClient.get_agent)
+    update_agent = AsyncRawMethod(AsyncAgentExchangeClient.update_agent)
+    delete_agent = AsyncRawMethod(AsyncAgentExchangeClient.delete_agent)
+    clone_agent = AsyncRawMethod(AsyncAgentExchangeClient.clone_agent)
+    reset_agent = AsyncRawMethod(AsyncAgentExchangeClient.reset_agent)
+    archive_agent = AsyncRawMethod(AsyncAgentExchangeClient.archive_agent)
+    get_agent_api_key = AsyncRawMethod(AsyncAgentExchangeClient.get_agent_api_key)
+    regenerate_agent_key = AsyncRawMethod(AsyncAgentExchangeClient.regenerate_agent_key)
+    get_agent_risk_profile = AsyncRawMethod(AsyncAgentExchangeClient.get_agent_risk_profile)
+    update_agent_risk = AsyncRawMethod(AsyncAgentExchangeClient.update_agent_risk)
+    get_decision_trace = AsyncRawMethod(AsyncAgentExchangeClient.get_decision_trace)
+    analyze_decisions = AsyncRawMethod(AsyncAgentExchangeClient.analyze_decisions)
+    update_feedback = AsyncRawMethod(AsyncAgentExchangeClient.update_feedback)
+    get_agent_skill = AsyncRawMethod(AsyncAgentExchangeClient.get_agent_skill)
+    create_backtest = AsyncRawMethod(AsyncAgentExchangeClient.create_backtest)
+    start_backtest = AsyncRawMethod(AsyncAgentExchangeClient.start_backtest)
+    step_backtest = AsyncRawMethod(AsyncAgentExchangeClient.step_backtest)
+    step_backtest_batch = AsyncRawMethod(AsyncAgentExchangeClient.step_backtest_batch)
+    batch_step_fast = AsyncRawMethod(AsyncAgentExchangeClient.batch_step_fast)
+    cancel_backtest = AsyncRawMethod(AsyncAgentExchangeClient.cancel_backtest)
+    get_backtest_status = AsyncRawMethod(AsyncAgentExchangeClient.get_backtest_status)
+    get_backtest_results = AsyncRawMethod(AsyncAgentExchangeClient.get_backtest_results)
+    get_backtest_equity_curve = AsyncRawMethod(AsyncAgentExchangeClient.get_backtest_equity_curve)
+    get_backtest_trades = AsyncRawMethod(AsyncAgentExchangeClient.get_backtest_trades)
+    list_backtests = AsyncRawMethod(AsyncAgentExchangeClient.list_backtests)
+    compare_backtests = AsyncRawMethod(AsyncAgentExchangeClient.compare_backtests)
+    get_best_backtest = AsyncRawMethod(AsyncAgentExchangeClient.get_best_backtest)
 
 
 class AsyncBacktestSession:
@@ -2376,7 +3383,14 @@ class AsyncBacktestSession:
                 return
             yield _bar
 
-    async def start(self) -> BacktestStarted:
+    async def start(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStarted:
         """Start a created session (its clock at start_time)."""
         session_id = self.session_id
         _data = await self._transport.request(
@@ -2384,6 +3398,7 @@ class AsyncBacktestSession:
                 "POST",
                 f"/api/v1/backtest/{path_param(session_id)}/start",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         self._started = True
@@ -2392,7 +3407,15 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("start", _exc) from _exc
 
-    async def step(self, n: int = 1) -> BacktestStep:
+    async def step(
+        self,
+        n: int = 1,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStep:
         """Advance the session by n candles (POST step/batch; one call whatever n).
 
         Args:
@@ -2408,6 +3431,7 @@ class AsyncBacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/step/batch",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2419,7 +3443,16 @@ class AsyncBacktestSession:
             self._finished = True
         return _result
 
-    async def step_fast(self, n: int, include_intermediate_trades: bool = False) -> BacktestStep:
+    async def step_fast(
+        self,
+        n: int,
+        include_intermediate_trades: bool = False,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStep:
         """Advance the session by up to 100,000 candles on the fast path.
 
         As step/batch, with per-step bookkeeping deferred to the end of the batch (no
@@ -2439,6 +3472,7 @@ class AsyncBacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/step/batch/fast",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2450,7 +3484,14 @@ class AsyncBacktestSession:
             self._finished = True
         return _result
 
-    async def cancel(self) -> BacktestCancelled:
+    async def cancel(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestCancelled:
         """Cancel a running session, keeping its partial results.
 
         A session that is not running (never started, completed, cancelled) is 404 "not active", as on the platform.
@@ -2461,6 +3502,7 @@ class AsyncBacktestSession:
                 "POST",
                 f"/api/v1/backtest/{path_param(session_id)}/cancel",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         self._finished = True
@@ -2470,7 +3512,15 @@ class AsyncBacktestSession:
             raise invalid_response("cancel", _exc) from _exc
 
     async def place_market_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
         """Place a market order that fills at once at the session price plus a small slippage."""
         session_id = self.session_id
@@ -2486,6 +3536,7 @@ class AsyncBacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/trade/order",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2503,7 +3554,16 @@ class AsyncBacktestSession:
             raise invalid_response("place_market_order", _exc) from _exc
 
     async def place_limit_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int, price: Decimal | str | int
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
         """Place a limit order that stays pending until a candle of the session reaches price."""
         session_id = self.session_id
@@ -2520,6 +3580,7 @@ class AsyncBacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/trade/order",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2543,6 +3604,11 @@ class AsyncBacktestSession:
         side: str,
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
         """Place a stop-loss order that triggers when a candle of the session reaches trigger_price."""
         session_id = self.session_id
@@ -2559,6 +3625,7 @@ class AsyncBacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/trade/order",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2582,6 +3649,11 @@ class AsyncBacktestSession:
         side: str,
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
         """Place a take-profit order that triggers when a candle of the session reaches trigger_price."""
         session_id = self.session_id
@@ -2598,6 +3670,7 @@ class AsyncBacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/trade/order",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2621,6 +3694,11 @@ class AsyncBacktestSession:
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Order]:
         """The session's orders, newest first (filtered and paged here: the sandbox route has no filters)."""
         session_id = self.session_id
@@ -2629,6 +3707,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/trade/orders",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2648,7 +3727,14 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_orders", _exc) from _exc
 
-    async def get_open_orders(self) -> list[Order]:
+    async def get_open_orders(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Order]:
         """The session's pending orders, newest first."""
         session_id = self.session_id
         _data = await self._transport.request(
@@ -2656,6 +3742,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/trade/orders/open",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2665,7 +3752,15 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_open_orders", _exc) from _exc
 
-    async def cancel_order(self, order_id: str) -> None:
+    async def cancel_order(
+        self,
+        order_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Cancel a pending order of the session.
 
         Unlocks its funds. An unknown order is 404 ORDER_NOT_FOUND and one no longer pending
@@ -2678,10 +3773,20 @@ class AsyncBacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/trade/order/{path_param(order_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
-    async def get_trade_history(self, symbol: str | None = None, limit: int = 50) -> list[Trade]:
+    async def get_trade_history(
+        self,
+        symbol: str | None = None,
+        limit: int = 50,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Trade]:
         """The session's executions, newest first (filtered here: the sandbox route has no filters)."""
         session_id = self.session_id
         _data = await self._transport.request(
@@ -2689,6 +3794,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/trade/history",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2702,7 +3808,15 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_trade_history", _exc) from _exc
 
-    async def get_price(self, symbol: str) -> Price:
+    async def get_price(
+        self,
+        symbol: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Price:
         """Price of one pair at the session clock.
 
         A pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with price "0").
@@ -2716,6 +3830,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/market/price/{path_param(symbol)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2723,7 +3838,14 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_price", _exc) from _exc
 
-    async def get_all_prices(self) -> list[Price]:
+    async def get_all_prices(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Price]:
         """Prices of all the session's pairs at the session clock."""
         session_id = self.session_id
         _data = await self._transport.request(
@@ -2731,6 +3853,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/market/prices",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2750,7 +3873,15 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_all_prices", _exc) from _exc
 
-    async def get_ticker(self, symbol: str) -> Ticker:
+    async def get_ticker(
+        self,
+        symbol: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Ticker:
         """24-hour statistics of one pair up to the session clock.
 
         A pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with {symbol, error}).
@@ -2764,6 +3895,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/market/ticker/{path_param(symbol)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2771,7 +3903,17 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_ticker", _exc) from _exc
 
-    async def get_candles(self, symbol: str, interval: str, limit: int = 100) -> list[Candle]:
+    async def get_candles(
+        self,
+        symbol: str,
+        interval: str,
+        limit: int = 100,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Candle]:
         """Candles of one pair up to the session clock (never after it).
 
         A pair outside the session, or unknown, is 400 INVALID_SYMBOL.
@@ -2791,6 +3933,7 @@ class AsyncBacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/market/candles/{path_param(symbol)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2798,7 +3941,14 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_candles", _exc) from _exc
 
-    async def get_balance(self) -> Balance:
+    async def get_balance(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Balance:
         """Balances of the session's wallet."""
         session_id = self.session_id
         _data = await self._transport.request(
@@ -2806,6 +3956,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/account/balance",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2813,7 +3964,14 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_balance", _exc) from _exc
 
-    async def get_portfolio(self) -> Portfolio:
+    async def get_portfolio(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Portfolio:
         """Equity, cash and positions of the session at its clock."""
         session_id = self.session_id
         _data = await self._transport.request(
@@ -2821,6 +3979,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/account/portfolio",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2828,7 +3987,14 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_portfolio", _exc) from _exc
 
-    async def get_positions(self) -> list[Position]:
+    async def get_positions(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Position]:
         """Open positions at the session clock, with their prices (read from the session's portfolio: its positions route sends no prices)."""
         session_id = self.session_id
         _data = await self._transport.request(
@@ -2836,6 +4002,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/account/portfolio",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2843,7 +4010,14 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_positions", _exc) from _exc
 
-    async def status(self) -> BacktestStatus:
+    async def status(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStatus:
         """Status and progress of a session."""
         session_id = self.session_id
         _data = await self._transport.request(
@@ -2851,6 +4025,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/status",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2858,7 +4033,14 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("status", _exc) from _exc
 
-    async def results(self) -> BacktestResults:
+    async def results(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestResults:
         """Summary, metrics and per-pair results of a session."""
         session_id = self.session_id
         _data = await self._transport.request(
@@ -2866,6 +4048,7 @@ class AsyncBacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/results",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2873,7 +4056,15 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("results", _exc) from _exc
 
-    async def equity_curve(self, interval: int = 1) -> list[Snapshot]:
+    async def equity_curve(
+        self,
+        interval: int = 1,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Snapshot]:
         """Equity snapshots of a session.
 
         Args:
@@ -2889,6 +4080,7 @@ class AsyncBacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/results/equity-curve",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2896,7 +4088,16 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("equity_curve", _exc) from _exc
 
-    async def trades(self, limit: int = 1000, offset: int = 0) -> list[Trade]:
+    async def trades(
+        self,
+        limit: int = 1000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Trade]:
         """The trades of a session, with the closing sells at its end."""
         session_id = self.session_id
         _params: dict[str, str] = {
@@ -2909,6 +4110,7 @@ class AsyncBacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/results/trades",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:

@@ -28,7 +28,7 @@ from ._convert import (
     path_param,
     spread_param,
 )
-from ._transport import Call, SyncTransport
+from ._transport import Call, RawMethod, RawResponses, SyncTransport, call_options
 from .exceptions import AgentExchangeError
 from .models import (
     AccountInfo,
@@ -91,9 +91,17 @@ _MALFORMED = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, Attr
 class AgentExchangeClient:
     """Synchronous client for the AgentExchange (TradeReady) agent trading API.
 
-    Credentials and the base URL fall back to `AGENTEXCHANGE_API_KEY`,
-    `AGENTEXCHANGE_API_SECRET` and `AGENTEXCHANGE_BASE_URL` (then http://localhost:8000).
+    Credentials, the agent and the base URL fall back to `AGENTEXCHANGE_API_KEY`,
+    `AGENTEXCHANGE_API_SECRET`, `AGENTEXCHANGE_AGENT_ID` and `AGENTEXCHANGE_BASE_URL`
+    (then http://localhost:8000). On the platform an account key trades only as one of
+    its agents: give `agent_id` (sent as `X-Agent-Id`) or use the agent's own key.
     Use it as a context manager, or call `close()` when done.
+
+    Every API method also takes keyword-only per-call options: `timeout` (seconds or an
+    `httpx.Timeout`), `extra_headers`, `extra_query`, `extra_body` (merged over what the
+    method sends), and on the idempotent ones `idempotency_key` (kept for every retry).
+    `with_options(...)` gives a client with other defaults on the same connection pool;
+    `with_raw_response.<method>(...)` answers the HTTP response beside the result.
     """
 
     __slots__ = ("_transport",)
@@ -137,10 +145,37 @@ class AgentExchangeClient:
         self.close()
 
     def close(self) -> None:
-        """Release the connection pool."""
+        """Release the connection pool (a `with_options` copy leaves it to its original)."""
         self._transport.close()
 
-    def get_health(self) -> Health:
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        agent_id: str | None = None,
+    ) -> Self:
+        """A client with these defaults changed (None keeps this one's), sharing this one's
+        connection pool, JWT and (async) concurrency limit: cheap to make per call site.
+        Close the original, not the copy."""
+        clone = object.__new__(type(self))
+        clone._transport = self._transport.derive(timeout, max_retries, agent_id)
+        return clone
+
+    @property
+    def with_raw_response(self) -> _RawAgentExchangeClient:
+        """Each API method, answering a `RawResponse`: `status_code`, `headers`,
+        `request_id`, `rate_limit` (limit, remaining, reset) and `parse()` (the result)."""
+        return _RawAgentExchangeClient(self)
+
+    def get_health(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Health:
         """Is the server up (public, outside /api/v1, not rate limited).
 
         200 while the server serves requests (status ok or degraded); the real platform answers 503 with the same report when a critical service is down.
@@ -150,6 +185,7 @@ class AgentExchangeClient:
                 "GET",
                 "/health",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -163,6 +199,11 @@ class AgentExchangeClient:
         email: str | None = None,
         password: str | None = None,
         starting_balance: Decimal | str | int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Registration:
         """Register an account.
 
@@ -183,6 +224,7 @@ class AgentExchangeClient:
                 "/api/v1/auth/register",
                 (),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -190,7 +232,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("register", _exc) from _exc
 
-    def login(self, api_key: str, api_secret: str) -> AuthToken:
+    def login(
+        self,
+        api_key: str,
+        api_secret: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AuthToken:
         """Exchange the account key and secret for a JWT.
 
         Only the account key works (an agent key gets 404 ACCOUNT_NOT_FOUND). The JWT lasts one hour.
@@ -205,6 +256,7 @@ class AgentExchangeClient:
                 "/api/v1/auth/login",
                 (),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -212,7 +264,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("login", _exc) from _exc
 
-    def get_pairs(self, status: str | None = None) -> list[Pair]:
+    def get_pairs(
+        self,
+        status: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Pair]:
         """List the trading pairs.
 
         Args:
@@ -227,6 +287,7 @@ class AgentExchangeClient:
                 "/api/v1/market/pairs",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -234,7 +295,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_pairs", _exc) from _exc
 
-    def get_price(self, symbol: str) -> Price:
+    def get_price(
+        self,
+        symbol: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Price:
         """Current price of one trading pair.
 
         Args:
@@ -245,6 +314,7 @@ class AgentExchangeClient:
                 "GET",
                 f"/api/v1/market/price/{path_param(symbol)}",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -252,7 +322,14 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_price", _exc) from _exc
 
-    def get_all_prices(self) -> list[Price]:
+    def get_all_prices(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Price]:
         """Current prices of all pairs in one call.
 
         Use this when scanning many coins; never loop get_price.
@@ -262,6 +339,7 @@ class AgentExchangeClient:
                 "GET",
                 "/api/v1/market/prices",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -281,7 +359,17 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_all_prices", _exc) from _exc
 
-    def get_candles(self, symbol: str, interval: str, limit: int = 100) -> list[Candle]:
+    def get_candles(
+        self,
+        symbol: str,
+        interval: str,
+        limit: int = 100,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Candle]:
         """Historical OHLCV candles.
 
         Args:
@@ -297,6 +385,7 @@ class AgentExchangeClient:
                 f"/api/v1/market/candles/{path_param(symbol)}",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -304,7 +393,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_candles", _exc) from _exc
 
-    def get_ticker(self, symbol: str) -> Ticker:
+    def get_ticker(
+        self,
+        symbol: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Ticker:
         """24-hour ticker statistics.
 
         Args:
@@ -315,6 +412,7 @@ class AgentExchangeClient:
                 "GET",
                 f"/api/v1/market/ticker/{path_param(symbol)}",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -322,7 +420,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_ticker", _exc) from _exc
 
-    def get_recent_trades(self, symbol: str) -> list[Trade]:
+    def get_recent_trades(
+        self,
+        symbol: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Trade]:
         """Recent public trades.
 
         Args:
@@ -333,6 +439,7 @@ class AgentExchangeClient:
                 "GET",
                 f"/api/v1/market/trades/{path_param(symbol)}",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -344,7 +451,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_recent_trades", _exc) from _exc
 
-    def get_orderbook(self, symbol: str, depth: int = 20) -> OrderBook:
+    def get_orderbook(
+        self,
+        symbol: str,
+        depth: int = 20,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> OrderBook:
         """Order book bids and asks.
 
         Use before large orders to estimate slippage.
@@ -361,6 +477,7 @@ class AgentExchangeClient:
                 f"/api/v1/market/orderbook/{path_param(symbol)}",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -368,13 +485,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_orderbook", _exc) from _exc
 
-    def get_available_indicators(self) -> list[str]:
+    def get_available_indicators(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[str]:
         """Names of the technical indicators that can be computed."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/market/indicators/available",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -383,7 +508,15 @@ class AgentExchangeClient:
             raise invalid_response("get_available_indicators", _exc) from _exc
 
     def get_indicators(
-        self, symbol: str, indicators: Sequence[str] | None = None, lookback: int = 200
+        self,
+        symbol: str,
+        indicators: Sequence[str] | None = None,
+        lookback: int = 200,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Indicators:
         """Technical indicators of a pair, computed from its `lookback` most recent 1-minute candles.
 
@@ -407,6 +540,7 @@ class AgentExchangeClient:
                 f"/api/v1/market/indicators/{path_param(symbol)}",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -414,7 +548,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_indicators", _exc) from _exc
 
-    def get_tickers(self, symbols: Sequence[str] | None = None) -> list[Ticker]:
+    def get_tickers(
+        self,
+        symbols: Sequence[str] | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Ticker]:
         """24-hour tickers of several pairs in one call, in the server's order.
 
         Symbols that are not trading pairs are left out of the result.
@@ -431,6 +573,7 @@ class AgentExchangeClient:
                 "/api/v1/market/tickers",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -438,13 +581,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_tickers", _exc) from _exc
 
-    def get_data_range(self) -> DataRange:
+    def get_data_range(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> DataRange:
         """The span of candle history the exchange serves (the window a backtest can use)."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/market/data-range",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -452,7 +603,18 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_data_range", _exc) from _exc
 
-    def place_market_order(self, symbol: str, side: str, quantity: Decimal | str | int) -> Order:
+    def place_market_order(
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Order:
         """Place a market order that fills immediately at the current price plus a small slippage."""
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -467,6 +629,9 @@ class AgentExchangeClient:
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
                 idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
             )
         )
         try:
@@ -475,7 +640,17 @@ class AgentExchangeClient:
             raise invalid_response("place_market_order", _exc) from _exc
 
     def place_limit_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int, price: Decimal | str | int
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> Order:
         """Place a limit order that stays pending until the market reaches price."""
         _body: dict[str, Any] = {
@@ -492,6 +667,9 @@ class AgentExchangeClient:
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
                 idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
             )
         )
         try:
@@ -505,6 +683,12 @@ class AgentExchangeClient:
         side: str,
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> Order:
         """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy)."""
         _body: dict[str, Any] = {
@@ -521,6 +705,9 @@ class AgentExchangeClient:
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
                 idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
             )
         )
         try:
@@ -534,6 +721,12 @@ class AgentExchangeClient:
         side: str,
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> Order:
         """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy)."""
         _body: dict[str, Any] = {
@@ -550,6 +743,9 @@ class AgentExchangeClient:
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
                 idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
             )
         )
         try:
@@ -557,13 +753,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("place_take_profit", _exc) from _exc
 
-    def get_order(self, order_id: str) -> Order:
+    def get_order(
+        self,
+        order_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Order:
         """One order of the calling agent."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/trade/order/{path_param(order_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -571,7 +776,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_order", _exc) from _exc
 
-    def cancel_order(self, order_id: str) -> None:
+    def cancel_order(
+        self,
+        order_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Cancel a pending order.
 
         Unlocks its funds. An order that is no longer pending gets 400 ORDER_NOT_CANCELLABLE.
@@ -582,16 +795,25 @@ class AgentExchangeClient:
                 f"/api/v1/trade/order/{path_param(order_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
-    def get_open_orders(self) -> list[Order]:
+    def get_open_orders(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Order]:
         """Open (pending) orders of the calling agent."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/trade/orders/open",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -599,7 +821,14 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_open_orders", _exc) from _exc
 
-    def cancel_all_orders(self) -> None:
+    def cancel_all_orders(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Cancel all open orders of the calling agent."""
         self._transport.request(
             Call(
@@ -607,6 +836,7 @@ class AgentExchangeClient:
                 "/api/v1/trade/orders/open",
                 ("ApiKeyAuth", "BearerAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
@@ -616,6 +846,11 @@ class AgentExchangeClient:
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Order]:
         """All orders of the calling agent, filtered."""
         _params: dict[str, str] = {
@@ -632,6 +867,7 @@ class AgentExchangeClient:
                 "/api/v1/trade/orders",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -639,7 +875,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_orders", _exc) from _exc
 
-    def get_trade_history(self, symbol: str | None = None, limit: int = 50) -> list[Trade]:
+    def get_trade_history(
+        self,
+        symbol: str | None = None,
+        limit: int = 50,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Trade]:
         """Executions of the calling agent."""
         _params: dict[str, str] = {
             "limit": str(limit),
@@ -652,6 +897,7 @@ class AgentExchangeClient:
                 "/api/v1/trade/history",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -659,13 +905,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_trade_history", _exc) from _exc
 
-    def get_account_info(self) -> AccountInfo:
+    def get_account_info(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AccountInfo:
         """Account metadata, status and circuit-breaker state."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/info",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -673,13 +927,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_account_info", _exc) from _exc
 
-    def get_balance(self) -> Balance:
+    def get_balance(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Balance:
         """Balances of all held assets."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/balance",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -687,13 +949,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_balance", _exc) from _exc
 
-    def get_positions(self) -> list[Position]:
+    def get_positions(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Position]:
         """Open positions with unrealized PnL."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/positions",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -701,13 +971,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_positions", _exc) from _exc
 
-    def get_portfolio(self) -> Portfolio:
+    def get_portfolio(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Portfolio:
         """Portfolio summary with equity, cash and ROI."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/portfolio",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -715,13 +993,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_portfolio", _exc) from _exc
 
-    def get_pnl(self) -> PnL:
+    def get_pnl(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> PnL:
         """Realized and unrealized PnL, by symbol."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/pnl",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -729,7 +1015,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_pnl", _exc) from _exc
 
-    def reset_account(self, starting_balance: Decimal | str | int | None = None) -> ResetResult:
+    def reset_account(
+        self,
+        starting_balance: Decimal | str | int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> ResetResult:
         """Start a fresh trading session.
 
         Closes all positions, cancels all orders and restores the starting balance. Trade history is kept.
@@ -745,6 +1039,7 @@ class AgentExchangeClient:
                 "/api/v1/account/reset",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -752,13 +1047,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("reset_account", _exc) from _exc
 
-    def get_account_mode(self) -> AccountMode:
+    def get_account_mode(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AccountMode:
         """The account's mode label and its backtest counts."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/account/mode",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -766,7 +1069,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_account_mode", _exc) from _exc
 
-    def switch_account_mode(self, mode: str, strategy_label: str | None = None) -> AccountMode:
+    def switch_account_mode(
+        self,
+        mode: str,
+        strategy_label: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AccountMode:
         """Set the account's mode label (live or backtest) and an optional strategy label.
 
         The mode is a label the account keeps for itself (as on the real platform it changes no other behaviour).
@@ -782,6 +1094,7 @@ class AgentExchangeClient:
                 "/api/v1/account/mode",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -790,7 +1103,15 @@ class AgentExchangeClient:
             raise invalid_response("switch_account_mode", _exc) from _exc
 
     def update_risk_profile(
-        self, max_position_size_pct: int, daily_loss_limit_pct: int, max_open_orders: int
+        self,
+        max_position_size_pct: int,
+        daily_loss_limit_pct: int,
+        max_open_orders: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> RiskProfile:
         """Set the calling agent's risk limits (effective on its next order).
 
@@ -807,6 +1128,7 @@ class AgentExchangeClient:
                 "/api/v1/account/risk-profile",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -814,7 +1136,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_risk_profile", _exc) from _exc
 
-    def get_performance(self, period: str = "all") -> Performance:
+    def get_performance(
+        self,
+        period: str = "all",
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Performance:
         """Performance metrics for a period."""
         _params: dict[str, str] = {
             "period": period,
@@ -825,6 +1155,7 @@ class AgentExchangeClient:
                 "/api/v1/analytics/performance",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -833,7 +1164,14 @@ class AgentExchangeClient:
             raise invalid_response("get_performance", _exc) from _exc
 
     def get_portfolio_history(
-        self, interval: str | None = None, limit: int | None = None
+        self,
+        interval: str | None = None,
+        limit: int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Snapshot]:
         """Equity time series for charting."""
         _params: dict[str, str] = {}
@@ -847,6 +1185,7 @@ class AgentExchangeClient:
                 "/api/v1/analytics/portfolio/history",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -854,7 +1193,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_portfolio_history", _exc) from _exc
 
-    def get_leaderboard(self, limit: int = 10) -> list[LeaderboardEntry]:
+    def get_leaderboard(
+        self,
+        limit: int = 10,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[LeaderboardEntry]:
         """Agents ranked by ROI.
 
         Args:
@@ -869,6 +1216,7 @@ class AgentExchangeClient:
                 "/api/v1/analytics/leaderboard",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -885,6 +1233,11 @@ class AgentExchangeClient:
         returns: Sequence[Decimal | float | str | int],
         num_trials: int,
         annualization_factor: int = 252,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> DeflatedSharpe:
         """Deflated Sharpe ratio of a return series.
 
@@ -908,6 +1261,7 @@ class AgentExchangeClient:
                 "/api/v1/metrics/deflated-sharpe",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -916,7 +1270,15 @@ class AgentExchangeClient:
             raise invalid_response("compute_deflated_sharpe", _exc) from _exc
 
     def create_webhook(
-        self, url: str, events: Sequence[str], description: str | None = None
+        self,
+        url: str,
+        events: Sequence[str],
+        description: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
         """Subscribe a URL to events; the returned Webhook.secret is shown only this once."""
         _body: dict[str, Any] = {
@@ -931,6 +1293,7 @@ class AgentExchangeClient:
                 "/api/v1/webhooks",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -938,13 +1301,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("create_webhook", _exc) from _exc
 
-    def list_webhooks(self) -> list[Webhook]:
+    def list_webhooks(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Webhook]:
         """The account's webhook subscriptions, newest first (without secrets)."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/webhooks",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -952,13 +1323,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("list_webhooks", _exc) from _exc
 
-    def get_webhook(self, webhook_id: str) -> Webhook:
+    def get_webhook(
+        self,
+        webhook_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Webhook:
         """One subscription (without its secret), with its delivery state."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/webhooks/{path_param(webhook_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -974,6 +1354,10 @@ class AgentExchangeClient:
         events: Sequence[str] | None = None,
         active: bool | None = None,
         description: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
         """Change a subscription's URL, events, description, or pause and resume it."""
         _body: dict[str, Any] = {}
@@ -991,6 +1375,7 @@ class AgentExchangeClient:
                 f"/api/v1/webhooks/{path_param(webhook_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -998,7 +1383,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_webhook", _exc) from _exc
 
-    def delete_webhook(self, webhook_id: str) -> None:
+    def delete_webhook(
+        self,
+        webhook_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Delete a subscription (deliveries already queued for it are dropped)."""
         self._transport.request(
             Call(
@@ -1006,16 +1399,26 @@ class AgentExchangeClient:
                 f"/api/v1/webhooks/{path_param(webhook_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
-    def test_webhook(self, webhook_id: str) -> WebhookTestResult:
+    def test_webhook(
+        self,
+        webhook_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> WebhookTestResult:
         """Queue a webhook.test delivery to the subscription (check your receiver and its signature check)."""
         _data = self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/webhooks/{path_param(webhook_id)}/test",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1023,7 +1426,17 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("test_webhook", _exc) from _exc
 
-    def create_strategy(self, name: str, description: str, config: Mapping[str, Any]) -> Strategy:
+    def create_strategy(
+        self,
+        name: str,
+        description: str,
+        config: Mapping[str, Any],
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Strategy:
         """Create a JSON-defined trading strategy."""
         _body: dict[str, Any] = {
             "name": name,
@@ -1036,6 +1449,7 @@ class AgentExchangeClient:
                 "/api/v1/strategies",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1043,13 +1457,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("create_strategy", _exc) from _exc
 
-    def get_strategies(self) -> list[Strategy]:
+    def get_strategies(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Strategy]:
         """Strategies owned by this account."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/strategies",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1058,7 +1480,14 @@ class AgentExchangeClient:
             raise invalid_response("get_strategies", _exc) from _exc
 
     def compare_strategies(
-        self, strategy_ids: Sequence[str], ranking_metric: str = "sharpe_ratio"
+        self,
+        strategy_ids: Sequence[str],
+        ranking_metric: str = "sharpe_ratio",
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> StrategyComparison:
         """Rank 2 to 10 strategies by a metric of their latest completed tests.
 
@@ -1074,6 +1503,7 @@ class AgentExchangeClient:
                 "/api/v1/strategies/compare",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1081,13 +1511,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("compare_strategies", _exc) from _exc
 
-    def get_strategy(self, strategy_id: str) -> Strategy:
+    def get_strategy(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Strategy:
         """One strategy with its current definition and latest test results."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1096,7 +1535,15 @@ class AgentExchangeClient:
             raise invalid_response("get_strategy", _exc) from _exc
 
     def update_strategy(
-        self, strategy_id: str, *, name: str | None = None, description: str | None = None
+        self,
+        strategy_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Strategy:
         """Rename a strategy or change its description."""
         _body: dict[str, Any] = {}
@@ -1110,6 +1557,7 @@ class AgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1117,7 +1565,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_strategy", _exc) from _exc
 
-    def delete_strategy(self, strategy_id: str) -> Strategy:
+    def delete_strategy(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Strategy:
         """Archive a strategy (kept and readable, status archived; no longer deployable or testable).
 
         As on the real platform, a soft delete that answers the archived strategy; archiving again answers it again. A deployed strategy must be undeployed first (409).
@@ -1127,6 +1583,7 @@ class AgentExchangeClient:
                 "DELETE",
                 f"/api/v1/strategies/{path_param(strategy_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1135,7 +1592,15 @@ class AgentExchangeClient:
             raise invalid_response("delete_strategy", _exc) from _exc
 
     def create_version(
-        self, strategy_id: str, config: Mapping[str, Any], notes: str | None = None
+        self,
+        strategy_id: str,
+        config: Mapping[str, Any],
+        notes: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> StrategyVersion:
         """Create a new version of a strategy."""
         _body: dict[str, Any] = {
@@ -1149,6 +1614,7 @@ class AgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}/versions",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1156,13 +1622,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("create_version", _exc) from _exc
 
-    def get_versions(self, strategy_id: str) -> list[StrategyVersion]:
+    def get_versions(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[StrategyVersion]:
         """All versions of a strategy."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}/versions",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1170,13 +1645,23 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_versions", _exc) from _exc
 
-    def get_version(self, strategy_id: str, version: int) -> StrategyVersion:
+    def get_version(
+        self,
+        strategy_id: str,
+        version: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> StrategyVersion:
         """One version of a strategy."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}/versions/{path_param(str(version))}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1184,7 +1669,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_version", _exc) from _exc
 
-    def deploy_strategy(self, strategy_id: str, *, version: int | None = None) -> Strategy:
+    def deploy_strategy(
+        self,
+        strategy_id: str,
+        *,
+        version: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Strategy:
         """Deploy a strategy version for live signal generation.
 
         The version is required, as on the real platform; deploy_strategy(strategy_id) without one reads the current version first.
@@ -1204,6 +1698,7 @@ class AgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}/deploy",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1211,7 +1706,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("deploy_strategy", _exc) from _exc
 
-    def undeploy_strategy(self, strategy_id: str) -> None:
+    def undeploy_strategy(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Stop a deployed strategy."""
         self._transport.request(
             Call(
@@ -1219,6 +1722,7 @@ class AgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}/undeploy",
                 ("ApiKeyAuth", "BearerAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
@@ -1230,6 +1734,11 @@ class AgentExchangeClient:
         end_time: datetime | str,
         symbol: str,
         interval: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> TestRun:
         """Start a backtest of a strategy version.
 
@@ -1253,6 +1762,7 @@ class AgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}/test",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1266,13 +1776,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("run_test", _exc) from _exc
 
-    def get_strategy_tests(self, strategy_id: str) -> list[TestRun]:
+    def get_strategy_tests(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[TestRun]:
         """The test runs of a strategy, newest first."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}/tests",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1280,13 +1799,23 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_strategy_tests", _exc) from _exc
 
-    def get_strategy_test(self, strategy_id: str, test_id: str) -> TestRun:
+    def get_strategy_test(
+        self,
+        strategy_id: str,
+        test_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TestRun:
         """One test run of a strategy, with results once completed."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}/tests/{path_param(test_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1300,7 +1829,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_strategy_test", _exc) from _exc
 
-    def get_test_status(self, run_id: str, *, strategy_id: str | None = None) -> TestRun:
+    def get_test_status(
+        self,
+        run_id: str,
+        *,
+        strategy_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TestRun:
         """Poll the status and progress of a test run.
 
         Args:
@@ -1316,6 +1854,7 @@ class AgentExchangeClient:
                 "GET",
                 _path,
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1329,7 +1868,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_test_status", _exc) from _exc
 
-    def get_test_results(self, run_id: str, *, strategy_id: str | None = None) -> TestRun:
+    def get_test_results(
+        self,
+        run_id: str,
+        *,
+        strategy_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TestRun:
         """Fetch a test run with its final metrics (results is None until it completed).
 
         Args:
@@ -1345,6 +1893,7 @@ class AgentExchangeClient:
                 "GET",
                 _path,
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1358,7 +1907,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_test_results", _exc) from _exc
 
-    def cancel_test(self, strategy_id: str, test_id: str) -> TestRun:
+    def cancel_test(
+        self,
+        strategy_id: str,
+        test_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TestRun:
         """Cancel a queued or running test run (its worker stops at its next check).
 
         A run that already finished is answered as it is (cancelling twice is harmless), as on the real platform.
@@ -1368,6 +1926,7 @@ class AgentExchangeClient:
                 "POST",
                 f"/api/v1/strategies/{path_param(strategy_id)}/tests/{path_param(test_id)}/cancel",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1381,7 +1940,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("cancel_test", _exc) from _exc
 
-    def get_latest_test_results(self, strategy_id: str) -> TestRun:
+    def get_latest_test_results(
+        self,
+        strategy_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TestRun:
         """The strategy's most recently completed test run, with its results.
 
         404 TEST_RUN_NOT_FOUND while no test of the strategy has completed.
@@ -1391,6 +1958,7 @@ class AgentExchangeClient:
                 "GET",
                 f"/api/v1/strategies/{path_param(strategy_id)}/test-results",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1404,7 +1972,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_latest_test_results", _exc) from _exc
 
-    def compare_versions(self, strategy_id: str, version_ids: Sequence[int]) -> VersionComparison:
+    def compare_versions(
+        self,
+        strategy_id: str,
+        version_ids: Sequence[int],
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> VersionComparison:
         """Compare the test metrics of two versions."""
         _version_ids = spread_param(version_ids, 2, "version_ids")
         _params: dict[str, str] = {
@@ -1417,6 +1994,7 @@ class AgentExchangeClient:
                 f"/api/v1/strategies/{path_param(strategy_id)}/compare-versions",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1425,7 +2003,15 @@ class AgentExchangeClient:
             raise invalid_response("compare_versions", _exc) from _exc
 
     def register_training_run(
-        self, run_id: str, config: Mapping[str, Any] | None = None, strategy_id: str | None = None
+        self,
+        run_id: str,
+        config: Mapping[str, Any] | None = None,
+        strategy_id: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> TrainingRun:
         """Register a training run (the agent picks its id)."""
         _body: dict[str, Any] = {
@@ -1441,6 +2027,7 @@ class AgentExchangeClient:
                 "/api/v1/training/runs",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1448,13 +2035,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("register_training_run", _exc) from _exc
 
-    def get_training_runs(self) -> list[TrainingRun]:
+    def get_training_runs(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[TrainingRun]:
         """Training runs of this account."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/training/runs",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1462,13 +2057,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_training_runs", _exc) from _exc
 
-    def get_training_run(self, run_id: str) -> TrainingRun:
+    def get_training_run(
+        self,
+        run_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TrainingRun:
         """One training run with its learning curve and episodes."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/training/runs/{path_param(run_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1477,7 +2081,15 @@ class AgentExchangeClient:
             raise invalid_response("get_training_run", _exc) from _exc
 
     def get_learning_curve(
-        self, run_id: str, metric: str = "roi_pct", window: int = 10
+        self,
+        run_id: str,
+        metric: str = "roi_pct",
+        window: int = 10,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> LearningCurve:
         """One metric of a training run per episode, raw and as a trailing mean.
 
@@ -1495,6 +2107,7 @@ class AgentExchangeClient:
                 f"/api/v1/training/runs/{path_param(run_id)}/learning-curve",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1511,6 +2124,11 @@ class AgentExchangeClient:
         max_drawdown_pct: Decimal | str | int | None = None,
         total_trades: int | None = None,
         reward_sum: Decimal | str | int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> TrainingRun:
         """Report one finished episode of a training run."""
         _body: dict[str, Any] = {
@@ -1532,6 +2150,7 @@ class AgentExchangeClient:
                 f"/api/v1/training/runs/{path_param(run_id)}/episodes",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1539,13 +2158,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("report_training_episode", _exc) from _exc
 
-    def complete_training_run(self, run_id: str) -> TrainingRun:
+    def complete_training_run(
+        self,
+        run_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TrainingRun:
         """Mark a training run completed."""
         _data = self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/training/runs/{path_param(run_id)}/complete",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1553,7 +2181,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("complete_training_run", _exc) from _exc
 
-    def compare_training_runs(self, run_ids: Sequence[str]) -> TrainingComparison:
+    def compare_training_runs(
+        self,
+        run_ids: Sequence[str],
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TrainingComparison:
         """Compare metrics across training runs.
 
         Args:
@@ -1568,6 +2204,7 @@ class AgentExchangeClient:
                 "/api/v1/training/compare",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1577,22 +2214,33 @@ class AgentExchangeClient:
 
     def create_agent(
         self,
-        display_name: str,
+        display_name: str | None = None,
         starting_balance: Decimal | str | int = "10000.00",
         llm_model: str | None = None,
         framework: str | None = None,
         strategy_tags: Sequence[str] | None = None,
         risk_profile: Mapping[str, Any] | None = None,
         color: str | None = None,
+        *,
+        name: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AgentCredentials:
         """Create a trading agent.
 
         Returns the agent's API key (save it; get_agent_api_key can fetch it again).
+
+        Args:
+            display_name: The agent's name (or give name=).
+            name: Seed 004's spelling of display_name (create_agent(name="Momentum Bot v1")).
         """
         _body: dict[str, Any] = {
-            "display_name": display_name,
             "starting_balance": decimal_param(starting_balance, "starting_balance"),
         }
+        if display_name is not None:
+            _body["display_name"] = display_name
         if llm_model is not None:
             _body["llm_model"] = llm_model
         if framework is not None:
@@ -1603,12 +2251,15 @@ class AgentExchangeClient:
             _body["risk_profile"] = dict(risk_profile)
         if color is not None:
             _body["color"] = color
+        if name is not None:
+            _body["name"] = name
         _data = self._transport.request(
             Call(
                 "POST",
                 "/api/v1/agents",
                 ("BearerAuth", "ApiKeyAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1617,7 +2268,15 @@ class AgentExchangeClient:
             raise invalid_response("create_agent", _exc) from _exc
 
     def list_agents(
-        self, include_archived: bool = False, limit: int = 100, offset: int = 0
+        self,
+        include_archived: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AgentList:
         """Agents of the account."""
         _params: dict[str, str] = {
@@ -1631,6 +2290,7 @@ class AgentExchangeClient:
                 "/api/v1/agents",
                 ("BearerAuth", "ApiKeyAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1638,13 +2298,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("list_agents", _exc) from _exc
 
-    def get_agents_overview(self) -> list[Agent]:
+    def get_agents_overview(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Agent]:
         """Active agents with equity, PnL and trade count."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/api/v1/agents/overview",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1652,13 +2320,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_agents_overview", _exc) from _exc
 
-    def get_agent(self, agent_id: str) -> Agent:
+    def get_agent(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Agent:
         """One agent of the account."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/agents/{path_param(agent_id)}",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1675,8 +2352,17 @@ class AgentExchangeClient:
         framework: str | None = None,
         strategy_tags: Sequence[str] | None = None,
         color: str | None = None,
+        risk_config: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Agent:
-        """Update an agent (partial)."""
+        """Update an agent (partial).
+
+        Args:
+            risk_config: Seed 004's risk limits to change, e.g. {"max_order_size_pct": 25, "max_position_size_pct": 20, "daily_loss_limit_pct": 10, "max_open_orders": 20}; omitted ones keep their value.
+        """
         _body: dict[str, Any] = {}
         if display_name is not None:
             _body["display_name"] = display_name
@@ -1688,12 +2374,15 @@ class AgentExchangeClient:
             _body["strategy_tags"] = list_param(strategy_tags, "strategy_tags")
         if color is not None:
             _body["color"] = color
+        if risk_config is not None:
+            _body["risk_config"] = dict(risk_config)
         _data = self._transport.request(
             Call(
                 "PUT",
                 f"/api/v1/agents/{path_param(agent_id)}",
                 ("BearerAuth", "ApiKeyAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1701,7 +2390,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_agent", _exc) from _exc
 
-    def delete_agent(self, agent_id: str) -> None:
+    def delete_agent(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Delete an agent and all its data (irreversible)."""
         self._transport.request(
             Call(
@@ -1709,10 +2406,20 @@ class AgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}",
                 ("BearerAuth", "ApiKeyAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
-    def clone_agent(self, agent_id: str, new_name: str | None = None) -> AgentCredentials:
+    def clone_agent(
+        self,
+        agent_id: str,
+        new_name: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AgentCredentials:
         """Clone an agent's configuration into a new agent with a fresh wallet and key.
 
         Args:
@@ -1727,6 +2434,7 @@ class AgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}/clone",
                 ("BearerAuth", "ApiKeyAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1734,16 +2442,33 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("clone_agent", _exc) from _exc
 
-    def reset_agent(self, agent_id: str) -> Agent:
+    def reset_agent(
+        self,
+        agent_id: str,
+        *,
+        starting_balance: Decimal | str | int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Agent:
         """Reset an agent's balances to its starting balance.
 
         Closes positions and cancels orders; trade history is kept. An optional body sets a new starting balance (seed 004; extension).
+
+        Args:
+            starting_balance: A new starting balance (seed 004); None keeps the agent's.
         """
+        _body: dict[str, Any] = {}
+        if starting_balance is not None:
+            _body["starting_balance"] = decimal_param(starting_balance, "starting_balance")
         _data = self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/agents/{path_param(agent_id)}/reset",
                 ("BearerAuth", "ApiKeyAuth"),
+                json=_body or None,  # the body is optional: none at all when empty
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1751,13 +2476,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("reset_agent", _exc) from _exc
 
-    def archive_agent(self, agent_id: str) -> Agent:
+    def archive_agent(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Agent:
         """Archive an agent (its key stops working; data kept)."""
         _data = self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/agents/{path_param(agent_id)}/archive",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1765,13 +2499,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("archive_agent", _exc) from _exc
 
-    def get_agent_api_key(self, agent_id: str) -> AgentKey:
+    def get_agent_api_key(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AgentKey:
         """The agent's full API key."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/agents/{path_param(agent_id)}/api-key",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1779,13 +2522,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_agent_api_key", _exc) from _exc
 
-    def regenerate_agent_key(self, agent_id: str) -> AgentKey:
+    def regenerate_agent_key(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AgentKey:
         """Issue a new API key for the agent; the old one stops working at once."""
         _data = self._transport.request(
             Call(
                 "POST",
                 f"/api/v1/agents/{path_param(agent_id)}/regenerate-key",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1793,13 +2545,22 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("regenerate_agent_key", _exc) from _exc
 
-    def get_agent_risk_profile(self, agent_id: str) -> RiskProfile:
+    def get_agent_risk_profile(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RiskProfile:
         """The agent's effective risk limits."""
         _data = self._transport.request(
             Call(
                 "GET",
                 f"/api/v1/agents/{path_param(agent_id)}/risk-profile",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1813,6 +2574,11 @@ class AgentExchangeClient:
         max_position_size_pct: int,
         daily_loss_limit_pct: int,
         max_open_orders: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> RiskProfile:
         """Set the agent's risk limits (effective on its next order)."""
         _body: dict[str, Any] = {
@@ -1826,6 +2592,7 @@ class AgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}/risk-profile",
                 ("BearerAuth", "ApiKeyAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1833,7 +2600,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_agent_risk", _exc) from _exc
 
-    def get_decision_trace(self, agent_id: str, trace_id: str) -> DecisionTrace:
+    def get_decision_trace(
+        self,
+        agent_id: str,
+        trace_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> DecisionTrace:
         """One decision cycle of an agent: strategy signals, the decision, the calls it made, its order and fill.
 
         A trace id the agent never recorded answers empty lists and nulls, as on the real platform.
@@ -1846,6 +2622,7 @@ class AgentExchangeClient:
                 "GET",
                 f"/api/v1/agents/{path_param(agent_id)}/decisions/trace/{path_param(trace_id)}",
                 ("BearerAuth", "ApiKeyAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1863,6 +2640,10 @@ class AgentExchangeClient:
         direction: str | None = None,
         pnl_outcome: str = "all",
         limit: int = 200,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> DecisionAnalysis:
         """Win/loss statistics over an agent's decisions, filtered, with the decisions.
 
@@ -1891,6 +2672,7 @@ class AgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}/decisions/analyze",
                 ("BearerAuth", "ApiKeyAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1899,7 +2681,16 @@ class AgentExchangeClient:
             raise invalid_response("analyze_decisions", _exc) from _exc
 
     def update_feedback(
-        self, agent_id: str, feedback_id: str, status: str, resolution: str | None = None
+        self,
+        agent_id: str,
+        feedback_id: str,
+        status: str,
+        resolution: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Feedback:
         """Move a feedback item the agent raised to another status (resolved sets resolved_at)."""
         _body: dict[str, Any] = {
@@ -1913,6 +2704,7 @@ class AgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}/feedback/{path_param(feedback_id)}",
                 ("BearerAuth", "ApiKeyAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1920,7 +2712,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("update_feedback", _exc) from _exc
 
-    def get_agent_skill(self, agent_id: str) -> str:
+    def get_agent_skill(
+        self,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> str:
         """A skill.md for an LLM's context, with the agent's key filled in."""
         _data = self._transport.request(
             Call(
@@ -1928,6 +2728,7 @@ class AgentExchangeClient:
                 f"/api/v1/agents/{path_param(agent_id)}/skill.md",
                 ("BearerAuth", "ApiKeyAuth"),
                 expect="text",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1946,6 +2747,10 @@ class AgentExchangeClient:
         *,
         fee_rate: Decimal | str | int | None = None,
         agent_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> BacktestSession:
         """Create a backtest session; the answer is a BacktestSession bound to it.
 
@@ -1982,6 +2787,7 @@ class AgentExchangeClient:
                 "/api/v1/backtest/create",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -1990,7 +2796,15 @@ class AgentExchangeClient:
             raise invalid_response("create_backtest", _exc) from _exc
         return BacktestSession(self._transport, _created.session_id, created=_created)
 
-    def start_backtest(self, session_id: str) -> BacktestStarted:
+    def start_backtest(
+        self,
+        session_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStarted:
         """Start a created session (its clock at start_time).
 
         Args:
@@ -2001,6 +2815,7 @@ class AgentExchangeClient:
                 "POST",
                 f"/api/v1/backtest/{path_param(session_id)}/start",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2008,7 +2823,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("start_backtest", _exc) from _exc
 
-    def step_backtest(self, session_id: str) -> BacktestStep:
+    def step_backtest(
+        self,
+        session_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStep:
         """Advance the session by one candle.
 
         Pending orders whose trigger the new candle crossed fill; the answer carries the
@@ -2024,6 +2847,7 @@ class AgentExchangeClient:
                 "POST",
                 f"/api/v1/backtest/{path_param(session_id)}/step",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2031,7 +2855,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("step_backtest", _exc) from _exc
 
-    def step_backtest_batch(self, session_id: str, steps: int) -> BacktestStep:
+    def step_backtest_batch(
+        self,
+        session_id: str,
+        steps: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStep:
         """Advance the session by up to 10,000 candles.
 
         As step, N times; orders_filled holds the fills of the last step. More steps than remain run to the end.
@@ -2048,6 +2881,7 @@ class AgentExchangeClient:
                 f"/api/v1/backtest/{path_param(session_id)}/step/batch",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2056,7 +2890,15 @@ class AgentExchangeClient:
             raise invalid_response("step_backtest_batch", _exc) from _exc
 
     def batch_step_fast(
-        self, session_id: str, steps: int, include_intermediate_trades: bool = False
+        self,
+        session_id: str,
+        steps: int,
+        include_intermediate_trades: bool = False,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> BacktestStep:
         """Advance a session by up to 100,000 candles on the fast path (the platform SDK's batch_step_fast).
 
@@ -2073,6 +2915,7 @@ class AgentExchangeClient:
                 f"/api/v1/backtest/{path_param(session_id)}/step/batch/fast",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2080,7 +2923,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("batch_step_fast", _exc) from _exc
 
-    def cancel_backtest(self, session_id: str) -> BacktestCancelled:
+    def cancel_backtest(
+        self,
+        session_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestCancelled:
         """Cancel a running session, keeping its partial results.
 
         A session that is not running (never started, completed, cancelled) is 404 "not active", as on the platform.
@@ -2093,6 +2944,7 @@ class AgentExchangeClient:
                 "POST",
                 f"/api/v1/backtest/{path_param(session_id)}/cancel",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2100,7 +2952,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("cancel_backtest", _exc) from _exc
 
-    def get_backtest_status(self, session_id: str) -> BacktestStatus:
+    def get_backtest_status(
+        self,
+        session_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStatus:
         """Status and progress of a session.
 
         Args:
@@ -2111,6 +2971,7 @@ class AgentExchangeClient:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/status",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2118,7 +2979,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_backtest_status", _exc) from _exc
 
-    def get_backtest_results(self, session_id: str) -> BacktestResults:
+    def get_backtest_results(
+        self,
+        session_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestResults:
         """Summary, metrics and per-pair results of a session.
 
         Args:
@@ -2129,6 +2998,7 @@ class AgentExchangeClient:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/results",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2136,7 +3006,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_backtest_results", _exc) from _exc
 
-    def get_backtest_equity_curve(self, session_id: str, interval: int = 1) -> list[Snapshot]:
+    def get_backtest_equity_curve(
+        self,
+        session_id: str,
+        interval: int = 1,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Snapshot]:
         """Equity snapshots of a session.
 
         Args:
@@ -2152,6 +3031,7 @@ class AgentExchangeClient:
                 f"/api/v1/backtest/{path_param(session_id)}/results/equity-curve",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2160,7 +3040,15 @@ class AgentExchangeClient:
             raise invalid_response("get_backtest_equity_curve", _exc) from _exc
 
     def get_backtest_trades(
-        self, session_id: str, limit: int = 1000, offset: int = 0
+        self,
+        session_id: str,
+        limit: int = 1000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Trade]:
         """The trades of a session, with the closing sells at its end.
 
@@ -2177,6 +3065,7 @@ class AgentExchangeClient:
                 f"/api/v1/backtest/{path_param(session_id)}/results/trades",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2191,6 +3080,11 @@ class AgentExchangeClient:
         agent_id: str | None = None,
         sort_by: str | None = None,
         limit: int = 50,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[BacktestStatus]:
         """Sessions of the account, newest first (or by sort_by).
 
@@ -2215,6 +3109,7 @@ class AgentExchangeClient:
                 "/api/v1/backtest/list",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2222,7 +3117,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("list_backtests", _exc) from _exc
 
-    def compare_backtests(self, session_ids: Sequence[str]) -> BacktestComparison:
+    def compare_backtests(
+        self,
+        session_ids: Sequence[str],
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestComparison:
         """Compare sessions side by side.
 
         Fewer than 2 ids is 422 VALIDATION_ERROR (details.field sessions); an id that is not
@@ -2241,6 +3144,7 @@ class AgentExchangeClient:
                 "/api/v1/backtest/compare",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2249,7 +3153,14 @@ class AgentExchangeClient:
             raise invalid_response("compare_backtests", _exc) from _exc
 
     def get_best_backtest(
-        self, metric: str = "roi_pct", strategy_label: str | None = None
+        self,
+        metric: str = "roi_pct",
+        strategy_label: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> BestBacktest:
         """The account's best completed session by a metric.
 
@@ -2267,6 +3178,7 @@ class AgentExchangeClient:
                 "/api/v1/backtest/best",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2281,6 +3193,111 @@ class AgentExchangeClient:
         ``start()`` on one never started) and cancels it on leaving unless it finished.
         """
         return BacktestSession(self._transport, session_id, started=True)
+
+
+class _RawAgentExchangeClient(RawResponses):
+    """`AgentExchangeClient.with_raw_response`: every API method, answering `RawResponse`."""
+
+    __slots__ = ()
+    get_health = RawMethod(AgentExchangeClient.get_health)
+    register = RawMethod(AgentExchangeClient.register)
+    login = RawMethod(AgentExchangeClient.login)
+    get_pairs = RawMethod(AgentExchangeClient.get_pairs)
+    get_price = RawMethod(AgentExchangeClient.get_price)
+    get_all_prices = RawMethod(AgentExchangeClient.get_all_prices)
+    get_candles = RawMethod(AgentExchangeClient.get_candles)
+    get_ticker = RawMethod(AgentExchangeClient.get_ticker)
+    get_recent_trades = RawMethod(AgentExchangeClient.get_recent_trades)
+    get_orderbook = RawMethod(AgentExchangeClient.get_orderbook)
+    get_available_indicators = RawMethod(AgentExchangeClient.get_available_indicators)
+    get_indicators = RawMethod(AgentExchangeClient.get_indicators)
+    get_tickers = RawMethod(AgentExchangeClient.get_tickers)
+    get_data_range = RawMethod(AgentExchangeClient.get_data_range)
+    place_market_order = RawMethod(AgentExchangeClient.place_market_order)
+    place_limit_order = RawMethod(AgentExchangeClient.place_limit_order)
+    place_stop_loss = RawMethod(AgentExchangeClient.place_stop_loss)
+    place_take_profit = RawMethod(AgentExchangeClient.place_take_profit)
+    get_order = RawMethod(AgentExchangeClient.get_order)
+    cancel_order = RawMethod(AgentExchangeClient.cancel_order)
+    get_open_orders = RawMethod(AgentExchangeClient.get_open_orders)
+    cancel_all_orders = RawMethod(AgentExchangeClient.cancel_all_orders)
+    get_orders = RawMethod(AgentExchangeClient.get_orders)
+    get_trade_history = RawMethod(AgentExchangeClient.get_trade_history)
+    get_account_info = RawMethod(AgentExchangeClient.get_account_info)
+    get_balance = RawMethod(AgentExchangeClient.get_balance)
+    get_positions = RawMethod(AgentExchangeClient.get_positions)
+    get_portfolio = RawMethod(AgentExchangeClient.get_portfolio)
+    get_pnl = RawMethod(AgentExchangeClient.get_pnl)
+    reset_account = RawMethod(AgentExchangeClient.reset_account)
+    get_account_mode = RawMethod(AgentExchangeClient.get_account_mode)
+    switch_account_mode = RawMethod(AgentExchangeClient.switch_account_mode)
+    update_risk_profile = RawMethod(AgentExchangeClient.update_risk_profile)
+    get_performance = RawMethod(AgentExchangeClient.get_performance)
+    get_portfolio_history = RawMethod(AgentExchangeClient.get_portfolio_history)
+    get_leaderboard = RawMethod(AgentExchangeClient.get_leaderboard)
+    compute_deflated_sharpe = RawMethod(AgentExchangeClient.compute_deflated_sharpe)
+    create_webhook = RawMethod(AgentExchangeClient.create_webhook)
+    list_webhooks = RawMethod(AgentExchangeClient.list_webhooks)
+    get_webhook = RawMethod(AgentExchangeClient.get_webhook)
+    update_webhook = RawMethod(AgentExchangeClient.update_webhook)
+    delete_webhook = RawMethod(AgentExchangeClient.delete_webhook)
+    test_webhook = RawMethod(AgentExchangeClient.test_webhook)
+    create_strategy = RawMethod(AgentExchangeClient.create_strategy)
+    get_strategies = RawMethod(AgentExchangeClient.get_strategies)
+    compare_strategies = RawMethod(AgentExchangeClient.compare_strategies)
+    get_strategy = RawMethod(AgentExchangeClient.get_strategy)
+    update_strategy = RawMethod(AgentExchangeClient.update_strategy)
+    delete_strategy = RawMethod(AgentExchangeClient.delete_strategy)
+    create_version = RawMethod(AgentExchangeClient.create_version)
+    get_versions = RawMethod(AgentExchangeClient.get_versions)
+    get_version = RawMethod(AgentExchangeClient.get_version)
+    deploy_strategy = RawMethod(AgentExchangeClient.deploy_strategy)
+    undeploy_strategy = RawMethod(AgentExchangeClient.undeploy_strategy)
+    run_test = RawMethod(AgentExchangeClient.run_test)
+    get_strategy_tests = RawMethod(AgentExchangeClient.get_strategy_tests)
+    get_strategy_test = RawMethod(AgentExchangeClient.get_strategy_test)
+    get_test_status = RawMethod(AgentExchangeClient.get_test_status)
+    get_test_results = RawMethod(AgentExchangeClient.get_test_results)
+    cancel_test = RawMethod(AgentExchangeClient.cancel_test)
+    get_latest_test_results = RawMethod(AgentExchangeClient.get_latest_test_results)
+    compare_versions = RawMethod(AgentExchangeClient.compare_versions)
+    register_training_run = RawMethod(AgentExchangeClient.register_training_run)
+    get_training_runs = RawMethod(AgentExchangeClient.get_training_runs)
+    get_training_run = RawMethod(AgentExchangeClient.get_training_run)
+    get_learning_curve = RawMethod(AgentExchangeClient.get_learning_curve)
+    report_training_episode = RawMethod(AgentExchangeClient.report_training_episode)
+    complete_training_run = RawMethod(AgentExchangeClient.complete_training_run)
+    compare_training_runs = RawMethod(AgentExchangeClient.compare_training_runs)
+    create_agent = RawMethod(AgentExchangeClient.create_agent)
+    list_agents = RawMethod(AgentExchangeClient.list_agents)
+    get_agents_overview = RawMethod(AgentExchangeClient.get_agents_overview)
+    get_agent = RawMethod(AgentExchangeClient.get_agent)
+    update_agent = RawMethod(AgentExchangeClient.update_agent)
+    delete_agent = RawMethod(AgentExchangeClient.delete_agent)
+    clone_agent = RawMethod(AgentExchangeClient.clone_agent)
+    reset_agent = RawMethod(AgentExchangeClient.reset_agent)
+    archive_agent = RawMethod(AgentExchangeClient.archive_agent)
+    get_agent_api_key = RawMethod(AgentExchangeClient.get_agent_api_key)
+    regenerate_agent_key = RawMethod(AgentExchangeClient.regenerate_agent_key)
+    get_agent_risk_profile = RawMethod(AgentExchangeClient.get_agent_risk_profile)
+    update_agent_risk = RawMethod(AgentExchangeClient.update_agent_risk)
+    get_decision_trace = RawMethod(AgentExchangeClient.get_decision_trace)
+    analyze_decisions = RawMethod(AgentExchangeClient.analyze_decisions)
+    update_feedback = RawMethod(AgentExchangeClient.update_feedback)
+    get_agent_skill = RawMethod(AgentExchangeClient.get_agent_skill)
+    create_backtest = RawMethod(AgentExchangeClient.create_backtest)
+    start_backtest = RawMethod(AgentExchangeClient.start_backtest)
+    step_backtest = RawMethod(AgentExchangeClient.step_backtest)
+    step_backtest_batch = RawMethod(AgentExchangeClient.step_backtest_batch)
+    batch_step_fast = RawMethod(AgentExchangeClient.batch_step_fast)
+    cancel_backtest = RawMethod(AgentExchangeClient.cancel_backtest)
+    get_backtest_status = RawMethod(AgentExchangeClient.get_backtest_status)
+    get_backtest_results = RawMethod(AgentExchangeClient.get_backtest_results)
+    get_backtest_equity_curve = RawMethod(AgentExchangeClient.get_backtest_equity_curve)
+    get_backtest_trades = RawMethod(AgentExchangeClient.get_backtest_trades)
+    list_backtests = RawMethod(AgentExchangeClient.list_backtests)
+    compare_backtests = RawMethod(AgentExchangeClient.compare_backtests)
+    get_best_backtest = RawMethod(AgentExchangeClient.get_best_backtest)
 
 
 class BacktestSession:
@@ -2358,7 +3375,14 @@ class BacktestSession:
                 return
             yield _bar
 
-    def start(self) -> BacktestStarted:
+    def start(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStarted:
         """Start a created session (its clock at start_time)."""
         session_id = self.session_id
         _data = self._transport.request(
@@ -2366,6 +3390,7 @@ class BacktestSession:
                 "POST",
                 f"/api/v1/backtest/{path_param(session_id)}/start",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         self._started = True
@@ -2374,7 +3399,15 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("start", _exc) from _exc
 
-    def step(self, n: int = 1) -> BacktestStep:
+    def step(
+        self,
+        n: int = 1,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStep:
         """Advance the session by n candles (POST step/batch; one call whatever n).
 
         Args:
@@ -2390,6 +3423,7 @@ class BacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/step/batch",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2401,7 +3435,16 @@ class BacktestSession:
             self._finished = True
         return _result
 
-    def step_fast(self, n: int, include_intermediate_trades: bool = False) -> BacktestStep:
+    def step_fast(
+        self,
+        n: int,
+        include_intermediate_trades: bool = False,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStep:
         """Advance the session by up to 100,000 candles on the fast path.
 
         As step/batch, with per-step bookkeeping deferred to the end of the batch (no
@@ -2421,6 +3464,7 @@ class BacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/step/batch/fast",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2432,7 +3476,14 @@ class BacktestSession:
             self._finished = True
         return _result
 
-    def cancel(self) -> BacktestCancelled:
+    def cancel(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestCancelled:
         """Cancel a running session, keeping its partial results.
 
         A session that is not running (never started, completed, cancelled) is 404 "not active", as on the platform.
@@ -2443,6 +3494,7 @@ class BacktestSession:
                 "POST",
                 f"/api/v1/backtest/{path_param(session_id)}/cancel",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         self._finished = True
@@ -2451,7 +3503,17 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("cancel", _exc) from _exc
 
-    def place_market_order(self, symbol: str, side: str, quantity: Decimal | str | int) -> Order:
+    def place_market_order(
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Order:
         """Place a market order that fills at once at the session price plus a small slippage."""
         session_id = self.session_id
         _body: dict[str, Any] = {
@@ -2466,6 +3528,7 @@ class BacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/trade/order",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2483,7 +3546,16 @@ class BacktestSession:
             raise invalid_response("place_market_order", _exc) from _exc
 
     def place_limit_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int, price: Decimal | str | int
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
         """Place a limit order that stays pending until a candle of the session reaches price."""
         session_id = self.session_id
@@ -2500,6 +3572,7 @@ class BacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/trade/order",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2523,6 +3596,11 @@ class BacktestSession:
         side: str,
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
         """Place a stop-loss order that triggers when a candle of the session reaches trigger_price."""
         session_id = self.session_id
@@ -2539,6 +3617,7 @@ class BacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/trade/order",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2562,6 +3641,11 @@ class BacktestSession:
         side: str,
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
         """Place a take-profit order that triggers when a candle of the session reaches trigger_price."""
         session_id = self.session_id
@@ -2578,6 +3662,7 @@ class BacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/trade/order",
                 ("ApiKeyAuth", "BearerAuth"),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2601,6 +3686,11 @@ class BacktestSession:
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Order]:
         """The session's orders, newest first (filtered and paged here: the sandbox route has no filters)."""
         session_id = self.session_id
@@ -2609,6 +3699,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/trade/orders",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2628,7 +3719,14 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_orders", _exc) from _exc
 
-    def get_open_orders(self) -> list[Order]:
+    def get_open_orders(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Order]:
         """The session's pending orders, newest first."""
         session_id = self.session_id
         _data = self._transport.request(
@@ -2636,6 +3734,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/trade/orders/open",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2645,7 +3744,15 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_open_orders", _exc) from _exc
 
-    def cancel_order(self, order_id: str) -> None:
+    def cancel_order(
+        self,
+        order_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Cancel a pending order of the session.
 
         Unlocks its funds. An unknown order is 404 ORDER_NOT_FOUND and one no longer pending
@@ -2658,10 +3765,20 @@ class BacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/trade/order/{path_param(order_id)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
-    def get_trade_history(self, symbol: str | None = None, limit: int = 50) -> list[Trade]:
+    def get_trade_history(
+        self,
+        symbol: str | None = None,
+        limit: int = 50,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Trade]:
         """The session's executions, newest first (filtered here: the sandbox route has no filters)."""
         session_id = self.session_id
         _data = self._transport.request(
@@ -2669,6 +3786,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/trade/history",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2682,7 +3800,15 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_trade_history", _exc) from _exc
 
-    def get_price(self, symbol: str) -> Price:
+    def get_price(
+        self,
+        symbol: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Price:
         """Price of one pair at the session clock.
 
         A pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with price "0").
@@ -2696,6 +3822,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/market/price/{path_param(symbol)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2703,7 +3830,14 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_price", _exc) from _exc
 
-    def get_all_prices(self) -> list[Price]:
+    def get_all_prices(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Price]:
         """Prices of all the session's pairs at the session clock."""
         session_id = self.session_id
         _data = self._transport.request(
@@ -2711,6 +3845,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/market/prices",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2730,7 +3865,15 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_all_prices", _exc) from _exc
 
-    def get_ticker(self, symbol: str) -> Ticker:
+    def get_ticker(
+        self,
+        symbol: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Ticker:
         """24-hour statistics of one pair up to the session clock.
 
         A pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with {symbol, error}).
@@ -2744,6 +3887,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/market/ticker/{path_param(symbol)}",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2751,7 +3895,17 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_ticker", _exc) from _exc
 
-    def get_candles(self, symbol: str, interval: str, limit: int = 100) -> list[Candle]:
+    def get_candles(
+        self,
+        symbol: str,
+        interval: str,
+        limit: int = 100,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Candle]:
         """Candles of one pair up to the session clock (never after it).
 
         A pair outside the session, or unknown, is 400 INVALID_SYMBOL.
@@ -2771,6 +3925,7 @@ class BacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/market/candles/{path_param(symbol)}",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2778,7 +3933,14 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_candles", _exc) from _exc
 
-    def get_balance(self) -> Balance:
+    def get_balance(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Balance:
         """Balances of the session's wallet."""
         session_id = self.session_id
         _data = self._transport.request(
@@ -2786,6 +3948,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/account/balance",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2793,7 +3956,14 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_balance", _exc) from _exc
 
-    def get_portfolio(self) -> Portfolio:
+    def get_portfolio(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Portfolio:
         """Equity, cash and positions of the session at its clock."""
         session_id = self.session_id
         _data = self._transport.request(
@@ -2801,6 +3971,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/account/portfolio",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2808,7 +3979,14 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_portfolio", _exc) from _exc
 
-    def get_positions(self) -> list[Position]:
+    def get_positions(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Position]:
         """Open positions at the session clock, with their prices (read from the session's portfolio: its positions route sends no prices)."""
         session_id = self.session_id
         _data = self._transport.request(
@@ -2816,6 +3994,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/account/portfolio",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2823,7 +4002,14 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_positions", _exc) from _exc
 
-    def status(self) -> BacktestStatus:
+    def status(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestStatus:
         """Status and progress of a session."""
         session_id = self.session_id
         _data = self._transport.request(
@@ -2831,6 +4017,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/status",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2838,7 +4025,14 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("status", _exc) from _exc
 
-    def results(self) -> BacktestResults:
+    def results(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BacktestResults:
         """Summary, metrics and per-pair results of a session."""
         session_id = self.session_id
         _data = self._transport.request(
@@ -2846,6 +4040,7 @@ class BacktestSession:
                 "GET",
                 f"/api/v1/backtest/{path_param(session_id)}/results",
                 ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2853,7 +4048,15 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("results", _exc) from _exc
 
-    def equity_curve(self, interval: int = 1) -> list[Snapshot]:
+    def equity_curve(
+        self,
+        interval: int = 1,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Snapshot]:
         """Equity snapshots of a session.
 
         Args:
@@ -2869,6 +4072,7 @@ class BacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/results/equity-curve",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -2876,7 +4080,16 @@ class BacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("equity_curve", _exc) from _exc
 
-    def trades(self, limit: int = 1000, offset: int = 0) -> list[Trade]:
+    def trades(
+        self,
+        limit: int = 1000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Trade]:
         """The trades of a session, with the closing sells at its end."""
         session_id = self.session_id
         _params: dict[str, str] = {
@@ -2889,6 +4102,7 @@ class BacktestSession:
                 f"/api/v1/backtest/{path_param(session_id)}/results/trades",
                 ("ApiKeyAuth", "BearerAuth"),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:

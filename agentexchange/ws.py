@@ -35,17 +35,26 @@ import os
 import queue
 import threading
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Sequence,
+)
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 from . import _ws_protocol as P
 from ._retry import backoff_delay
-from ._transport import ENV_API_KEY
+from ._transport import ENV_API_KEY, ENV_BASE_URL
 from .exceptions import AgentExchangeError, AuthenticationError
 
-__all__ = ["AgentExchangeWS", "WSStats", "backoff_delay"]
+__all__ = ["AgentExchangeWS", "StreamEvent", "WSStats", "backoff_delay"]
 
 log = logging.getLogger("agentexchange.ws")
 
@@ -173,12 +182,123 @@ class _Closing:
         return poll().__await__()
 
 
+StreamKind = Literal["ticker", "candle", "order", "portfolio", "connect", "disconnect"]
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEvent:
+    """One event of ``ws.stream(...)``: what it is, and the dict a handler would get."""
+
+    kind: StreamKind
+    data: Event
+
+
+class _Stream:
+    """``async with ws.stream(...) as events: async for event in events:`` (see
+    ``AgentExchangeWS.stream``). Handlers registered on the client feed one queue; the
+    client's own connect() loop (reconnects, resubscription, on_connect after the
+    acknowledgements) runs underneath, so the iterator has the same guarantees."""
+
+    _END = object()
+
+    def __init__(
+        self,
+        ws: AgentExchangeWS,
+        registrations: list[tuple[Callable[[Callable[..., Any]], Any], StreamKind]],
+    ) -> None:
+        self._ws = ws
+        self._registrations = registrations
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._handlers: list[tuple[list[Handler], Handler]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._iterator: AsyncGenerator[StreamEvent, None] | None = None
+
+    def _feed(self, kind: StreamKind) -> Handler:
+        queue, ws = self._queue, self._ws
+
+        async def handler(data: Event) -> None:
+            if kind == "ticker" and queue.qsize() >= ws.max_pending:
+                ws.stats.dropped += 1  # the consumer is far behind: a newer tick will come
+                return
+            queue.put_nowait(StreamEvent(kind, data))
+            if kind == "disconnect" and data.get("reconnect_in") is None:
+                queue.put_nowait(self._END)  # the client is stopping: so does the iterator
+
+        return handler
+
+    async def __aenter__(self) -> AsyncIterator[StreamEvent]:
+        ws = self._ws
+        mine: list[Handler] = []
+        for register, kind in self._registrations:
+            mine.append(self._feed(kind))
+            register(mine[-1])
+        ws._on_connect.append(self._feed("connect"))
+        ws._on_disconnect.append(self._feed("disconnect"))
+        mine += [ws._on_connect[-1], ws._on_disconnect[-1]]
+        # Where each of this stream's handlers went: taken out again on exit.
+        for target in (
+            *ws._ticker.values(),
+            ws._ticker_all,
+            *ws._candles.values(),
+            ws._orders,
+            ws._portfolio,
+            ws._on_connect,
+            ws._on_disconnect,
+        ):
+            self._handlers += [(target, h) for h in target if any(h is m for m in mine)]
+        if ws._done.is_set():  # not running: this stream runs it (and stops it on exit)
+            self._task = asyncio.create_task(ws.connect(), name="agentexchange-ws-stream")
+            self._task.add_done_callback(lambda _: self._queue.put_nowait(self._END))
+        self._iterator = self._events()
+        return self._iterator
+
+    async def _events(self) -> AsyncGenerator[StreamEvent, None]:
+        queue, ws = self._queue, self._ws
+        while True:
+            if not queue.empty():
+                item = queue.get_nowait()
+            else:
+                try:
+                    # A client someone else runs may stop without a last event reaching us
+                    # (its dispatcher ends with it): look every 0.1 s whether it stopped.
+                    item = await asyncio.wait_for(queue.get(), 0.1)
+                except TimeoutError:
+                    if ws._done.is_set() and self._task is None and queue.empty():
+                        return
+                    continue
+            if item is self._END:
+                task = self._task
+                if task is not None and not task.cancelled() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]  # e.g. AuthenticationError
+                return
+            yield item
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for target, handler in self._handlers:
+            with contextlib.suppress(ValueError):
+                target.remove(handler)
+        if self._iterator is not None:
+            await self._iterator.aclose()  # a consumer that broke out left it suspended
+        task = self._task
+        if task is not None:
+            self._ws.close()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await task
+
+
 class AgentExchangeWS:
-    """Real-time streams with decorator-registered handlers.
+    """Real-time streams with decorator-registered handlers, or as an async iterator
+    (``stream()``).
 
     ``api_key`` falls back to ``AGENTEXCHANGE_API_KEY``; one of the two is required.
-    ``base_url`` is the platform's host (``ws://``/``wss://``, or ``http(s)://``);
-    ``/ws/v1`` is appended unless present.
+    ``base_url`` is the platform's host (``ws://``/``wss://``, or ``http(s)://``, turned
+    into ``ws://``/``wss://``); it falls back to ``AGENTEXCHANGE_BASE_URL`` (the REST
+    client's variable), then ``ws://localhost:8000``. ``/ws/v1`` is appended unless present.
 
     Handlers receive one flat ``dict`` per event with the docs' keys and the wire's
     types (decimal strings stay strings). Async handlers are awaited one at a time on
@@ -199,7 +319,7 @@ class AgentExchangeWS:
     def __init__(
         self,
         api_key: str | None = None,
-        base_url: str = "ws://localhost:8000",
+        base_url: str | None = None,
         *,
         reconnect_initial: float = 1.0,
         reconnect_max: float = 60.0,
@@ -222,7 +342,8 @@ class AgentExchangeWS:
                 code="MISSING_CREDENTIALS",
             )
         self._api_key = key
-        self.url = _ws_url(base_url)  # without the key: safe to log
+        base = base_url or os.environ.get(ENV_BASE_URL) or "ws://localhost:8000"
+        self.url = _ws_url(base)  # without the key: safe to log
         self.reconnect_initial = reconnect_initial
         self.reconnect_max = reconnect_max
         self.healthy_after = healthy_after
@@ -327,6 +448,51 @@ class AgentExchangeWS:
             return func
 
         return add
+
+    # ------------------------------------------------------------ iterator form
+    def stream(
+        self,
+        *,
+        ticker: str | Sequence[str] | None = None,
+        candles: tuple[str, str] | Sequence[tuple[str, str]] | None = None,
+        orders: bool = False,
+        portfolio: bool = False,
+    ) -> _Stream:
+        """The streams as an async iterator of :class:`StreamEvent` (``kind``, ``data``)::
+
+            async with ws.stream(ticker="BTCUSDT", orders=True) as events:
+                async for event in events:
+                    if event.kind == "ticker": ...
+
+        ``ticker``: a symbol, several, or ``"all"``; ``candles``: ``(symbol, interval)``
+        or several; ``orders`` / ``portfolio``: this agent's updates. ``connect`` and
+        ``disconnect`` events (the ``on_connect`` / ``on_disconnect`` dicts) come too: a
+        ``connect`` with ``reconnect: True`` follows a reconnection, once every
+        subscription is acknowledged again — re-sync through REST there. Entering runs
+        the client (``connect()``) unless it already runs, and leaving stops what it
+        started; reconnects, backoff and resubscription are the client's own. The
+        iterator ends when the client stops, and raises ``AuthenticationError`` if the
+        key is refused. Ticks are dropped (counted in ``stats.dropped``) when more than
+        ``max_pending`` events wait for the consumer; other events never are.
+        """
+        registrations: list[tuple[Callable[[Callable[..., Any]], Any], StreamKind]] = []
+        symbols = [ticker] if isinstance(ticker, str) else list(ticker or ())
+        registrations += [(self.on_ticker(sym), "ticker") for sym in symbols]
+        pairs: list[tuple[str, str]] = []
+        if candles is not None:
+            if len(candles) == 2 and all(isinstance(c, str) for c in candles):
+                pairs = [(str(candles[0]), str(candles[1]))]
+            else:
+                pairs = [(str(pair[0]), str(pair[1])) for pair in candles]
+        for sym, interval in pairs:
+            registrations.append((self.on_candles(sym, interval), "candle"))
+        if orders:
+            registrations.append((self.on_order_update(), "order"))
+        if portfolio:
+            registrations.append((self.on_portfolio(), "portfolio"))
+        if not registrations:
+            raise ValueError("stream() needs at least one of ticker, candles, orders, portfolio")
+        return _Stream(self, registrations)
 
     # ------------------------------------------------------------ lifecycle
     def run_forever(self) -> None:

@@ -2,7 +2,8 @@
 
 Credentials and the server come from the environment, as in the docs:
 AGENTEXCHANGE_API_KEY, AGENTEXCHANGE_API_SECRET, AGENTEXCHANGE_BASE_URL
-(`make demo` starts the mock exchange and fills them in).
+(`make demo` starts the mock exchange and fills them in). On the platform an account key
+trades only as one of its agents: set AGENTEXCHANGE_AGENT_ID too (or use the agent's key).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 from decimal import Decimal
 
 from agentexchange import AgentExchangeClient, AsyncAgentExchangeClient
-from agentexchange.exceptions import InsufficientBalanceError
+from agentexchange.exceptions import InsufficientBalanceError, RiskLimitError
 
 WATCH = ["BTCUSDT", "ETHUSDT", "SOLUSDT"]
 
@@ -52,6 +53,8 @@ def trade(client: AgentExchangeClient) -> None:
         client.place_market_order("BTCUSDT", "buy", Decimal("1000"))
     except InsufficientBalanceError as exc:
         print(f"A 1000 BTC buy is refused: need {exc.required} {exc.asset}, have {exc.available}")
+    except RiskLimitError as exc:  # ORDER_REJECTED: the platform checks the risk profile first
+        print(f"A 1000 BTC buy is refused by the risk profile: {exc.details.get('reason')}")
 
 
 def report(client: AgentExchangeClient) -> None:
@@ -85,12 +88,13 @@ def second_agent(client: AgentExchangeClient) -> None:
     section("A second agent, trading in isolation")
     agent = client.create_agent("Momentum Bot", starting_balance=Decimal("5000"))
     print(f"Created agent {agent.display_name} ({agent.agent_id}) with ${agent.starting_balance}")
-    with AgentExchangeClient(api_key=agent.api_key) as bot:
+    # The agent's own key, and its id (so an AGENTEXCHANGE_AGENT_ID set for us is not sent).
+    with AgentExchangeClient(api_key=agent.api_key, agent_id=agent.agent_id) as bot:
         order = bot.place_market_order("ETHUSDT", "buy", Decimal("0.25"))
         print(f"Agent bought 0.25 ETH at ${order.executed_price}")
         mine = {p.symbol for p in bot.get_positions()}
     ours = {p.symbol for p in client.get_positions()}
-    print(f"Agent's positions: {sorted(mine)}; default agent's positions: {sorted(ours)}")
+    print(f"Agent's positions: {sorted(mine)}; our positions: {sorted(ours)}")
 
 
 def main() -> None:

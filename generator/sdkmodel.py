@@ -208,6 +208,14 @@ class Method:
     session: str | None = None
     bound: str | None = None
     effects: tuple[str, ...] = ()  # "started" | "finished" | "step"
+    # requestBody.required is false: an empty body is not sent at all.
+    body_optional: bool = False
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The per-call options after the parameters (keyword-only): CALL_OPTIONS, and
+        ``idempotency_key`` on an idempotent method."""
+        return CALL_OPTIONS if self.idempotent else CALL_OPTIONS[:-1]
 
     @property
     def call_params(self) -> list[Param]:
@@ -229,6 +237,12 @@ class Method:
 
     def fixed_at(self, location: str) -> list[Fixed]:
         return [f for f in self.fixed if f.target.location == location]
+
+
+# Keyword-only options every generated method takes after its own parameters
+# (`_transport.options`); the last only where the method is idempotent. No x-sdk
+# parameter may take one of these names.
+CALL_OPTIONS = ("timeout", "extra_headers", "extra_query", "extra_body", "idempotency_key")
 
 
 @dataclass(frozen=True)
@@ -788,6 +802,10 @@ def _build_method(
             seen_default = seen_default or not param.required
         if any(p.name == param.name for p in params):
             raise VocabularyError(f"{where}: parameter {param.name} given twice")
+        if param.name in CALL_OPTIONS:
+            raise VocabularyError(
+                f"{where}: parameter {param.name} is reserved for the per-call options"
+            )
         for t in param.targets:
             if t in used:
                 raise VocabularyError(
@@ -866,6 +884,8 @@ def _build_method(
         returns=returns,
         summary=summary.strip(),
         description=description.strip() if isinstance(description, str) else None,
+        body_optional=body is not None
+        and spec.resolve(op.raw.get("requestBody", {})).get("required") is False,
     )
 
 

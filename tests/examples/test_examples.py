@@ -39,7 +39,7 @@ def test_quickstart_runs_against_a_fresh_mock() -> None:
     assert "Market buy" in out and ": filled at $" in out
     assert "stop-loss listed: True" in out
     assert "A 1000 BTC buy is refused: need" in out
-    assert "Agent's positions: ['ETHUSDT']; default agent's positions: ['BTCUSDT']" in out
+    assert "Agent's positions: ['ETHUSDT']; our positions: ['BTCUSDT']" in out
     assert out.rstrip().endswith("Done.")
     # The demo account's secret is printed by the mock's banner only, never by the example.
     assert "sk_live_" not in out

@@ -35,6 +35,11 @@ def test_fixture_builds() -> None:
 
 CASES = [
     (
+        "parameter named like a per-call option",
+        lambda r: _sdk(r, "/things", "get")["params"][1].update(name="timeout"),
+        "list_things.*timeout is reserved for the per-call options",
+    ),
+    (
         "unknown method key",
         lambda r: _sdk(r, "/things", "get").update(retruns={}),
         "list_things.*unknown keys",

@@ -51,9 +51,14 @@ def test_sync_and_async_differ_only_by_async(rendered: dict[str, str]) -> None:
     normalized = (
         # the async transport lives in its own module (asyncio only when used)
         async_.replace(
-            "from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncTransport\n", ""
+            "from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncRawMethod, AsyncTransport\n",
+            "",
         )
-        .replace("from ._transport import Call\n", "from ._transport import Call, SyncTransport\n")
+        .replace(
+            "from ._transport import Call, RawResponses, call_options\n",
+            "from ._transport import Call, RawMethod, RawResponses, SyncTransport, call_options\n",
+        )
+        .replace("AsyncRawMethod", "RawMethod")
         .replace("        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,\n", "")
         .replace("            max_concurrency=max_concurrency,\n", "")
         .replace("async def", "def")
@@ -99,7 +104,13 @@ def test_generated_fixture_package_imports_and_works(
         "class Call:\n"
         "    method: str\n    path: str\n    security: tuple[str, ...]\n"
         "    params: Any = None\n    json: Any = None\n    headers: Any = None\n"
-        "    idempotent: bool = False\n    expect: str = 'json'\n"
+        "    idempotent: bool = False\n    expect: str = 'json'\n    options: Any = None\n"
+        "def call_options(*args: Any) -> Any:\n"
+        "    return None if all(a is None for a in args) else args\n"
+        "class RawResponses:\n"
+        "    def __init__(self, client: Any) -> None: ...\n"
+        "class RawMethod:\n"
+        "    def __init__(self, method: Any) -> None: ...\n"
         "class SyncTransport:\n"
         "    reply: Any = None\n"
         "    def __init__(self, **kw: Any) -> None:\n        self.calls: list[Call] = []\n"
@@ -110,8 +121,9 @@ def test_generated_fixture_package_imports_and_works(
     )
     (pkg / "_async_transport.py").write_text(
         "from typing import Any\n"
-        "from ._transport import Call, SyncTransport\n"
+        "from ._transport import Call, RawResponses, SyncTransport\n"
         "DEFAULT_MAX_CONCURRENCY = 20\n"
+        "class AsyncRawMethod(RawMethod): ...\n"
         "class AsyncTransport(SyncTransport):\n"
         "    async def request(self, call: Call) -> Any:  # type: ignore[override]\n"
         "        self.calls.append(call)\n        return self.reply\n"

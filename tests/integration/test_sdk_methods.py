@@ -155,6 +155,15 @@ def test_register_and_login(sdk: Sdk, mock: MockServer) -> None:
 # --------------------------------------------------------------------------- market data
 
 
+def test_with_options_copy_calls_through_the_same_pool(sdk: Sdk, mock: MockServer) -> None:
+    client = sdk.client(**mock.credentials())
+    copy = client.client.with_options(max_retries=0, timeout=10)  # no request: called directly
+    EXERCISED[sdk.kind].add("with_options")
+    assert copy._transport._client is client.client._transport._client
+    price = Driver(sdk.kind, copy, sdk.run).get_price("BTCUSDT", timeout=5)
+    assert isinstance(price, Price) and price.symbol == "BTCUSDT"
+
+
 def test_market_data(sdk: Sdk, mock: MockServer) -> None:
     client = sdk.client(**mock.credentials())
     market = mock.exchange.market

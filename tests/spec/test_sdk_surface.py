@@ -97,7 +97,9 @@ DOCUMENTED: dict[str, list[Any]] = {
     "compare_training_runs": [("run_ids", REQUIRED)],
     # Agent management (seed 003 + issue 2)
     "create_agent": [
-        ("display_name", REQUIRED),
+        # Seed 003 requires it; seed 004 names it name= (keyword-only, after the documented
+        # ones): either may be given, so neither has a default the server would accept.
+        ("display_name", None),
         ("starting_balance", "10000.00"),
         ("llm_model", None),
         ("framework", None),

@@ -18,7 +18,7 @@ from agentexchange import (
 )
 from agentexchange._async_transport import DEFAULT_MAX_CONCURRENCY as DEFAULT
 
-NO_REQUEST = {"backtest"}  # builds a session object; nothing to await
+NO_REQUEST = {"backtest", "with_options"}  # build a session object / a client; nothing to await
 
 
 def _public(cls: type) -> dict[str, inspect.Signature]:

@@ -14,7 +14,7 @@ from typing import Any, Self
 
 import httpx
 
-from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncTransport
+from ._async_transport import DEFAULT_MAX_CONCURRENCY, AsyncRawMethod, AsyncTransport
 from ._convert import (
     bool_param,
     csv_param,
@@ -29,7 +29,7 @@ from ._convert import (
     path_param,
     spread_param,
 )
-from ._transport import Call
+from ._transport import Call, RawResponses, call_options
 from .exceptions import AgentExchangeError
 from .models import (
     AuthToken,
@@ -51,9 +51,17 @@ _MALFORMED = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, Attr
 class AsyncAgentExchangeClient:
     """Asynchronous client for the AgentExchange (TradeReady) agent trading API.
 
-    Credentials and the base URL fall back to `AGENTEXCHANGE_API_KEY`,
-    `AGENTEXCHANGE_API_SECRET` and `AGENTEXCHANGE_BASE_URL` (then http://localhost:8000).
+    Credentials, the agent and the base URL fall back to `AGENTEXCHANGE_API_KEY`,
+    `AGENTEXCHANGE_API_SECRET`, `AGENTEXCHANGE_AGENT_ID` and `AGENTEXCHANGE_BASE_URL`
+    (then http://localhost:8000). On the platform an account key trades only as one of
+    its agents: give `agent_id` (sent as `X-Agent-Id`) or use the agent's own key.
     Use it as an async context manager, or call `await close()` when done.
+
+    Every API method also takes keyword-only per-call options: `timeout` (seconds or an
+    `httpx.Timeout`), `extra_headers`, `extra_query`, `extra_body` (merged over what the
+    method sends), and on the idempotent ones `idempotency_key` (kept for every retry).
+    `with_options(...)` gives a client with other defaults on the same connection pool;
+    `with_raw_response.<method>(...)` answers the HTTP response beside the result.
     """
 
     __slots__ = ("_transport",)
@@ -104,10 +112,39 @@ class AsyncAgentExchangeClient:
         await self.close()
 
     async def close(self) -> None:
-        """Release the connection pool."""
+        """Release the connection pool (a `with_options` copy leaves it to its original)."""
         await self._transport.close()
 
-    async def login(self, key: str, secret: str) -> AuthToken:
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        agent_id: str | None = None,
+    ) -> Self:
+        """A client with these defaults changed (None keeps this one's), sharing this one's
+        connection pool, JWT and (async) concurrency limit: cheap to make per call site.
+        Close the original, not the copy."""
+        clone = object.__new__(type(self))
+        clone._transport = self._transport.derive(timeout, max_retries, agent_id)
+        return clone
+
+    @property
+    def with_raw_response(self) -> _RawAsyncAgentExchangeClient:
+        """Each API method, answering a `RawResponse`: `status_code`, `headers`,
+        `request_id`, `rate_limit` (limit, remaining, reset) and `parse()` (the result)."""
+        return _RawAsyncAgentExchangeClient(self)
+
+    async def login(
+        self,
+        key: str,
+        secret: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AuthToken:
         """Log in."""
         _body: dict[str, Any] = {
             "key": key,
@@ -119,6 +156,7 @@ class AsyncAgentExchangeClient:
                 "/auth/login",
                 (),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -127,7 +165,15 @@ class AsyncAgentExchangeClient:
             raise invalid_response("login", _exc) from _exc
 
     async def get_thing(
-        self, thing_id: str, *, trace: str | None = None, at: datetime | str | None = None
+        self,
+        thing_id: str,
+        *,
+        trace: str | None = None,
+        at: datetime | str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Thing:
         """One thing.
 
@@ -150,6 +196,7 @@ class AsyncAgentExchangeClient:
                 ("Key", "Jwt"),
                 params=_params,
                 headers=_headers,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -157,7 +204,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_thing", _exc) from _exc
 
-    async def get_thing_raw(self, thing_id: str) -> dict[str, Any]:
+    async def get_thing_raw(
+        self,
+        thing_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """The thing as the server sent it.
 
         Args:
@@ -168,6 +223,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 f"/things/{path_param(thing_id)}",
                 ("Key", "Jwt"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -175,7 +231,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_thing_raw", _exc) from _exc
 
-    async def get_thing_inner(self, thing_id: str, trace: str | None = None) -> Inner:
+    async def get_thing_inner(
+        self,
+        thing_id: str,
+        trace: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Inner:
         """One thing.
 
         Read a thing by id.
@@ -195,6 +260,7 @@ class AsyncAgentExchangeClient:
                 f"/things/{path_param(thing_id)}",
                 ("Key", "Jwt"),
                 headers=_headers,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -202,7 +268,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_thing_inner", _exc) from _exc
 
-    async def delete_thing(self, thing_id: str) -> None:
+    async def delete_thing(
+        self,
+        thing_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Delete a thing."""
         await self._transport.request(
             Call(
@@ -210,6 +284,7 @@ class AsyncAgentExchangeClient:
                 f"/things/{path_param(thing_id)}",
                 ("Key",),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
@@ -219,6 +294,11 @@ class AsyncAgentExchangeClient:
         ids: Sequence[str] | None = None,
         limit: int = 10,
         include_all: bool = False,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Thing]:
         """Things."""
         _pair = spread_param(pair, 2, "pair")
@@ -237,6 +317,7 @@ class AsyncAgentExchangeClient:
                 "/things",
                 ("Key",),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -261,6 +342,12 @@ class AsyncAgentExchangeClient:
         labels: Sequence[str] | None = None,
         options: Mapping[str, Any] | None = None,
         note: str = "hello",
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> Thing:
         """Create a thing."""
         _body: dict[str, Any] = {
@@ -284,6 +371,9 @@ class AsyncAgentExchangeClient:
                 ("Jwt", "Key"),
                 json=_body,
                 idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
             )
         )
         try:
@@ -291,13 +381,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("create_thing", _exc) from _exc
 
-    async def get_quotes(self) -> list[Quote]:
+    async def get_quotes(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Quote]:
         """All quotes."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/quotes",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -318,7 +416,14 @@ class AsyncAgentExchangeClient:
             raise invalid_response("get_quotes", _exc) from _exc
 
     async def compute_stats(
-        self, series: Sequence[Decimal | float | str | int], trials: int = 1
+        self,
+        series: Sequence[Decimal | float | str | int],
+        trials: int = 1,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Stats:
         """Statistics of a series, in a docstring of two paragraphs.
 
@@ -334,6 +439,7 @@ class AsyncAgentExchangeClient:
                 "/stats",
                 ("Key",),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -341,7 +447,15 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("compute_stats", _exc) from _exc
 
-    async def get_names(self, limit: int | None = None) -> list[str]:
+    async def get_names(
+        self,
+        limit: int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[str]:
         """Names."""
         _params: dict[str, str] = {}
         if limit is not None:
@@ -352,6 +466,7 @@ class AsyncAgentExchangeClient:
                 "/names",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -363,13 +478,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_names", _exc) from _exc
 
-    async def get_name_times(self) -> list[datetime]:
+    async def get_name_times(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[datetime]:
         """Names."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/names",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -377,13 +500,21 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_name_times", _exc) from _exc
 
-    async def get_quote_book(self) -> list[Quote]:
+    async def get_quote_book(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Quote]:
         """Quotes keyed by symbol."""
         _data = await self._transport.request(
             Call(
                 "GET",
                 "/quote-book",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -395,7 +526,14 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_quote_book", _exc) from _exc
 
-    async def get_readme(self) -> str:
+    async def get_readme(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> str:
         """A text document."""
         _data = await self._transport.request(
             Call(
@@ -403,6 +541,7 @@ class AsyncAgentExchangeClient:
                 "/readme",
                 (),
                 expect="text",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -410,7 +549,16 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_readme", _exc) from _exc
 
-    async def get_membership(self, thing_id: str, *, group_id: str | None = None) -> Membership:
+    async def get_membership(
+        self,
+        thing_id: str,
+        *,
+        group_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Membership:
         """A thing's membership of a group."""
         if group_id is None:
             # Without group_id: operation find_membership, which needs none.
@@ -422,6 +570,7 @@ class AsyncAgentExchangeClient:
                 "GET",
                 _path,
                 ("Key", "Jwt"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -435,7 +584,47 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_membership", _exc) from _exc
 
-    async def create_run(self, steps: int) -> AsyncRunSession:
+    async def reset_thing(
+        self,
+        thing_id: str,
+        *,
+        note: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Thing:
+        """Reset a thing (an optional body; issue 18)."""
+        _body: dict[str, Any] = {}
+        if note is not None:
+            _body["note"] = note
+        _data = await self._transport.request(
+            Call(
+                "POST",
+                f"/things/{path_param(thing_id)}/reset",
+                ("Key",),
+                json=_body or None,  # the body is optional: none at all when empty
+                idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
+            )
+        )
+        try:
+            return Thing._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("reset_thing", _exc) from _exc
+
+    async def create_run(
+        self,
+        steps: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncRunSession:
         """Create a run."""
         _body: dict[str, Any] = {
             "steps": steps,
@@ -446,6 +635,7 @@ class AsyncAgentExchangeClient:
                 "/runs",
                 ("Key",),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -461,6 +651,28 @@ class AsyncAgentExchangeClient:
         ``start()`` on one never started) and cancels it on leaving unless it finished.
         """
         return AsyncRunSession(self._transport, run_id, started=True)
+
+
+class _RawAsyncAgentExchangeClient(RawResponses):
+    """`AsyncAgentExchangeClient.with_raw_response`: every API method, answering `RawResponse`."""
+
+    __slots__ = ()
+    login = AsyncRawMethod(AsyncAgentExchangeClient.login)
+    get_thing = AsyncRawMethod(AsyncAgentExchangeClient.get_thing)
+    get_thing_raw = AsyncRawMethod(AsyncAgentExchangeClient.get_thing_raw)
+    get_thing_inner = AsyncRawMethod(AsyncAgentExchangeClient.get_thing_inner)
+    delete_thing = AsyncRawMethod(AsyncAgentExchangeClient.delete_thing)
+    list_things = AsyncRawMethod(AsyncAgentExchangeClient.list_things)
+    create_thing = AsyncRawMethod(AsyncAgentExchangeClient.create_thing)
+    get_quotes = AsyncRawMethod(AsyncAgentExchangeClient.get_quotes)
+    compute_stats = AsyncRawMethod(AsyncAgentExchangeClient.compute_stats)
+    get_names = AsyncRawMethod(AsyncAgentExchangeClient.get_names)
+    get_name_times = AsyncRawMethod(AsyncAgentExchangeClient.get_name_times)
+    get_quote_book = AsyncRawMethod(AsyncAgentExchangeClient.get_quote_book)
+    get_readme = AsyncRawMethod(AsyncAgentExchangeClient.get_readme)
+    get_membership = AsyncRawMethod(AsyncAgentExchangeClient.get_membership)
+    reset_thing = AsyncRawMethod(AsyncAgentExchangeClient.reset_thing)
+    create_run = AsyncRawMethod(AsyncAgentExchangeClient.create_run)
 
 
 class AsyncRunSession:
@@ -531,7 +743,14 @@ class AsyncRunSession:
                 return
             yield _bar
 
-    async def start(self) -> Run:
+    async def start(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Run:
         """Start a run."""
         run_id = self.run_id
         _data = await self._transport.request(
@@ -539,6 +758,7 @@ class AsyncRunSession:
                 "POST",
                 f"/runs/{path_param(run_id)}/start",
                 ("Key",),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         self._started = True
@@ -547,7 +767,15 @@ class AsyncRunSession:
         except _MALFORMED as _exc:
             raise invalid_response("start", _exc) from _exc
 
-    async def tick(self, n: int = 1) -> Tick:
+    async def tick(
+        self,
+        n: int = 1,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Tick:
         """Advance a run."""
         run_id = self.run_id
         _body: dict[str, Any] = {
@@ -559,6 +787,7 @@ class AsyncRunSession:
                 f"/runs/{path_param(run_id)}/tick",
                 ("Key",),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -570,7 +799,14 @@ class AsyncRunSession:
             self._finished = True
         return _result
 
-    async def stop(self) -> None:
+    async def stop(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Stop a run."""
         run_id = self.run_id
         await self._transport.request(
@@ -579,11 +815,19 @@ class AsyncRunSession:
                 f"/runs/{path_param(run_id)}/stop",
                 ("Key",),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         self._finished = True
 
-    async def get_quotes(self) -> list[Quote]:
+    async def get_quotes(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Quote]:
         """Quotes at the run's clock."""
         run_id = self.run_id
         _data = await self._transport.request(
@@ -591,6 +835,7 @@ class AsyncRunSession:
                 "GET",
                 f"/runs/{path_param(run_id)}/quotes",
                 ("Key",),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -611,7 +856,15 @@ class AsyncRunSession:
             raise invalid_response("get_quotes", _exc) from _exc
 
     async def find_things(
-        self, status: str | None = None, offset: int = 0, limit: int = 10
+        self,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int = 10,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Thing]:
         """The run's things, oldest first."""
         run_id = self.run_id
@@ -620,6 +873,7 @@ class AsyncRunSession:
                 "GET",
                 f"/runs/{path_param(run_id)}/things",
                 ("Key",),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -634,7 +888,15 @@ class AsyncRunSession:
         except _MALFORMED as _exc:
             raise invalid_response("find_things", _exc) from _exc
 
-    async def get_names(self, limit: int | None = None) -> list[str]:
+    async def get_names(
+        self,
+        limit: int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[str]:
         """The run's things, oldest first."""
         run_id = self.run_id
         _data = await self._transport.request(
@@ -642,6 +904,7 @@ class AsyncRunSession:
                 "GET",
                 f"/runs/{path_param(run_id)}/things",
                 ("Key",),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -653,7 +916,16 @@ class AsyncRunSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_names", _exc) from _exc
 
-    async def add_thing(self, name: str, amount: Decimal | str | int) -> Inner:
+    async def add_thing(
+        self,
+        name: str,
+        amount: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Inner:
         """Add a thing to the run."""
         run_id = self.run_id
         _body: dict[str, Any] = {
@@ -667,6 +939,7 @@ class AsyncRunSession:
                 f"/runs/{path_param(run_id)}/things",
                 ("Key",),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:

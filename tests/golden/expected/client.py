@@ -28,7 +28,7 @@ from ._convert import (
     path_param,
     spread_param,
 )
-from ._transport import Call, SyncTransport
+from ._transport import Call, RawMethod, RawResponses, SyncTransport, call_options
 from .exceptions import AgentExchangeError
 from .models import (
     AuthToken,
@@ -50,9 +50,17 @@ _MALFORMED = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, Attr
 class AgentExchangeClient:
     """Synchronous client for the AgentExchange (TradeReady) agent trading API.
 
-    Credentials and the base URL fall back to `AGENTEXCHANGE_API_KEY`,
-    `AGENTEXCHANGE_API_SECRET` and `AGENTEXCHANGE_BASE_URL` (then http://localhost:8000).
+    Credentials, the agent and the base URL fall back to `AGENTEXCHANGE_API_KEY`,
+    `AGENTEXCHANGE_API_SECRET`, `AGENTEXCHANGE_AGENT_ID` and `AGENTEXCHANGE_BASE_URL`
+    (then http://localhost:8000). On the platform an account key trades only as one of
+    its agents: give `agent_id` (sent as `X-Agent-Id`) or use the agent's own key.
     Use it as a context manager, or call `close()` when done.
+
+    Every API method also takes keyword-only per-call options: `timeout` (seconds or an
+    `httpx.Timeout`), `extra_headers`, `extra_query`, `extra_body` (merged over what the
+    method sends), and on the idempotent ones `idempotency_key` (kept for every retry).
+    `with_options(...)` gives a client with other defaults on the same connection pool;
+    `with_raw_response.<method>(...)` answers the HTTP response beside the result.
     """
 
     __slots__ = ("_transport",)
@@ -96,10 +104,39 @@ class AgentExchangeClient:
         self.close()
 
     def close(self) -> None:
-        """Release the connection pool."""
+        """Release the connection pool (a `with_options` copy leaves it to its original)."""
         self._transport.close()
 
-    def login(self, key: str, secret: str) -> AuthToken:
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        agent_id: str | None = None,
+    ) -> Self:
+        """A client with these defaults changed (None keeps this one's), sharing this one's
+        connection pool, JWT and (async) concurrency limit: cheap to make per call site.
+        Close the original, not the copy."""
+        clone = object.__new__(type(self))
+        clone._transport = self._transport.derive(timeout, max_retries, agent_id)
+        return clone
+
+    @property
+    def with_raw_response(self) -> _RawAgentExchangeClient:
+        """Each API method, answering a `RawResponse`: `status_code`, `headers`,
+        `request_id`, `rate_limit` (limit, remaining, reset) and `parse()` (the result)."""
+        return _RawAgentExchangeClient(self)
+
+    def login(
+        self,
+        key: str,
+        secret: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AuthToken:
         """Log in."""
         _body: dict[str, Any] = {
             "key": key,
@@ -111,6 +148,7 @@ class AgentExchangeClient:
                 "/auth/login",
                 (),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -119,7 +157,15 @@ class AgentExchangeClient:
             raise invalid_response("login", _exc) from _exc
 
     def get_thing(
-        self, thing_id: str, *, trace: str | None = None, at: datetime | str | None = None
+        self,
+        thing_id: str,
+        *,
+        trace: str | None = None,
+        at: datetime | str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Thing:
         """One thing.
 
@@ -142,6 +188,7 @@ class AgentExchangeClient:
                 ("Key", "Jwt"),
                 params=_params,
                 headers=_headers,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -149,7 +196,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_thing", _exc) from _exc
 
-    def get_thing_raw(self, thing_id: str) -> dict[str, Any]:
+    def get_thing_raw(
+        self,
+        thing_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """The thing as the server sent it.
 
         Args:
@@ -160,6 +215,7 @@ class AgentExchangeClient:
                 "GET",
                 f"/things/{path_param(thing_id)}",
                 ("Key", "Jwt"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -167,7 +223,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_thing_raw", _exc) from _exc
 
-    def get_thing_inner(self, thing_id: str, trace: str | None = None) -> Inner:
+    def get_thing_inner(
+        self,
+        thing_id: str,
+        trace: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Inner:
         """One thing.
 
         Read a thing by id.
@@ -187,6 +252,7 @@ class AgentExchangeClient:
                 f"/things/{path_param(thing_id)}",
                 ("Key", "Jwt"),
                 headers=_headers,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -194,7 +260,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_thing_inner", _exc) from _exc
 
-    def delete_thing(self, thing_id: str) -> None:
+    def delete_thing(
+        self,
+        thing_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Delete a thing."""
         self._transport.request(
             Call(
@@ -202,6 +276,7 @@ class AgentExchangeClient:
                 f"/things/{path_param(thing_id)}",
                 ("Key",),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
 
@@ -211,6 +286,11 @@ class AgentExchangeClient:
         ids: Sequence[str] | None = None,
         limit: int = 10,
         include_all: bool = False,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Thing]:
         """Things."""
         _pair = spread_param(pair, 2, "pair")
@@ -229,6 +309,7 @@ class AgentExchangeClient:
                 "/things",
                 ("Key",),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -253,6 +334,12 @@ class AgentExchangeClient:
         labels: Sequence[str] | None = None,
         options: Mapping[str, Any] | None = None,
         note: str = "hello",
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> Thing:
         """Create a thing."""
         _body: dict[str, Any] = {
@@ -276,6 +363,9 @@ class AgentExchangeClient:
                 ("Jwt", "Key"),
                 json=_body,
                 idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
             )
         )
         try:
@@ -283,13 +373,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("create_thing", _exc) from _exc
 
-    def get_quotes(self) -> list[Quote]:
+    def get_quotes(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Quote]:
         """All quotes."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/quotes",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -310,7 +408,14 @@ class AgentExchangeClient:
             raise invalid_response("get_quotes", _exc) from _exc
 
     def compute_stats(
-        self, series: Sequence[Decimal | float | str | int], trials: int = 1
+        self,
+        series: Sequence[Decimal | float | str | int],
+        trials: int = 1,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Stats:
         """Statistics of a series, in a docstring of two paragraphs.
 
@@ -326,6 +431,7 @@ class AgentExchangeClient:
                 "/stats",
                 ("Key",),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -333,7 +439,15 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("compute_stats", _exc) from _exc
 
-    def get_names(self, limit: int | None = None) -> list[str]:
+    def get_names(
+        self,
+        limit: int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[str]:
         """Names."""
         _params: dict[str, str] = {}
         if limit is not None:
@@ -344,6 +458,7 @@ class AgentExchangeClient:
                 "/names",
                 (),
                 params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -355,13 +470,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_names", _exc) from _exc
 
-    def get_name_times(self) -> list[datetime]:
+    def get_name_times(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[datetime]:
         """Names."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/names",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -369,13 +492,21 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_name_times", _exc) from _exc
 
-    def get_quote_book(self) -> list[Quote]:
+    def get_quote_book(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Quote]:
         """Quotes keyed by symbol."""
         _data = self._transport.request(
             Call(
                 "GET",
                 "/quote-book",
                 (),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -387,7 +518,14 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_quote_book", _exc) from _exc
 
-    def get_readme(self) -> str:
+    def get_readme(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> str:
         """A text document."""
         _data = self._transport.request(
             Call(
@@ -395,6 +533,7 @@ class AgentExchangeClient:
                 "/readme",
                 (),
                 expect="text",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -402,7 +541,16 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_readme", _exc) from _exc
 
-    def get_membership(self, thing_id: str, *, group_id: str | None = None) -> Membership:
+    def get_membership(
+        self,
+        thing_id: str,
+        *,
+        group_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Membership:
         """A thing's membership of a group."""
         if group_id is None:
             # Without group_id: operation find_membership, which needs none.
@@ -414,6 +562,7 @@ class AgentExchangeClient:
                 "GET",
                 _path,
                 ("Key", "Jwt"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -427,7 +576,47 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_membership", _exc) from _exc
 
-    def create_run(self, steps: int) -> RunSession:
+    def reset_thing(
+        self,
+        thing_id: str,
+        *,
+        note: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Thing:
+        """Reset a thing (an optional body; issue 18)."""
+        _body: dict[str, Any] = {}
+        if note is not None:
+            _body["note"] = note
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/things/{path_param(thing_id)}/reset",
+                ("Key",),
+                json=_body or None,  # the body is optional: none at all when empty
+                idempotent=True,
+                options=call_options(
+                    timeout, extra_headers, extra_query, extra_body, idempotency_key
+                ),
+            )
+        )
+        try:
+            return Thing._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("reset_thing", _exc) from _exc
+
+    def create_run(
+        self,
+        steps: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RunSession:
         """Create a run."""
         _body: dict[str, Any] = {
             "steps": steps,
@@ -438,6 +627,7 @@ class AgentExchangeClient:
                 "/runs",
                 ("Key",),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -453,6 +643,28 @@ class AgentExchangeClient:
         ``start()`` on one never started) and cancels it on leaving unless it finished.
         """
         return RunSession(self._transport, run_id, started=True)
+
+
+class _RawAgentExchangeClient(RawResponses):
+    """`AgentExchangeClient.with_raw_response`: every API method, answering `RawResponse`."""
+
+    __slots__ = ()
+    login = RawMethod(AgentExchangeClient.login)
+    get_thing = RawMethod(AgentExchangeClient.get_thing)
+    get_thing_raw = RawMethod(AgentExchangeClient.get_thing_raw)
+    get_thing_inner = RawMethod(AgentExchangeClient.get_thing_inner)
+    delete_thing = RawMethod(AgentExchangeClient.delete_thing)
+    list_things = RawMethod(AgentExchangeClient.list_things)
+    create_thing = RawMethod(AgentExchangeClient.create_thing)
+    get_quotes = RawMethod(AgentExchangeClient.get_quotes)
+    compute_stats = RawMethod(AgentExchangeClient.compute_stats)
+    get_names = RawMethod(AgentExchangeClient.get_names)
+    get_name_times = RawMethod(AgentExchangeClient.get_name_times)
+    get_quote_book = RawMethod(AgentExchangeClient.get_quote_book)
+    get_readme = RawMethod(AgentExchangeClient.get_readme)
+    get_membership = RawMethod(AgentExchangeClient.get_membership)
+    reset_thing = RawMethod(AgentExchangeClient.reset_thing)
+    create_run = RawMethod(AgentExchangeClient.create_run)
 
 
 class RunSession:
@@ -523,7 +735,14 @@ class RunSession:
                 return
             yield _bar
 
-    def start(self) -> Run:
+    def start(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Run:
         """Start a run."""
         run_id = self.run_id
         _data = self._transport.request(
@@ -531,6 +750,7 @@ class RunSession:
                 "POST",
                 f"/runs/{path_param(run_id)}/start",
                 ("Key",),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         self._started = True
@@ -539,7 +759,15 @@ class RunSession:
         except _MALFORMED as _exc:
             raise invalid_response("start", _exc) from _exc
 
-    def tick(self, n: int = 1) -> Tick:
+    def tick(
+        self,
+        n: int = 1,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Tick:
         """Advance a run."""
         run_id = self.run_id
         _body: dict[str, Any] = {
@@ -551,6 +779,7 @@ class RunSession:
                 f"/runs/{path_param(run_id)}/tick",
                 ("Key",),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -562,7 +791,14 @@ class RunSession:
             self._finished = True
         return _result
 
-    def stop(self) -> None:
+    def stop(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Stop a run."""
         run_id = self.run_id
         self._transport.request(
@@ -571,11 +807,19 @@ class RunSession:
                 f"/runs/{path_param(run_id)}/stop",
                 ("Key",),
                 expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         self._finished = True
 
-    def get_quotes(self) -> list[Quote]:
+    def get_quotes(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Quote]:
         """Quotes at the run's clock."""
         run_id = self.run_id
         _data = self._transport.request(
@@ -583,6 +827,7 @@ class RunSession:
                 "GET",
                 f"/runs/{path_param(run_id)}/quotes",
                 ("Key",),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -603,7 +848,15 @@ class RunSession:
             raise invalid_response("get_quotes", _exc) from _exc
 
     def find_things(
-        self, status: str | None = None, offset: int = 0, limit: int = 10
+        self,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int = 10,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> list[Thing]:
         """The run's things, oldest first."""
         run_id = self.run_id
@@ -612,6 +865,7 @@ class RunSession:
                 "GET",
                 f"/runs/{path_param(run_id)}/things",
                 ("Key",),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -626,7 +880,15 @@ class RunSession:
         except _MALFORMED as _exc:
             raise invalid_response("find_things", _exc) from _exc
 
-    def get_names(self, limit: int | None = None) -> list[str]:
+    def get_names(
+        self,
+        limit: int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[str]:
         """The run's things, oldest first."""
         run_id = self.run_id
         _data = self._transport.request(
@@ -634,6 +896,7 @@ class RunSession:
                 "GET",
                 f"/runs/{path_param(run_id)}/things",
                 ("Key",),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
@@ -645,7 +908,16 @@ class RunSession:
         except _MALFORMED as _exc:
             raise invalid_response("get_names", _exc) from _exc
 
-    def add_thing(self, name: str, amount: Decimal | str | int) -> Inner:
+    def add_thing(
+        self,
+        name: str,
+        amount: Decimal | str | int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Inner:
         """Add a thing to the run."""
         run_id = self.run_id
         _body: dict[str, Any] = {
@@ -659,6 +931,7 @@ class RunSession:
                 f"/runs/{path_param(run_id)}/things",
                 ("Key",),
                 json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
         try:
