@@ -46,6 +46,15 @@ from .models import (
     BacktestStatus,
     BacktestStep,
     Balance,
+    Battle,
+    BattleLive,
+    BattleOrder,
+    BattleParticipant,
+    BattlePreset,
+    BattlePrices,
+    BattleReplay,
+    BattleResults,
+    BattleStep,
     BestBacktest,
     Candle,
     DataRange,
@@ -2273,6 +2282,404 @@ class AgentExchangeClient:
             return BestBacktest._from_wire(_data)
         except _MALFORMED as _exc:
             raise invalid_response("get_best_backtest", _exc) from _exc
+
+    def get_battle_presets(self) -> list[BattlePreset]:
+        """The battle presets (ready-made configs) create_battle accepts."""
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/battles/presets",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return [BattlePreset._from_wire(_item) for _item in _data]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle_presets", _exc) from _exc
+
+    def create_battle(
+        self,
+        name: str,
+        preset: str | None = None,
+        ranking_metric: str = "roi_pct",
+        config: Mapping[str, Any] | None = None,
+        *,
+        battle_mode: str = "live",
+        backtest_config: Mapping[str, Any] | None = None,
+    ) -> Battle:
+        """Create a battle (draft) among agents of the account, live or on history.
+
+        Add two or more participants, then start it. A live battle runs on the exchange's
+        clock until its duration_seconds (a fixed battle ends by itself) or stop; a
+        historical battle replays backtest_config's span, stepped by the caller, every
+        participant seeing the same prices.
+
+        Args:
+            preset: A preset key (get_battle_presets).
+            config: duration_seconds, starting_balance, allowed_pairs, ... (over the preset).
+            backtest_config: Historical battles: start_time, end_time, candle_interval, pairs.
+        """
+        _body: dict[str, Any] = {
+            "name": name,
+            "ranking_metric": ranking_metric,
+            "battle_mode": battle_mode,
+        }
+        if preset is not None:
+            _body["preset"] = preset
+        if config is not None:
+            _body["config"] = dict(config)
+        if backtest_config is not None:
+            _body["backtest_config"] = dict(backtest_config)
+        _data = self._transport.request(
+            Call(
+                "POST",
+                "/api/v1/battles",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("create_battle", _exc) from _exc
+
+    def list_battles(
+        self, status: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[Battle]:
+        """The account's battles, newest first."""
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        if status is not None:
+            _params["status"] = status
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/battles",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return [Battle._from_wire(_item) for _item in _data["battles"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("list_battles", _exc) from _exc
+
+    def get_battle(self, battle_id: str) -> Battle:
+        """One battle with its participants."""
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle", _exc) from _exc
+
+    def update_battle(
+        self,
+        battle_id: str,
+        name: str | None = None,
+        config: Mapping[str, Any] | None = None,
+        ranking_metric: str | None = None,
+    ) -> Battle:
+        """Rename a draft battle, replace its config or change its ranking metric."""
+        _body: dict[str, Any] = {}
+        if name is not None:
+            _body["name"] = name
+        if config is not None:
+            _body["config"] = dict(config)
+        if ranking_metric is not None:
+            _body["ranking_metric"] = ranking_metric
+        _data = self._transport.request(
+            Call(
+                "PUT",
+                f"/api/v1/battles/{path_param(battle_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("update_battle", _exc) from _exc
+
+    def delete_battle(self, battle_id: str) -> None:
+        """Delete a battle; an active one is cancelled instead (kept, status cancelled)."""
+        self._transport.request(
+            Call(
+                "DELETE",
+                f"/api/v1/battles/{path_param(battle_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                expect="none",
+            )
+        )
+
+    def add_battle_participant(self, battle_id: str, agent_id: str) -> BattleParticipant:
+        """Enter an agent of the account in a draft battle.
+
+        An agent already in the battle is 409 BATTLE_INVALID_STATE and an unknown agent 404 AGENT_NOT_FOUND (the platform answers 500 to both — a defect).
+        """
+        _body: dict[str, Any] = {
+            "agent_id": agent_id,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/participants",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return BattleParticipant._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("add_battle_participant", _exc) from _exc
+
+    def remove_battle_participant(self, battle_id: str, agent_id: str) -> None:
+        """Take an agent out of a draft battle."""
+        self._transport.request(
+            Call(
+                "DELETE",
+                f"/api/v1/battles/{path_param(battle_id)}/participants/{path_param(agent_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                expect="none",
+            )
+        )
+
+    def start_battle(self, battle_id: str) -> Battle:
+        """Start a draft battle with two or more participants.
+
+        Each participant's snapshot_balance is its equity now (live) or the starting
+        balance (historical). Fewer than 2 participants, or a battle not in draft, is 409
+        BATTLE_INVALID_STATE (the platform answers 200 to a second start and moves
+        started_at — a defect).
+        """
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/start",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("start_battle", _exc) from _exc
+
+    def pause_battle_participant(self, battle_id: str, agent_id: str) -> BattleParticipant:
+        """Pause a participant of an active battle; its orders are refused until resume."""
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/pause/{path_param(agent_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BattleParticipant._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("pause_battle_participant", _exc) from _exc
+
+    def resume_battle_participant(self, battle_id: str, agent_id: str) -> BattleParticipant:
+        """Resume a paused participant."""
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/resume/{path_param(agent_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BattleParticipant._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("resume_battle_participant", _exc) from _exc
+
+    def stop_battle(self, battle_id: str) -> Battle:
+        """End an active battle now; participants are ranked (fires battle.completed)."""
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/stop",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("stop_battle", _exc) from _exc
+
+    def get_battle_live(self, battle_id: str) -> BattleLive:
+        """The standings now, best first by the ranking metric (in any state).
+
+        Equity counts open positions at market (the platform counts cash only — a defect).
+        """
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/live",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BattleLive._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle_live", _exc) from _exc
+
+    def get_battle_results(self, battle_id: str) -> BattleResults:
+        """A completed battle's ranking.
+
+        Before completion 409 BATTLE_INVALID_STATE.
+        """
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/results",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BattleResults._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle_results", _exc) from _exc
+
+    def get_battle_replay(
+        self, battle_id: str, limit: int = 10000, offset: int = 0
+    ) -> BattleReplay:
+        """A completed battle's equity snapshots, oldest first.
+
+        Before completion 409 BATTLE_INVALID_STATE (the platform answers an empty list; its live battles never have snapshots — a defect).
+        """
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/replay",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+            )
+        )
+        try:
+            return BattleReplay._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle_replay", _exc) from _exc
+
+    def replay_battle(
+        self,
+        battle_id: str,
+        override_config: Mapping[str, Any] | None = None,
+        agent_ids: Sequence[str] | None = None,
+    ) -> Battle:
+        """A new draft historical battle replaying a completed battle's span with its participants."""
+        _body: dict[str, Any] = {}
+        if override_config is not None:
+            _body["override_config"] = dict(override_config)
+        if agent_ids is not None:
+            _body["agent_ids"] = list_param(agent_ids, "agent_ids")
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/replay",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("replay_battle", _exc) from _exc
+
+    def step_battle(self, battle_id: str) -> BattleStep:
+        """Advance an active historical battle by one candle, every participant together.
+
+        A live battle, or one not active, is 409 BATTLE_INVALID_STATE. After the last step the battle stays active until stop.
+        """
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/step",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BattleStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step_battle", _exc) from _exc
+
+    def step_battle_batch(self, battle_id: str, steps: int) -> BattleStep:
+        """Advance an active historical battle by up to 10,000 candles."""
+        _body: dict[str, Any] = {
+            "steps": steps,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/step/batch",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return BattleStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step_battle_batch", _exc) from _exc
+
+    def battle_place_order(
+        self,
+        battle_id: str,
+        agent_id: str,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        order_type: str = "market",
+        price: Decimal | str | int | None = None,
+    ) -> BattleOrder:
+        """Place an order for one participant of an active historical battle, at the battle's clock.
+
+        Answers 200 (as on the platform); an order the wallet cannot pay is status rejected. A paused participant is 409 BATTLE_INVALID_STATE; an agent that is not a participant 404 BATTLE_NOT_FOUND (the platform answers 500).
+        """
+        _body: dict[str, Any] = {
+            "agent_id": agent_id,
+            "symbol": symbol,
+            "side": side,
+            "quantity": decimal_param(quantity, "quantity"),
+            "order_type": order_type,
+        }
+        if price is not None:
+            _body["price"] = decimal_param(price, "price")
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/trade/order",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return BattleOrder._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("battle_place_order", _exc) from _exc
+
+    def battle_get_prices(self, battle_id: str) -> BattlePrices:
+        """An active historical battle's prices at its clock (the same for every participant)."""
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/market/prices",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BattlePrices._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("battle_get_prices", _exc) from _exc
 
     def backtest(self, session_id: str) -> BacktestSession:
         """Attach to an existing session by its session_id (no request is made).
