@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .client import AgentExchangeClient, BacktestSession
+from .client import AgentExchangeClient, BacktestSession, HistoricalBattle
 from .exceptions import (
     AgentExchangeError,
     APIConnectionError,
@@ -101,6 +101,7 @@ __all__ = [
     "AssetBalance",
     "AsyncAgentExchangeClient",
     "AsyncBacktestSession",
+    "AsyncHistoricalBattle",
     "AsyncTradingAPI",
     "AuthToken",
     "AuthenticationError",
@@ -122,6 +123,7 @@ __all__ = [
     "BestBacktest",
     "Candle",
     "ConflictError",
+    "HistoricalBattle",
     "InsufficientBalanceError",
     "InvalidSymbolError",
     "LeaderboardEntry",
@@ -164,7 +166,7 @@ __all__ = [
 
 
 if TYPE_CHECKING:  # typed for checkers; loaded lazily at run time (see __getattr__)
-    from .async_client import AsyncAgentExchangeClient, AsyncBacktestSession
+    from .async_client import AsyncAgentExchangeClient, AsyncBacktestSession, AsyncHistoricalBattle
     from .ws import AgentExchangeWS
 
 # The async side loads only when asked for (docs/architecture.md "Layers"): the async
@@ -173,6 +175,7 @@ if TYPE_CHECKING:  # typed for checkers; loaded lazily at run time (see __getatt
 _LAZY = {
     "AsyncAgentExchangeClient": ".async_client",
     "AsyncBacktestSession": ".async_client",
+    "AsyncHistoricalBattle": ".async_client",
     "AgentExchangeWS": ".ws",
 }
 

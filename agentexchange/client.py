@@ -92,7 +92,7 @@ from .models import (
     _PriceLayout,
 )
 
-__all__ = ["AgentExchangeClient", "BacktestSession"]
+__all__ = ["AgentExchangeClient", "BacktestSession", "HistoricalBattle"]
 
 _MALFORMED = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, AttributeError)
 
@@ -2689,6 +2689,14 @@ class AgentExchangeClient:
         """
         return BacktestSession(self._transport, session_id, started=True)
 
+    def historical_battle(self, battle_id: str) -> HistoricalBattle:
+        """Attach to an existing session by its battle_id (no request is made).
+
+        It is taken as started: ``with`` does not start it again (call
+        ``start()`` on one never started) and cancels it on leaving unless it finished.
+        """
+        return HistoricalBattle(self._transport, battle_id, started=True)
+
 
 class BacktestSession:
     """One backtest session: the same market, trading and account methods as the live client
@@ -3302,3 +3310,244 @@ class BacktestSession:
             return [Trade._from_wire(_item) for _item in _data["trades"]]
         except _MALFORMED as _exc:
             raise invalid_response("trades", _exc) from _exc
+
+
+class HistoricalBattle:
+    """One historical battle, bound to its id: every participant steps the same history and
+    sees the same prices (the backtest engine under BacktestSession).
+
+        battle = client.historical_battle(battle_id)   # created with battle_mode="historical"
+        battle.start()                                 # an attached battle counts as started
+        for bar in battle.bars():                      # every participant, the same candle
+            battle.place_order(agent_id, "BTCUSDT", "buy", "0.01")
+        battle.stop()                                  # it stays active after the last step
+        print(battle.results().participants[0].agent_id)
+
+    Bound to one battle_id: each method calls its operation with it
+    (x-sdk-session in openapi.yaml). ``with`` starts the session
+    (``start()``) unless it was started, and on leaving cancels it (``stop()``)
+    unless it finished; a BATTLE_INVALID_STATE error from that cancel means there was nothing left
+    to cancel. ``for bar in session.bars()`` calls ``step()``
+    once per iteration and yields each result until one says is_complete.
+    """
+
+    __slots__ = ("_finished", "_started", "_transport", "battle_id", "created", "last_step")
+
+    def __init__(
+        self,
+        transport: SyncTransport,
+        battle_id: str,
+        *,
+        created: Any | None = None,
+        started: bool = False,
+    ) -> None:
+        self._transport = transport
+        self.battle_id = battle_id
+        #: What the create call answered (None for an attached session).
+        self.created = created
+        #: The last BattleStep a method of this session returned.
+        self.last_step: BattleStep | None = None
+        self._started = started
+        self._finished = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(battle_id={self.battle_id!r})"
+
+    def __enter__(self) -> Self:
+        if not self._started:
+            self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._finished:
+            return
+        try:
+            self.stop()
+        except AgentExchangeError as _exc:
+            # BATTLE_INVALID_STATE: not running any more (completed, or never started), nothing to
+            # cancel. While another exception propagates, a failed cancel must not hide it.
+            if _exc.code != "BATTLE_INVALID_STATE" and exc_type is None:
+                raise
+
+    def bars(self) -> Iterator[BattleStep]:
+        """Advance one step per iteration (``step()``), yielding each result, until the
+        session finishes; the finishing step is not yielded (the session's routes then
+        answer BATTLE_INVALID_STATE: read its results) and stays in ``last_step``. Starts the
+        session first if this object has not.
+        """
+        if not self._started:
+            self.start()
+        while not self._finished:
+            _bar = self.step()
+            if _bar.is_complete:
+                return
+            yield _bar
+
+    def start(self) -> Battle:
+        """Start a draft battle with two or more participants.
+
+        Each participant's snapshot_balance is its equity now (live) or the starting
+        balance (historical). Fewer than 2 participants, or a battle not in draft, is 409
+        BATTLE_INVALID_STATE (the platform answers 200 to a second start and moves
+        started_at — a defect).
+        """
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/start",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        self._started = True
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("start", _exc) from _exc
+
+    def stop(self) -> Battle:
+        """End an active battle now; participants are ranked (fires battle.completed)."""
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/stop",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        self._finished = True
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("stop", _exc) from _exc
+
+    def live(self) -> BattleLive:
+        """The standings now, best first by the ranking metric (in any state).
+
+        Equity counts open positions at market (the platform counts cash only — a defect).
+        """
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/live",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BattleLive._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("live", _exc) from _exc
+
+    def results(self) -> BattleResults:
+        """A completed battle's ranking.
+
+        Before completion 409 BATTLE_INVALID_STATE.
+        """
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/results",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BattleResults._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("results", _exc) from _exc
+
+    def step(self) -> BattleStep:
+        """Advance every participant by one candle."""
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/step",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            _result = BattleStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step", _exc) from _exc
+        self.last_step = _result
+        if _result.is_complete:
+            self._finished = True
+        return _result
+
+    def step_batch(self, steps: int) -> BattleStep:
+        """Advance an active historical battle by up to 10,000 candles."""
+        battle_id = self.battle_id
+        _body: dict[str, Any] = {
+            "steps": steps,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/step/batch",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            _result = BattleStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step_batch", _exc) from _exc
+        self.last_step = _result
+        if _result.is_complete:
+            self._finished = True
+        return _result
+
+    def place_order(
+        self,
+        agent_id: str,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        order_type: str = "market",
+        price: Decimal | str | int | None = None,
+    ) -> BattleOrder:
+        """Place an order for one participant at the battle's clock."""
+        battle_id = self.battle_id
+        _body: dict[str, Any] = {
+            "agent_id": agent_id,
+            "symbol": symbol,
+            "side": side,
+            "quantity": decimal_param(quantity, "quantity"),
+            "order_type": order_type,
+        }
+        if price is not None:
+            _body["price"] = decimal_param(price, "price")
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/trade/order",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+            )
+        )
+        try:
+            return BattleOrder._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("place_order", _exc) from _exc
+
+    def get_prices(self) -> BattlePrices:
+        """The prices every participant sees at the battle's clock."""
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/market/prices",
+                ("ApiKeyAuth", "BearerAuth"),
+            )
+        )
+        try:
+            return BattlePrices._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_prices", _exc) from _exc

@@ -1390,6 +1390,27 @@ def test_battles_live_and_historical(sdk: Sdk, mock: MockServer) -> None:
     assert isinstance(prices, BattlePrices) and prices.prices == batch.prices
     assert all(isinstance(p, Decimal) for p in prices.prices.values())
 
+    # The session-style object of the backtest vocabulary, bound to the battle's id.
+    attached = client.client.historical_battle(history.id)  # no request: called directly
+    EXERCISED[sdk.kind].add("historical_battle")
+    assert type(attached).__name__ == (
+        "AsyncHistoricalBattle" if sdk.kind == "async" else "HistoricalBattle"
+    )
+    hb = _session(sdk, attached)
+    assert hb.step().step == 7 and hb.step_batch(3).step == 10
+    assert hb.get_prices().prices == client.battle_get_prices(history.id).prices
+    sold = hb.place_order(a, "BTCUSDT", "sell", Decimal("0.01"))
+    assert isinstance(sold, BattleOrder) and sold.status == "filled"
+    assert {s.agent_id for s in hb.live().participants} == {a, b}
+    last = hb.step_batch(1000)
+    assert last.is_complete and last.step == last.total_steps == 60
+    assert hb.stop().status == "completed"
+    ranked = hb.results()
+    assert [r.rank for r in ranked.participants] == [1, 2]
+    with pytest.raises(ConflictError) as stopped:
+        hb.stop()
+    assert stopped.value.code == "BATTLE_INVALID_STATE"
+
 
 def test_close_releases_the_client(sdk: Sdk, mock: MockServer) -> None:
     client = sdk.client(**mock.credentials())

@@ -1800,7 +1800,7 @@ async def test_async_deploy_without_version_deploys_the_current_one() -> None:
 
 # Methods that send nothing: backtest(session_id) only builds a session object
 # (tests/unit/test_backtest_session.py covers it).
-WITHOUT_REQUEST = {"close", "backtest"}
+WITHOUT_REQUEST = {"close", "backtest", "historical_battle"}
 
 
 def _api_methods(cls: type) -> set[str]:
