@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._transport import SDK_VERSION, RateLimit, RawResponse
-from .client import AgentExchangeClient, BacktestSession
+from .client import AgentExchangeClient, BacktestSession, HistoricalBattle
 from .exceptions import (
     AgentExchangeError,
     APIConnectionError,
@@ -102,6 +102,7 @@ __all__ = [
     "AssetBalance",
     "AsyncAgentExchangeClient",
     "AsyncBacktestSession",
+    "AsyncHistoricalBattle",
     "AsyncTradingAPI",
     "AuthToken",
     "AuthenticationError",
@@ -123,6 +124,7 @@ __all__ = [
     "BestBacktest",
     "Candle",
     "ConflictError",
+    "HistoricalBattle",
     "InsufficientBalanceError",
     "InvalidSymbolError",
     "LeaderboardEntry",
@@ -167,7 +169,7 @@ __all__ = [
 
 
 if TYPE_CHECKING:  # typed for checkers; loaded lazily at run time (see __getattr__)
-    from .async_client import AsyncAgentExchangeClient, AsyncBacktestSession
+    from .async_client import AsyncAgentExchangeClient, AsyncBacktestSession, AsyncHistoricalBattle
     from .ws import AgentExchangeWS
 
 # The async side loads only when asked for (docs/architecture.md "Layers"): the async
@@ -176,6 +178,7 @@ if TYPE_CHECKING:  # typed for checkers; loaded lazily at run time (see __getatt
 _LAZY = {
     "AsyncAgentExchangeClient": ".async_client",
     "AsyncBacktestSession": ".async_client",
+    "AsyncHistoricalBattle": ".async_client",
     "AgentExchangeWS": ".ws",
 }
 

@@ -32,6 +32,7 @@ CHANNEL_TICKER_ALL: Final = "ticker_all"
 CHANNEL_CANDLES: Final = "candles"
 CHANNEL_ORDERS: Final = "orders"
 CHANNEL_PORTFOLIO: Final = "portfolio"
+CHANNEL_BATTLE: Final = "battle"
 
 # Server control messages (their `type`).
 TYPE_SUBSCRIBED: Final = "subscribed"
@@ -44,6 +45,7 @@ DATA_TICKER: Final = "ticker"
 DATA_CANDLE: Final = "candles"
 DATA_ORDER: Final = "orders"
 DATA_PORTFOLIO: Final = "portfolio"
+DATA_BATTLE: Final = "battle"
 
 # Error codes of `error` messages.
 ERROR_INVALID_MESSAGE: Final = "INVALID_MESSAGE"
@@ -52,7 +54,7 @@ ERROR_INVALID_CHANNEL: Final = "INVALID_CHANNEL"
 ERROR_SUBSCRIPTION_LIMIT: Final = "SUBSCRIPTION_LIMIT"
 
 ACTIONS: Final = ("subscribe", "unsubscribe", "pong")
-SUBSCRIPTION_CHANNELS: Final = ("ticker", "ticker_all", "candles", "orders", "portfolio")
+SUBSCRIPTION_CHANNELS: Final = ("ticker", "ticker_all", "candles", "orders", "portfolio", "battle")
 INTERVALS: Final = ("1m", "5m", "15m", "1h", "4h", "1d")
 ERROR_CODES: Final = ("INVALID_MESSAGE", "UNKNOWN_ACTION", "INVALID_CHANNEL", "SUBSCRIPTION_LIMIT")
 
@@ -66,6 +68,7 @@ SUBSCRIPTION_KEYS: Final[dict[str, str]] = {
     "candles": "candles:{symbol}:{interval}",
     "orders": "orders",
     "portfolio": "portfolio",
+    "battle": "battle:{battle_id}",
 }
 
 # The request fields each subscription channel needs (from its key).
@@ -75,6 +78,7 @@ SUBSCRIPTION_PARAMS: Final[dict[str, tuple[str, ...]]] = {
     "candles": ("symbol", "interval"),
     "orders": (),
     "portfolio": (),
+    "battle": ("battle_id",),
 }
 
 # Fields next to `channel`/`data` in each data message, e.g. `symbol`.
@@ -83,6 +87,7 @@ ENVELOPE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "candles": ("symbol", "interval"),
     "orders": (),
     "portfolio": (),
+    "battle": ("battle_id",),
 }
 
 # Every field a data message's `data` may carry, in document order.
@@ -124,6 +129,7 @@ DATA_FIELDS: Final[dict[str, tuple[str, ...]]] = {
         "roi_pct",
         "timestamp",
     ),
+    "battle": ("event", "status", "ranking", "timestamp"),
 }
 
 # The fields a data message's `data` always carries.
@@ -132,4 +138,5 @@ REQUIRED_DATA_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "candles": ("open_time", "open", "high", "low", "close", "volume"),
     "orders": ("order_id", "status", "symbol", "side", "type", "quantity"),
     "portfolio": ("total_equity", "unrealized_pnl", "realized_pnl", "timestamp"),
+    "battle": ("event", "status", "ranking", "timestamp"),
 }

@@ -46,6 +46,15 @@ from .models import (
     BacktestStatus,
     BacktestStep,
     Balance,
+    Battle,
+    BattleLive,
+    BattleOrder,
+    BattleParticipant,
+    BattlePreset,
+    BattlePrices,
+    BattleReplay,
+    BattleResults,
+    BattleStep,
     BestBacktest,
     Candle,
     DataRange,
@@ -83,7 +92,7 @@ from .models import (
     _PriceLayout,
 )
 
-__all__ = ["AgentExchangeClient", "BacktestSession"]
+__all__ = ["AgentExchangeClient", "BacktestSession", "HistoricalBattle"]
 
 _MALFORMED = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, AttributeError)
 
@@ -3186,6 +3195,575 @@ class AgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_best_backtest", _exc) from _exc
 
+    def get_battle_presets(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[BattlePreset]:
+        """The battle presets (ready-made configs) create_battle accepts."""
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/battles/presets",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return [BattlePreset._from_wire(_item) for _item in _data]
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle_presets", _exc) from _exc
+
+    def create_battle(
+        self,
+        name: str,
+        preset: str | None = None,
+        ranking_metric: str = "roi_pct",
+        config: Mapping[str, Any] | None = None,
+        *,
+        battle_mode: str = "live",
+        backtest_config: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Battle:
+        """Create a battle (draft) among agents of the account, live or on history.
+
+        Add two or more participants, then start it. A live battle runs on the exchange's
+        clock until its duration_seconds (a fixed battle ends by itself) or stop; a
+        historical battle replays backtest_config's span, stepped by the caller, every
+        participant seeing the same prices.
+
+        Args:
+            preset: A preset key (get_battle_presets).
+            config: duration_seconds, starting_balance, allowed_pairs, ... (over the preset).
+            backtest_config: Historical battles: start_time, end_time, candle_interval, pairs.
+        """
+        _body: dict[str, Any] = {
+            "name": name,
+            "ranking_metric": ranking_metric,
+            "battle_mode": battle_mode,
+        }
+        if preset is not None:
+            _body["preset"] = preset
+        if config is not None:
+            _body["config"] = dict(config)
+        if backtest_config is not None:
+            _body["backtest_config"] = dict(backtest_config)
+        _data = self._transport.request(
+            Call(
+                "POST",
+                "/api/v1/battles",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("create_battle", _exc) from _exc
+
+    def list_battles(
+        self,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Battle]:
+        """The account's battles, newest first."""
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        if status is not None:
+            _params["status"] = status
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/battles",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return [Battle._from_wire(_item) for _item in _data["battles"]]
+        except _MALFORMED as _exc:
+            raise invalid_response("list_battles", _exc) from _exc
+
+    def get_battle(
+        self,
+        battle_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Battle:
+        """One battle with its participants."""
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle", _exc) from _exc
+
+    def update_battle(
+        self,
+        battle_id: str,
+        name: str | None = None,
+        config: Mapping[str, Any] | None = None,
+        ranking_metric: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Battle:
+        """Rename a draft battle, replace its config or change its ranking metric."""
+        _body: dict[str, Any] = {}
+        if name is not None:
+            _body["name"] = name
+        if config is not None:
+            _body["config"] = dict(config)
+        if ranking_metric is not None:
+            _body["ranking_metric"] = ranking_metric
+        _data = self._transport.request(
+            Call(
+                "PUT",
+                f"/api/v1/battles/{path_param(battle_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("update_battle", _exc) from _exc
+
+    def delete_battle(
+        self,
+        battle_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Delete a battle; an active one is cancelled instead (kept, status cancelled)."""
+        self._transport.request(
+            Call(
+                "DELETE",
+                f"/api/v1/battles/{path_param(battle_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+
+    def add_battle_participant(
+        self,
+        battle_id: str,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleParticipant:
+        """Enter an agent of the account in a draft battle.
+
+        An agent already in the battle is 409 BATTLE_INVALID_STATE and an unknown agent 404 AGENT_NOT_FOUND (the platform answers 500 to both — a defect).
+        """
+        _body: dict[str, Any] = {
+            "agent_id": agent_id,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/participants",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleParticipant._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("add_battle_participant", _exc) from _exc
+
+    def remove_battle_participant(
+        self,
+        battle_id: str,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Take an agent out of a draft battle."""
+        self._transport.request(
+            Call(
+                "DELETE",
+                f"/api/v1/battles/{path_param(battle_id)}/participants/{path_param(agent_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                expect="none",
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+
+    def start_battle(
+        self,
+        battle_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Battle:
+        """Start a draft battle with two or more participants.
+
+        Each participant's snapshot_balance is its equity now (live) or the starting
+        balance (historical). Fewer than 2 participants, or a battle not in draft, is 409
+        BATTLE_INVALID_STATE (the platform answers 200 to a second start and moves
+        started_at — a defect).
+        """
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/start",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("start_battle", _exc) from _exc
+
+    def pause_battle_participant(
+        self,
+        battle_id: str,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleParticipant:
+        """Pause a participant of an active battle; its orders are refused until resume."""
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/pause/{path_param(agent_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleParticipant._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("pause_battle_participant", _exc) from _exc
+
+    def resume_battle_participant(
+        self,
+        battle_id: str,
+        agent_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleParticipant:
+        """Resume a paused participant."""
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/resume/{path_param(agent_id)}",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleParticipant._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("resume_battle_participant", _exc) from _exc
+
+    def stop_battle(
+        self,
+        battle_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Battle:
+        """End an active battle now; participants are ranked (fires battle.completed)."""
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/stop",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("stop_battle", _exc) from _exc
+
+    def get_battle_live(
+        self,
+        battle_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleLive:
+        """The standings now, best first by the ranking metric (in any state).
+
+        Equity counts open positions at market (the platform counts cash only — a defect).
+        """
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/live",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleLive._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle_live", _exc) from _exc
+
+    def get_battle_results(
+        self,
+        battle_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleResults:
+        """A completed battle's ranking.
+
+        Before completion 409 BATTLE_INVALID_STATE.
+        """
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/results",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleResults._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle_results", _exc) from _exc
+
+    def get_battle_replay(
+        self,
+        battle_id: str,
+        limit: int = 10000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleReplay:
+        """A completed battle's equity snapshots, oldest first.
+
+        Before completion 409 BATTLE_INVALID_STATE (the platform answers an empty list; its live battles never have snapshots — a defect).
+        """
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/replay",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleReplay._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle_replay", _exc) from _exc
+
+    def replay_battle(
+        self,
+        battle_id: str,
+        override_config: Mapping[str, Any] | None = None,
+        agent_ids: Sequence[str] | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Battle:
+        """A new draft historical battle replaying a completed battle's span with its participants."""
+        _body: dict[str, Any] = {}
+        if override_config is not None:
+            _body["override_config"] = dict(override_config)
+        if agent_ids is not None:
+            _body["agent_ids"] = list_param(agent_ids, "agent_ids")
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/replay",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body or None,  # the body is optional: none at all when empty
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("replay_battle", _exc) from _exc
+
+    def step_battle(
+        self,
+        battle_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleStep:
+        """Advance an active historical battle by one candle, every participant together.
+
+        A live battle, or one not active, is 409 BATTLE_INVALID_STATE. After the last step the battle stays active until stop.
+        """
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/step",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step_battle", _exc) from _exc
+
+    def step_battle_batch(
+        self,
+        battle_id: str,
+        steps: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleStep:
+        """Advance an active historical battle by up to 10,000 candles."""
+        _body: dict[str, Any] = {
+            "steps": steps,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/step/batch",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step_battle_batch", _exc) from _exc
+
+    def battle_place_order(
+        self,
+        battle_id: str,
+        agent_id: str,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        order_type: str = "market",
+        price: Decimal | str | int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleOrder:
+        """Place an order for one participant of an active historical battle, at the battle's clock.
+
+        Answers 200 (as on the platform); an order the wallet cannot pay is status rejected. A paused participant is 409 BATTLE_INVALID_STATE; an agent that is not a participant 404 BATTLE_NOT_FOUND (the platform answers 500).
+        """
+        _body: dict[str, Any] = {
+            "agent_id": agent_id,
+            "symbol": symbol,
+            "side": side,
+            "quantity": decimal_param(quantity, "quantity"),
+            "order_type": order_type,
+        }
+        if price is not None:
+            _body["price"] = decimal_param(price, "price")
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/trade/order",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleOrder._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("battle_place_order", _exc) from _exc
+
+    def battle_get_prices(
+        self,
+        battle_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattlePrices:
+        """An active historical battle's prices at its clock (the same for every participant)."""
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/market/prices",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattlePrices._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("battle_get_prices", _exc) from _exc
+
     def backtest(self, session_id: str) -> BacktestSession:
         """Attach to an existing session by its session_id (no request is made).
 
@@ -3193,6 +3771,14 @@ class AgentExchangeClient:
         ``start()`` on one never started) and cancels it on leaving unless it finished.
         """
         return BacktestSession(self._transport, session_id, started=True)
+
+    def historical_battle(self, battle_id: str) -> HistoricalBattle:
+        """Attach to an existing session by its battle_id (no request is made).
+
+        It is taken as started: ``with`` does not start it again (call
+        ``start()`` on one never started) and cancels it on leaving unless it finished.
+        """
+        return HistoricalBattle(self._transport, battle_id, started=True)
 
 
 class _RawAgentExchangeClient(RawResponses):
@@ -3298,6 +3884,26 @@ class _RawAgentExchangeClient(RawResponses):
     list_backtests = RawMethod(AgentExchangeClient.list_backtests)
     compare_backtests = RawMethod(AgentExchangeClient.compare_backtests)
     get_best_backtest = RawMethod(AgentExchangeClient.get_best_backtest)
+    get_battle_presets = RawMethod(AgentExchangeClient.get_battle_presets)
+    create_battle = RawMethod(AgentExchangeClient.create_battle)
+    list_battles = RawMethod(AgentExchangeClient.list_battles)
+    get_battle = RawMethod(AgentExchangeClient.get_battle)
+    update_battle = RawMethod(AgentExchangeClient.update_battle)
+    delete_battle = RawMethod(AgentExchangeClient.delete_battle)
+    add_battle_participant = RawMethod(AgentExchangeClient.add_battle_participant)
+    remove_battle_participant = RawMethod(AgentExchangeClient.remove_battle_participant)
+    start_battle = RawMethod(AgentExchangeClient.start_battle)
+    pause_battle_participant = RawMethod(AgentExchangeClient.pause_battle_participant)
+    resume_battle_participant = RawMethod(AgentExchangeClient.resume_battle_participant)
+    stop_battle = RawMethod(AgentExchangeClient.stop_battle)
+    get_battle_live = RawMethod(AgentExchangeClient.get_battle_live)
+    get_battle_results = RawMethod(AgentExchangeClient.get_battle_results)
+    get_battle_replay = RawMethod(AgentExchangeClient.get_battle_replay)
+    replay_battle = RawMethod(AgentExchangeClient.replay_battle)
+    step_battle = RawMethod(AgentExchangeClient.step_battle)
+    step_battle_batch = RawMethod(AgentExchangeClient.step_battle_batch)
+    battle_place_order = RawMethod(AgentExchangeClient.battle_place_order)
+    battle_get_prices = RawMethod(AgentExchangeClient.battle_get_prices)
 
 
 class BacktestSession:
@@ -4109,3 +4715,307 @@ class BacktestSession:
             return [Trade._from_wire(_item) for _item in _data["trades"]]
         except _MALFORMED as _exc:
             raise invalid_response("trades", _exc) from _exc
+
+
+class HistoricalBattle:
+    """One historical battle, bound to its id: every participant steps the same history and
+    sees the same prices (the backtest engine under BacktestSession).
+
+        battle = client.historical_battle(battle_id)   # created with battle_mode="historical"
+        battle.start()                                 # an attached battle counts as started
+        for bar in battle.bars():                      # every participant, the same candle
+            battle.place_order(agent_id, "BTCUSDT", "buy", "0.01")
+        battle.stop()                                  # it stays active after the last step
+        print(battle.results().participants[0].agent_id)
+
+    Bound to one battle_id: each method calls its operation with it
+    (x-sdk-session in openapi.yaml). ``with`` starts the session
+    (``start()``) unless it was started, and on leaving cancels it (``stop()``)
+    unless it finished; a BATTLE_INVALID_STATE error from that cancel means there was nothing left
+    to cancel. ``for bar in session.bars()`` calls ``step()``
+    once per iteration and yields each result until one says is_complete.
+    """
+
+    __slots__ = ("_finished", "_started", "_transport", "battle_id", "created", "last_step")
+
+    def __init__(
+        self,
+        transport: SyncTransport,
+        battle_id: str,
+        *,
+        created: Any | None = None,
+        started: bool = False,
+    ) -> None:
+        self._transport = transport
+        self.battle_id = battle_id
+        #: What the create call answered (None for an attached session).
+        self.created = created
+        #: The last BattleStep a method of this session returned.
+        self.last_step: BattleStep | None = None
+        self._started = started
+        self._finished = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(battle_id={self.battle_id!r})"
+
+    def __enter__(self) -> Self:
+        if not self._started:
+            self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._finished:
+            return
+        try:
+            self.stop()
+        except AgentExchangeError as _exc:
+            # BATTLE_INVALID_STATE: not running any more (completed, or never started), nothing to
+            # cancel. While another exception propagates, a failed cancel must not hide it.
+            if _exc.code != "BATTLE_INVALID_STATE" and exc_type is None:
+                raise
+
+    def bars(self) -> Iterator[BattleStep]:
+        """Advance one step per iteration (``step()``), yielding each result, until the
+        session finishes; the finishing step is not yielded (the session's routes then
+        answer BATTLE_INVALID_STATE: read its results) and stays in ``last_step``. Starts the
+        session first if this object has not.
+        """
+        if not self._started:
+            self.start()
+        while not self._finished:
+            _bar = self.step()
+            if _bar.is_complete:
+                return
+            yield _bar
+
+    def start(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Battle:
+        """Start a draft battle with two or more participants.
+
+        Each participant's snapshot_balance is its equity now (live) or the starting
+        balance (historical). Fewer than 2 participants, or a battle not in draft, is 409
+        BATTLE_INVALID_STATE (the platform answers 200 to a second start and moves
+        started_at — a defect).
+        """
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/start",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        self._started = True
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("start", _exc) from _exc
+
+    def stop(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Battle:
+        """End an active battle now; participants are ranked (fires battle.completed)."""
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/stop",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        self._finished = True
+        try:
+            return Battle._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("stop", _exc) from _exc
+
+    def live(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleLive:
+        """The standings now, best first by the ranking metric (in any state).
+
+        Equity counts open positions at market (the platform counts cash only — a defect).
+        """
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/live",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleLive._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("live", _exc) from _exc
+
+    def results(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleResults:
+        """A completed battle's ranking.
+
+        Before completion 409 BATTLE_INVALID_STATE.
+        """
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/results",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleResults._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("results", _exc) from _exc
+
+    def step(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleStep:
+        """Advance every participant by one candle."""
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/step",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _result = BattleStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step", _exc) from _exc
+        self.last_step = _result
+        if _result.is_complete:
+            self._finished = True
+        return _result
+
+    def step_batch(
+        self,
+        steps: int,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleStep:
+        """Advance an active historical battle by up to 10,000 candles."""
+        battle_id = self.battle_id
+        _body: dict[str, Any] = {
+            "steps": steps,
+        }
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/step/batch",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _result = BattleStep._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("step_batch", _exc) from _exc
+        self.last_step = _result
+        if _result.is_complete:
+            self._finished = True
+        return _result
+
+    def place_order(
+        self,
+        agent_id: str,
+        symbol: str,
+        side: str,
+        quantity: Decimal | str | int,
+        order_type: str = "market",
+        price: Decimal | str | int | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattleOrder:
+        """Place an order for one participant at the battle's clock."""
+        battle_id = self.battle_id
+        _body: dict[str, Any] = {
+            "agent_id": agent_id,
+            "symbol": symbol,
+            "side": side,
+            "quantity": decimal_param(quantity, "quantity"),
+            "order_type": order_type,
+        }
+        if price is not None:
+            _body["price"] = decimal_param(price, "price")
+        _data = self._transport.request(
+            Call(
+                "POST",
+                f"/api/v1/battles/{path_param(battle_id)}/trade/order",
+                ("ApiKeyAuth", "BearerAuth"),
+                json=_body,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattleOrder._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("place_order", _exc) from _exc
+
+    def get_prices(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BattlePrices:
+        """The prices every participant sees at the battle's clock."""
+        battle_id = self.battle_id
+        _data = self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/market/prices",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            return BattlePrices._from_wire(_data)
+        except _MALFORMED as _exc:
+            raise invalid_response("get_prices", _exc) from _exc

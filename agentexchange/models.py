@@ -60,6 +60,19 @@ __all__ = [
     "BacktestStep",
     "BacktestSummary",
     "Balance",
+    "Battle",
+    "BattleLive",
+    "BattleOrder",
+    "BattleParticipant",
+    "BattlePreset",
+    "BattlePrices",
+    "BattleReplay",
+    "BattleResult",
+    "BattleResults",
+    "BattleSnapshot",
+    "BattleStanding",
+    "BattleStep",
+    "BattleStepParticipant",
     "BestBacktest",
     "Candle",
     "ComparisonDeflatedSharpe",
@@ -12301,3 +12314,2232 @@ def _Feedback_make(
 
 Feedback._from_wire = _Feedback_from_wire
 Feedback._make = _Feedback_make
+
+
+@frozen_dataclass()
+class BattlePreset:
+    """A battle preset (a name for a ready-made config).
+
+    Wire schema: `BattlePreset`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "key",
+        "name",
+        "description",
+        "duration_type",
+        "duration_seconds",
+        "starting_balance",
+        "allowed_pairs",
+        "best_for",
+    )
+    __match_args__ = ()
+
+    key: str
+    name: str
+    description: str
+    duration_type: str
+    duration_seconds: int | None
+    starting_balance: Decimal
+    allowed_pairs: list[str] | None
+    best_for: str
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattlePreset]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                int | None,
+                Decimal,
+                list[str] | None,
+                str,
+            ],
+            BattlePreset,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        name: str,
+        description: str,
+        duration_type: str,
+        duration_seconds: int | None = None,
+        starting_balance: Decimal,
+        allowed_pairs: list[str] | None = None,
+        best_for: str,
+    ) -> None:
+        object_setattr(self, "key", key)
+        object_setattr(self, "name", name)
+        object_setattr(self, "description", description)
+        object_setattr(self, "duration_type", duration_type)
+        object_setattr(self, "duration_seconds", duration_seconds)
+        object_setattr(self, "starting_balance", starting_balance)
+        object_setattr(self, "allowed_pairs", allowed_pairs)
+        object_setattr(self, "best_for", best_for)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(key={self.key!r}, name={self.name!r}, description={self.description!r}, duration_type={self.duration_type!r}, duration_seconds={self.duration_seconds!r}, starting_balance={self.starting_balance!r}, allowed_pairs={self.allowed_pairs!r}, best_for={self.best_for!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.key,
+                self.name,
+                self.description,
+                self.duration_type,
+                self.duration_seconds,
+                self.starting_balance,
+                self.allowed_pairs,
+                self.best_for,
+            ) == (
+                other.key,
+                other.name,
+                other.description,
+                other.duration_type,
+                other.duration_seconds,
+                other.starting_balance,
+                other.allowed_pairs,
+                other.best_for,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.key,
+                self.name,
+                self.description,
+                self.duration_type,
+                self.duration_seconds,
+                self.starting_balance,
+                self.allowed_pairs,
+                self.best_for,
+            )
+        )
+
+
+class _BattlePresetLayout:
+    """`BattlePreset`'s slots, unfrozen: a fused builder fills one, then makes it a `BattlePreset`."""
+
+    __slots__ = (
+        "allowed_pairs",
+        "best_for",
+        "description",
+        "duration_seconds",
+        "duration_type",
+        "key",
+        "name",
+        "starting_balance",
+    )
+    key: str
+    name: str
+    description: str
+    duration_type: str
+    duration_seconds: int | None
+    starting_balance: Decimal
+    allowed_pairs: list[str] | None
+    best_for: str
+
+
+def _BattlePreset_from_wire(d: Mapping[str, Any]) -> BattlePreset:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattlePresetLayout()  # faster than object.__new__(...): a plain type call
+    self.key = d["key"]
+    self.name = d["name"]
+    self.description = d["description"]
+    self.duration_type = d["duration_type"]
+    v = d.get("duration_seconds")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.duration_seconds = v
+    self.starting_balance = Decimal(d["starting_balance"])
+    v = d.get("allowed_pairs")
+    v = opt_list(v, parse_str)
+    self.allowed_pairs = v
+    self.best_for = d["best_for"]
+    self.__class__ = BattlePreset  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattlePreset_make(
+    key: str,
+    name: str,
+    description: str,
+    duration_type: str,
+    duration_seconds: int | None,
+    starting_balance: Decimal,
+    allowed_pairs: list[str] | None,
+    best_for: str,
+) -> BattlePreset:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattlePresetLayout()  # faster than object.__new__(...): a plain type call
+    self.key = key
+    self.name = name
+    self.description = description
+    self.duration_type = duration_type
+    self.duration_seconds = duration_seconds
+    self.starting_balance = starting_balance
+    self.allowed_pairs = allowed_pairs
+    self.best_for = best_for
+    self.__class__ = BattlePreset  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattlePreset._from_wire = _BattlePreset_from_wire
+BattlePreset._make = _BattlePreset_make
+
+
+@frozen_dataclass()
+class BattleParticipant:
+    """An agent entered in a battle.
+
+    Wire schema: `BattleParticipant`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "battle_id",
+        "agent_id",
+        "status",
+        "snapshot_balance",
+        "final_equity",
+        "final_rank",
+        "joined_at",
+    )
+    __match_args__ = ()
+
+    id: str
+    battle_id: str
+    agent_id: str
+    status: str
+    snapshot_balance: Decimal | None
+    final_equity: Decimal | None
+    final_rank: int | None
+    joined_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattleParticipant]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                Decimal | None,
+                Decimal | None,
+                int | None,
+                datetime,
+            ],
+            BattleParticipant,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        battle_id: str,
+        agent_id: str,
+        status: str,
+        snapshot_balance: Decimal | None = None,
+        final_equity: Decimal | None = None,
+        final_rank: int | None = None,
+        joined_at: datetime,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "battle_id", battle_id)
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "snapshot_balance", snapshot_balance)
+        object_setattr(self, "final_equity", final_equity)
+        object_setattr(self, "final_rank", final_rank)
+        object_setattr(self, "joined_at", joined_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, battle_id={self.battle_id!r}, agent_id={self.agent_id!r}, status={self.status!r}, snapshot_balance={self.snapshot_balance!r}, final_equity={self.final_equity!r}, final_rank={self.final_rank!r}, joined_at={self.joined_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.battle_id,
+                self.agent_id,
+                self.status,
+                self.snapshot_balance,
+                self.final_equity,
+                self.final_rank,
+                self.joined_at,
+            ) == (
+                other.id,
+                other.battle_id,
+                other.agent_id,
+                other.status,
+                other.snapshot_balance,
+                other.final_equity,
+                other.final_rank,
+                other.joined_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.id,
+                self.battle_id,
+                self.agent_id,
+                self.status,
+                self.snapshot_balance,
+                self.final_equity,
+                self.final_rank,
+                self.joined_at,
+            )
+        )
+
+
+class _BattleParticipantLayout:
+    """`BattleParticipant`'s slots, unfrozen: a fused builder fills one, then makes it a `BattleParticipant`."""
+
+    __slots__ = (
+        "agent_id",
+        "battle_id",
+        "final_equity",
+        "final_rank",
+        "id",
+        "joined_at",
+        "snapshot_balance",
+        "status",
+    )
+    id: str
+    battle_id: str
+    agent_id: str
+    status: str
+    snapshot_balance: Decimal | None
+    final_equity: Decimal | None
+    final_rank: int | None
+    joined_at: datetime
+
+
+def _BattleParticipant_from_wire(d: Mapping[str, Any]) -> BattleParticipant:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattleParticipantLayout()  # faster than object.__new__(...): a plain type call
+    self.id = d["id"]
+    self.battle_id = d["battle_id"]
+    self.agent_id = d["agent_id"]
+    self.status = d["status"]
+    v = d.get("snapshot_balance")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.snapshot_balance = v
+    v = d.get("final_equity")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.final_equity = v
+    v = d.get("final_rank")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.final_rank = v
+    v = d["joined_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.joined_at = v
+    self.__class__ = BattleParticipant  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattleParticipant_make(
+    id: str,
+    battle_id: str,
+    agent_id: str,
+    status: str,
+    snapshot_balance: Decimal | None,
+    final_equity: Decimal | None,
+    final_rank: int | None,
+    joined_at: datetime,
+) -> BattleParticipant:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleParticipantLayout()  # faster than object.__new__(...): a plain type call
+    self.id = id
+    self.battle_id = battle_id
+    self.agent_id = agent_id
+    self.status = status
+    self.snapshot_balance = snapshot_balance
+    self.final_equity = final_equity
+    self.final_rank = final_rank
+    self.joined_at = joined_at
+    self.__class__ = BattleParticipant  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattleParticipant._from_wire = _BattleParticipant_from_wire
+BattleParticipant._make = _BattleParticipant_make
+
+
+@frozen_dataclass()
+class Battle:
+    """A battle of the account's agents (live or historical).
+
+    Wire schema: `Battle`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "id",
+        "name",
+        "status",
+        "battle_mode",
+        "ranking_metric",
+        "config",
+        "preset",
+        "participant_count",
+        "participants",
+        "backtest_config",
+        "account_id",
+        "started_at",
+        "ended_at",
+        "created_at",
+    )
+    __match_args__ = ()
+
+    id: str
+    name: str
+    status: str
+    battle_mode: str
+    ranking_metric: str
+    config: dict[str, Any]
+    preset: str | None
+    participant_count: int
+    participants: list[BattleParticipant]
+    backtest_config: dict[str, Any] | None
+    account_id: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    created_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], Battle]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                str,
+                str,
+                dict[str, Any],
+                str | None,
+                int,
+                list[BattleParticipant],
+                dict[str, Any] | None,
+                str,
+                datetime | None,
+                datetime | None,
+                datetime,
+            ],
+            Battle,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: str,
+        status: str,
+        battle_mode: str,
+        ranking_metric: str,
+        config: dict[str, Any],
+        preset: str | None = None,
+        participant_count: int,
+        participants: list[BattleParticipant],
+        backtest_config: dict[str, Any] | None = None,
+        account_id: str,
+        started_at: datetime | None = None,
+        ended_at: datetime | None = None,
+        created_at: datetime,
+    ) -> None:
+        object_setattr(self, "id", id)
+        object_setattr(self, "name", name)
+        object_setattr(self, "status", status)
+        object_setattr(self, "battle_mode", battle_mode)
+        object_setattr(self, "ranking_metric", ranking_metric)
+        object_setattr(self, "config", config)
+        object_setattr(self, "preset", preset)
+        object_setattr(self, "participant_count", participant_count)
+        object_setattr(self, "participants", participants)
+        object_setattr(self, "backtest_config", backtest_config)
+        object_setattr(self, "account_id", account_id)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "ended_at", ended_at)
+        object_setattr(self, "created_at", created_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(id={self.id!r}, name={self.name!r}, status={self.status!r}, battle_mode={self.battle_mode!r}, ranking_metric={self.ranking_metric!r}, config={self.config!r}, preset={self.preset!r}, participant_count={self.participant_count!r}, participants={self.participants!r}, backtest_config={self.backtest_config!r}, account_id={self.account_id!r}, started_at={self.started_at!r}, ended_at={self.ended_at!r}, created_at={self.created_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.id,
+                self.name,
+                self.status,
+                self.battle_mode,
+                self.ranking_metric,
+                self.config,
+                self.preset,
+                self.participant_count,
+                self.participants,
+                self.backtest_config,
+                self.account_id,
+                self.started_at,
+                self.ended_at,
+                self.created_at,
+            ) == (
+                other.id,
+                other.name,
+                other.status,
+                other.battle_mode,
+                other.ranking_metric,
+                other.config,
+                other.preset,
+                other.participant_count,
+                other.participants,
+                other.backtest_config,
+                other.account_id,
+                other.started_at,
+                other.ended_at,
+                other.created_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.id,
+                self.name,
+                self.status,
+                self.battle_mode,
+                self.ranking_metric,
+                self.config,
+                self.preset,
+                self.participant_count,
+                self.participants,
+                self.backtest_config,
+                self.account_id,
+                self.started_at,
+                self.ended_at,
+                self.created_at,
+            )
+        )
+
+
+class _BattleLayout:
+    """`Battle`'s slots, unfrozen: a fused builder fills one, then makes it a `Battle`."""
+
+    __slots__ = (
+        "account_id",
+        "backtest_config",
+        "battle_mode",
+        "config",
+        "created_at",
+        "ended_at",
+        "id",
+        "name",
+        "participant_count",
+        "participants",
+        "preset",
+        "ranking_metric",
+        "started_at",
+        "status",
+    )
+    id: str
+    name: str
+    status: str
+    battle_mode: str
+    ranking_metric: str
+    config: dict[str, Any]
+    preset: str | None
+    participant_count: int
+    participants: list[BattleParticipant]
+    backtest_config: dict[str, Any] | None
+    account_id: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    created_at: datetime
+
+
+def _Battle_from_wire(d: Mapping[str, Any]) -> Battle:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattleLayout()  # faster than object.__new__(...): a plain type call
+    self.id = d["id"]
+    self.name = d["name"]
+    self.status = d["status"]
+    self.battle_mode = d["battle_mode"]
+    self.ranking_metric = d["ranking_metric"]
+    self.config = parse_dict(d["config"])
+    v = d.get("preset")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.preset = v
+    self.participant_count = d["participant_count"]
+    self.participants = [BattleParticipant._from_wire(_i) for _i in d["participants"]]
+    v = d.get("backtest_config")
+    v = opt_dict(v)
+    self.backtest_config = v
+    self.account_id = d["account_id"]
+    v = d.get("started_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.started_at = v
+    v = d.get("ended_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.ended_at = v
+    v = d["created_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.created_at = v
+    self.__class__ = Battle  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _Battle_make(
+    id: str,
+    name: str,
+    status: str,
+    battle_mode: str,
+    ranking_metric: str,
+    config: dict[str, Any],
+    preset: str | None,
+    participant_count: int,
+    participants: list[BattleParticipant],
+    backtest_config: dict[str, Any] | None,
+    account_id: str,
+    started_at: datetime | None,
+    ended_at: datetime | None,
+    created_at: datetime,
+) -> Battle:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleLayout()  # faster than object.__new__(...): a plain type call
+    self.id = id
+    self.name = name
+    self.status = status
+    self.battle_mode = battle_mode
+    self.ranking_metric = ranking_metric
+    self.config = config
+    self.preset = preset
+    self.participant_count = participant_count
+    self.participants = participants
+    self.backtest_config = backtest_config
+    self.account_id = account_id
+    self.started_at = started_at
+    self.ended_at = ended_at
+    self.created_at = created_at
+    self.__class__ = Battle  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+Battle._from_wire = _Battle_from_wire
+Battle._make = _Battle_make
+
+
+@frozen_dataclass()
+class BattleStanding:
+    """One participant's standing in a battle (rank by the battle's ranking metric).
+
+    Wire schema: `BattleLiveParticipant`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "agent_id",
+        "rank",
+        "display_name",
+        "current_equity",
+        "roi_pct",
+        "total_pnl",
+        "total_trades",
+        "win_rate",
+        "sharpe_ratio",
+        "max_drawdown_pct",
+        "status",
+        "avatar_url",
+        "color",
+    )
+    __match_args__ = ()
+
+    agent_id: str
+    rank: int | None
+    display_name: str
+    current_equity: Decimal
+    roi_pct: Decimal
+    total_pnl: Decimal
+    total_trades: int | None
+    win_rate: Decimal | None
+    sharpe_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    status: str
+    avatar_url: str | None
+    color: str | None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattleStanding]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                int | None,
+                str,
+                Decimal,
+                Decimal,
+                Decimal,
+                int | None,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+                str,
+                str | None,
+                str | None,
+            ],
+            BattleStanding,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        agent_id: str,
+        rank: int | None = None,
+        display_name: str,
+        current_equity: Decimal,
+        roi_pct: Decimal,
+        total_pnl: Decimal,
+        total_trades: int | None = None,
+        win_rate: Decimal | None = None,
+        sharpe_ratio: Decimal | None = None,
+        max_drawdown_pct: Decimal | None = None,
+        status: str,
+        avatar_url: str | None = None,
+        color: str | None = None,
+    ) -> None:
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "rank", rank)
+        object_setattr(self, "display_name", display_name)
+        object_setattr(self, "current_equity", current_equity)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "total_pnl", total_pnl)
+        object_setattr(self, "total_trades", total_trades)
+        object_setattr(self, "win_rate", win_rate)
+        object_setattr(self, "sharpe_ratio", sharpe_ratio)
+        object_setattr(self, "max_drawdown_pct", max_drawdown_pct)
+        object_setattr(self, "status", status)
+        object_setattr(self, "avatar_url", avatar_url)
+        object_setattr(self, "color", color)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(agent_id={self.agent_id!r}, rank={self.rank!r}, display_name={self.display_name!r}, current_equity={self.current_equity!r}, roi_pct={self.roi_pct!r}, total_pnl={self.total_pnl!r}, total_trades={self.total_trades!r}, win_rate={self.win_rate!r}, sharpe_ratio={self.sharpe_ratio!r}, max_drawdown_pct={self.max_drawdown_pct!r}, status={self.status!r}, avatar_url={self.avatar_url!r}, color={self.color!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.agent_id,
+                self.rank,
+                self.display_name,
+                self.current_equity,
+                self.roi_pct,
+                self.total_pnl,
+                self.total_trades,
+                self.win_rate,
+                self.sharpe_ratio,
+                self.max_drawdown_pct,
+                self.status,
+                self.avatar_url,
+                self.color,
+            ) == (
+                other.agent_id,
+                other.rank,
+                other.display_name,
+                other.current_equity,
+                other.roi_pct,
+                other.total_pnl,
+                other.total_trades,
+                other.win_rate,
+                other.sharpe_ratio,
+                other.max_drawdown_pct,
+                other.status,
+                other.avatar_url,
+                other.color,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.agent_id,
+                self.rank,
+                self.display_name,
+                self.current_equity,
+                self.roi_pct,
+                self.total_pnl,
+                self.total_trades,
+                self.win_rate,
+                self.sharpe_ratio,
+                self.max_drawdown_pct,
+                self.status,
+                self.avatar_url,
+                self.color,
+            )
+        )
+
+
+class _BattleStandingLayout:
+    """`BattleStanding`'s slots, unfrozen: a fused builder fills one, then makes it a `BattleStanding`."""
+
+    __slots__ = (
+        "agent_id",
+        "avatar_url",
+        "color",
+        "current_equity",
+        "display_name",
+        "max_drawdown_pct",
+        "rank",
+        "roi_pct",
+        "sharpe_ratio",
+        "status",
+        "total_pnl",
+        "total_trades",
+        "win_rate",
+    )
+    agent_id: str
+    rank: int | None
+    display_name: str
+    current_equity: Decimal
+    roi_pct: Decimal
+    total_pnl: Decimal
+    total_trades: int | None
+    win_rate: Decimal | None
+    sharpe_ratio: Decimal | None
+    max_drawdown_pct: Decimal | None
+    status: str
+    avatar_url: str | None
+    color: str | None
+
+
+def _BattleStanding_from_wire(d: Mapping[str, Any]) -> BattleStanding:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattleStandingLayout()  # faster than object.__new__(...): a plain type call
+    self.agent_id = d["agent_id"]
+    v = d.get("rank")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.rank = v
+    self.display_name = d["display_name"]
+    self.current_equity = Decimal(d["current_equity"])
+    self.roi_pct = Decimal(d["roi_pct"])
+    self.total_pnl = Decimal(d["total_pnl"])
+    v = d.get("total_trades")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.total_trades = v
+    v = d.get("win_rate")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.win_rate = v
+    v = d.get("sharpe_ratio")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.sharpe_ratio = v
+    v = d.get("max_drawdown_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.max_drawdown_pct = v
+    self.status = d["status"]
+    v = d.get("avatar_url")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.avatar_url = v
+    v = d.get("color")
+    if v is not None and type(v) is not str:
+        v = parse_str(v)
+    self.color = v
+    self.__class__ = BattleStanding  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattleStanding_make(
+    agent_id: str,
+    rank: int | None,
+    display_name: str,
+    current_equity: Decimal,
+    roi_pct: Decimal,
+    total_pnl: Decimal,
+    total_trades: int | None,
+    win_rate: Decimal | None,
+    sharpe_ratio: Decimal | None,
+    max_drawdown_pct: Decimal | None,
+    status: str,
+    avatar_url: str | None,
+    color: str | None,
+) -> BattleStanding:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleStandingLayout()  # faster than object.__new__(...): a plain type call
+    self.agent_id = agent_id
+    self.rank = rank
+    self.display_name = display_name
+    self.current_equity = current_equity
+    self.roi_pct = roi_pct
+    self.total_pnl = total_pnl
+    self.total_trades = total_trades
+    self.win_rate = win_rate
+    self.sharpe_ratio = sharpe_ratio
+    self.max_drawdown_pct = max_drawdown_pct
+    self.status = status
+    self.avatar_url = avatar_url
+    self.color = color
+    self.__class__ = BattleStanding  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattleStanding._from_wire = _BattleStanding_from_wire
+BattleStanding._make = _BattleStanding_make
+
+
+@frozen_dataclass()
+class BattleLive:
+    """A battle's standings now.
+
+    Wire schema: `BattleLive`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "battle_id",
+        "status",
+        "participants",
+        "elapsed_minutes",
+        "remaining_minutes",
+        "updated_at",
+    )
+    __match_args__ = ()
+
+    battle_id: str
+    status: str
+    participants: list[BattleStanding]
+    elapsed_minutes: Decimal | None
+    remaining_minutes: Decimal | None
+    updated_at: datetime
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattleLive]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                list[BattleStanding],
+                Decimal | None,
+                Decimal | None,
+                datetime,
+            ],
+            BattleLive,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        battle_id: str,
+        status: str,
+        participants: list[BattleStanding],
+        elapsed_minutes: Decimal | None = None,
+        remaining_minutes: Decimal | None = None,
+        updated_at: datetime,
+    ) -> None:
+        object_setattr(self, "battle_id", battle_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "participants", participants)
+        object_setattr(self, "elapsed_minutes", elapsed_minutes)
+        object_setattr(self, "remaining_minutes", remaining_minutes)
+        object_setattr(self, "updated_at", updated_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(battle_id={self.battle_id!r}, status={self.status!r}, participants={self.participants!r}, elapsed_minutes={self.elapsed_minutes!r}, remaining_minutes={self.remaining_minutes!r}, updated_at={self.updated_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.battle_id,
+                self.status,
+                self.participants,
+                self.elapsed_minutes,
+                self.remaining_minutes,
+                self.updated_at,
+            ) == (
+                other.battle_id,
+                other.status,
+                other.participants,
+                other.elapsed_minutes,
+                other.remaining_minutes,
+                other.updated_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.battle_id,
+                self.status,
+                self.participants,
+                self.elapsed_minutes,
+                self.remaining_minutes,
+                self.updated_at,
+            )
+        )
+
+
+class _BattleLiveLayout:
+    """`BattleLive`'s slots, unfrozen: a fused builder fills one, then makes it a `BattleLive`."""
+
+    __slots__ = (
+        "battle_id",
+        "elapsed_minutes",
+        "participants",
+        "remaining_minutes",
+        "status",
+        "updated_at",
+    )
+    battle_id: str
+    status: str
+    participants: list[BattleStanding]
+    elapsed_minutes: Decimal | None
+    remaining_minutes: Decimal | None
+    updated_at: datetime
+
+
+def _BattleLive_from_wire(d: Mapping[str, Any]) -> BattleLive:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattleLiveLayout()  # faster than object.__new__(...): a plain type call
+    self.battle_id = d["battle_id"]
+    self.status = d["status"]
+    self.participants = [BattleStanding._from_wire(_i) for _i in d["participants"]]
+    v = d.get("elapsed_minutes")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.elapsed_minutes = v
+    v = d.get("remaining_minutes")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.remaining_minutes = v
+    v = d["updated_at"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.updated_at = v
+    self.__class__ = BattleLive  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattleLive_make(
+    battle_id: str,
+    status: str,
+    participants: list[BattleStanding],
+    elapsed_minutes: Decimal | None,
+    remaining_minutes: Decimal | None,
+    updated_at: datetime,
+) -> BattleLive:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleLiveLayout()  # faster than object.__new__(...): a plain type call
+    self.battle_id = battle_id
+    self.status = status
+    self.participants = participants
+    self.elapsed_minutes = elapsed_minutes
+    self.remaining_minutes = remaining_minutes
+    self.updated_at = updated_at
+    self.__class__ = BattleLive  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattleLive._from_wire = _BattleLive_from_wire
+BattleLive._make = _BattleLive_make
+
+
+@frozen_dataclass()
+class BattleResult:
+    """One participant's final place.
+
+    Wire schema: `BattleResultParticipant`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "agent_id",
+        "rank",
+        "final_equity",
+        "snapshot_balance",
+        "status",
+        "roi_pct",
+        "total_pnl",
+    )
+    __match_args__ = ()
+
+    agent_id: str
+    rank: int
+    final_equity: Decimal
+    snapshot_balance: Decimal
+    status: str
+    roi_pct: Decimal | None
+    total_pnl: Decimal | None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattleResult]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                int,
+                Decimal,
+                Decimal,
+                str,
+                Decimal | None,
+                Decimal | None,
+            ],
+            BattleResult,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        agent_id: str,
+        rank: int,
+        final_equity: Decimal,
+        snapshot_balance: Decimal,
+        status: str,
+        roi_pct: Decimal | None = None,
+        total_pnl: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "rank", rank)
+        object_setattr(self, "final_equity", final_equity)
+        object_setattr(self, "snapshot_balance", snapshot_balance)
+        object_setattr(self, "status", status)
+        object_setattr(self, "roi_pct", roi_pct)
+        object_setattr(self, "total_pnl", total_pnl)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(agent_id={self.agent_id!r}, rank={self.rank!r}, final_equity={self.final_equity!r}, snapshot_balance={self.snapshot_balance!r}, status={self.status!r}, roi_pct={self.roi_pct!r}, total_pnl={self.total_pnl!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.agent_id,
+                self.rank,
+                self.final_equity,
+                self.snapshot_balance,
+                self.status,
+                self.roi_pct,
+                self.total_pnl,
+            ) == (
+                other.agent_id,
+                other.rank,
+                other.final_equity,
+                other.snapshot_balance,
+                other.status,
+                other.roi_pct,
+                other.total_pnl,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.agent_id,
+                self.rank,
+                self.final_equity,
+                self.snapshot_balance,
+                self.status,
+                self.roi_pct,
+                self.total_pnl,
+            )
+        )
+
+
+class _BattleResultLayout:
+    """`BattleResult`'s slots, unfrozen: a fused builder fills one, then makes it a `BattleResult`."""
+
+    __slots__ = (
+        "agent_id",
+        "final_equity",
+        "rank",
+        "roi_pct",
+        "snapshot_balance",
+        "status",
+        "total_pnl",
+    )
+    agent_id: str
+    rank: int
+    final_equity: Decimal
+    snapshot_balance: Decimal
+    status: str
+    roi_pct: Decimal | None
+    total_pnl: Decimal | None
+
+
+def _BattleResult_from_wire(d: Mapping[str, Any]) -> BattleResult:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattleResultLayout()  # faster than object.__new__(...): a plain type call
+    self.agent_id = d["agent_id"]
+    self.rank = d["rank"]
+    self.final_equity = Decimal(d["final_equity"])
+    self.snapshot_balance = Decimal(d["snapshot_balance"])
+    self.status = d["status"]
+    v = d.get("roi_pct")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.roi_pct = v
+    v = d.get("total_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.total_pnl = v
+    self.__class__ = BattleResult  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattleResult_make(
+    agent_id: str,
+    rank: int,
+    final_equity: Decimal,
+    snapshot_balance: Decimal,
+    status: str,
+    roi_pct: Decimal | None,
+    total_pnl: Decimal | None,
+) -> BattleResult:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleResultLayout()  # faster than object.__new__(...): a plain type call
+    self.agent_id = agent_id
+    self.rank = rank
+    self.final_equity = final_equity
+    self.snapshot_balance = snapshot_balance
+    self.status = status
+    self.roi_pct = roi_pct
+    self.total_pnl = total_pnl
+    self.__class__ = BattleResult  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattleResult._from_wire = _BattleResult_from_wire
+BattleResult._make = _BattleResult_make
+
+
+@frozen_dataclass()
+class BattleResults:
+    """A completed battle's ranking.
+
+    Wire schema: `BattleResults`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "battle_id",
+        "name",
+        "ranking_metric",
+        "participants",
+        "started_at",
+        "ended_at",
+    )
+    __match_args__ = ()
+
+    battle_id: str
+    name: str
+    ranking_metric: str
+    participants: list[BattleResult]
+    started_at: datetime | None
+    ended_at: datetime | None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattleResults]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                str,
+                list[BattleResult],
+                datetime | None,
+                datetime | None,
+            ],
+            BattleResults,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        battle_id: str,
+        name: str,
+        ranking_metric: str,
+        participants: list[BattleResult],
+        started_at: datetime | None = None,
+        ended_at: datetime | None = None,
+    ) -> None:
+        object_setattr(self, "battle_id", battle_id)
+        object_setattr(self, "name", name)
+        object_setattr(self, "ranking_metric", ranking_metric)
+        object_setattr(self, "participants", participants)
+        object_setattr(self, "started_at", started_at)
+        object_setattr(self, "ended_at", ended_at)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(battle_id={self.battle_id!r}, name={self.name!r}, ranking_metric={self.ranking_metric!r}, participants={self.participants!r}, started_at={self.started_at!r}, ended_at={self.ended_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.battle_id,
+                self.name,
+                self.ranking_metric,
+                self.participants,
+                self.started_at,
+                self.ended_at,
+            ) == (
+                other.battle_id,
+                other.name,
+                other.ranking_metric,
+                other.participants,
+                other.started_at,
+                other.ended_at,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.battle_id,
+                self.name,
+                self.ranking_metric,
+                self.participants,
+                self.started_at,
+                self.ended_at,
+            )
+        )
+
+
+class _BattleResultsLayout:
+    """`BattleResults`'s slots, unfrozen: a fused builder fills one, then makes it a `BattleResults`."""
+
+    __slots__ = (
+        "battle_id",
+        "ended_at",
+        "name",
+        "participants",
+        "ranking_metric",
+        "started_at",
+    )
+    battle_id: str
+    name: str
+    ranking_metric: str
+    participants: list[BattleResult]
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+def _BattleResults_from_wire(d: Mapping[str, Any]) -> BattleResults:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattleResultsLayout()  # faster than object.__new__(...): a plain type call
+    self.battle_id = d["battle_id"]
+    self.name = d["name"]
+    self.ranking_metric = d["ranking_metric"]
+    self.participants = [BattleResult._from_wire(_i) for _i in d["participants"]]
+    v = d.get("started_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.started_at = v
+    v = d.get("ended_at")
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    elif v is not None:
+        v = parse_datetime(v)
+    self.ended_at = v
+    self.__class__ = BattleResults  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattleResults_make(
+    battle_id: str,
+    name: str,
+    ranking_metric: str,
+    participants: list[BattleResult],
+    started_at: datetime | None,
+    ended_at: datetime | None,
+) -> BattleResults:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleResultsLayout()  # faster than object.__new__(...): a plain type call
+    self.battle_id = battle_id
+    self.name = name
+    self.ranking_metric = ranking_metric
+    self.participants = participants
+    self.started_at = started_at
+    self.ended_at = ended_at
+    self.__class__ = BattleResults  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattleResults._from_wire = _BattleResults_from_wire
+BattleResults._make = _BattleResults_make
+
+
+@frozen_dataclass()
+class BattleSnapshot:
+    """One participant's equity at one moment of a battle.
+
+    Wire schema: `BattleSnapshot`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "agent_id",
+        "timestamp",
+        "equity",
+        "unrealized_pnl",
+        "realized_pnl",
+        "trade_count",
+        "open_positions",
+    )
+    __match_args__ = ()
+
+    agent_id: str
+    timestamp: datetime
+    equity: Decimal
+    unrealized_pnl: Decimal | None
+    realized_pnl: Decimal | None
+    trade_count: int | None
+    open_positions: int | None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattleSnapshot]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                datetime,
+                Decimal,
+                Decimal | None,
+                Decimal | None,
+                int | None,
+                int | None,
+            ],
+            BattleSnapshot,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        agent_id: str,
+        timestamp: datetime,
+        equity: Decimal,
+        unrealized_pnl: Decimal | None = None,
+        realized_pnl: Decimal | None = None,
+        trade_count: int | None = None,
+        open_positions: int | None = None,
+    ) -> None:
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "timestamp", timestamp)
+        object_setattr(self, "equity", equity)
+        object_setattr(self, "unrealized_pnl", unrealized_pnl)
+        object_setattr(self, "realized_pnl", realized_pnl)
+        object_setattr(self, "trade_count", trade_count)
+        object_setattr(self, "open_positions", open_positions)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(agent_id={self.agent_id!r}, timestamp={self.timestamp!r}, equity={self.equity!r}, unrealized_pnl={self.unrealized_pnl!r}, realized_pnl={self.realized_pnl!r}, trade_count={self.trade_count!r}, open_positions={self.open_positions!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.agent_id,
+                self.timestamp,
+                self.equity,
+                self.unrealized_pnl,
+                self.realized_pnl,
+                self.trade_count,
+                self.open_positions,
+            ) == (
+                other.agent_id,
+                other.timestamp,
+                other.equity,
+                other.unrealized_pnl,
+                other.realized_pnl,
+                other.trade_count,
+                other.open_positions,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.agent_id,
+                self.timestamp,
+                self.equity,
+                self.unrealized_pnl,
+                self.realized_pnl,
+                self.trade_count,
+                self.open_positions,
+            )
+        )
+
+
+class _BattleSnapshotLayout:
+    """`BattleSnapshot`'s slots, unfrozen: a fused builder fills one, then makes it a `BattleSnapshot`."""
+
+    __slots__ = (
+        "agent_id",
+        "equity",
+        "open_positions",
+        "realized_pnl",
+        "timestamp",
+        "trade_count",
+        "unrealized_pnl",
+    )
+    agent_id: str
+    timestamp: datetime
+    equity: Decimal
+    unrealized_pnl: Decimal | None
+    realized_pnl: Decimal | None
+    trade_count: int | None
+    open_positions: int | None
+
+
+def _BattleSnapshot_from_wire(d: Mapping[str, Any]) -> BattleSnapshot:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattleSnapshotLayout()  # faster than object.__new__(...): a plain type call
+    self.agent_id = d["agent_id"]
+    v = d["timestamp"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.timestamp = v
+    self.equity = Decimal(d["equity"])
+    v = d.get("unrealized_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.unrealized_pnl = v
+    v = d.get("realized_pnl")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.realized_pnl = v
+    v = d.get("trade_count")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.trade_count = v
+    v = d.get("open_positions")
+    if v is not None and type(v) is not int:
+        v = parse_int(v)
+    self.open_positions = v
+    self.__class__ = BattleSnapshot  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattleSnapshot_make(
+    agent_id: str,
+    timestamp: datetime,
+    equity: Decimal,
+    unrealized_pnl: Decimal | None,
+    realized_pnl: Decimal | None,
+    trade_count: int | None,
+    open_positions: int | None,
+) -> BattleSnapshot:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleSnapshotLayout()  # faster than object.__new__(...): a plain type call
+    self.agent_id = agent_id
+    self.timestamp = timestamp
+    self.equity = equity
+    self.unrealized_pnl = unrealized_pnl
+    self.realized_pnl = realized_pnl
+    self.trade_count = trade_count
+    self.open_positions = open_positions
+    self.__class__ = BattleSnapshot  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattleSnapshot._from_wire = _BattleSnapshot_from_wire
+BattleSnapshot._make = _BattleSnapshot_make
+
+
+@frozen_dataclass()
+class BattleReplay:
+    """A battle's equity snapshots, oldest first.
+
+    Wire schema: `BattleReplay`.
+    """
+
+    __slots__ = (
+        "battle_id",
+        "snapshots",
+        "total",
+    )
+    __match_args__ = ()
+
+    battle_id: str
+    snapshots: list[BattleSnapshot]
+    total: int
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattleReplay]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                list[BattleSnapshot],
+                int,
+            ],
+            BattleReplay,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        battle_id: str,
+        snapshots: list[BattleSnapshot],
+        total: int,
+    ) -> None:
+        object_setattr(self, "battle_id", battle_id)
+        object_setattr(self, "snapshots", snapshots)
+        object_setattr(self, "total", total)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(battle_id={self.battle_id!r}, snapshots={self.snapshots!r}, total={self.total!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.battle_id, self.snapshots, self.total) == (
+                other.battle_id,
+                other.snapshots,
+                other.total,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.battle_id, self.snapshots, self.total))
+
+
+class _BattleReplayLayout:
+    """`BattleReplay`'s slots, unfrozen: a fused builder fills one, then makes it a `BattleReplay`."""
+
+    __slots__ = (
+        "battle_id",
+        "snapshots",
+        "total",
+    )
+    battle_id: str
+    snapshots: list[BattleSnapshot]
+    total: int
+
+
+def _BattleReplay_from_wire(d: Mapping[str, Any]) -> BattleReplay:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _BattleReplayLayout()  # faster than object.__new__(...): a plain type call
+    self.battle_id = d["battle_id"]
+    self.snapshots = [BattleSnapshot._from_wire(_i) for _i in d["snapshots"]]
+    self.total = d["total"]
+    self.__class__ = BattleReplay  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattleReplay_make(
+    battle_id: str,
+    snapshots: list[BattleSnapshot],
+    total: int,
+) -> BattleReplay:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleReplayLayout()  # faster than object.__new__(...): a plain type call
+    self.battle_id = battle_id
+    self.snapshots = snapshots
+    self.total = total
+    self.__class__ = BattleReplay  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattleReplay._from_wire = _BattleReplay_from_wire
+BattleReplay._make = _BattleReplay_make
+
+
+@frozen_dataclass()
+class BattleStepParticipant:
+    """A BattleStepParticipant as the API returns it.
+
+    Wire schema: `BattleStepParticipant`.
+    """
+
+    __slots__ = (
+        "agent_id",
+        "equity",
+        "pnl",
+        "trade_count",
+    )
+    __match_args__ = ()
+
+    agent_id: str
+    equity: Decimal
+    pnl: Decimal
+    trade_count: int
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattleStepParticipant]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                Decimal,
+                Decimal,
+                int,
+            ],
+            BattleStepParticipant,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        agent_id: str,
+        equity: Decimal,
+        pnl: Decimal,
+        trade_count: int,
+    ) -> None:
+        object_setattr(self, "agent_id", agent_id)
+        object_setattr(self, "equity", equity)
+        object_setattr(self, "pnl", pnl)
+        object_setattr(self, "trade_count", trade_count)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(agent_id={self.agent_id!r}, equity={self.equity!r}, pnl={self.pnl!r}, trade_count={self.trade_count!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.agent_id, self.equity, self.pnl, self.trade_count) == (
+                other.agent_id,
+                other.equity,
+                other.pnl,
+                other.trade_count,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.agent_id, self.equity, self.pnl, self.trade_count))
+
+
+class _BattleStepParticipantLayout:
+    """`BattleStepParticipant`'s slots, unfrozen: a fused builder fills one, then makes it a `BattleStepParticipant`."""
+
+    __slots__ = (
+        "agent_id",
+        "equity",
+        "pnl",
+        "trade_count",
+    )
+    agent_id: str
+    equity: Decimal
+    pnl: Decimal
+    trade_count: int
+
+
+def _BattleStepParticipant_from_wire(d: Mapping[str, Any]) -> BattleStepParticipant:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    self = _BattleStepParticipantLayout()  # faster than object.__new__(...): a plain type call
+    self.agent_id = d["agent_id"]
+    self.equity = Decimal(d["equity"])
+    self.pnl = Decimal(d["pnl"])
+    self.trade_count = d["trade_count"]
+    self.__class__ = BattleStepParticipant  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattleStepParticipant_make(
+    agent_id: str,
+    equity: Decimal,
+    pnl: Decimal,
+    trade_count: int,
+) -> BattleStepParticipant:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleStepParticipantLayout()  # faster than object.__new__(...): a plain type call
+    self.agent_id = agent_id
+    self.equity = equity
+    self.pnl = pnl
+    self.trade_count = trade_count
+    self.__class__ = BattleStepParticipant  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattleStepParticipant._from_wire = _BattleStepParticipant_from_wire
+BattleStepParticipant._make = _BattleStepParticipant_make
+
+
+@frozen_dataclass()
+class BattleStep:
+    """A historical battle after a step; every participant sees the same prices.
+
+    Wire schema: `BattleStep`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "battle_id",
+        "virtual_time",
+        "step",
+        "total_steps",
+        "progress_pct",
+        "is_complete",
+        "prices",
+        "participants",
+    )
+    __match_args__ = ()
+
+    battle_id: str
+    virtual_time: datetime
+    step: int
+    total_steps: int
+    progress_pct: Decimal
+    is_complete: bool
+    prices: dict[str, Decimal]
+    participants: list[BattleStepParticipant]
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattleStep]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                datetime,
+                int,
+                int,
+                Decimal,
+                bool,
+                dict[str, Decimal],
+                list[BattleStepParticipant],
+            ],
+            BattleStep,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        battle_id: str,
+        virtual_time: datetime,
+        step: int,
+        total_steps: int,
+        progress_pct: Decimal,
+        is_complete: bool,
+        prices: dict[str, Decimal],
+        participants: list[BattleStepParticipant],
+    ) -> None:
+        object_setattr(self, "battle_id", battle_id)
+        object_setattr(self, "virtual_time", virtual_time)
+        object_setattr(self, "step", step)
+        object_setattr(self, "total_steps", total_steps)
+        object_setattr(self, "progress_pct", progress_pct)
+        object_setattr(self, "is_complete", is_complete)
+        object_setattr(self, "prices", prices)
+        object_setattr(self, "participants", participants)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(battle_id={self.battle_id!r}, virtual_time={self.virtual_time!r}, step={self.step!r}, total_steps={self.total_steps!r}, progress_pct={self.progress_pct!r}, is_complete={self.is_complete!r}, prices={self.prices!r}, participants={self.participants!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.battle_id,
+                self.virtual_time,
+                self.step,
+                self.total_steps,
+                self.progress_pct,
+                self.is_complete,
+                self.prices,
+                self.participants,
+            ) == (
+                other.battle_id,
+                other.virtual_time,
+                other.step,
+                other.total_steps,
+                other.progress_pct,
+                other.is_complete,
+                other.prices,
+                other.participants,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.battle_id,
+                self.virtual_time,
+                self.step,
+                self.total_steps,
+                self.progress_pct,
+                self.is_complete,
+                self.prices,
+                self.participants,
+            )
+        )
+
+
+class _BattleStepLayout:
+    """`BattleStep`'s slots, unfrozen: a fused builder fills one, then makes it a `BattleStep`."""
+
+    __slots__ = (
+        "battle_id",
+        "is_complete",
+        "participants",
+        "prices",
+        "progress_pct",
+        "step",
+        "total_steps",
+        "virtual_time",
+    )
+    battle_id: str
+    virtual_time: datetime
+    step: int
+    total_steps: int
+    progress_pct: Decimal
+    is_complete: bool
+    prices: dict[str, Decimal]
+    participants: list[BattleStepParticipant]
+
+
+def _BattleStep_from_wire(d: Mapping[str, Any]) -> BattleStep:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattleStepLayout()  # faster than object.__new__(...): a plain type call
+    self.battle_id = d["battle_id"]
+    v = d["virtual_time"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.virtual_time = v
+    self.step = d["step"]
+    self.total_steps = d["total_steps"]
+    self.progress_pct = Decimal(d["progress_pct"])
+    self.is_complete = d["is_complete"]
+    self.prices = parse_map(d["prices"], parse_decimal)
+    self.participants = [BattleStepParticipant._from_wire(_i) for _i in d["participants"]]
+    self.__class__ = BattleStep  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattleStep_make(
+    battle_id: str,
+    virtual_time: datetime,
+    step: int,
+    total_steps: int,
+    progress_pct: Decimal,
+    is_complete: bool,
+    prices: dict[str, Decimal],
+    participants: list[BattleStepParticipant],
+) -> BattleStep:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleStepLayout()  # faster than object.__new__(...): a plain type call
+    self.battle_id = battle_id
+    self.virtual_time = virtual_time
+    self.step = step
+    self.total_steps = total_steps
+    self.progress_pct = progress_pct
+    self.is_complete = is_complete
+    self.prices = prices
+    self.participants = participants
+    self.__class__ = BattleStep  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattleStep._from_wire = _BattleStep_from_wire
+BattleStep._make = _BattleStep_make
+
+
+@frozen_dataclass()
+class BattleOrder:
+    """What placing a historical battle order answered.
+
+    Wire schema: `BattleOrder`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "order_id",
+        "status",
+        "executed_price",
+        "executed_qty",
+        "fee",
+    )
+    __match_args__ = ()
+
+    order_id: str
+    status: str
+    executed_price: Decimal | None
+    executed_qty: Decimal | None
+    fee: Decimal | None
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattleOrder]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                str,
+                Decimal | None,
+                Decimal | None,
+                Decimal | None,
+            ],
+            BattleOrder,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        order_id: str,
+        status: str,
+        executed_price: Decimal | None = None,
+        executed_qty: Decimal | None = None,
+        fee: Decimal | None = None,
+    ) -> None:
+        object_setattr(self, "order_id", order_id)
+        object_setattr(self, "status", status)
+        object_setattr(self, "executed_price", executed_price)
+        object_setattr(self, "executed_qty", executed_qty)
+        object_setattr(self, "fee", fee)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(order_id={self.order_id!r}, status={self.status!r}, executed_price={self.executed_price!r}, executed_qty={self.executed_qty!r}, fee={self.fee!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.order_id,
+                self.status,
+                self.executed_price,
+                self.executed_qty,
+                self.fee,
+            ) == (other.order_id, other.status, other.executed_price, other.executed_qty, other.fee)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.order_id, self.status, self.executed_price, self.executed_qty, self.fee))
+
+
+class _BattleOrderLayout:
+    """`BattleOrder`'s slots, unfrozen: a fused builder fills one, then makes it a `BattleOrder`."""
+
+    __slots__ = (
+        "executed_price",
+        "executed_qty",
+        "fee",
+        "order_id",
+        "status",
+    )
+    order_id: str
+    status: str
+    executed_price: Decimal | None
+    executed_qty: Decimal | None
+    fee: Decimal | None
+
+
+def _BattleOrder_from_wire(d: Mapping[str, Any]) -> BattleOrder:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattleOrderLayout()  # faster than object.__new__(...): a plain type call
+    self.order_id = d["order_id"]
+    self.status = d["status"]
+    v = d.get("executed_price")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.executed_price = v
+    v = d.get("executed_qty")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.executed_qty = v
+    v = d.get("fee")
+    if type(v) is str:
+        v = Decimal(v)
+    elif v is not None:
+        v = parse_decimal(v)
+    self.fee = v
+    self.__class__ = BattleOrder  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattleOrder_make(
+    order_id: str,
+    status: str,
+    executed_price: Decimal | None,
+    executed_qty: Decimal | None,
+    fee: Decimal | None,
+) -> BattleOrder:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattleOrderLayout()  # faster than object.__new__(...): a plain type call
+    self.order_id = order_id
+    self.status = status
+    self.executed_price = executed_price
+    self.executed_qty = executed_qty
+    self.fee = fee
+    self.__class__ = BattleOrder  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattleOrder._from_wire = _BattleOrder_from_wire
+BattleOrder._make = _BattleOrder_make
+
+
+@frozen_dataclass()
+class BattlePrices:
+    """A historical battle's prices at its clock.
+
+    Wire schema: `BattlePrices`.
+    """
+
+    __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
+        "battle_id",
+        "virtual_time",
+        "prices",
+    )
+    __match_args__ = ()
+
+    battle_id: str
+    virtual_time: datetime
+    prices: dict[str, Decimal]
+
+    _from_wire: ClassVar[Callable[[Mapping[str, Any]], BattlePrices]]
+    _make: ClassVar[
+        Callable[
+            [
+                str,
+                datetime,
+                dict[str, Decimal],
+            ],
+            BattlePrices,
+        ]
+    ]
+
+    def __init__(
+        self,
+        *,
+        battle_id: str,
+        virtual_time: datetime,
+        prices: dict[str, Decimal],
+    ) -> None:
+        object_setattr(self, "battle_id", battle_id)
+        object_setattr(self, "virtual_time", virtual_time)
+        object_setattr(self, "prices", prices)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(battle_id={self.battle_id!r}, virtual_time={self.virtual_time!r}, prices={self.prices!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.battle_id, self.virtual_time, self.prices) == (
+                other.battle_id,
+                other.virtual_time,
+                other.prices,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.battle_id, self.virtual_time, self.prices))
+
+
+class _BattlePricesLayout:
+    """`BattlePrices`'s slots, unfrozen: a fused builder fills one, then makes it a `BattlePrices`."""
+
+    __slots__ = (
+        "battle_id",
+        "prices",
+        "virtual_time",
+    )
+    battle_id: str
+    virtual_time: datetime
+    prices: dict[str, Decimal]
+
+
+def _BattlePrices_from_wire(d: Mapping[str, Any]) -> BattlePrices:
+    """Build from a decoded JSON object (unknown members are ignored)."""
+    v: Any
+    self = _BattlePricesLayout()  # faster than object.__new__(...): a plain type call
+    self.battle_id = d["battle_id"]
+    v = d["virtual_time"]
+    if type(v) is str:
+        v = _fromiso(v)
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+    else:
+        v = parse_datetime(v)
+    self.virtual_time = v
+    self.prices = parse_map(d["prices"], parse_decimal)
+    self.__class__ = BattlePrices  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+def _BattlePrices_make(
+    battle_id: str,
+    virtual_time: datetime,
+    prices: dict[str, Decimal],
+) -> BattlePrices:
+    """Positional constructor for parsing, fields in declaration order."""
+    self = _BattlePricesLayout()  # faster than object.__new__(...): a plain type call
+    self.battle_id = battle_id
+    self.virtual_time = virtual_time
+    self.prices = prices
+    self.__class__ = BattlePrices  # type: ignore[assignment]
+    return self  # type: ignore[return-value]
+
+
+BattlePrices._from_wire = _BattlePrices_from_wire
+BattlePrices._make = _BattlePrices_make

@@ -360,6 +360,7 @@ class AgentExchangeWS:
         self._candles: dict[tuple[str, str], list[Handler]] = {}
         self._orders: list[Handler] = []
         self._portfolio: list[Handler] = []
+        self._battles: dict[str, list[Handler]] = {}
         self._on_connect: list[Handler] = []
         self._on_disconnect: list[Handler] = []
         self._last_tick: dict[str, tuple[Any, Any, Any]] = {}
@@ -410,6 +411,14 @@ class AgentExchangeWS:
     def on_portfolio(self) -> Callable[[H], H]:
         """Portfolio snapshots after each fill or balance change."""
         return self._register(self._portfolio, P.CHANNEL_PORTFOLIO, {})
+
+    def on_battle(self, battle_id: str) -> Callable[[H], H]:
+        """A battle's standings: ``{"battle_id", "event", "status", "ranking", "timestamp"}``
+        when it starts, at each re-ranking and when it ends (a battle of this account)."""
+        bid = str(battle_id).lower()
+        return self._register(
+            self._battles.setdefault(bid, []), P.CHANNEL_BATTLE, {"battle_id": bid}
+        )
 
     def on_connect(self, func: H | None = None) -> Any:
         """Called after each (re)connection, once the server has answered all its
@@ -742,6 +751,11 @@ class AgentExchangeWS:
                 self._enqueue(tuple(self._orders), dict(data), droppable=False)
         elif channel == P.DATA_PORTFOLIO and self._portfolio:
             self._enqueue(tuple(self._portfolio), dict(data), droppable=False)
+        elif channel == P.DATA_BATTLE:
+            battle_id = message.get("battle_id")
+            handlers = tuple(self._battles.get(battle_id, ())) if isinstance(battle_id, str) else ()
+            if handlers:
+                self._enqueue(handlers, {"battle_id": battle_id, **data}, droppable=False)
 
     def _control(self, message: dict[str, Any]) -> None:
         kind = message.get("type")

@@ -20,11 +20,15 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PRICE_PATH = "/api/v1/market/price/"
+BATTLE_PATH = re.compile(r"^/api/v1/battles/[0-9a-f-]{36}$")
 SESSION_PORTFOLIO_PATH = re.compile(r"^/api/v1/backtest/[^/]+/account/portfolio$")
 
 
-def member_as_number(path: re.Pattern[str], member: str) -> Callable[[ASGIApp], ASGIApp]:
-    """Deliberate defect: a 200 answer to GET ``path`` sends ``member`` as a JSON number."""
+def member_as_number(
+    path: re.Pattern[str], member: str, convert: Callable[[Any], Any] = float
+) -> Callable[[ASGIApp], ASGIApp]:
+    """Deliberate defect: a 200 answer to GET ``path`` sends ``member`` as a JSON number
+    (or as whatever ``convert`` makes of it)."""
 
     def wrap(app: ASGIApp) -> ASGIApp:
         async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
@@ -51,7 +55,7 @@ def member_as_number(path: re.Pattern[str], member: str) -> Callable[[ASGIApp], 
                 body = b"".join(chunks)
                 if start["status"] == 200:
                     document = json.loads(body)
-                    document[member] = float(document[member])
+                    document[member] = convert(document[member])
                     body = json.dumps(document).encode()
                 headers = [
                     (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
@@ -74,6 +78,10 @@ price_as_number.__doc__ = (
 )
 session_equity_as_number = member_as_number(SESSION_PORTFOLIO_PATH, "total_equity")
 session_equity_as_number.__doc__ = "Deliberate defect: GET /api/v1/backtest/{id}/account/portfolio sends `total_equity` as a number."
+battle_count_as_string = member_as_number(BATTLE_PATH, "participant_count", str)
+battle_count_as_string.__doc__ = (
+    "Deliberate defect: GET /api/v1/battles/{id} sends `participant_count` as a string."
+)
 
 
 REGISTER_PATH = "/api/v1/auth/register"

@@ -7,7 +7,8 @@ imported inside the schemathesis process, where the runner's settings arrive as
 environment variables (``credentials.ENV_*``). Importing it registers its hooks globally
 (the format; a ``before_call`` that freshens stateful headers and body agent ids, keeps the
 run's own agents from being archived or deleted, gives half the ``cancel_order`` cases a
-pending order and half the backtest-session cases a running session of the run's own; an
+pending order, half the backtest-session cases a running session of the run's own and
+half the battle cases a battle of the run's own in the state they need; an
 ``after_call`` that remembers the sessions generated creates open; and
 ``after_load_schema`` installing the auth), which is why nothing else in the package
 imports it.
@@ -29,6 +30,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import TestPhase
 from schemathesis.wfc.escalation import EscalatingAuthProvider
 
+from .battles import BATTLE_ID, RunBattles
 from .credentials import (
     ENV_AGENT_ID,
     ENV_API_KEY,
@@ -375,6 +377,71 @@ def prepare_session(case: Case[Any]) -> None:
         case.path_parameters = {**(case.path_parameters or {}), SESSION_ID: session_id}
 
 
+_BATTLES: dict[str, RunBattles] = {}
+
+
+def _run_battles(operation: Any) -> RunBattles:
+    sessions = _run_sessions(operation)
+    with _PREPARED_LOCK:
+        battles = _BATTLES.get(OWNER)
+        if battles is None:
+            base_url = os.environ.get(ENV_BASE_URL) or str(operation.base_url or "")
+            battles = _BATTLES[OWNER] = RunBattles(
+                base_url, operation.schema.raw_schema, lambda: sessions.window(GENERATED_SPAN)
+            )
+        return battles
+
+
+def prepare_battle(case: Case[Any]) -> None:
+    """Point half the positive battle cases at a battle of the run's own in the right state.
+
+    The rule of ``prepare_session``: half the generated ``battle_id``s (by a stable hash) of
+    positive, non-stateful cases that use the owner's account key get a battle made for the
+    operation (``battles.RunBattles.prepare``: a draft to start, an active battle to pause or
+    stop, a completed one for results and replays, an active historical one to step and
+    trade in); a path or body ``agent_id`` becomes the run's own participant, a historical
+    order's symbol a pair the battle trades. The other half keep checking the 404s.
+    """
+    meta = case.meta
+    if (
+        meta is not None
+        and meta.phase.name == TestPhase.STATEFUL
+        and isinstance(case.body, dict)
+        and isinstance(case.body.get(AGENT_ID), str)
+        and own_agent_id()
+        and _is_positive(case)
+    ):
+        # The stateful phase's point is the flow along the links (create -> participants ->
+        # start ...), as for X-Agent-Id in ``freshen_headers``: every generated participant
+        # becomes the run's own agent (a random one is 404, which reads as "the battle the
+        # link came from is gone").
+        case.body[AGENT_ID] = own_agent_id()
+        return
+    generated = (case.path_parameters or {}).get(BATTLE_ID)
+    if not isinstance(generated, str) or not takes_pending_order(generated):
+        return
+    if not _is_generated_positive(case):
+        return
+    headers = _owner_headers(case)
+    own = own_agent_id()
+    if headers is None or own is None:
+        return
+    operation = case.operation
+    prepared = _run_battles(operation).prepare(
+        str(operation.definition.raw.get("operationId")), headers, own
+    )
+    if prepared is None:
+        return
+    path = {**(case.path_parameters or {}), BATTLE_ID: prepared.battle_id}
+    if AGENT_ID in path:
+        path[AGENT_ID] = prepared.agent_id
+    case.path_parameters = path
+    if isinstance(case.body, dict) and AGENT_ID in case.body:
+        case.body[AGENT_ID] = prepared.agent_id
+        if prepared.symbol is not None and "symbol" in case.body:
+            case.body["symbol"] = prepared.symbol
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Case[Any], kwargs: dict[str, Any]) -> None:
     # Negative header cases must reach the server exactly as generated.
@@ -388,6 +455,7 @@ def before_call(context: Any, case: Case[Any], kwargs: dict[str, Any]) -> None:
     protect_agents(case)
     prepare_cancel(case)
     prepare_session(case)
+    prepare_battle(case)
 
 
 @schemathesis.hook

@@ -149,6 +149,27 @@ ALLOWANCES: tuple[Allowance, ...] = (
     ),
     Allowance(
         check="positive_data_acceptance",
+        operations=("create_battle", "update_battle", "replay_battle"),
+        statuses=("400", "422"),
+        reason=(
+            "A battle's config and a historical battle's backtest_config are free-form on the "
+            "platform; their members meet the backtest engine's rules (400 BACKTEST_NO_DATA, "
+            "INVALID_SYMBOL; 422 VALIDATION_ERROR naming config.<member> or backtest_config."
+            "<member> for a duration, balance, interval or span out of range)."
+        ),
+    ),
+    Allowance(
+        check="positive_data_acceptance",
+        operations=("battle_place_order",),
+        statuses=("400", "422"),
+        reason=(
+            "Orders in a historical battle meet the backtest engine's business rules (400 "
+            "INVALID_QUANTITY, INVALID_SYMBOL for a pair outside the battle, ...), and a "
+            "limit, stop or take-profit order needs a price (422, a cross-field rule)."
+        ),
+    ),
+    Allowance(
+        check="positive_data_acceptance",
         operations=("register", "create_agent", "reset_agent", "reset_account"),
         statuses=("422",),
         reason=(

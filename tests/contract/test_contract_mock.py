@@ -24,6 +24,7 @@ from defects import (
     Receive,
     Scope,
     Send,
+    battle_count_as_string,
     price_as_number,
     registration_closed_after,
     session_equity_as_number,
@@ -287,4 +288,47 @@ def test_a_defect_in_a_session_response_fails_the_run_naming_the_operation(
     report = result.summary.render()
     assert result.exit_code == 1, report
     assert result.summary.failed_operations == [SESSION_PORTFOLIO_LABEL], report
+    assert result.summary.checks["response_schema_conformance"][1] > 0, report
+
+
+# -- battles (issue 15) -------------------------------------------------------------------
+
+BATTLE_OPERATIONS = tuple(
+    op
+    for op, label in spec_operations(spec_path("openapi.yaml")).items()
+    if label.split(" ", 1)[1].startswith("/api/v1/battles")
+)
+BATTLE_LABEL = "GET /api/v1/battles/{battle_id}"
+
+
+def test_the_battle_operations_pass_and_answer_2xx(tmp_path: Path) -> None:
+    assert len(BATTLE_OPERATIONS) == 20
+    with MockServer(rate_limits=False, tick_interval=None, validate_responses=False) as mock:
+        result = _run(
+            mock,
+            tmp_path,
+            operation_ids=BATTLE_OPERATIONS,
+            allow_skipped=("object_level_authorization",),
+        )
+    report = result.summary.render()
+    assert result.summary.failures == [], report
+    assert result.exit_code == 0, report
+    # Every battle operation's success response was checked (the hooks point half the
+    # battle cases at a battle of the run's own in the state the operation needs).
+    assert result.summary.operations_without_success == [], report
+
+
+def test_a_defect_in_a_battle_response_fails_the_run_naming_the_operation(
+    tmp_path: Path,
+) -> None:
+    with MockServer(
+        rate_limits=False,
+        tick_interval=None,
+        validate_responses=False,
+        wrap=battle_count_as_string,
+    ) as mock:
+        result = _run(mock, tmp_path, operation_ids=("create_battle", "get_battle"))
+    report = result.summary.render()
+    assert result.exit_code == 1, report
+    assert result.summary.failed_operations == [BATTLE_LABEL], report
     assert result.summary.checks["response_schema_conformance"][1] > 0, report

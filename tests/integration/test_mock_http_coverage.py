@@ -30,12 +30,12 @@ def full_run(recorder: Recorder, request: pytest.FixtureRequest) -> Recorder:
     return recorder
 
 
-def test_the_spec_has_107_operations() -> None:
+def test_the_spec_has_127_operations() -> None:
     # 62, then issue 12's 25 backtest-session operations and issue 14's 20 (webhooks,
     # account mode and risk profile, strategy and test management, learning curve,
-    # decisions and feedback, health)
-    assert len(SPEC_OPERATIONS) == 107
-    assert len({op.operation_id for op in SPEC_OPERATIONS}) == 107
+    # decisions and feedback, health), and issue 15's 20 battle operations
+    assert len(SPEC_OPERATIONS) == 127
+    assert len({op.operation_id for op in SPEC_OPERATIONS}) == 127
 
 
 def test_every_operation_had_a_successful_call(full_run: Recorder) -> None:

@@ -43,6 +43,13 @@ from agentexchange.models import (
     AuthToken,
     BacktestStep,
     Balance,
+    Battle,
+    BattleLive,
+    BattleOrder,
+    BattleParticipant,
+    BattlePrices,
+    BattleReplay,
+    BattleStep,
     Candle,
     DataRange,
     DecisionAnalysis,
@@ -1338,6 +1345,80 @@ def test_backtest_sessions_as_context_managers_compare_and_cancel(
 
 
 # --------------------------------------------------------------------------- lifecycle
+
+
+def test_battles_live_and_historical(sdk: Sdk, mock: MockServer) -> None:
+    _, client = sdk.register(starting_balance="10000")
+    presets = client.get_battle_presets()
+    assert "scalper_duel" in [p.key for p in presets]
+    a = client.create_agent(display_name="Alpha", starting_balance="10000").agent_id
+    b = client.create_agent(display_name="Beta", starting_balance="10000").agent_id
+    live = client.create_battle("sdk duel", config={"duration_type": "unlimited"})
+    assert isinstance(live, Battle) and live.status == "draft"
+    assert client.update_battle(live.id, name="sdk duel 2").name == "sdk duel 2"
+    for agent in (a, b):
+        joined = client.add_battle_participant(live.id, agent)
+        assert isinstance(joined, BattleParticipant) and joined.agent_id == agent
+    assert client.remove_battle_participant(live.id, b) is None
+    client.add_battle_participant(live.id, b)
+    assert client.start_battle(live.id).status == "active"
+    assert client.pause_battle_participant(live.id, a).status == "paused"
+    assert client.resume_battle_participant(live.id, a).status == "active"
+    standings = client.get_battle_live(live.id)
+    assert isinstance(standings, BattleLive) and len(standings.participants) == 2
+    with pytest.raises(ConflictError):
+        client.get_battle_results(live.id)
+    assert client.stop_battle(live.id).status == "completed"
+    results = client.get_battle_results(live.id)
+    assert [r.rank for r in results.participants] == [1, 2]
+    assert isinstance(client.get_battle_replay(live.id, limit=10), BattleReplay)
+    replayed = client.replay_battle(live.id)
+    assert replayed.battle_mode == "historical" and replayed.participant_count == 2
+    assert client.get_battle(replayed.id).status == "draft"
+    assert client.delete_battle(replayed.id) is None
+    assert [x.id for x in client.list_battles(status="completed")] == [live.id]
+    with pytest.raises(NotFoundError):
+        client.get_battle(replayed.id)
+
+    start, end = _window(mock, 1)
+    history = client.create_battle(
+        "sdk history",
+        battle_mode="historical",
+        backtest_config={"start_time": start.isoformat(), "end_time": end.isoformat(),
+                         "candle_interval": 60, "pairs": ["BTCUSDT"]},
+    )  # fmt: skip
+    client.add_battle_participant(history.id, a)
+    client.add_battle_participant(history.id, b)
+    client.start_battle(history.id)
+    step = client.step_battle(history.id)
+    assert isinstance(step, BattleStep) and step.step == 1
+    order = client.battle_place_order(history.id, a, "BTCUSDT", "buy", Decimal("0.01"))
+    assert isinstance(order, BattleOrder) and order.status == "filled"
+    batch = client.step_battle_batch(history.id, 5)
+    prices = client.battle_get_prices(history.id)
+    assert isinstance(prices, BattlePrices) and prices.prices == batch.prices
+    assert all(isinstance(p, Decimal) for p in prices.prices.values())
+
+    # The session-style object of the backtest vocabulary, bound to the battle's id.
+    attached = client.client.historical_battle(history.id)  # no request: called directly
+    EXERCISED[sdk.kind].add("historical_battle")
+    assert type(attached).__name__ == (
+        "AsyncHistoricalBattle" if sdk.kind == "async" else "HistoricalBattle"
+    )
+    hb = _session(sdk, attached)
+    assert hb.step().step == 7 and hb.step_batch(3).step == 10
+    assert hb.get_prices().prices == client.battle_get_prices(history.id).prices
+    sold = hb.place_order(a, "BTCUSDT", "sell", Decimal("0.01"))
+    assert isinstance(sold, BattleOrder) and sold.status == "filled"
+    assert {s.agent_id for s in hb.live().participants} == {a, b}
+    last = hb.step_batch(1000)
+    assert last.is_complete and last.step == last.total_steps == 60
+    assert hb.stop().status == "completed"
+    ranked = hb.results()
+    assert [r.rank for r in ranked.participants] == [1, 2]
+    with pytest.raises(ConflictError) as stopped:
+        hb.stop()
+    assert stopped.value.code == "BATTLE_INVALID_STATE"
 
 
 def test_close_releases_the_client(sdk: Sdk, mock: MockServer) -> None:

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
+
 from agentexchange import (
     AgentExchangeClient,
     AsyncAgentExchangeClient,
     AsyncBacktestSession,
+    AsyncHistoricalBattle,
     BacktestSession,
+    HistoricalBattle,
 )
 from agentexchange._async_transport import DEFAULT_MAX_CONCURRENCY as DEFAULT
 
-NO_REQUEST = {"backtest", "with_options"}  # build a session object / a client; nothing to await
+NO_REQUEST = {"backtest", "historical_battle", "with_options"}  # build a session object / a client
+SESSION_TWINS = [(BacktestSession, AsyncBacktestSession), (HistoricalBattle, AsyncHistoricalBattle)]
 
 
 def _public(cls: type) -> dict[str, inspect.Signature]:
@@ -53,9 +58,9 @@ def test_same_parameter_lists() -> None:
 
 def _unasync(annotation: object) -> object:
     return (
-        annotation.replace("AsyncBacktestSession", "BacktestSession").replace(
-            "AsyncIterator", "Iterator"
-        )
+        annotation.replace("AsyncBacktestSession", "BacktestSession")
+        .replace("AsyncHistoricalBattle", "HistoricalBattle")
+        .replace("AsyncIterator", "Iterator")
         if isinstance(annotation, str)
         else annotation
     )
@@ -70,8 +75,9 @@ def test_async_methods_are_coroutines_and_sync_are_not() -> None:
         assert coroutine is (name not in NO_REQUEST), name
 
 
-def test_session_twins_have_the_same_methods() -> None:
-    sync, async_ = _public(BacktestSession), _public(AsyncBacktestSession)
+@pytest.mark.parametrize(("sync_cls", "async_cls"), SESSION_TWINS)
+def test_session_twins_have_the_same_methods(sync_cls: type, async_cls: type) -> None:
+    sync, async_ = _public(sync_cls), _public(async_cls)
     assert set(sync) == set(async_)
     for name, sig in sync.items():
         other = async_[name]
@@ -81,14 +87,14 @@ def test_session_twins_have_the_same_methods() -> None:
         assert _unasync(other.return_annotation) == sig.return_annotation, name
         if name == "__init__":
             continue
-        member = getattr(AsyncBacktestSession, name)
+        member = getattr(async_cls, name)
         if name == "bars":
             assert inspect.isasyncgenfunction(member) and inspect.isgeneratorfunction(
-                getattr(BacktestSession, name)
+                getattr(sync_cls, name)
             )
         else:
             assert inspect.iscoroutinefunction(member), name
-            assert not inspect.iscoroutinefunction(getattr(BacktestSession, name)), name
+            assert not inspect.iscoroutinefunction(getattr(sync_cls, name)), name
 
 
 def test_no_shared_base_class() -> None:

@@ -806,6 +806,169 @@ def C(  # a table row
 BTC = "BTCUSDT"
 Q = Decimal("0.01")
 
+# --- battles (issue 15): bodies as recorded, ../shared/reference/wire-samples/battles.json
+BATTLE_ID = "1d4aad8b-9e0e-4dbe-9c37-7e00acca2061"
+BATTLE_AGENT = "82373ee2-ebf4-49e5-8d7a-04ca579abcfd"
+BATTLE_AGENT_2 = "62133ecc-4861-46dd-b410-2406acf1b009"
+BATTLE_PRESET = {
+    "key": "scalper_duel",
+    "name": "Scalper Duel",
+    "description": "4-hour high-frequency battle on BTC + ETH only.",
+    "duration_type": "fixed",
+    "duration_seconds": 14400,
+    "starting_balance": "5000",
+    "allowed_pairs": ["BTCUSDT", "ETHUSDT"],
+    "best_for": "High-frequency testing",
+}
+BATTLE_PARTICIPANT = {
+    "id": "0f9ddd6c-91fc-49c2-a789-234cc345fa92",
+    "battle_id": BATTLE_ID,
+    "agent_id": BATTLE_AGENT,
+    "snapshot_balance": None,
+    "final_equity": None,
+    "final_rank": None,
+    "status": "active",
+    "joined_at": "2026-12-02T06:55:07.900772Z",
+}
+BATTLE = {
+    "id": BATTLE_ID,
+    "account_id": "a3a479e3-5c6c-4a35-8c68-f5fd4844c4f3",
+    "name": "Wire Scalper Duel",
+    "status": "draft",
+    "config": {
+        "wallet_mode": "fresh",
+        "allowed_pairs": ["BTCUSDT", "ETHUSDT"],
+        "duration_type": "fixed",
+        "duration_seconds": 14400,
+        "starting_balance": "5000",
+    },
+    "preset": "scalper_duel",
+    "ranking_metric": "roi_pct",
+    "started_at": None,
+    "ended_at": None,
+    "created_at": "2026-12-02T06:55:07.677352Z",
+    "participant_count": 1,
+    "participants": [BATTLE_PARTICIPANT],
+    "battle_mode": "live",
+    "backtest_config": None,
+}
+BATTLE_HIST_CONFIG = {
+    "start_time": "2026-11-20T00:00:00Z",
+    "end_time": "2026-11-21T00:00:00Z",
+    "candle_interval": 3600,
+    "pairs": ["BTCUSDT", "ETHUSDT"],
+}
+BATTLE_LIVE = {
+    "battle_id": BATTLE_ID,
+    "status": "active",
+    "elapsed_minutes": 0.20512885,
+    "remaining_minutes": None,
+    "participants": [
+        {
+            "agent_id": BATTLE_AGENT,
+            "display_name": "Momentum Bot v2",
+            "avatar_url": None,
+            "color": None,
+            "current_equity": "4050.71379532",
+            "roi_pct": "-18.99",
+            "total_pnl": "-949.28620468",
+            "total_trades": 1,
+            "win_rate": "0.00",
+            "sharpe_ratio": None,
+            "max_drawdown_pct": None,
+            "rank": 1,
+            "status": "paused",
+        },
+    ],
+    "updated_at": "2026-12-02T06:55:08.398158Z",
+}
+BATTLE_RESULTS = {
+    "battle_id": BATTLE_ID,
+    "name": "Wire Historical",
+    "ranking_metric": "roi_pct",
+    "started_at": "2026-12-02T06:55:20.931147Z",
+    "ended_at": "2026-12-02T06:55:21.257741Z",
+    "participants": [
+        {
+            "agent_id": BATTLE_AGENT,
+            "rank": 1,
+            "final_equity": "10005.71552909",
+            "snapshot_balance": "10000.00000000",
+            "status": "stopped",
+        },
+        {
+            "agent_id": BATTLE_AGENT_2,
+            "rank": 2,
+            "final_equity": "10000.93185909",
+            "snapshot_balance": "10000.00000000",
+            "status": "stopped",
+        },
+    ],
+}
+BATTLE_REPLAY = {
+    "battle_id": BATTLE_ID,
+    "snapshots": [
+        {
+            "agent_id": BATTLE_AGENT,
+            "timestamp": "2026-11-20T00:00:00+00:00",
+            "equity": "10000.00000000",
+            "unrealized_pnl": "0",
+            "realized_pnl": "0",
+            "trade_count": 2,
+            "open_positions": 0,
+        }
+    ],
+    "total": 1,
+}
+BATTLE_STEP = {
+    "battle_id": BATTLE_ID, "virtual_time": "2026-11-20T01:00:00Z", "step": 1, "total_steps": 24, "progress_pct": "4.17",
+    "is_complete": False, "prices": {"BTCUSDT": "90500.88900754", "ETHUSDT": "2777.42346689"},
+    "participants": [{"agent_id": BATTLE_AGENT, "equity": "10000", "pnl": "0", "trade_count": 0},
+                     {"agent_id": BATTLE_AGENT_2, "equity": "9977.4505269630", "pnl": "-22.5494730370", "trade_count": 1}],
+}  # fmt: skip
+
+
+def _battle(result: Any) -> None:
+    _is(
+        m.Battle,
+        id=BATTLE_ID,
+        status="draft",
+        participant_count=1,
+        preset="scalper_duel",
+        started_at=None,
+    )(result)
+    assert aware(result.created_at) and result.config["starting_balance"] == "5000"
+    [participant] = result.participants
+    _is(m.BattleParticipant, agent_id=BATTLE_AGENT, snapshot_balance=None)(participant)
+
+
+def _battle_live(result: Any) -> None:
+    _is(m.BattleLive, status="active", remaining_minutes=None)(result)
+    [standing] = result.participants
+    _is(m.BattleStanding, rank=1, roi_pct=Decimal("-18.99"), current_equity=Decimal("4050.71379532"),
+        sharpe_ratio=None, status="paused")(standing)  # fmt: skip
+
+
+def _battle_results(result: Any) -> None:
+    _is(m.BattleResults, ranking_metric="roi_pct")(result)
+    first, second = result.participants
+    _is(m.BattleResult, rank=1, final_equity=Decimal("10005.71552909"), roi_pct=None)(first)
+    _is(m.BattleResult, rank=2, agent_id=BATTLE_AGENT_2)(second)
+
+
+def _battle_step(result: Any) -> None:
+    _is(m.BattleStep, step=1, total_steps=24, progress_pct=Decimal("4.17"), is_complete=False)(
+        result
+    )
+    assert result.prices == {
+        "BTCUSDT": Decimal("90500.88900754"),
+        "ETHUSDT": Decimal("2777.42346689"),
+    }
+    _is(m.BattleStepParticipant, equity=Decimal("9977.4505269630"), trade_count=1)(
+        result.participants[1]
+    )
+
+
 # --- backtesting (issue 12): bodies as recorded, ../shared/reference/wire-samples/backtest.json
 BT = "580d7b83-9449-4f4a-bcd4-e6ae7bc47028"
 BT2 = "5ad39193-7aed-45d6-9cff-64c10d8d11e0"
@@ -1435,6 +1598,74 @@ CASES: list[Case] = [
     C("get_best_backtest-default", "get_best_backtest", (), {}, "GET", "/backtest/best", {"metric": "roi_pct"},
       auth="key", response={"session_id": BT, "strategy_label": "wire_momentum", "metric": "roi_pct", "value": "-0.4300"},
       check=_is(m.BestBacktest, value="-0.4300")),
+    # ---------------- battles (issue 15): bodies as recorded, wire-samples/battles.json ----------------
+    C("get_battle_presets", "get_battle_presets", (), {}, "GET", "/battles/presets", auth="key",
+      response=[BATTLE_PRESET], check=_list_of(m.BattlePreset, 1, lambda r: _is(
+          m.BattlePreset, key="scalper_duel", starting_balance=Decimal("5000"), allowed_pairs=["BTCUSDT", "ETHUSDT"])(r[0]))),
+    C("create_battle", "create_battle", ("Wire Scalper Duel",), {"preset": "scalper_duel"}, "POST", "/battles",
+      body={"name": "Wire Scalper Duel", "preset": "scalper_duel", "ranking_metric": "roi_pct", "battle_mode": "live"},
+      auth="key", status=201, response=BATTLE, check=_battle),
+    C("create_battle-historical", "create_battle", ("Wire Historical",),
+      {"config": {"starting_balance": "10000"}, "battle_mode": "historical", "backtest_config": BATTLE_HIST_CONFIG},
+      "POST", "/battles",
+      body={"name": "Wire Historical", "ranking_metric": "roi_pct", "config": {"starting_balance": "10000"},
+            "battle_mode": "historical", "backtest_config": BATTLE_HIST_CONFIG},
+      auth="key", status=201, response={**BATTLE, "battle_mode": "historical", "backtest_config": BATTLE_HIST_CONFIG},
+      check=_is(m.Battle, battle_mode="historical", backtest_config=BATTLE_HIST_CONFIG)),
+    C("list_battles", "list_battles", (), {"status": "draft", "limit": 2}, "GET", "/battles",
+      {"status": "draft", "limit": "2", "offset": "0"}, auth="key", response={"battles": [BATTLE], "total": 1},
+      check=_list_of(m.Battle, 1, lambda r: _battle(r[0]))),
+    C("get_battle", "get_battle", (BATTLE_ID,), {}, "GET", f"/battles/{BATTLE_ID}", auth="key",
+      response=BATTLE, check=_battle),
+    C("update_battle", "update_battle", (BATTLE_ID,), {"name": "renamed"}, "PUT", f"/battles/{BATTLE_ID}",
+      body={"name": "renamed"}, auth="key", response={**BATTLE, "name": "renamed"}, check=_is(m.Battle, name="renamed")),
+    C("delete_battle", "delete_battle", (BATTLE_ID,), {}, "DELETE", f"/battles/{BATTLE_ID}", auth="key",
+      status=204, response=b"", check=_none),
+    C("add_battle_participant", "add_battle_participant", (BATTLE_ID, BATTLE_AGENT), {}, "POST",
+      f"/battles/{BATTLE_ID}/participants", body={"agent_id": BATTLE_AGENT}, auth="key", status=201,
+      response=BATTLE_PARTICIPANT, check=_is(m.BattleParticipant, agent_id=BATTLE_AGENT, status="active", final_rank=None)),
+    C("remove_battle_participant", "remove_battle_participant", (BATTLE_ID, BATTLE_AGENT), {}, "DELETE",
+      f"/battles/{BATTLE_ID}/participants/{BATTLE_AGENT}", auth="key", status=204, response=b"", check=_none),
+    C("start_battle", "start_battle", (BATTLE_ID,), {}, "POST", f"/battles/{BATTLE_ID}/start", auth="key",
+      response={**BATTLE, "status": "active", "started_at": "2026-12-02T06:55:08.122537Z"},
+      check=_is(m.Battle, status="active", started_at=datetime(2026, 12, 2, 6, 55, 8, 122537, tzinfo=UTC))),
+    C("pause_battle_participant", "pause_battle_participant", (BATTLE_ID, BATTLE_AGENT), {}, "POST",
+      f"/battles/{BATTLE_ID}/pause/{BATTLE_AGENT}", auth="key",
+      response={**BATTLE_PARTICIPANT, "status": "paused", "snapshot_balance": "5000.00000000"},
+      check=_is(m.BattleParticipant, status="paused", snapshot_balance=Decimal("5000.00000000"))),
+    C("resume_battle_participant", "resume_battle_participant", (BATTLE_ID, BATTLE_AGENT), {}, "POST",
+      f"/battles/{BATTLE_ID}/resume/{BATTLE_AGENT}", auth="key", response=BATTLE_PARTICIPANT,
+      check=_is(m.BattleParticipant, status="active")),
+    C("stop_battle", "stop_battle", (BATTLE_ID,), {}, "POST", f"/battles/{BATTLE_ID}/stop", auth="key",
+      response={**BATTLE, "status": "completed"}, check=_is(m.Battle, status="completed")),
+    C("get_battle_live", "get_battle_live", (BATTLE_ID,), {}, "GET", f"/battles/{BATTLE_ID}/live", auth="key",
+      response=BATTLE_LIVE, check=_battle_live),
+    C("get_battle_results", "get_battle_results", (BATTLE_ID,), {}, "GET", f"/battles/{BATTLE_ID}/results",
+      auth="key", response=BATTLE_RESULTS, check=_battle_results),
+    C("get_battle_replay", "get_battle_replay", (BATTLE_ID,), {"limit": 3}, "GET", f"/battles/{BATTLE_ID}/replay",
+      {"limit": "3", "offset": "0"}, auth="key", response=BATTLE_REPLAY,
+      check=_is(m.BattleReplay, battle_id=BATTLE_ID, total=1)),
+    C("replay_battle", "replay_battle", (BATTLE_ID,), {"agent_ids": [BATTLE_AGENT]}, "POST",
+      f"/battles/{BATTLE_ID}/replay", body={"agent_ids": [BATTLE_AGENT]}, auth="key", status=201,
+      response={**BATTLE, "battle_mode": "historical"}, check=_is(m.Battle, battle_mode="historical")),
+    C("step_battle", "step_battle", (BATTLE_ID,), {}, "POST", f"/battles/{BATTLE_ID}/step", auth="key",
+      response=BATTLE_STEP, check=_battle_step),
+    C("step_battle_batch", "step_battle_batch", (BATTLE_ID, 5), {}, "POST", f"/battles/{BATTLE_ID}/step/batch",
+      body={"steps": 5}, auth="key", response=BATTLE_STEP, check=_battle_step),
+    C("battle_place_order", "battle_place_order", (BATTLE_ID, BATTLE_AGENT, BTC, "buy", Q), {}, "POST",
+      f"/battles/{BATTLE_ID}/trade/order",
+      body={"agent_id": BATTLE_AGENT, "symbol": BTC, "side": "buy", "quantity": "0.01", "order_type": "market"},
+      auth="key",
+      response={"order_id": ORDER_ID, "status": "filled", "executed_price": "90509.93909644", "executed_qty": "0.01", "fee": "1.81019878"},
+      check=_is(m.BattleOrder, status="filled", executed_price=Decimal("90509.93909644"), fee=Decimal("1.81019878"))),
+    C("battle_place_order-limit", "battle_place_order", (BATTLE_ID, BATTLE_AGENT, "ETHUSDT", "buy", "0.5"),
+      {"order_type": "limit", "price": "100"}, "POST", f"/battles/{BATTLE_ID}/trade/order",
+      body={"agent_id": BATTLE_AGENT, "symbol": "ETHUSDT", "side": "buy", "quantity": "0.5", "order_type": "limit", "price": "100"},
+      auth="key", response={"order_id": ORDER_ID, "status": "pending", "executed_price": None, "executed_qty": None, "fee": None},
+      check=_is(m.BattleOrder, status="pending", executed_price=None)),
+    C("battle_get_prices", "battle_get_prices", (BATTLE_ID,), {}, "GET", f"/battles/{BATTLE_ID}/market/prices",
+      auth="key", response={"battle_id": BATTLE_ID, "virtual_time": "2026-11-20T00:00:00Z", "prices": {BTC: "90220.88676208"}},
+      check=_is(m.BattlePrices, battle_id=BATTLE_ID, prices={BTC: Decimal("90220.88676208")})),
 ]
 # fmt: on
 
@@ -1569,7 +1800,7 @@ async def test_async_deploy_without_version_deploys_the_current_one() -> None:
 
 # Methods that send nothing: backtest(session_id) only builds a session object
 # (tests/unit/test_backtest_session.py covers it).
-WITHOUT_REQUEST = {"close", "backtest", "with_options", "with_raw_response"}
+WITHOUT_REQUEST = {"close", "backtest", "historical_battle", "with_options", "with_raw_response"}
 
 
 def _api_methods(cls: type) -> set[str]:

@@ -60,6 +60,9 @@ DOCUMENTED = {
     "BACKTEST_INVALID_STATE": "ConflictError",
     "BACKTEST_NO_DATA": "ValidationError",
     "BACKTEST_LIMIT_EXCEEDED": "ConflictError",
+    # issue 15: the platform's battle codes (wire-samples/battles.json)
+    "BATTLE_NOT_FOUND": "NotFoundError",
+    "BATTLE_INVALID_STATE": "ConflictError",
 }
 
 STATUS = {

@@ -303,3 +303,76 @@ async def test_the_client_answers_server_pings_and_keeps_its_connection() -> Non
             assert running.connects.empty()  # no reconnection happened
         assert live.hub.stats.pong_timeouts == 0
         assert ws.stats.connections == 1
+
+
+async def test_battle_rankings_stream_on_battle_id_and_survive_a_restart() -> None:
+    first = LiveServer(seed=3).start()
+    port = first.port
+    key = first.demo["api_key"]
+    own = first.demo["agent_id"]
+    headers = {"X-API-Key": key}
+
+    def post(path: str, payload: Any = None) -> Any:
+        answer = httpx.post(f"{first.http_url}/api/v1{path}", headers=headers, json=payload)
+        assert answer.is_success, answer.text
+        return answer.json()
+
+    rival = post("/agents", {"display_name": "rival"})["agent_id"]
+    battle_id = post("/battles", {"name": "ws", "config": {"duration_type": "unlimited"}})["id"]
+    for agent in (own, rival):
+        post(f"/battles/{battle_id}/participants", {"agent_id": agent})
+    other = httpx.post(f"{first.http_url}/api/v1/auth/register", json={"display_name": "other"})
+    ws = AgentExchangeWS(api_key=key, base_url=first.ws_base, **FAST)
+    frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    disconnects: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    ws.on_battle(battle_id)(into(frames))
+    ws.on_disconnect(into(disconnects))
+    # Another account subscribing to this battle's id is acknowledged and hears nothing.
+    snoop = AgentExchangeWS(api_key=other.json()["api_key"], base_url=first.ws_base, **FAST)
+    snooped: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    snoop.on_battle(battle_id)(into(snooped))
+    async with Running(ws) as running:
+        async with Running(snoop):  # gone before the restart: its account will not exist
+            await asyncio.to_thread(post, f"/battles/{battle_id}/start")
+            started = await asyncio.wait_for(frames.get(), 5)
+            assert (started["battle_id"], started["event"], started["status"]) == (
+                battle_id,
+                "started",
+                "active",
+            )
+            assert {r["agent_id"] for r in started["ranking"]} == {own, rival}
+            assert [r["rank"] for r in started["ranking"]] == [1, 2]
+            assert all(isinstance(r["equity"], str) for r in started["ranking"])
+            await asyncio.to_thread(first.tick, 6)  # a live battle re-ranks every 5 s
+            ranking = await asyncio.wait_for(frames.get(), 5)
+            assert ranking["event"] == "ranking" and len(ranking["ranking"]) == 2
+            assert snooped.empty()
+
+        await asyncio.to_thread(first.stop)
+        gone = await asyncio.wait_for(disconnects.get(), 5)
+        assert gone["reconnect_in"] is not None
+        # The same seed, the same port: the same keys; the client subscribes again.
+        second = LiveServer(seed=3, port=port).start()
+        try:
+            again = await running.connected(10)
+            assert again["reconnect"] is True
+            assert ws.subscribed == {f"battle:{battle_id}"}
+            # The restarted mock knows no battle yet; its engine's next ranking for this id
+            # and account reaches the resubscribed client.
+            account = second.exchange.accounts.agent(own).account_id
+            second.exchange.events.publish(
+                "battle",
+                {
+                    "battle_id": battle_id,
+                    "account_id": account,
+                    "event": "completed",
+                    "status": "completed",
+                    "ranking": [],
+                    "timestamp": second.exchange.clock.now(),
+                },
+            )
+            done = await asyncio.wait_for(frames.get(), 5)
+            assert (done["event"], done["status"]) == ("completed", "completed")
+        finally:
+            await asyncio.wait_for(ws.close(), 5)
+            await asyncio.to_thread(second.stop)

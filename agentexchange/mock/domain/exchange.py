@@ -2,7 +2,7 @@
 
 docs/architecture.md "Domain core": a pure-Python domain core that knows nothing of HTTP.
 ``Exchange`` wires the parts together — clock, market, accounts, trading, strategies,
-backtest sessions, training, webhooks, account modes, the decision journal, the gatekeeper
+backtest sessions, battles, training, webhooks, account modes, the decision journal, the gatekeeper
 (auth + rate limits) and the event bus — and is what the handlers, the server's tick loop
 and in-process tests hold.
 """
@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from .accounts import Accounts
 from .backtests import Backtests
+from .battles import Battles
 from .clock import SimClock
 from .events import EventBus
 from .gatekeeper import Gatekeeper
@@ -51,6 +54,10 @@ class Exchange:
         self.training = Training(self.clock)
         self.backtests = Backtests(self.clock, self.market, self.accounts, self.events)
         self.modes = AccountModes(self.backtests.counts)
+        self.battles = Battles(
+            self.clock, self.market, self.accounts, self.backtests, self._live_equity, self.events
+        )
+        self.trading.order_guards.append(self.battles.refuse_paused)
         self.journal = Journal(self.clock)
         # Set by the server while its tick loop moves prices (GET /health: ingestion_active).
         self.feed_running = False
@@ -60,6 +67,16 @@ class Exchange:
         self.clock.advance(seconds)
         self.trading.on_tick()
         self.market.on_tick(self.events)
+        self.battles.on_tick()
+
+    def _live_equity(self, agent_id: str) -> tuple[Decimal, list[Any]]:
+        """An agent's live equity (open positions at market) and its trades, for battles."""
+        agent = self.accounts.agent(agent_id)
+        if agent is None:
+            return Decimal(0), []
+        equity = self.trading.portfolio(agent_id)["total_equity"]
+        with self.trading.lock:
+            return Decimal(equity), list(agent.book.trades)
 
     def close(self) -> None:
         self.strategies.close()

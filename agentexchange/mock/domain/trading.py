@@ -79,6 +79,9 @@ class Trading:
         # agent_id -> Idempotency-Key -> (request fingerprint, first outcome)
         self._idempotency: dict[str, OrderedDict[str, tuple[tuple[str, ...], _Outcome]]] = {}
         self._last_periodic: int | None = None
+        # Checks an order must pass before it is placed, each raising to refuse it (a paused
+        # battle participant); called outside the trading lock.
+        self.order_guards: list[Callable[[str], None]] = []
 
     # ----------------------------------------------------------------- helpers
     def _agent(self, agent_id: str | None) -> Agent:
@@ -154,6 +157,9 @@ class Trading:
     ) -> dict[str, Any]:
         """Place an order; its OrderResponse. A repeated ``idempotency_key`` (same agent)
         returns the first outcome — the same order, or the same error — again."""
+        if agent_id is not None:
+            for guard in self.order_guards:
+                guard(agent_id)
         with self.lock:
             agent = self._agent(agent_id)
             if idempotency_key is None:

@@ -16,6 +16,7 @@ from .handlers import (
     analytics,
     auth,
     backtest,
+    battles,
     health,
     market,
     metrics,
@@ -38,6 +39,7 @@ _AREAS = (
     training,
     agents,
     backtest,
+    battles,
 )
 
 

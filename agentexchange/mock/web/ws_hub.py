@@ -53,7 +53,8 @@ _SYMBOL = re.compile(r"^[A-Z0-9]{2,20}$")
 _PING = json.dumps({"type": P.TYPE_PING})
 # Bus topics (the domain's names) -> the data message channel they become.
 _TOPICS = {"ticker": P.DATA_TICKER, "candle": P.DATA_CANDLE, "order": P.DATA_ORDER,
-           "portfolio": P.DATA_PORTFOLIO}  # fmt: skip
+           "portfolio": P.DATA_PORTFOLIO, "battle": P.DATA_BATTLE}  # fmt: skip
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 class AuthRefused(Exception):
@@ -139,6 +140,7 @@ class WsHub:
         self._candles: dict[tuple[str, str], set[_Connection]] = {}
         self._orders: dict[str, set[_Connection]] = {}
         self._portfolio: dict[str, set[_Connection]] = {}
+        self._battles: dict[str, set[_Connection]] = {}  # battle_id -> subscribers
         self._listening: set[str] = set()
         self._pending: deque[tuple[str, dict[str, Any]]] = deque()
         self._flush_scheduled = False
@@ -164,6 +166,11 @@ class WsHub:
     @property
     def connection_count(self) -> int:
         return len(self._connections)
+
+    def _account_of(self, agent_id: str | None) -> str | None:
+        accounts = getattr(self.exchange, "accounts", None)
+        agent = accounts.agent(agent_id) if accounts is not None and agent_id else None
+        return None if agent is None else str(agent.account_id)
 
     def _bind_loop(self) -> None:
         if self._loop is None:
@@ -347,6 +354,13 @@ class WsHub:
                 self._error(conn, P.ERROR_INVALID_CHANNEL, f"Channel {channel!r} needs '{name}'.")
                 return None
             params[name] = value
+        if "battle_id" in params:
+            battle_id = params["battle_id"] = params["battle_id"].lower()
+            if not _UUID.match(battle_id):
+                self._error(conn, P.ERROR_INVALID_CHANNEL, f"Not a battle id: {battle_id!r}.")
+                return None
+            # The id rides in the symbol slot of the subscription record.
+            return P.SUBSCRIPTION_KEYS[channel].format(**params), channel, battle_id, None
         symbol = params.get("symbol")
         interval = params.get("interval")
         if symbol is not None:
@@ -384,6 +398,9 @@ class WsHub:
         elif channel == P.CHANNEL_CANDLES:
             assert symbol is not None and interval is not None
             target = self._candles.setdefault((symbol, interval), set())
+        elif channel == P.CHANNEL_BATTLE:
+            assert symbol is not None  # the battle id
+            target = self._battles.setdefault(symbol, set())
         elif conn.agent_id is None:
             return  # a key with no agent: nothing of its own to stream
         elif channel == P.CHANNEL_ORDERS:
@@ -398,6 +415,7 @@ class WsHub:
         _prune(self._candles)
         _prune(self._orders)
         _prune(self._portfolio)
+        _prune(self._battles)
         self._sync_listeners()
 
     def _drop_connection(self, conn: _Connection) -> None:
@@ -420,6 +438,8 @@ class WsHub:
             wanted.add("order")
         if self._portfolio:
             wanted.add("portfolio")
+        if self._battles:
+            wanted.add("battle")
         for topic in wanted - self._listening:
             self.events.subscribe(topic, self._on_event)
         for topic in self._listening - wanted:
@@ -469,6 +489,11 @@ class WsHub:
             targets = self._orders.get(payload.get("agent_id"), ())  # type: ignore[arg-type]
         elif topic == "portfolio":
             targets = self._portfolio.get(payload.get("agent_id"), ())  # type: ignore[arg-type]
+        elif topic == "battle":
+            # Only connections of the battle's account: another account's id stays silent.
+            subscribers = self._battles.get(payload.get("battle_id"), ())  # type: ignore[arg-type]
+            owner = payload.get("account_id")
+            targets = [c for c in subscribers if self._account_of(c.agent_id) == owner]
         else:
             return
         if not targets:

@@ -205,6 +205,20 @@ class Backtests:
             exchange=exchange,
         )
 
+    def session_config(
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        starting_balance: Decimal,
+        candle_interval: int,
+        pairs: Sequence[str] | None,
+    ) -> SessionConfig:
+        """A checked replay config on this engine's bounds (historical battles use it too)."""
+        return self._config(
+            start, end, starting_balance, candle_interval, pairs, "battle", "binance", None
+        )
+
     # ------------------------------------------------------------ one session
     def _session(self, account_id: str, session_id: str) -> BacktestSession:
         session = self._sessions.get(str(session_id).lower())
