@@ -88,6 +88,9 @@ def parse_url(url: str) -> SubscriberUrl:
     if match is None or not match.group(2).strip("[]"):
         raise _invalid_url("Webhook URL must contain a valid hostname.")
     scheme, host, port_text = match.group(1).lower(), match.group(2), match.group(3)
+    if host.startswith("[") and _ip(host.strip("[]")) is None:
+        # Brackets hold an IPv6 literal and nothing else (RFC 3986): "[38.D3]" is no host.
+        raise _invalid_url("Webhook URL must contain a valid hostname.")
     port: int | None = None
     if port_text:
         if not port_text.isdigit() or not 0 < int(port_text) <= 65535:
