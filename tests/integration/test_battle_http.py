@@ -128,7 +128,8 @@ def test_a_live_battle_ranks_two_agents_by_hand_computed_roi(
         dec(filled["executed_price"]),
         dec(filled["fee"]),
     )
-    cash_after = Decimal(10000) - qty * price - fee
+    # As the exchange books it: the quote amount at 8 decimals (the order's total_cost), then the fee.
+    cash_after = Decimal(10000) - q8(qty * price) - fee
 
     live = ok(api.get(f"{B}/{bid}/live", key=key))
     assert live["status"] == "active" and live["remaining_minutes"] > 0
@@ -139,7 +140,7 @@ def test_a_live_battle_ranks_two_agents_by_hand_computed_roi(
     done = ok(api.get(f"{B}/{bid}", key=key))
     assert done["status"] == "completed"
     end_price = dec(ok(api.get(f"/api/v1/market/price/{symbol}"))["price"])
-    buyer_equity = cash_after + qty * end_price
+    buyer_equity = cash_after + q8(qty * end_price)  # the position's market value, 8 decimals
     roi = {
         buyer: (buyer_equity - Decimal(10000)) / Decimal(10000) * 100,
         holder: Decimal(0),
@@ -304,7 +305,8 @@ def test_a_historical_battle_steps_both_agents_on_the_same_prices(
         held[agent] = (
             symbol,
             qty,
-            Decimal(10000) - qty * dec(placed["executed_price"]) - dec(placed["fee"]),
+            # booked as the exchange books it: the quote amount at 8 decimals, then the fee
+            Decimal(10000) - q8(qty * dec(placed["executed_price"])) - dec(placed["fee"]),
         )
     assert_error(
         api.post(
