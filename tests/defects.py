@@ -20,22 +20,21 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PRICE_PATH = "/api/v1/market/price/"
-BATTLE_PATH = re.compile(r"^/api/v1/battles/[0-9a-f-]{36}$")
-SESSION_PORTFOLIO_PATH = re.compile(r"^/api/v1/backtest/[^/]+/account/portfolio$")
+UUID = "[0-9a-f-]{36}"
+
+Change = Callable[[int, Any], tuple[int, Any]]  # (status, document) -> (status, document)
 
 
-def member_as_number(
-    path: re.Pattern[str], member: str, convert: Callable[[Any], Any] = float
-) -> Callable[[ASGIApp], ASGIApp]:
-    """Deliberate defect: a 200 answer to GET ``path`` sends ``member`` as a JSON number
-    (or as whatever ``convert`` makes of it)."""
+def rewrite(method: str, path: str, change: Change) -> Callable[[ASGIApp], ASGIApp]:
+    """A middleware that passes ``change`` the status and JSON answer of ``method path``."""
+    pattern = re.compile(path)
 
     def wrap(app: ASGIApp) -> ASGIApp:
         async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-            if (
-                scope["type"] != "http"
-                or scope["method"] != "GET"
-                or not path.match(scope.get("path", ""))
+            if not (
+                scope["type"] == "http"
+                and scope["method"] == method
+                and pattern.fullmatch(scope["path"])
             ):
                 await app(scope, receive, send)
                 return
@@ -52,17 +51,14 @@ def member_as_number(
                 chunks.append(message.get("body", b""))
                 if message.get("more_body"):
                     return
-                body = b"".join(chunks)
-                if start["status"] == 200:
-                    document = json.loads(body)
-                    document[member] = convert(document[member])
-                    body = json.dumps(document).encode()
+                raw = b"".join(chunks)
+                status, document = change(start["status"], json.loads(raw) if raw else None)
+                body = b"" if document is None else json.dumps(document).encode()
                 headers = [
                     (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
                 ]
-                await send(
-                    {**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
-                )
+                headers.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
 
             await app(scope, receive, capture)
@@ -72,16 +68,23 @@ def member_as_number(
     return wrap
 
 
-price_as_number = member_as_number(re.compile(f"^{PRICE_PATH}[^/]+$"), "price")
-price_as_number.__doc__ = (
-    "Deliberate defect: GET /api/v1/market/price/{symbol} sends `price` as a number."
-)
-session_equity_as_number = member_as_number(SESSION_PORTFOLIO_PATH, "total_equity")
-session_equity_as_number.__doc__ = "Deliberate defect: GET /api/v1/backtest/{id}/account/portfolio sends `total_equity` as a number."
-battle_count_as_string = member_as_number(BATTLE_PATH, "participant_count", str)
-battle_count_as_string.__doc__ = (
-    "Deliberate defect: GET /api/v1/battles/{id} sends `participant_count` as a string."
-)
+def on_success(edit: Callable[[Any], Any]) -> Change:
+    return lambda status, doc: (status, edit(doc) if 200 <= status < 300 else doc)
+
+
+def member_as(
+    path: str, member: str, convert: Callable[[Any], Any] = float
+) -> Callable[[ASGIApp], ASGIApp]:
+    """A success answer to GET ``path`` (a regular expression) sends ``member`` converted."""
+    return rewrite("GET", path, on_success(lambda doc: {**doc, member: convert(doc[member])}))
+
+
+price_as_number = member_as(PRICE_PATH + "[^/]+", "price")
+"""Deliberate defect: GET /api/v1/market/price/{symbol} sends `price` as a number."""
+session_equity_as_number = member_as(f"/api/v1/backtest/{UUID}/account/portfolio", "total_equity")
+"""Deliberate defect: GET /api/v1/backtest/{id}/account/portfolio sends `total_equity` as a number."""
+battle_count_as_string = member_as(f"/api/v1/battles/{UUID}", "participant_count", str)
+"""Deliberate defect: GET /api/v1/battles/{id} sends `participant_count` as a string."""
 
 
 REGISTER_PATH = "/api/v1/auth/register"

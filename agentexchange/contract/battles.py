@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from .credentials import operation_path
+from .credentials import call_operation
 
 BATTLE_ID = "battle_id"
 KEEP = 8
@@ -160,14 +160,12 @@ class RunBattles:
         *,
         json: Any = None,
     ) -> Mapping[str, Any] | None:
-        """The operation's JSON object answer on 2xx (``{}`` for 204); ``None`` otherwise."""
-        method, path = operation_path(self._schema, operation_id)
-        for name, value in path_parameters.items():
-            path = path.replace("{" + name + "}", value)
-        response = self._client.request(method, self.base_url + path, headers=headers, json=json)
-        if not response.is_success:
-            return None
-        if response.status_code == 204 or not response.content:
-            return {}
-        data = response.json()
-        return data if isinstance(data, dict) else None
+        return call_operation(
+            self._client,
+            self.base_url,
+            self._schema,
+            operation_id,
+            headers,
+            path_parameters,
+            json=json,
+        )

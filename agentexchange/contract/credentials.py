@@ -91,6 +91,35 @@ def operation_path(raw_schema: Mapping[str, Any], operation_id: str) -> tuple[st
     return op.method, op.path
 
 
+def call_operation(
+    client: httpx.Client,
+    base_url: str,
+    raw_schema: Mapping[str, Any],
+    operation_id: str,
+    headers: Mapping[str, str],
+    path_parameters: Mapping[str, str],
+    *,
+    json: Any = None,
+) -> Mapping[str, Any] | None:
+    """Call an operation of the document by its operationId, for the hooks' preparations.
+
+    The JSON object answer on 2xx (``{}`` for an empty one, a 204); ``None`` on any other
+    status or a 2xx that is not an object. Transport errors and undecodable bodies raise
+    (``httpx.HTTPError``, ``ValueError``): each caller turns them into "leave the case as
+    generated".
+    """
+    method, path = operation_path(raw_schema, operation_id)
+    for name, value in path_parameters.items():
+        path = path.replace("{" + name + "}", value)
+    response = client.request(method, base_url + path, headers=dict(headers), json=json)
+    if not response.is_success:
+        return None
+    if not response.content:
+        return {}
+    data = response.json()
+    return data if isinstance(data, dict) else None
+
+
 class CredentialSource:
     """Registers an account once (unless a key was given) and logs in on every ``fetch``."""
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from .credentials import operation_path
+from .credentials import call_operation
 
 PAIRS_OPERATION = "get_pairs"
 PRICE_OPERATION = "get_price"
@@ -102,17 +102,18 @@ class PendingOrders:
             order = self._limit_buy()
             if order is None:
                 return None
-            method, path = operation_path(self._schema, ORDER_OPERATION)
-            response = self._client.request(
-                method,
-                self.base_url + path,
+            data = call_operation(
+                self._client,
+                self.base_url,
+                self._schema,
+                ORDER_OPERATION,
+                {**headers, IDEMPOTENCY_HEADER: uuid.uuid4().hex},
+                {},
                 json=order.body(),
-                headers={**headers, IDEMPOTENCY_HEADER: uuid.uuid4().hex},
             )
-            data = response.json() if response.is_success else None
         except (httpx.HTTPError, KeyError, ValueError):
             return None
-        if not isinstance(data, dict) or data.get("status") != "pending":
+        if data is None or data.get("status") != "pending":
             return None  # refused, or (the market crashed) filled: nothing to cancel
         order_id = data.get("order_id")
         return order_id if isinstance(order_id, str) and order_id else None
@@ -133,14 +134,10 @@ class PendingOrders:
         return limit_buy(pair, price) if price is not None else None
 
     def _get(self, operation_id: str, path_parameters: Mapping[str, str]) -> Mapping[str, Any]:
-        method, path = operation_path(self._schema, operation_id)
-        for name, value in path_parameters.items():
-            path = path.replace("{" + name + "}", value)
-        response = self._client.request(method, self.base_url + path)
-        if not response.is_success:
-            return {}
-        data = response.json()
-        return data if isinstance(data, dict) else {}
+        answer = call_operation(
+            self._client, self.base_url, self._schema, operation_id, {}, path_parameters
+        )
+        return answer if answer is not None else {}
 
 
 def listed_pairs(answer: Mapping[str, Any]) -> list[Mapping[str, Any]]:

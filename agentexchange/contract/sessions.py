@@ -35,7 +35,7 @@ from typing import Any
 
 import httpx
 
-from .credentials import operation_path
+from .credentials import call_operation
 from .pending import listed_pairs
 
 RANGE_OPERATION = "get_data_range"
@@ -194,15 +194,15 @@ class RunSessions:
         *,
         json: Any = None,
     ) -> Mapping[str, Any] | None:
-        """The operation's JSON object answer on 2xx; ``None`` on any other answer."""
-        method, path = operation_path(self._schema, operation_id)
-        for name, value in path_parameters.items():
-            path = path.replace("{" + name + "}", value)
-        response = self._client.request(method, self.base_url + path, headers=headers, json=json)
-        if not response.is_success:
-            return None
-        data = response.json()
-        return data if isinstance(data, dict) else None
+        return call_operation(
+            self._client,
+            self.base_url,
+            self._schema,
+            operation_id,
+            headers,
+            path_parameters,
+            json=json,
+        )
 
 
 def _instant(value: Any) -> datetime | None:

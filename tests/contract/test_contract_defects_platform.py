@@ -11,69 +11,18 @@ defect is the real platform's own: its 404 for an unknown subscription is FastAP
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from defects import ASGIApp, Message, Receive, Scope, Send
+from defects import UUID, ASGIApp, on_success, rewrite
 
 from agentexchange.contract.runner import ContractOptions, run
 from agentexchange.mock.testing import MockServer
 
 pytestmark = [pytest.mark.contract, pytest.mark.timeout(600)]
-
-Change = Callable[[int, Any], tuple[int, Any]]  # (status, document) -> (status, document)
-
-
-def rewrite(method: str, path: str, change: Change) -> Callable[[ASGIApp], ASGIApp]:
-    """A middleware that passes ``change`` the status and JSON answer of ``method path``."""
-    pattern = re.compile(path)
-
-    def wrap(app: ASGIApp) -> ASGIApp:
-        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-            if not (
-                scope["type"] == "http"
-                and scope["method"] == method
-                and pattern.fullmatch(scope["path"])
-            ):
-                await app(scope, receive, send)
-                return
-            start: Message = {}
-            chunks: list[bytes] = []
-
-            async def capture(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    start.update(message)
-                    return
-                if message["type"] != "http.response.body":
-                    await send(message)
-                    return
-                chunks.append(message.get("body", b""))
-                if message.get("more_body"):
-                    return
-                raw = b"".join(chunks)
-                status, document = change(start["status"], json.loads(raw) if raw else None)
-                body = b"" if document is None else json.dumps(document).encode()
-                headers = [
-                    (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
-                ]
-                headers.append((b"content-length", str(len(body)).encode()))
-                await send({**start, "status": status, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-
-            await app(scope, receive, capture)
-
-        return wrapped
-
-    return wrap
-
-
-def on_success(edit: Callable[[Any], Any]) -> Change:
-    return lambda status, doc: (status, edit(doc) if 200 <= status < 300 else doc)
 
 
 def _detail_404(status: int, doc: Any) -> tuple[int, Any]:
@@ -90,7 +39,6 @@ class Defect:
     wrap: Callable[[ASGIApp], ASGIApp]
 
 
-UUID = "[0-9a-f-]{36}"
 DEFECTS = [
     Defect(
         "webhooks",

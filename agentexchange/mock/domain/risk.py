@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from .book import Book, next_midnight
 from .errors import DomainError
 
 _LIMITS: dict[str, tuple[int, int]] = {  # field -> (min, max), as RiskProfileInput
@@ -178,3 +180,17 @@ def check_order(
 def loss_limit_hit(profile: RiskProfile, starting_balance: Decimal, daily_pnl: Decimal) -> bool:
     """Today's net realized loss reached daily_loss_limit_pct of the starting balance."""
     return daily_pnl < 0 and -daily_pnl >= starting_balance * profile.daily_loss_limit_pct / 100
+
+
+def breaker_on(book: Book, profile: RiskProfile, now: datetime) -> bool:
+    """Whether the daily-loss circuit breaker is on for ``book`` at ``now``.
+
+    Trips it (until the next 00:00 UTC) once today's loss reaches the limit; live trading
+    and the backtest sandbox both ask this before an order and after a fill.
+    """
+    if book.breaker_until is not None and now < book.breaker_until:
+        return True
+    if loss_limit_hit(profile, book.session.starting_balance, book.today_pnl(now)):
+        book.breaker_until = next_midnight(now)
+        return True
+    return False

@@ -20,7 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from . import portfolio
-from .book import Balance, Book, Session, next_midnight
+from .book import Balance, Book, Session
 from .errors import DomainError
 from .ledger import apply_fill, lock, unlock
 from .orders import (
@@ -34,7 +34,7 @@ from .orders import (
     fill_with,
     terms,
 )
-from .risk import OrderExposure, RiskProfile, check_order, loss_limit_hit
+from .risk import OrderExposure, RiskProfile, breaker_on, check_order
 
 PriceOf = Callable[[str], Decimal]
 _ZERO = Decimal(0)
@@ -93,13 +93,7 @@ class Sandbox:
         return list(self.book.open_orders.values())
 
     def _breaker_on(self, now: datetime) -> bool:
-        book = self.book
-        if book.breaker_until is not None and now < book.breaker_until:
-            return True
-        if loss_limit_hit(self.risk, book.session.starting_balance, book.today_pnl(now)):
-            book.breaker_until = next_midnight(now)
-            return True
-        return False
+        return breaker_on(self.book, self.risk, now)
 
     def _new_order(
         self,

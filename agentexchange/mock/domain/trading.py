@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from . import analytics, portfolio
 from .accounts import MAX_BALANCE, Accounts, Agent, permission_denied
-from .book import Book, Snapshot, new_session, next_midnight
+from .book import Book, Snapshot, new_session
 from .clock import SimClock
 from .errors import DomainError
 from .events import EventBus
@@ -44,7 +44,7 @@ from .orders import (
     terms,
     triggered,
 )
-from .risk import OrderExposure, check_order, loss_limit_hit
+from .risk import OrderExposure, breaker_on, check_order
 
 IDEMPOTENCY_KEYS_PER_AGENT = 1000
 SNAPSHOT_EVERY_SECONDS = 60
@@ -135,13 +135,7 @@ class Trading:
         )
 
     def _breaker_on(self, agent: Agent, now: datetime) -> bool:
-        book = agent.book
-        if book.breaker_until is not None and now < book.breaker_until:
-            return True
-        if loss_limit_hit(agent.risk, book.session.starting_balance, book.today_pnl(now)):
-            book.breaker_until = next_midnight(now)
-            return True
-        return False
+        return breaker_on(agent.book, agent.risk, now)
 
     # ------------------------------------------------------------------ orders
     def place_order(
