@@ -28,6 +28,8 @@ import httpx
 from .credentials import call_operation
 
 BATTLE_ID = "battle_id"
+START_BATTLE = "start_battle"
+DELETE_BATTLE = "delete_battle"
 KEEP = 8
 # operationId -> the state the battle must be in for the operation to answer 2xx.
 NEEDS = {
@@ -90,6 +92,34 @@ class RunBattles:
                 return self._prepare(state, dict(headers), own_agent)
             except (httpx.HTTPError, KeyError, ValueError, TypeError):
                 return None
+
+    def ready_to_start(self, battle_id: str, headers: Mapping[str, str], own_agent: str) -> None:
+        """Enter the run's own agent and its rival in ``battle_id`` (a draft the stateful
+        phase reached along a link), so that starting it can succeed: a battle starts with
+        two participants, and the stateful phase alone only ever adds one agent, its own.
+        A participant already entered is refused (409) and stays; nothing here fails."""
+        with self._lock:
+            try:
+                rival = self._rival_agent(headers)
+                for agent in (own_agent, rival):
+                    if agent is not None:
+                        self._call(
+                            "add_battle_participant",
+                            headers,
+                            {BATTLE_ID: battle_id},
+                            json={"agent_id": agent},
+                        )
+            except (httpx.HTTPError, KeyError, ValueError, TypeError):
+                return
+
+    def end_if_active(self, battle_id: str, headers: Mapping[str, str]) -> None:
+        """Stop ``battle_id`` if it is active (a draft or an ended battle answers 409 and
+        stays as it is); nothing here fails."""
+        with self._lock:
+            try:
+                self._call("stop_battle", headers, {BATTLE_ID: battle_id})
+            except (httpx.HTTPError, KeyError, ValueError, TypeError):
+                return
 
     def _prepare(self, state: str, headers: dict[str, str], own: str) -> Prepared | None:
         self._make_room()

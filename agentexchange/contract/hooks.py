@@ -8,7 +8,8 @@ environment variables (``credentials.ENV_*``). Importing it registers its hooks 
 (the format; a ``before_call`` that freshens stateful headers and body agent ids, keeps the
 run's own agents from being archived or deleted, gives half the ``cancel_order`` cases a
 pending order, half the backtest-session cases a running session of the run's own and
-half the battle cases a battle of the run's own in the state they need; an
+half the battle cases a battle of the run's own in the state they need, and the
+stateful battle flows two participants before start and an ended battle to delete; an
 ``after_call`` that remembers the sessions generated creates open; and
 ``after_load_schema`` installing the auth), which is why nothing else in the package
 imports it.
@@ -30,7 +31,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import TestPhase
 from schemathesis.wfc.escalation import EscalatingAuthProvider
 
-from .battles import BATTLE_ID, RunBattles
+from .battles import BATTLE_ID, DELETE_BATTLE, START_BATTLE, RunBattles
 from .credentials import (
     ENV_AGENT_ID,
     ENV_API_KEY,
@@ -416,6 +417,31 @@ def prepare_battle(case: Case[Any]) -> None:
         # becomes the run's own agent (a random one is 404, which reads as "the battle the
         # link came from is gone").
         case.body[AGENT_ID] = own_agent_id()
+        return
+    operation_id = case.operation.definition.raw.get("operationId")
+    if (
+        meta is not None
+        and meta.phase.name == TestPhase.STATEFUL
+        and operation_id in (START_BATTLE, DELETE_BATTLE)
+        and _is_positive(case)
+    ):
+        battle_id = (case.path_parameters or {}).get(BATTLE_ID)
+        headers = _owner_headers(case)
+        own = own_agent_id()
+        if isinstance(battle_id, str) and headers is not None and own is not None:
+            battles = _run_battles(case.operation)
+            if operation_id == START_BATTLE:
+                # A battle starts with two participants; a draft reached along the links
+                # from create has at most the run's own agent. Enter it and the run's
+                # rival, so the flow goes on to live, stop, results and replays (issue 15:
+                # create -> participants -> start -> stop -> results).
+                battles.ready_to_start(battle_id, headers, own)
+            else:
+                # DELETE of an active battle cancels it and keeps it (the document says so,
+                # as the platform does), which use_after_free cannot know: it would call the
+                # GET that follows a use of a deleted battle. Ended first, the battle is
+                # really deleted, and use_after_free checks that it is gone.
+                battles.end_if_active(battle_id, headers)
         return
     generated = (case.path_parameters or {}).get(BATTLE_ID)
     if not isinstance(generated, str) or not takes_pending_order(generated):

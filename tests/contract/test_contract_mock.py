@@ -316,6 +316,30 @@ def test_the_battle_operations_pass_and_answer_2xx(tmp_path: Path) -> None:
     # Every battle operation's success response was checked (the hooks point half the
     # battle cases at a battle of the run's own in the state the operation needs).
     assert result.summary.operations_without_success == [], report
+    # The stateful phase walked a battle's life along the document's links, every step
+    # answering 2xx: create -> (participants) -> start -> stop -> results.
+    flows = _stateful_flows(tmp_path / "events.ndjson")
+    walk = (
+        "POST /api/v1/battles",
+        "POST /api/v1/battles/{battle_id}/start",
+        "POST /api/v1/battles/{battle_id}/stop",
+        "GET /api/v1/battles/{battle_id}/results",
+    )
+    walked = [flow for flow in flows if _walks(flow, walk)]
+    assert walked, flows
+
+
+def _walks(flow: list[tuple[str, int | None, bool]], walk: tuple[str, ...]) -> bool:
+    """Whether ``flow`` holds the calls of ``walk`` in order, each 2xx, each after the first
+    reached along a link (other calls may come between)."""
+    position = 0
+    for call, status, linked in flow:
+        if position == len(walk):
+            break
+        if call == walk[position] and status is not None and 200 <= status < 300:
+            if position == 0 or linked:
+                position += 1
+    return position == len(walk)
 
 
 def test_a_defect_in_a_battle_response_fails_the_run_naming_the_operation(
