@@ -1,4 +1,4 @@
-"""Domain layer: Battles: agents of one account head-to-head, live on the exchange's clock or on history.
+"""Domain layer: ``Battles``, the service — battles live on the exchange's clock or on history.
 
 docs/architecture.md "Domain core". A battle is draft -> active -> completed | cancelled.
 A live battle ranks its participants' own live wallets (``Trading``): equity is cash plus
@@ -15,259 +15,41 @@ translates.
 
 from __future__ import annotations
 
-import math
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from .accounts import Accounts
-from .backtests import Backtests, BacktestSession
-from .clock import SimClock
-from .errors import DomainError
-from .events import EventBus
-from .market import Market
-from .orders import q8
-from .risk import RiskProfile
-from .webhooks import BATTLE_COMPLETED, account_event
-
-BATTLE_TOPIC = "battle"  # the WebSocket hub's battle:{id} channel listens here
-SNAPSHOT_EVERY_SECONDS = 5  # a live battle's equity snapshots (the platform's task period)
-MAX_SNAPSHOTS = 20_000  # per battle; the oldest go first
-MAX_BATTLES = 200
-MAX_DURATION = 366 * 86400  # seconds: a fixed battle's longest time limit
-MIN_BALANCE = Decimal(1)
-MAX_BALANCE = Decimal(
-    10_000_000
-)  # kept per account; creating one more forgets the oldest finished one
-METRICS = ("roi_pct", "total_pnl", "sharpe_ratio", "win_rate", "profit_factor")
-_HUNDRED = Decimal(100)
-_Q2 = Decimal("0.01")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-PRESETS: tuple[dict[str, Any], ...] = (
-    {
-        "key": "quick_1h",
-        "name": "Quick Sprint",
-        "description": "1-hour fast-paced battle with top pairs.",
-        "duration_type": "fixed",
-        "duration_seconds": 3600,
-        "starting_balance": Decimal(10000),
-        "allowed_pairs": None,
-        "best_for": "Fast strategy comparison",
-    },
-    {
-        "key": "day_trader",
-        "name": "Day Trader",
-        "description": "24-hour full-day performance test.",
-        "duration_type": "fixed",
-        "duration_seconds": 86400,
-        "starting_balance": Decimal(10000),
-        "allowed_pairs": None,
-        "best_for": "Full-day performance test",
-    },
-    {
-        "key": "marathon",
-        "name": "Marathon",
-        "description": "7-day endurance battle testing consistency.",
-        "duration_type": "fixed",
-        "duration_seconds": 604800,
-        "starting_balance": Decimal(10000),
-        "allowed_pairs": None,
-        "best_for": "Endurance and consistency",
-    },
-    {
-        "key": "scalper_duel",
-        "name": "Scalper Duel",
-        "description": "4-hour high-frequency battle on BTC + ETH only.",
-        "duration_type": "fixed",
-        "duration_seconds": 14400,
-        "starting_balance": Decimal(5000),
-        "allowed_pairs": ["BTCUSDT", "ETHUSDT"],
-        "best_for": "High-frequency testing",
-    },
-    {
-        "key": "survival",
-        "name": "Survival Mode",
-        "description": "No time limit — last agent standing wins.",
-        "duration_type": "unlimited",
-        "duration_seconds": None,
-        "starting_balance": Decimal(10000),
-        "allowed_pairs": None,
-        "best_for": "Last agent standing",
-    },
-    {
-        "key": "historical_day",
-        "name": "Historical Day",
-        "description": "1-day historical battle with 1-minute candles.",
-        "duration_type": "historical",
-        "duration_seconds": 86400,
-        "starting_balance": Decimal(10000),
-        "allowed_pairs": None,
-        "best_for": "Quick historical comparison",
-    },
-    {
-        "key": "historical_week",
-        "name": "Historical Week",
-        "description": "7-day historical battle with 5-minute candles.",
-        "duration_type": "historical",
-        "duration_seconds": 604800,
-        "starting_balance": Decimal(10000),
-        "allowed_pairs": None,
-        "best_for": "Week-long historical analysis",
-    },
-    {
-        "key": "historical_month",
-        "name": "Historical Month",
-        "description": "30-day historical battle with 1-hour candles.",
-        "duration_type": "historical",
-        "duration_seconds": 2592000,
-        "starting_balance": Decimal(10000),
-        "allowed_pairs": None,
-        "best_for": "Long-term historical strategy testing",
-    },
+from ..accounts import Accounts
+from ..backtests import Backtests, BacktestSession
+from ..clock import SimClock
+from ..errors import DomainError
+from ..events import EventBus
+from ..market import Market
+from ..orders import q8
+from ..risk import RiskProfile
+from ..webhooks import BATTLE_COMPLETED, account_event
+from .records import Battle, Participant
+from .rules import (
+    BATTLE_TOPIC,
+    MAX_BATTLES,
+    MAX_SNAPSHOTS,
+    PRESET_CONFIG_KEYS,
+    PRESETS,
+    SNAPSHOT_EVERY_SECONDS,
+    balance_of,
+    checked_config,
+    floor_time,
+    invalid,
+    invalid_state,
+    not_found,
+    parse_time,
+    participant_not_found,
 )
-_PRESET_CONFIG_KEYS = ("duration_type", "duration_seconds", "starting_balance", "allowed_pairs")
-
-
-def not_found(battle_id: str) -> DomainError:
-    return DomainError(
-        "BATTLE_NOT_FOUND", f"Battle '{battle_id}' not found.", 404, {"battle_id": battle_id}
-    )
-
-
-def participant_not_found() -> DomainError:
-    return DomainError("BATTLE_NOT_FOUND", "Participant not found in this battle.", 404, {})
-
-
-def invalid_state(message: str, current: str, required: str | None = None) -> DomainError:
-    details = {"current_status": current}
-    if required is not None:
-        details["required_status"] = required
-    return DomainError("BATTLE_INVALID_STATE", message, 409, details)
-
-
-@dataclass(slots=True)
-class Participant:
-    id: str
-    battle_id: str
-    agent_id: str
-    joined_at: datetime
-    status: str = "active"
-    snapshot_balance: Decimal | None = None
-    final_equity: Decimal | None = None
-    final_rank: int | None = None
-    trades_before: int = 0  # the agent's live trades when the battle started
-
-    def view(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "battle_id": self.battle_id,
-            "agent_id": self.agent_id,
-            "snapshot_balance": self.snapshot_balance,
-            "final_equity": self.final_equity,
-            "final_rank": self.final_rank,
-            "status": self.status,
-            "joined_at": self.joined_at,
-        }
-
-
-@dataclass(slots=True)
-class Standing:
-    """One participant's figures at one moment; ``rank`` set by ``_rank``."""
-
-    agent_id: str
-    equity: Decimal
-    start: Decimal
-    trades: int
-    wins: int
-    gains: Decimal
-    losses: Decimal
-    returns: list[Decimal]
-    rank: int = 0
-
-    @property
-    def total_pnl(self) -> Decimal:
-        return self.equity - self.start
-
-    @property
-    def roi_pct(self) -> Decimal:
-        return (self.total_pnl / self.start * _HUNDRED) if self.start else Decimal(0)
-
-    @property
-    def win_rate(self) -> Decimal | None:
-        closing = self.wins + (self.trades_closing_losses)
-        return (Decimal(self.wins) * _HUNDRED / closing).quantize(_Q2) if closing else None
-
-    trades_closing_losses: int = 0
-
-    @property
-    def profit_factor(self) -> Decimal | None:
-        return (self.gains / self.losses).quantize(_Q2) if self.losses else None
-
-    @property
-    def sharpe_ratio(self) -> Decimal | None:
-        """Mean over standard deviation of the snapshot-to-snapshot returns (not annualised)."""
-        r = self.returns
-        if len(r) < 2:
-            return None
-        mean = sum(r, Decimal(0)) / len(r)
-        var = sum(((x - mean) ** 2 for x in r), Decimal(0)) / (len(r) - 1)
-        return (mean / var.sqrt()).quantize(Decimal("0.0001")) if var else None
-
-    def metric(self, name: str) -> Decimal | None:
-        value: Decimal | None = getattr(self, name)
-        return value
-
-
-@dataclass(slots=True)
-class Battle:
-    id: str
-    account_id: str
-    name: str
-    config: dict[str, Any]
-    preset: str | None
-    ranking_metric: str
-    mode: str
-    backtest_config: dict[str, Any] | None
-    created_at: datetime
-    status: str = "draft"
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    participants: dict[str, Participant] = field(default_factory=dict)  # agent_id -> it
-    snapshots: list[dict[str, Any]] = field(default_factory=list)
-    sessions: dict[str, BacktestSession] = field(default_factory=dict)  # historical engine
-    last_snapshot: datetime | None = None
-    final: list[Standing] | None = None
-
-    @property
-    def duration(self) -> timedelta | None:
-        if self.mode != "live" or self.config.get("duration_type", "fixed") != "fixed":
-            return None
-        seconds = self.config.get("duration_seconds")
-        return timedelta(seconds=int(seconds)) if seconds else None
-
-    def view(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "account_id": self.account_id,
-            "name": self.name,
-            "status": self.status,
-            "config": dict(self.config),
-            "preset": self.preset,
-            "ranking_metric": self.ranking_metric,
-            "started_at": self.started_at,
-            "ended_at": self.ended_at,
-            "created_at": self.created_at,
-            "participant_count": len(self.participants),
-            "participants": [p.view() for p in self.participants.values()],
-            "battle_mode": self.mode,
-            "backtest_config": None if self.backtest_config is None else dict(self.backtest_config),
-        }
+from .standings import HUNDRED, Q2, Standing, rank
 
 
 class Battles:
@@ -316,10 +98,10 @@ class Battles:
                     422,
                     {"field": "preset", "allowed": [p["key"] for p in PRESETS]},
                 )
-            merged = {k: found[k] for k in _PRESET_CONFIG_KEYS}
+            merged = {k: found[k] for k in PRESET_CONFIG_KEYS}
             merged["starting_balance"] = str(found["starting_balance"])
             merged["wallet_mode"] = "fresh"
-        merged.update(_checked_config(config or {}))
+        merged.update(checked_config(config or {}))
         historical = None
         if battle_mode == "historical":
             if backtest_config is None:
@@ -361,17 +143,17 @@ class Battles:
         def text(name: str) -> str:
             value = raw.get(name)
             if value is None:
-                raise _invalid(f"backtest_config.{name}", "is required.")
+                raise invalid(f"backtest_config.{name}", "is required.")
             return value.isoformat() if isinstance(value, datetime) else str(value)
 
         interval = raw.get("candle_interval", 60)
         if not isinstance(interval, int) or isinstance(interval, bool):
-            raise _invalid("backtest_config.candle_interval", "must be an integer (seconds).")
+            raise invalid("backtest_config.candle_interval", "must be an integer (seconds).")
         pairs = raw.get("pairs")
         if pairs is not None and (
             not isinstance(pairs, list) or not all(isinstance(p, str) for p in pairs)
         ):
-            raise _invalid("backtest_config.pairs", "must be a list of symbols.")
+            raise invalid("backtest_config.pairs", "must be a list of symbols.")
         return {
             "start_time": text("start_time"),
             "end_time": text("end_time"),
@@ -381,9 +163,9 @@ class Battles:
 
     def _check_historical(self, historical: Mapping[str, Any], config: Mapping[str, Any]) -> None:
         self._backtests.session_config(
-            start=_parse_time(historical["start_time"], "start_time"),
-            end=_parse_time(historical["end_time"], "end_time"),
-            starting_balance=_balance(config),
+            start=parse_time(historical["start_time"], "start_time"),
+            end=parse_time(historical["end_time"], "end_time"),
+            starting_balance=balance_of(config),
             candle_interval=int(historical["candle_interval"]),
             pairs=historical["pairs"],
         )
@@ -429,7 +211,7 @@ class Battles:
                 battle.name = str(changes["name"])
             if changes.get("config") is not None:
                 # Replaced wholesale, as on the platform.
-                battle.config = _checked_config(changes["config"])
+                battle.config = checked_config(changes["config"])
             if changes.get("ranking_metric") is not None:
                 battle.ranking_metric = str(changes["ranking_metric"])
             return battle.view()
@@ -499,9 +281,9 @@ class Battles:
         historical = battle.backtest_config
         assert historical is not None
         config = self._backtests.session_config(
-            start=_parse_time(historical["start_time"], "start_time"),
-            end=_parse_time(historical["end_time"], "end_time"),
-            starting_balance=_balance(battle.config),
+            start=parse_time(historical["start_time"], "start_time"),
+            end=parse_time(historical["end_time"], "end_time"),
+            starting_balance=balance_of(battle.config),
             candle_interval=int(historical["candle_interval"]),
             pairs=historical["pairs"],
         )
@@ -653,7 +435,7 @@ class Battles:
                 trades_closing_losses=sum(1 for x in pnls if x <= 0),
             )
             standings.append(standing)
-        return _rank(standings, battle.ranking_metric)
+        return rank(standings, battle.ranking_metric)
 
     @staticmethod
     def _returns(battle: Battle, agent_id: str, now: Decimal) -> list[Decimal]:
@@ -720,7 +502,7 @@ class Battles:
             "avatar_url": agent.avatar_url if agent is not None else None,
             "color": agent.color if agent is not None else None,
             "current_equity": q8(s.equity),
-            "roi_pct": s.roi_pct.quantize(_Q2),
+            "roi_pct": s.roi_pct.quantize(Q2),
             "total_pnl": q8(s.total_pnl),
             "total_trades": s.trades,
             "win_rate": s.win_rate,
@@ -749,7 +531,7 @@ class Battles:
                         "final_equity": q8(s.equity),
                         "snapshot_balance": q8(s.start),
                         "status": battle.participants[s.agent_id].status,
-                        "roi_pct": s.roi_pct.quantize(_Q2),
+                        "roi_pct": s.roi_pct.quantize(Q2),
                         "total_pnl": q8(s.total_pnl),
                     }
                     for s in battle.final or []
@@ -795,8 +577,10 @@ class Battles:
             else:
                 interval = 60
                 # Whole minutes within the history (the end is in the past): at least one.
-                end = _floor(source.ended_at, interval)
-                start = min(_floor(source.started_at, interval), end - timedelta(seconds=interval))
+                end = floor_time(source.ended_at, interval)
+                start = min(
+                    floor_time(source.started_at, interval), end - timedelta(seconds=interval)
+                )
                 base = {
                     "start_time": start.isoformat(),
                     "end_time": end.isoformat(),
@@ -856,10 +640,10 @@ class Battles:
                 "step": first.current,
                 "total_steps": first.total_steps,
                 "progress_pct": (
-                    Decimal(first.current) * _HUNDRED / first.total_steps
+                    Decimal(first.current) * HUNDRED / first.total_steps
                     if first.total_steps
-                    else _HUNDRED
-                ).quantize(_Q2),
+                    else HUNDRED
+                ).quantize(Q2),
                 "is_complete": first.current >= first.total_steps,
                 "prices": self._prices(battle),
                 "participants": [
@@ -937,7 +721,7 @@ class Battles:
                     "agent_id": s.agent_id,
                     "rank": s.rank,
                     "equity": q8(s.equity),
-                    "roi_pct": s.roi_pct.quantize(_Q2),
+                    "roi_pct": s.roi_pct.quantize(Q2),
                 }
                 for s in standings
             ]
@@ -952,83 +736,3 @@ class Battles:
                 "timestamp": self._clock.now(),
             },
         )
-
-
-def _rank(standings: list[Standing], metric: str) -> list[Standing]:
-    """Best first by ``metric`` (none last); ties keep the order the agents joined."""
-
-    def key(item: tuple[int, Standing]) -> tuple[int, Decimal, int]:
-        index, s = item
-        value = s.metric(metric if metric in METRICS else "roi_pct")
-        return (0 if value is not None else 1, -(value or Decimal(0)), index)
-
-    ordered = [s for _, s in sorted(enumerate(standings), key=key)]
-    for position, s in enumerate(ordered, start=1):
-        s.rank = position
-    return ordered
-
-
-def _invalid(field: str, text: str) -> DomainError:
-    return DomainError("VALIDATION_ERROR", f"{field}: {text}", 422, {"field": field})
-
-
-def _checked_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    """A battle config's known members checked (a clear 422, never a 500 later)."""
-    kind = config.get("duration_type")
-    if kind is not None and kind not in ("fixed", "unlimited", "historical"):
-        raise _invalid("config.duration_type", "must be fixed, unlimited or historical.")
-    seconds = config.get("duration_seconds")
-    if seconds is not None and (
-        not isinstance(seconds, int)
-        or isinstance(seconds, bool)
-        or not 1 <= seconds <= MAX_DURATION
-    ):
-        raise _invalid("config.duration_seconds", f"must be an integer from 1 to {MAX_DURATION}.")
-    if config.get("starting_balance") is not None:
-        balance = _balance(config)
-        if not MIN_BALANCE <= balance <= MAX_BALANCE:
-            raise _invalid(
-                "config.starting_balance", f"must be between {MIN_BALANCE} and {MAX_BALANCE}."
-            )
-    pairs = config.get("allowed_pairs")
-    if pairs is not None and (
-        not isinstance(pairs, list) or not all(isinstance(p, str) for p in pairs)
-    ):
-        raise _invalid("config.allowed_pairs", "must be a list of symbols or null.")
-    mode = config.get("wallet_mode")
-    if mode is not None and mode not in ("fresh", "existing"):
-        raise _invalid("config.wallet_mode", "must be fresh or existing.")
-    return dict(config)
-
-
-def _balance(config: Mapping[str, Any]) -> Decimal:
-    raw = config.get("starting_balance", "10000")
-    try:
-        value = Decimal(str(raw)) if isinstance(raw, (str, int, Decimal)) else Decimal("NaN")
-    except ArithmeticError:
-        value = Decimal("NaN")
-    if not value.is_finite():
-        raise DomainError(
-            "VALIDATION_ERROR",
-            "config.starting_balance: not a decimal number.",
-            422,
-            {"field": "config.starting_balance"},
-        )
-    return value
-
-
-def _parse_time(raw: Any, name: str) -> datetime:
-    if isinstance(raw, datetime):
-        return raw if raw.tzinfo else raw.replace(tzinfo=UTC)
-    try:
-        parsed = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-    except ValueError:
-        raise DomainError(
-            "VALIDATION_ERROR", f"{name}: not a date-time.", 422, {"field": name}
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _floor(moment: datetime, interval: int) -> datetime:
-    seconds = math.floor((moment - _EPOCH).total_seconds())
-    return _EPOCH + timedelta(seconds=seconds - seconds % interval)
