@@ -1,7 +1,9 @@
-"""The ``agentexchange`` command: ``mock``, ``contract``.
+"""The ``agentexchange`` command: every SDK method a command, plus ``mock``, ``contract``, ``mcp``.
 
 The console script (docs/architecture.md "Command line"): the top-level parser and the
-dispatch. The server commands come from ``_cli.servers``, whose extras load only when one runs, so ``agentexchange --help`` stays fast and needs no
+dispatch. The method commands come from the tool table (``agentexchange.tools.TOOLS``)
+through ``_cli.naming`` and ``_cli.methods``; the server commands from ``_cli.servers``,
+whose extras load only when one runs, so ``agentexchange --help`` stays fast and needs no
 extras (docs/architecture.md "Import rules"). Every option carries a help text that says
 its default; ``tests/unit/test_cli.py`` holds that.
 """
@@ -9,24 +11,39 @@ its default; ``tests/unit/test_cli.py`` holds that.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 
 from . import __version__
 from ._cli import servers
 from ._cli.help import Formatter
+from ._cli.methods import add_method_commands
+from ._cli.naming import Command, commands
+from ._cli.run import run_command
 
 DESCRIPTION = """\
-Tools around the AgentExchange (TradeReady) paper-trading API:
+The AgentExchange (TradeReady) paper-trading API from the shell: every method of the
+Python SDK is a command, with the SDK's retries, idempotent orders and typed errors
+underneath. Credentials come from AGENTEXCHANGE_API_KEY and AGENTEXCHANGE_API_SECRET,
+the server from AGENTEXCHANGE_BASE_URL (default http://localhost:8000). Results are
+tables; --json prints JSON for scripts. An error is one line with its code, exit status 1.
 
+Around the API:
   mock      run a local mock exchange that speaks the API (REST and WebSocket),
             for developing and testing agents without the real platform
-  contract  check that a server implements the API correctly (schemathesis)
-
-The Python SDK is a library: from agentexchange import AgentExchangeClient."""
+  contract  check that a server implements the API correctly (schemathesis)"""
 
 EPILOG = """\
 examples:
+  agentexchange price BTCUSDT
+      the last price of a pair
+  agentexchange order buy BTCUSDT 0.01
+      a market order; then 'agentexchange orders' lists it
+  agentexchange portfolio --json
+      the portfolio as JSON, decimals as exact strings
+  agentexchange agents list
+      the account's agents ('agentexchange agents --help' lists the agent commands)
   agentexchange mock
       serve a mock exchange on http://127.0.0.1:8000 and print its demo account
   agentexchange mock --port 0 --seed 7
@@ -36,6 +53,14 @@ examples:
 
 Run 'agentexchange COMMAND --help' for the options of a command. 'mock' needs the
 'mock' extra (pip install 'agentexchange[mock]'), 'contract' the 'contract' extra."""
+
+
+@functools.cache
+def method_commands() -> tuple[Command, ...]:
+    """The command of every tool of the table (read once a process)."""
+    from .tools import TOOLS
+
+    return commands(TOOLS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,12 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command_name", required=True, metavar="COMMAND")
     servers.add_mock(sub)
     servers.add_contract(sub)
+    add_method_commands(sub, method_commands())
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    command = getattr(args, "command", None)
+    if isinstance(command, Command):
+        return run_command(command, args)
     handler = args.handler
     return int(handler(args))
 

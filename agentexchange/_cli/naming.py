@@ -1,12 +1,14 @@
 """The naming rule: a tool of the tool table → the words of its command and its positionals.
 
-docs/decisions.md "Command line: one naming rule". The rule reads the SDK method name:
+docs/decisions.md "Command line: one naming rule". The rule reads the tool's name (the SDK method's; a session method's carries its session
+first, ``backtest_get_price``):
 
 - a method of the calling agent's own desk (groups ``market``, ``trading``, ``account``,
-  ``analytics``) is a top-level command: the method name with a leading ``get`` dropped
+  ``analytics``, and ``system``'s health) is a top-level command: the name with a leading
+  ``get`` dropped
   (reading is what a bare noun means), ``_`` → ``-``: ``get_price`` → ``price``,
   ``get_open_orders`` → ``open-orders``, ``cancel_order`` → ``cancel-order``;
-- a method of any other group is ``<group> <sub>``: the method name without the group's
+- a method of any other group is ``<group> <sub>``: the name without the group's
   noun (its first occurrence, singular or plural), ``_`` → ``-``; a bare ``get`` of the
   plural noun is ``list``: ``list_agents`` → ``agents list``, ``get_agent`` →
   ``agents get``, ``get_strategies`` → ``strategies list``, ``get_agent_skill`` →
@@ -28,8 +30,9 @@ from typing import Any, Protocol
 
 __all__ = ["DESK_GROUPS", "Command", "CommandError", "ParamLike", "ToolLike", "commands"]
 
-# The groups whose commands stand alone: what a person at the agent's desk types most.
-DESK_GROUPS = frozenset({"market", "trading", "account", "analytics"})
+# The groups whose commands stand alone: what a person at the agent's desk types most,
+# and the server's health.
+DESK_GROUPS = frozenset({"market", "trading", "account", "analytics", "system"})
 CLI_KEYS = frozenset({"command", "args"})
 
 
@@ -98,9 +101,9 @@ def _noun_forms(group: str) -> tuple[str, str]:
     return singular, plural
 
 
-def rule_words(method: str, group: str) -> tuple[str, ...]:
-    """The command the rule gives ``method`` of ``group`` (without a ``cli`` member)."""
-    words = method.split("_")
+def rule_words(name: str, group: str) -> tuple[str, ...]:
+    """The command the rule gives the tool ``name`` of ``group`` (without a ``cli`` member)."""
+    words = name.split("_")
     if group in DESK_GROUPS:
         if len(words) > 1 and words[0] == "get":
             words = words[1:]
@@ -146,7 +149,7 @@ def command_of(tool: ToolLike) -> Command:
     """The command of one tool: the rule, or its ``cli`` member where it has one."""
     words, args = _cli_member(tool)
     if words is None:
-        words = rule_words(tool.method, tool.group)
+        words = rule_words(tool.name, tool.group)
     if args is None:
         args = tuple(param.name for param in tool.params if param.required and param.positional)
     return Command(words=words, tool=tool, positionals=args)

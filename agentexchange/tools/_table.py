@@ -476,7 +476,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         read_only=False,
         destructive=False,
         idempotent=False,
-        cli=None,
+        cli={"command": "order", "args": ["side", "symbol", "quantity"]},
     ),
     ToolSpec(
         name="place_limit_order",
@@ -536,7 +536,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         read_only=False,
         destructive=False,
         idempotent=False,
-        cli=None,
+        cli={"command": "limit-order", "args": ["side", "symbol", "quantity", "price"]},
     ),
     ToolSpec(
         name="place_stop_loss",
@@ -596,7 +596,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         read_only=False,
         destructive=False,
         idempotent=False,
-        cli=None,
+        cli={"command": "stop-loss", "args": ["side", "symbol", "quantity", "trigger_price"]},
     ),
     ToolSpec(
         name="place_take_profit",
@@ -656,7 +656,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         read_only=False,
         destructive=False,
         idempotent=False,
-        cli=None,
+        cli={"command": "take-profit", "args": ["side", "symbol", "quantity", "trigger_price"]},
     ),
     ToolSpec(
         name="get_order",
@@ -683,7 +683,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         read_only=True,
         destructive=False,
         idempotent=True,
-        cli=None,
+        cli={"command": "order-info"},
     ),
     ToolSpec(
         name="cancel_order",

@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from agentexchange import __version__
-from agentexchange.cli import build_parser, main
+from agentexchange.cli import build_parser, main, method_commands
 
 SERVER_COMMANDS = ("mock", "contract")
 
@@ -28,8 +28,11 @@ def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPar
     raise AssertionError("no sub-commands")
 
 
+PARSER = build_parser()  # built once: each command's help is formatted from it
+
+
 def _parser_of(words: tuple[str, ...]) -> argparse.ArgumentParser:
-    parser = build_parser()
+    parser = PARSER
     for word in words:
         parser = _commands(parser)[word]
     return parser
@@ -55,34 +58,33 @@ def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
 
 
-def test_the_commands_are_the_ones_checked_here() -> None:
-    assert set(_commands(build_parser())) == set(SERVER_COMMANDS)
+def test_the_top_level_commands_are_the_servers_the_desk_and_the_groups() -> None:
+    commands = method_commands()
+    expected = set(SERVER_COMMANDS) | {command.words[0] for command in commands}
+    assert set(_commands(PARSER)) == expected
+    for command in commands:  # and every method is reachable by its words
+        assert _parser_of(command.words).get_default("command") == command
 
 
 def test_top_level_help_names_the_commands_and_no_internal_notes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = _help_of([], capsys)
-    for command in SERVER_COMMANDS:
+    for command in (*SERVER_COMMANDS, "price BTCUSDT", "order buy BTCUSDT 0.01", "agents list"):
         assert f"agentexchange {command}" in out  # an example of each
     for internal in ("DESIGN", "docs/", "``", "sub-command", "console script"):
         assert internal not in out
 
 
 def _option_words() -> list[tuple[str, ...]]:
-    return [(name,) for name in SERVER_COMMANDS]
+    return [(name,) for name in SERVER_COMMANDS] + [c.words for c in method_commands()]
 
 
 @pytest.mark.parametrize("words", _option_words(), ids=" ".join)
-def test_every_option_has_a_help_text_with_its_default(
-    words: tuple[str, ...], capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = _help_of(list(words), capsys)
-    actions = [
-        action
-        for action in _parser_of(words)._actions
-        if not isinstance(action, argparse._HelpAction)
-    ]
+def test_every_option_has_a_help_text_with_its_default(words: tuple[str, ...]) -> None:
+    parser = _parser_of(words)
+    out = parser.format_help()
+    actions = [action for action in parser._actions if not isinstance(action, argparse._HelpAction)]
     assert actions
     for action in actions:
         if not action.option_strings:  # a positional: its help says it is required
@@ -128,7 +130,7 @@ def test_help_loads_no_extra_and_python_m_runs_the_same_command() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('agentexchange.mock')))\n"
     )
     assert done.returncode == 0, done.stderr
-    assert "agentexchange mock --port 0" in done.stdout
+    assert "agentexchange order buy BTCUSDT 0.01" in done.stdout
     assert done.stdout.endswith("[]\n[]\n"), done.stdout[-300:]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from agentexchange._cli.naming import CommandError, command_of, commands, rule_words
+from agentexchange.cli import method_commands
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,19 @@ def test_two_methods_with_one_command_are_refused() -> None:
         )
     with pytest.raises(CommandError, match="is also a group"):
         commands([Tool("list_agents", "agents"), Tool("x", "trading", cli={"command": "agents"})])
+
+
+def test_the_table_gives_the_documented_commands() -> None:
+    by_method = {command.tool.name: command for command in method_commands()}
+    expected = {
+        "get_price": (("price",), ("symbol",)),
+        "place_market_order": (("order",), ("side", "symbol", "quantity")),
+        "place_limit_order": (("limit-order",), ("side", "symbol", "quantity", "price")),
+        "get_order": (("order-info",), ("order_id",)),
+        "get_orders": (("orders",), ()),
+        "get_portfolio": (("portfolio",), ()),
+        "list_agents": (("agents", "list"), ()),
+        "get_agent": (("agents", "get"), ("agent_id",)),
+    }
+    for method, (words, positionals) in expected.items():
+        assert (by_method[method].words, by_method[method].positionals) == (words, positionals)
