@@ -88,7 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = getattr(args, "command", None)
     if isinstance(command, Command):
-        return run_command(command, args)
+        try:
+            return run_command(command, args)
+        except KeyboardInterrupt:  # Ctrl-C during a call: no traceback, the shell's status
+            return 130
     handler = args.handler
     return int(handler(args))
 

@@ -55,7 +55,12 @@ def run_command(command: Command, namespace: argparse.Namespace, out: TextIO | N
     from ..tools import Toolkit
 
     arguments = arguments_of(command, namespace)
-    with AgentExchangeClient(base_url=namespace.base_url) as client:
+    try:
+        client = AgentExchangeClient(base_url=namespace.base_url)
+    except ValueError as exc:  # the address, from --base-url or AGENTEXCHANGE_BASE_URL
+        print(error_line({"code": "INVALID_ARGUMENTS", "message": str(exc)}), file=sys.stderr)
+        return 1
+    with client:
         result = Toolkit(client).call(command.tool.name, arguments)
     if not result.ok:
         print(error_line(result.error or {}), file=sys.stderr)

@@ -5015,7 +5015,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         read_only=False,
         destructive=False,
         idempotent=False,
-        cli=None,
+        cli={"command": "backtest order", "args": ["session_id", "side", "symbol", "quantity"]},
     ),
     ToolSpec(
         name="backtest_place_limit_order",
@@ -5089,7 +5089,10 @@ TOOLS: tuple[ToolSpec, ...] = (
         read_only=False,
         destructive=False,
         idempotent=False,
-        cli=None,
+        cli={
+            "command": "backtest limit-order",
+            "args": ["session_id", "side", "symbol", "quantity", "price"],
+        },
     ),
     ToolSpec(
         name="backtest_place_stop_loss",
@@ -5163,7 +5166,10 @@ TOOLS: tuple[ToolSpec, ...] = (
         read_only=False,
         destructive=False,
         idempotent=False,
-        cli=None,
+        cli={
+            "command": "backtest stop-loss",
+            "args": ["session_id", "side", "symbol", "quantity", "trigger_price"],
+        },
     ),
     ToolSpec(
         name="backtest_place_take_profit",
@@ -5237,7 +5243,10 @@ TOOLS: tuple[ToolSpec, ...] = (
         read_only=False,
         destructive=False,
         idempotent=False,
-        cli=None,
+        cli={
+            "command": "backtest take-profit",
+            "args": ["session_id", "side", "symbol", "quantity", "trigger_price"],
+        },
     ),
     ToolSpec(
         name="backtest_get_orders",

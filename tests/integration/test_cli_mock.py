@@ -117,6 +117,18 @@ def test_no_server_is_one_line(
     assert err.count("\n") == 1 and err.startswith("agentexchange: ")
 
 
+def test_a_bad_address_is_one_line(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AGENTEXCHANGE_BASE_URL", "localhost:8000")
+    status, out, err = _run(["price", "BTCUSDT"], capsys)
+    assert (status, out) == (1, "")
+    assert err == (
+        "agentexchange: INVALID_ARGUMENTS: base_url must start with http:// or https://, "
+        "got 'localhost:8000'\n"
+    )
+
+
 def test_agent_commands_use_the_account_secret(
     env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
