@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .load import Operation, Spec
@@ -42,7 +43,7 @@ _CARRIED = (
 )
 _FORMATS = {"date-time", "date", "uuid", "email", "uri"}
 # Operation-level hints (x-sdk-tool) an operation may state where its HTTP method says less.
-TOOL_HINT_KEYS = {"destructive"}
+TOOL_HINT_KEYS = {"destructive", "read_only"}
 _MISSING = object()
 
 
@@ -100,10 +101,14 @@ def _tool(spec: Spec, op: Operation, m: Method, session: SessionClass | None) ->
     hints = op.raw.get("x-sdk-tool") or {}
     if not isinstance(hints, dict) or set(hints) - TOOL_HINT_KEYS:
         raise VocabularyError(f"{op.operation_id}: x-sdk-tool takes {sorted(TOOL_HINT_KEYS)}")
-    if not isinstance(hints.get("destructive", False), bool):
-        raise VocabularyError(f"{op.operation_id}: x-sdk-tool.destructive must be true or false")
+    for key in TOOL_HINT_KEYS:
+        if not isinstance(hints.get(key, False), bool):
+            raise VocabularyError(f"{op.operation_id}: x-sdk-tool.{key} must be true or false")
+    if hints.get("read_only") and hints.get("destructive"):
+        raise VocabularyError(f"{op.operation_id}: x-sdk-tool: read_only and destructive")
     http = m.http_method.upper()
-    read_only = http in {"GET", "HEAD"}
+    # A POST that only computes or reads (compare, statistics) says so: read_only.
+    read_only = http in {"GET", "HEAD"} or bool(hints.get("read_only"))
     params = [_param(spec, op, p, where) for p in m.params]
     name = m.name
     description = _description(spec, m)
@@ -124,7 +129,7 @@ def _tool(spec: Spec, op: Operation, m: Method, session: SessionClass | None) ->
         read_only=read_only,
         destructive=not read_only
         and (http in {"DELETE", "PUT", "PATCH"} or bool(hints.get("destructive"))),
-        idempotent=http in {"GET", "HEAD", "PUT", "DELETE"},
+        idempotent=read_only or http in {"PUT", "DELETE"},
         cli=_cli(op, m, session),
     )
 
@@ -256,6 +261,8 @@ def _merged(spec: Spec, schema: Any) -> dict[str, Any]:
 
 
 def _example_for(ptype: str, example: Any) -> Any:
+    if isinstance(example, date):  # YAML reads an unquoted timestamp as a datetime
+        return example.isoformat().replace("+00:00", "Z")
     if ptype == "decimal":
         return str(example)
     if ptype.startswith("list[") and not isinstance(example, list):
@@ -286,7 +293,12 @@ def _schema_for(
         out["examples"] = [str(example) if example is not None else "0.01"]
         return out
     if ptype == "datetime":
-        return {"type": "string", "format": "date-time", "examples": ["2026-01-01T00:00:00Z"]}
+        example = _schema_example(wire)
+        return {
+            "type": "string",
+            "format": "date-time",
+            "examples": [example if example is not None else "2026-01-01T00:00:00Z"],
+        }
     if ptype == "object":
         return _object_schema(spec, wire, where)
     if ptype == "list[number]":

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._spec import ToolSpec
 
-__all__ = ["anthropic_tool", "openai_tool", "strict_schema"]
+__all__ = ["anthropic_tool", "openai_tool", "strict_parameters", "strict_schema"]
 
 # The keywords OpenAI's structured outputs accept, besides type, properties, required,
 # additionalProperties, items, enum and description.
@@ -58,10 +58,17 @@ def openai_tool(tool: ToolSpec) -> dict[str, Any]:
         "function": {
             "name": tool.name,
             "description": tool.description,
-            "parameters": strict_schema(tool.input_schema),
+            "parameters": strict_parameters(tool.input_schema),
             "strict": True,
         },
     }
+
+
+def strict_parameters(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A tool's arguments in strict mode: always an object, even with no argument."""
+    if schema.get("properties"):
+        return strict_schema(schema)
+    return {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
 
 
 def strict_schema(schema: Mapping[str, Any], nullable: bool = False) -> dict[str, Any]:
