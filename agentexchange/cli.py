@@ -1,4 +1,4 @@
-"""The ``agentexchange`` command: every SDK method a command, plus ``mock``, ``contract``, ``mcp``.
+"""The ``agentexchange`` command: every SDK method a command, and ``mock``, ``contract``, ``mcp``.
 
 The console script (docs/architecture.md "Command line"): the top-level parser and the
 dispatch. The method commands come from the tool table (``agentexchange.tools.TOOLS``)
@@ -32,7 +32,8 @@ tables; --json prints JSON for scripts. An error is one line with its code, exit
 Around the API:
   mock      run a local mock exchange that speaks the API (REST and WebSocket),
             for developing and testing agents without the real platform
-  contract  check that a server implements the API correctly (schemathesis)"""
+  contract  check that a server implements the API correctly (schemathesis)
+  mcp       serve every method as a tool to an AI agent (MCP over stdio)"""
 
 EPILOG = """\
 examples:
@@ -50,9 +51,12 @@ examples:
       serve on a free port, with the market and demo account of seed 7
   agentexchange contract --base-url http://127.0.0.1:8000
       contract-test the server at that address with accounts it registers itself
+  agentexchange mcp --groups market,account
+      an MCP server of the market and account tools, for an AI agent's client
 
 Run 'agentexchange COMMAND --help' for the options of a command. 'mock' needs the
-'mock' extra (pip install 'agentexchange[mock]'), 'contract' the 'contract' extra."""
+'mock' extra (pip install 'agentexchange[mock]'), 'contract' the 'contract' extra,
+'mcp' the 'mcp' extra."""
 
 
 @functools.cache
@@ -79,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command_name", required=True, metavar="COMMAND")
     servers.add_mock(sub)
     servers.add_contract(sub)
+    servers.add_mcp(sub)
     add_method_commands(sub, method_commands())
     return parser
 

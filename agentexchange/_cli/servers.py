@@ -200,6 +200,20 @@ def add_contract(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(handler=run_contract)
 
 
+def add_mcp(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from .. import mcp_server  # its own imports are the standard library's until it runs
+
+    p = sub.add_parser(
+        "mcp",
+        help="serve the SDK as MCP tools over stdio (for AI agents)",
+        description=mcp_server.DESCRIPTION,
+        epilog=mcp_server.EPILOG,
+        formatter_class=Formatter,
+    )
+    mcp_server.add_arguments(p)
+    p.set_defaults(handler=run_mcp)
+
+
 def _missing_extra(command: str, extra: str, module: str) -> int:
     print(
         f"agentexchange {command} needs the '{extra}' extra (no module named '{module}'): "
@@ -227,6 +241,15 @@ def run_mock(args: argparse.Namespace) -> int:
         return run_from_args(args)
 
     return _guarded("mock", "mock", run)
+
+
+def run_mcp(args: argparse.Namespace) -> int:
+    def run() -> int:
+        from ..mcp_server import run_from_args
+
+        return run_from_args(args)
+
+    return _guarded("mcp", "mcp", run)
 
 
 def run_contract(args: argparse.Namespace) -> int:

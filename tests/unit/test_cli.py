@@ -18,7 +18,7 @@ import pytest
 from agentexchange import __version__
 from agentexchange.cli import build_parser, main, method_commands
 
-SERVER_COMMANDS = ("mock", "contract")
+SERVER_COMMANDS = ("mock", "contract", "mcp")
 
 
 def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

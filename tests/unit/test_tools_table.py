@@ -1,8 +1,9 @@
 """The agent tool table (issue 16; docs/architecture.md "Agent tools").
 
 `agentexchange.tools.TOOLS` is generated from openapi.yaml; these tests hold it to the
-document read directly with PyYAML (every x-sdk method is a tool, its schema validates the
-document's examples with jsonschema), to the clients' real signatures (parameter names,
+document read directly with PyYAML (every x-sdk method is a tool and an ``agentexchange``
+command taking its parameters; its schema validates the document's examples with
+jsonschema), to the clients' real signatures (parameter names,
 order, keyword-only, defaults; per-call options left out), and to the model APIs' shapes:
 OpenAI's strict mode checked structurally (the checker shown to fail on each rule), and
 Anthropic's ``input_schema``.
@@ -10,6 +11,7 @@ Anthropic's ``input_schema``.
 
 from __future__ import annotations
 
+import argparse
 import inspect
 import json
 import re
@@ -63,13 +65,37 @@ def _sdk_methods() -> list[tuple[str, str, dict[str, Any]]]:
 # ------------------------------------------------------------------------- the table
 
 
+def _cli_commands() -> dict[str, set[str]]:
+    """Tool name -> the parameters its ``agentexchange`` command takes (from the real parser)."""
+    from agentexchange._cli.arguments import DEST_PREFIX
+    from agentexchange.cli import build_parser, method_commands
+
+    parser = build_parser()
+    out: dict[str, set[str]] = {}
+    for command in method_commands():
+        sub = parser
+        for word in command.words:
+            sub = next(
+                a.choices for a in sub._actions if isinstance(a, argparse._SubParsersAction)
+            )[word]
+        assert sub.get_default("command") == command
+        out[command.tool.name] = {
+            a.dest[len(DEST_PREFIX) :] for a in sub._actions if a.dest.startswith(DEST_PREFIX)
+        }
+    return out
+
+
 def test_every_sdk_method_of_the_document_is_a_tool_of_that_name() -> None:
     methods = _sdk_methods()
     assert len(methods) > 100
+    commands = _cli_commands()
     for _, op_id, entry in methods:
         tool = BY_NAME.get(entry["method"])
         assert tool is not None, f"{op_id}: no tool for {entry['method']}"
         assert tool.method == entry["method"] and tool.session is None
+        # the command line: a command of this tool, taking every parameter
+        assert commands.get(tool.name) == {p.name for p in tool.params}, f"{op_id}: CLI"
+    assert set(commands) == set(BY_NAME)  # the session tools too, and nothing else
 
 
 def test_session_methods_on_routes_no_client_method_calls_are_backtest_tools() -> None:
