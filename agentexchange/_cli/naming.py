@@ -1,7 +1,7 @@
 """The naming rule: a tool of the tool table → the words of its command and its positionals.
 
-docs/decisions.md "Command line: one naming rule". The rule reads the tool's name (the SDK method's; a session method's carries its session
-first, ``backtest_get_price``):
+docs/decisions.md "Command line". The rule reads the tool's name (the SDK method's; a
+session method's carries its session first, ``backtest_get_price``):
 
 - a method of the calling agent's own desk (groups ``market``, ``trading``, ``account``,
   ``analytics``, and ``system``'s health) is a top-level command: the name with a leading

@@ -6,8 +6,8 @@ in ISO 8601, models as objects) — so the table shows exactly what ``--json`` p
 
 - an object → ``field  value`` lines; a nested object's fields as ``outer.inner``; a
   member that is a list of objects → a table of its own below, under its name;
-- a list of objects → one table, a column per field (in first-seen order), numbers
-  right-aligned; a list of plain values → one per line; an empty list → ``(none)``;
+- a list of objects → one table, a column per field (in first-seen order; a field empty
+  in every row left out), numbers right-aligned; a list of plain values → one per line; an empty list → ``(none)``;
 - text → as it is; nothing (an operation without a result) → no output.
 """
 
@@ -91,7 +91,10 @@ def _table(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     flat_rows = [dict(_flat(row)) for row in rows]
     columns: dict[str, None] = {}
     for row in flat_rows:
-        columns.update(dict.fromkeys(row))
+        # A column empty in every row says nothing in a table (--json still has it).
+        columns.update(dict.fromkeys(k for k, v in row.items() if v not in (None, [], {})))
+    if not columns:
+        return ["(no fields)"]
     cells = [[_scalar(row.get(column)) for column in columns] for row in flat_rows]
     widths = [
         max(len(column), *(len(line[i]) for line in cells)) for i, column in enumerate(columns)

@@ -22,8 +22,8 @@ def test_an_object_is_field_value_lines_nested_fields_dotted_and_lists_as_tables
         "risk": {"max_open_orders": 5},
         "tags": ["a", "b"],
         "positions": [
-            {"symbol": "BTCUSDT", "quantity": "0.01", "opened": None},
-            {"symbol": "ETHUSDT", "quantity": "12.5", "extra": True},
+            {"symbol": "BTCUSDT", "quantity": "0.01", "opened": None, "tags": []},
+            {"symbol": "ETHUSDT", "quantity": "12.5", "opened": "2026-01-01", "extra": True},
         ],
     }
     assert render(value).splitlines() == [
@@ -32,10 +32,10 @@ def test_an_object_is_field_value_lines_nested_fields_dotted_and_lists_as_tables
         "tags                  a, b",
         "",
         "positions:",
-        "symbol   quantity  opened  extra",
-        "-------  --------  ------  -----",
-        "BTCUSDT      0.01  -       -",
-        "ETHUSDT      12.5  -       true",
+        "symbol   quantity  opened      extra",  # "tags", empty in every row, left out
+        "-------  --------  ----------  -----",
+        "BTCUSDT      0.01  -           -",
+        "ETHUSDT      12.5  2026-01-01  true",
     ]
 
 
