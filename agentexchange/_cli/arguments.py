@@ -120,15 +120,9 @@ def _add(parser: argparse.ArgumentParser, param: ParamLike, positional: bool) ->
     schema = effective(param.schema)
     kind = effective_type(schema)
     dest = DEST_PREFIX + param.name
-    names: list[str] = [] if positional else [option_name(param.name)]
     options: dict[str, Any] = {"metavar": param.name.upper()}
-    if positional:
-        options["metavar"] = param.name.upper()
-    else:
-        options["dest"] = dest
-        options["default"] = None
-        if param.required:
-            options["required"] = True
+    if not positional:
+        options.update(dest=dest, default=None, required=param.required)
     extra = ""
     if kind == "boolean" and not positional:
         options.pop("metavar")
@@ -151,11 +145,13 @@ def _add(parser: argparse.ArgumentParser, param: ParamLike, positional: bool) ->
         if "enum" in schema:
             options["choices"] = list(schema["enum"])
             extra = "One of: " + ", ".join(str(c) for c in schema["enum"])
+        elif schema.get("format") == "date-time":
+            extra = "ISO 8601, e.g. 2026-01-01T00:00:00Z"
     options["help"] = _help(param, extra)
     if positional:
         parser.add_argument(dest, **options)
     else:
-        parser.add_argument(*names, **options)
+        parser.add_argument(option_name(param.name), **options)
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: Command) -> None:
