@@ -75,6 +75,7 @@ class Tool:
     destructive: bool
     idempotent: bool
     cli: dict[str, Any] | None
+    returns: str  # the method's returns.kind
 
 
 def build_tools(spec: Spec, sdk: SdkModel) -> list[Tool]:
@@ -131,6 +132,7 @@ def _tool(spec: Spec, op: Operation, m: Method, session: SessionClass | None) ->
         and (http in {"DELETE", "PUT", "PATCH"} or bool(hints.get("destructive"))),
         idempotent=read_only or http in {"PUT", "DELETE"},
         cli=_cli(op, m, session),
+        returns=m.returns.kind,
     )
 
 

@@ -84,6 +84,8 @@ class ToolSpec:
             marked ``x-sdk-tool: {destructive: true}``).
         idempotent: calling it again with the same arguments changes nothing more.
         cli: the ``cli`` member of the method's ``x-sdk`` entry, passed through, or ``None``.
+        returns: what the method returns, as ``x-sdk``'s ``returns.kind`` names it (model,
+            list, map_list, map_values, none, text, raw, session).
         input_schema: the JSON Schema object of the arguments (derived from ``params``).
     """
 
@@ -98,6 +100,7 @@ class ToolSpec:
     destructive: bool
     idempotent: bool
     cli: Mapping[str, Any] | None
+    returns: str = "model"
     input_schema: Mapping[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -19,6 +19,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="register",
@@ -74,6 +75,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="login",
@@ -114,6 +116,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_pairs",
@@ -141,6 +144,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_price",
@@ -169,6 +173,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_all_prices",
@@ -182,6 +187,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="map_list",
     ),
     ToolSpec(
         name="get_candles",
@@ -234,6 +240,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_ticker",
@@ -262,6 +269,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_recent_trades",
@@ -290,6 +298,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_orderbook",
@@ -327,6 +336,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_available_indicators",
@@ -340,6 +350,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_indicators",
@@ -398,6 +409,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_tickers",
@@ -426,6 +438,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="map_values",
     ),
     ToolSpec(
         name="get_data_range",
@@ -439,6 +452,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="place_market_order",
@@ -485,6 +499,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli={"command": "order", "args": ["side", "symbol", "quantity"]},
+        returns="model",
     ),
     ToolSpec(
         name="place_limit_order",
@@ -545,6 +560,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli={"command": "limit-order", "args": ["side", "symbol", "quantity", "price"]},
+        returns="model",
     ),
     ToolSpec(
         name="place_stop_loss",
@@ -605,6 +621,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli={"command": "stop-loss", "args": ["side", "symbol", "quantity", "trigger_price"]},
+        returns="model",
     ),
     ToolSpec(
         name="place_take_profit",
@@ -665,6 +682,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli={"command": "take-profit", "args": ["side", "symbol", "quantity", "trigger_price"]},
+        returns="model",
     ),
     ToolSpec(
         name="get_order",
@@ -692,6 +710,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli={"command": "order-info"},
+        returns="model",
     ),
     ToolSpec(
         name="cancel_order",
@@ -719,6 +738,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="none",
     ),
     ToolSpec(
         name="get_open_orders",
@@ -732,6 +752,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="cancel_all_orders",
@@ -745,6 +766,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="none",
     ),
     ToolSpec(
         name="get_orders",
@@ -811,6 +833,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_trade_history",
@@ -849,6 +872,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_account_info",
@@ -862,6 +886,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_balance",
@@ -875,6 +900,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_positions",
@@ -888,6 +914,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_portfolio",
@@ -901,6 +928,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_pnl",
@@ -914,6 +942,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="reset_account",
@@ -942,6 +971,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_account_mode",
@@ -955,6 +985,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="switch_account_mode",
@@ -991,6 +1022,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="update_risk_profile",
@@ -1044,6 +1076,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_performance",
@@ -1071,6 +1104,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_portfolio_history",
@@ -1103,6 +1137,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_leaderboard",
@@ -1133,6 +1168,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="compute_deflated_sharpe",
@@ -1195,6 +1231,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="create_webhook",
@@ -1256,6 +1293,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="list_webhooks",
@@ -1269,6 +1307,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_webhook",
@@ -1296,6 +1335,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="update_webhook",
@@ -1382,6 +1422,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="delete_webhook",
@@ -1409,6 +1450,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="none",
     ),
     ToolSpec(
         name="test_webhook",
@@ -1436,6 +1478,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="create_strategy",
@@ -1598,6 +1641,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_strategies",
@@ -1611,6 +1655,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="compare_strategies",
@@ -1666,6 +1711,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_strategy",
@@ -1693,6 +1739,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="update_strategy",
@@ -1738,6 +1785,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="delete_strategy",
@@ -1765,6 +1813,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="create_version",
@@ -1922,6 +1971,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_versions",
@@ -1949,6 +1999,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_version",
@@ -1985,6 +2036,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="deploy_strategy",
@@ -2025,6 +2077,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="undeploy_strategy",
@@ -2052,6 +2105,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=False,
         cli=None,
+        returns="none",
     ),
     ToolSpec(
         name="run_test",
@@ -2146,6 +2200,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_strategy_tests",
@@ -2173,6 +2228,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_strategy_test",
@@ -2213,6 +2269,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_test_status",
@@ -2254,6 +2311,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_test_results",
@@ -2295,6 +2353,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="cancel_test",
@@ -2335,6 +2394,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_latest_test_results",
@@ -2362,6 +2422,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="compare_versions",
@@ -2404,6 +2465,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="register_training_run",
@@ -2449,6 +2511,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_training_runs",
@@ -2462,6 +2525,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_training_run",
@@ -2489,6 +2553,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_learning_curve",
@@ -2552,6 +2617,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="report_training_episode",
@@ -2649,6 +2715,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="complete_training_run",
@@ -2676,6 +2743,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="compare_training_runs",
@@ -2709,6 +2777,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="create_agent",
@@ -2825,6 +2894,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="list_agents",
@@ -2872,6 +2942,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_agents_overview",
@@ -2885,6 +2956,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_agent",
@@ -2912,6 +2984,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="update_agent",
@@ -3007,6 +3080,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="delete_agent",
@@ -3034,6 +3108,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="none",
     ),
     ToolSpec(
         name="clone_agent",
@@ -3076,6 +3151,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="reset_agent",
@@ -3117,6 +3193,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="archive_agent",
@@ -3144,6 +3221,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_agent_api_key",
@@ -3171,6 +3249,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="regenerate_agent_key",
@@ -3198,6 +3277,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_agent_risk_profile",
@@ -3225,6 +3305,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="update_agent_risk",
@@ -3291,6 +3372,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_decision_trace",
@@ -3334,6 +3416,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="analyze_decisions",
@@ -3442,6 +3525,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="update_feedback",
@@ -3503,6 +3587,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_agent_skill",
@@ -3530,6 +3615,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="text",
     ),
     ToolSpec(
         name="create_backtest",
@@ -3655,6 +3741,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="session",
     ),
     ToolSpec(
         name="start_backtest",
@@ -3683,6 +3770,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="step_backtest",
@@ -3711,6 +3799,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="step_backtest_batch",
@@ -3754,6 +3843,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="batch_step_fast",
@@ -3810,6 +3900,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="cancel_backtest",
@@ -3838,6 +3929,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_backtest_status",
@@ -3866,6 +3958,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_backtest_results",
@@ -3894,6 +3987,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_backtest_equity_curve",
@@ -3937,6 +4031,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_backtest_trades",
@@ -3989,6 +4084,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="list_backtests",
@@ -4074,6 +4170,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="compare_backtests",
@@ -4107,6 +4204,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_best_backtest",
@@ -4153,6 +4251,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_battle_presets",
@@ -4166,6 +4265,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="create_battle",
@@ -4279,6 +4379,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="list_battles",
@@ -4326,6 +4427,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_battle",
@@ -4353,6 +4455,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="update_battle",
@@ -4410,6 +4513,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="delete_battle",
@@ -4437,6 +4541,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="none",
     ),
     ToolSpec(
         name="add_battle_participant",
@@ -4478,6 +4583,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="remove_battle_participant",
@@ -4518,6 +4624,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="none",
     ),
     ToolSpec(
         name="start_battle",
@@ -4545,6 +4652,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="pause_battle_participant",
@@ -4585,6 +4693,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="resume_battle_participant",
@@ -4625,6 +4734,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="stop_battle",
@@ -4652,6 +4762,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_battle_live",
@@ -4679,6 +4790,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_battle_results",
@@ -4706,6 +4818,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_battle_replay",
@@ -4757,6 +4870,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="replay_battle",
@@ -4809,6 +4923,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="step_battle",
@@ -4836,6 +4951,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="step_battle_batch",
@@ -4878,6 +4994,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="battle_place_order",
@@ -4978,6 +5095,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="battle_get_prices",
@@ -5005,6 +5123,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="backtest_place_market_order",
@@ -5065,6 +5184,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli={"command": "backtest order", "args": ["session_id", "side", "symbol", "quantity"]},
+        returns="model",
     ),
     ToolSpec(
         name="backtest_place_limit_order",
@@ -5142,6 +5262,7 @@ TOOLS: tuple[ToolSpec, ...] = (
             "command": "backtest limit-order",
             "args": ["session_id", "side", "symbol", "quantity", "price"],
         },
+        returns="model",
     ),
     ToolSpec(
         name="backtest_place_stop_loss",
@@ -5219,6 +5340,7 @@ TOOLS: tuple[ToolSpec, ...] = (
             "command": "backtest stop-loss",
             "args": ["session_id", "side", "symbol", "quantity", "trigger_price"],
         },
+        returns="model",
     ),
     ToolSpec(
         name="backtest_place_take_profit",
@@ -5296,6 +5418,7 @@ TOOLS: tuple[ToolSpec, ...] = (
             "command": "backtest take-profit",
             "args": ["session_id", "side", "symbol", "quantity", "trigger_price"],
         },
+        returns="model",
     ),
     ToolSpec(
         name="backtest_get_orders",
@@ -5360,6 +5483,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="backtest_get_open_orders",
@@ -5388,6 +5512,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="backtest_cancel_order",
@@ -5429,6 +5554,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="none",
     ),
     ToolSpec(
         name="backtest_get_trade_history",
@@ -5475,6 +5601,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="backtest_get_price",
@@ -5517,6 +5644,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="backtest_get_all_prices",
@@ -5545,6 +5673,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="map_list",
     ),
     ToolSpec(
         name="backtest_get_ticker",
@@ -5587,6 +5716,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="backtest_get_candles",
@@ -5658,6 +5788,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="backtest_get_balance",
@@ -5686,6 +5817,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="backtest_get_portfolio",
@@ -5714,6 +5846,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="backtest_get_positions",
@@ -5742,5 +5875,6 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
 )

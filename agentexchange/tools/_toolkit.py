@@ -120,7 +120,7 @@ class Toolkit:
             value = function(**kwargs)
         except Exception as exc:
             return _failure(exc)
-        return _success(value)
+        return _success(tool, value)
 
     async def acall(self, name: str, arguments: Mapping[str, Any] | None = None) -> ToolResult:
         """The same as `call`, awaited; with a sync client the call runs in a worker thread."""
@@ -138,7 +138,7 @@ class Toolkit:
                 value = await asyncio.to_thread(function, **kwargs)
         except Exception as exc:
             return _failure(exc)
-        return _success(value)
+        return _success(tool, value)
 
     def _prepare(
         self, name: str, arguments: Mapping[str, Any] | None
@@ -178,12 +178,11 @@ class Toolkit:
         return getattr(session, tool.method)
 
 
-def _success(value: Any) -> ToolResult:
+def _success(tool: ToolSpec, value: Any) -> ToolResult:
     # A method returning a session class (create_backtest) answers with the model it was
     # created from; the model then calls the session's tools with its id.
-    created = getattr(value, "created", None) if hasattr(value, "__slots__") else None
-    if created is not None and hasattr(value, "last_step"):
-        value = created
+    if tool.returns == "session":
+        value = getattr(value, "created", value)
     try:
         return ToolResult(True, value=jsonable(value))
     except (TypeError, ValueError) as exc:  # a result jsonable refuses: a fault of ours

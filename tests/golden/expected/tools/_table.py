@@ -38,6 +38,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_thing",
@@ -83,6 +84,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_thing_raw",
@@ -106,6 +108,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="raw",
     ),
     ToolSpec(
         name="get_thing_inner",
@@ -138,6 +141,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="delete_thing",
@@ -161,6 +165,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=True,
         idempotent=True,
         cli=None,
+        returns="none",
     ),
     ToolSpec(
         name="list_things",
@@ -216,6 +221,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="create_thing",
@@ -305,6 +311,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_quotes",
@@ -318,6 +325,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="map_list",
     ),
     ToolSpec(
         name="compute_stats",
@@ -350,6 +358,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="get_names",
@@ -373,6 +382,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_name_times",
@@ -386,6 +396,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="get_quote_book",
@@ -399,6 +410,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="map_values",
     ),
     ToolSpec(
         name="get_readme",
@@ -412,6 +424,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="text",
     ),
     ToolSpec(
         name="get_membership",
@@ -444,6 +457,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="reset_thing",
@@ -476,6 +490,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="create_run",
@@ -499,6 +514,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="session",
     ),
     ToolSpec(
         name="run_start",
@@ -522,6 +538,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="run_tick",
@@ -554,6 +571,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
     ToolSpec(
         name="run_stop",
@@ -577,6 +595,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="none",
     ),
     ToolSpec(
         name="run_get_quotes",
@@ -600,6 +619,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="map_list",
     ),
     ToolSpec(
         name="run_find_things",
@@ -650,6 +670,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="run_get_names",
@@ -682,6 +703,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         cli=None,
+        returns="list",
     ),
     ToolSpec(
         name="run_add_thing",
@@ -727,5 +749,6 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=False,
         cli=None,
+        returns="model",
     ),
 )
