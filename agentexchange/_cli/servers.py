@@ -216,8 +216,8 @@ def add_mcp(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _missing_extra(command: str, extra: str, module: str) -> int:
     print(
-        f"agentexchange {command} needs the '{extra}' extra (no module named '{module}'): "
-        f"pip install 'agentexchange[{extra}]'",
+        f"agentexchange {command}: no module named '{module}'; install agentexchange[{extra}] "
+        f"(pip install 'agentexchange[{extra}]')",
         file=sys.stderr,
     )
     return 1

@@ -134,19 +134,25 @@ def test_help_loads_no_extra_and_python_m_runs_the_same_command() -> None:
     assert done.stdout.endswith("[]\n[]\n"), done.stdout[-300:]
 
 
-def test_a_missing_extra_is_one_line_naming_the_install() -> None:
-    # A fresh process, where uvicorn is "not installed" (None in sys.modules).
+@pytest.mark.parametrize(
+    ("argv", "module", "extra"),
+    [(["mock", "--port", "0"], "uvicorn", "mock"), (["mcp"], "mcp", "mcp")],
+)
+def test_a_missing_extra_is_one_line_naming_the_install(
+    argv: list[str], module: str, extra: str
+) -> None:
+    # A fresh process, where the module is "not installed" (None in sys.modules).
     done = _python(
         "import sys\n"
-        "sys.modules['uvicorn'] = None\n"
+        f"sys.modules[{module!r}] = None\n"
         "from agentexchange.cli import main\n"
-        "sys.exit(main(['mock', '--port', '0']))\n"
+        f"sys.exit(main({argv!r}))\n"
     )
-    assert (done.returncode, done.stdout) == (1, "")
-    assert done.stderr == (
-        "agentexchange mock needs the 'mock' extra (no module named 'uvicorn'): "
-        "pip install 'agentexchange[mock]'\n"
-    )
+    assert (done.returncode, done.stdout) == (1, ""), done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert f"install agentexchange[{extra}] (pip install 'agentexchange[{extra}]')" in done.stderr
+    if extra == "mock":
+        assert done.stderr.startswith("agentexchange mock: no module named 'uvicorn'; ")
 
 
 def test_contract_without_schemathesis_is_one_line(
@@ -155,8 +161,8 @@ def test_contract_without_schemathesis_is_one_line(
     monkeypatch.setitem(sys.modules, "schemathesis", None)
     assert main(["contract", "--base-url", "http://127.0.0.1:9"]) == 1
     assert capsys.readouterr().err == (
-        "agentexchange contract needs the 'contract' extra (no module named 'schemathesis'): "
-        "pip install 'agentexchange[contract]'\n"
+        "agentexchange contract: no module named 'schemathesis'; install "
+        "agentexchange[contract] (pip install 'agentexchange[contract]')\n"
     )
 
 
