@@ -59,15 +59,21 @@ def add_method_commands(
 ) -> None:
     """Add a parser per command under ``sub`` (a group's under the group's own parser)."""
     common = common_options()
+    members: dict[str, list[str]] = {}
+    for command in commands:
+        if len(command.words) == 2:
+            members.setdefault(command.words[0], []).append(command.words[1])
     groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
     for command in commands:
         where = sub
         if len(command.words) == 2:
             head = command.words[0]
             if head not in groups:
+                names = members[head]
+                shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
                 group = sub.add_parser(
                     head,
-                    help=f"{head} commands (agentexchange {head} --help lists them)",
+                    help=f"{len(names)} commands: {shown}",
                     description=f"The {command.tool.group} methods of the SDK, one command each.",
                     formatter_class=ParagraphFormatter,
                 )
