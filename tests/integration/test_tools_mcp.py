@@ -122,6 +122,7 @@ def test_tools_schemas_calls_and_errors_over_stdio(mock: MockServer) -> None:
     price = json.loads(out["price"].content[0].text)
     assert price["symbol"] == "BTCUSDT" and price["price"] == price_before
     assert isinstance(price["price"], str) and Decimal(price["price"]) > 0
+    assert out["price"].structured_content == price
 
     # exactly one order placed, as REST shows
     assert out["order"].is_error is False
@@ -135,6 +136,7 @@ def test_tools_schemas_calls_and_errors_over_stdio(mock: MockServer) -> None:
     error = json.loads(out["too_big"].content[0].text)
     assert error["code"] == "INSUFFICIENT_BALANCE" and error["status"] == 400
     assert Decimal(error["required"]) > Decimal(error["available"]) > 0
+    assert out["too_big"].structured_content == error
     assert out["bad"].is_error is True
     assert json.loads(out["bad"].content[0].text)["code"] == "INVALID_ARGUMENTS"
 
