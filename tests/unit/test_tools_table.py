@@ -179,6 +179,17 @@ def test_cli_member_is_passed_through_verbatim() -> None:
         assert BY_NAME[entry["method"]].cli == entry.get("cli"), op_id
 
 
+def test_every_required_argument_has_an_example_or_an_enum() -> None:
+    # a model (and Pydantic AI's TestModel) needs one to call the tool right the first time
+    missing = [
+        f"{tool.name}.{p.name}"
+        for tool in TOOLS
+        for p in tool.params
+        if p.required and not ({"examples", "enum"} & set(p.schema))
+    ]
+    assert missing == []
+
+
 def test_every_input_schema_is_a_json_schema() -> None:
     # that they validate the document's examples is checked on the schemas the MCP server
     # lists (tests/integration/test_tools_mcp.py)
