@@ -145,6 +145,26 @@ def test_tools_schemas_calls_and_errors_over_stdio(mock: MockServer) -> None:
     assert mock.credentials()["api_key"] not in stderr
 
 
+def test_resources_the_pairs_and_the_configured_agents_skill(mock: MockServer) -> None:
+    agent_id = mock.exchange.accounts.demo_credentials()["agent_id"]
+    params = server_command(mock)
+    params.env = {**(params.env or {}), "AGENTEXCHANGE_AGENT_ID": agent_id}
+
+    async def script(session: ClientSession) -> Any:
+        listed = await session.list_resources()
+        templates = await session.list_resource_templates()
+        skill = await session.read_resource("agentexchange://skill.md")
+        by_id = await session.read_resource(f"agentexchange://agents/{agent_id}/skill.md")
+        return listed.resources, templates.resource_templates, skill, by_id
+
+    resources, templates, skill, by_id = run_session(params, script)[0]
+    assert [str(r.uri) for r in resources] == ["agentexchange://pairs", "agentexchange://skill.md"]
+    assert [t.uri_template for t in templates] == ["agentexchange://agents/{agent_id}/skill.md"]
+    text = skill.contents[0].text
+    assert skill.contents[0].mime_type == "text/markdown" and text.startswith("#")
+    assert by_id.contents[0].text == text
+
+
 def test_read_only_offers_only_tools_that_change_nothing(mock: MockServer) -> None:
     async def script(session: ClientSession) -> Any:
         return (await session.list_tools()).tools
