@@ -93,7 +93,7 @@ def test_session_methods_on_routes_no_client_method_calls_are_backtest_tools() -
 def test_tool_names_fit_both_model_apis() -> None:
     # OpenAI and Anthropic both take ^[a-zA-Z0-9_-]{1,64}$
     assert all(re.fullmatch(r"[a-zA-Z0-9_-]{1,64}", t.name) for t in TOOLS)
-    assert len(BY_NAME) == len(TOOLS)
+    assert len(BY_NAME) == len(TOOLS) == len(set(TOOLS))  # hashable, one per name
 
 
 @pytest.mark.parametrize("tool", [t for t in TOOLS if t.session is None], ids=lambda t: t.name)
