@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from .load import Operation, Spec
-from .sdkmodel import Method, Param, SdkModel, SessionClass, VocabularyError
+from .sdkmodel import Method, Param, SdkModel, SessionClass, VocabularyError, _target_schema
 
 # The tag of an operation names its group, except where the tag reads badly as a group of
 # tools an application selects: orders are "trading", the statistics route goes with
@@ -219,8 +219,6 @@ def _wire(spec: Spec, op: Operation, p: Param, index: int) -> tuple[dict[str, An
         return None, None
     target = p.targets[index]
     if target.location == "body":
-        from .sdkmodel import _target_schema
-
         schema = _target_schema(spec, op, target)
         schema = _merged(spec, schema) if schema is not None else None
         return schema, _schema_example(schema)
@@ -303,13 +301,11 @@ def _schema_for(
         }
     if ptype == "object":
         return _object_schema(spec, wire, where)
-    if ptype == "list[number]":
-        items = _merged(spec, wire.get("items", {}))
+    if ptype == "list[number]":  # statistics: JSON numbers (money is never a list[number])
         out = {"type": "array", "items": {"type": "number"}}
         for key in ("minItems", "maxItems"):
             if key in wire:
                 out[key] = wire[key]
-        _ = items
         return out
     if ptype in {"list[str]", "list[int]"}:
         item_type = ptype[5:-1]
