@@ -83,9 +83,14 @@ def build_tools(spec: Spec, sdk: SdkModel) -> list[Tool]:
     tools = [_tool(spec, ops[m.operation_id], m, None) for m in sdk.methods]
     covered = {m.operation_id for m in sdk.methods}
     for session in sdk.sessions:
+        creators = [
+            c.name
+            for c in sdk.methods
+            if c.returns.kind == "session" and c.returns.session == session.name
+        ]
         for m in session.methods:
             if m.operation_id not in covered:
-                tools.append(_tool(spec, ops[m.operation_id], m, session))
+                tools.append(_tool(spec, ops[m.operation_id], m, session, creators))
     seen: dict[str, str] = {}
     for t in tools:
         owner = f"{t.session}().{t.method}" if t.session else t.method
@@ -95,7 +100,13 @@ def build_tools(spec: Spec, sdk: SdkModel) -> list[Tool]:
     return tools
 
 
-def _tool(spec: Spec, op: Operation, m: Method, session: SessionClass | None) -> Tool:
+def _tool(
+    spec: Spec,
+    op: Operation,
+    m: Method,
+    session: SessionClass | None,
+    creators: list[str] | None = None,
+) -> Tool:
     where = f"{op.operation_id}: x-sdk method {m.name}"
     tags = op.raw.get("tags") or ["system"]
     group = GROUP_OF_TAG.get(tags[0], tags[0])
@@ -115,10 +126,8 @@ def _tool(spec: Spec, op: Operation, m: Method, session: SessionClass | None) ->
     description = _description(spec, m)
     if session is not None:
         name = f"{session.attach}_{m.name}"
-        description = (
-            f"In one {session.name} (its {session.bind} from the tool that created it): "
-            + description
-        )
+        source = " or ".join(creators or []) or "the tool that created it"
+        description = f"In one {session.name} ({session.bind} from {source}): {description}"
     return Tool(
         name=name,
         method=m.name,
