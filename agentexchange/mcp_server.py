@@ -5,9 +5,10 @@ It serves `agentexchange.tools.Toolkit` over the official ``mcp`` Python SDK (ex
 ``mcp``): one MCP tool per selected tool of the generated table, with its JSON Schema and
 the table's hints as tool annotations, each call going through ``Toolkit.acall`` on one
 `AsyncAgentExchangeClient` — so the SDK's retries, idempotency keys and typed errors are
-underneath, a result is JSON text (decimals as strings) and an SDK error is a tool error
-(``isError``) whose text is the structured error (``code``, ``message``, ``status`` and the
-exception's fields). Resources: the list of pairs, and an agent's ``skill.md``.
+underneath, a result is JSON text (decimals as strings; an object also as structured
+content) and an SDK error is a tool error (``isError``) whose text is the structured error
+(``code``, ``message``, ``status`` and the exception's fields). Resources: the list of
+pairs, and an agent's ``skill.md``.
 
 Credentials and the base URL come from the SDK's environment variables
 (``AGENTEXCHANGE_API_KEY``, ``AGENTEXCHANGE_API_SECRET``, ``AGENTEXCHANGE_BASE_URL``,
@@ -25,7 +26,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -171,8 +172,13 @@ def build_server(toolkit: Toolkit) -> Any:
         result = await toolkit.acall(params.name, params.arguments or {})
         if not result.ok:
             log.info("%s: %s", params.name, (result.error or {}).get("code"))
+        payload = result.value if result.ok else result.error
         return types.CallToolResult(
-            content=[types.TextContent(text=result.to_json())], is_error=not result.ok
+            content=[types.TextContent(text=result.to_json())],
+            # an object is also given as structured content (lists only as text: MCP's
+            # structured content is an object)
+            structured_content=dict(payload) if isinstance(payload, Mapping) else None,
+            is_error=not result.ok,
         )
 
     async def list_resources(ctx: Any, params: Any) -> Any:

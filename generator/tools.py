@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from .load import Operation, Spec
-from .sdkmodel import Method, Param, SdkModel, SessionClass, VocabularyError
+from .sdkmodel import Method, Param, SdkModel, SessionClass, VocabularyError, _target_schema
 
 # The tag of an operation names its group, except where the tag reads badly as a group of
 # tools an application selects: orders are "trading", the statistics route goes with
@@ -83,9 +83,14 @@ def build_tools(spec: Spec, sdk: SdkModel) -> list[Tool]:
     tools = [_tool(spec, ops[m.operation_id], m, None) for m in sdk.methods]
     covered = {m.operation_id for m in sdk.methods}
     for session in sdk.sessions:
+        creators = [
+            c.name
+            for c in sdk.methods
+            if c.returns.kind == "session" and c.returns.session == session.name
+        ]
         for m in session.methods:
             if m.operation_id not in covered:
-                tools.append(_tool(spec, ops[m.operation_id], m, session))
+                tools.append(_tool(spec, ops[m.operation_id], m, session, creators))
     seen: dict[str, str] = {}
     for t in tools:
         owner = f"{t.session}().{t.method}" if t.session else t.method
@@ -95,7 +100,13 @@ def build_tools(spec: Spec, sdk: SdkModel) -> list[Tool]:
     return tools
 
 
-def _tool(spec: Spec, op: Operation, m: Method, session: SessionClass | None) -> Tool:
+def _tool(
+    spec: Spec,
+    op: Operation,
+    m: Method,
+    session: SessionClass | None,
+    creators: list[str] | None = None,
+) -> Tool:
     where = f"{op.operation_id}: x-sdk method {m.name}"
     tags = op.raw.get("tags") or ["system"]
     group = GROUP_OF_TAG.get(tags[0], tags[0])
@@ -115,10 +126,8 @@ def _tool(spec: Spec, op: Operation, m: Method, session: SessionClass | None) ->
     description = _description(spec, m)
     if session is not None:
         name = f"{session.attach}_{m.name}"
-        description = (
-            f"In one {session.name} (its {session.bind} from the tool that created it): "
-            + description
-        )
+        source = " or ".join(creators or []) or "the tool that created it"
+        description = f"In one {session.name} ({session.bind} from {source}): {description}"
     return Tool(
         name=name,
         method=m.name,
@@ -219,8 +228,6 @@ def _wire(spec: Spec, op: Operation, p: Param, index: int) -> tuple[dict[str, An
         return None, None
     target = p.targets[index]
     if target.location == "body":
-        from .sdkmodel import _target_schema
-
         schema = _target_schema(spec, op, target)
         schema = _merged(spec, schema) if schema is not None else None
         return schema, _schema_example(schema)
@@ -303,13 +310,11 @@ def _schema_for(
         }
     if ptype == "object":
         return _object_schema(spec, wire, where)
-    if ptype == "list[number]":
-        items = _merged(spec, wire.get("items", {}))
+    if ptype == "list[number]":  # statistics: JSON numbers (money is never a list[number])
         out = {"type": "array", "items": {"type": "number"}}
         for key in ("minItems", "maxItems"):
             if key in wire:
                 out[key] = wire[key]
-        _ = items
         return out
     if ptype in {"list[str]", "list[int]"}:
         item_type = ptype[5:-1]

@@ -61,6 +61,9 @@ class ToolParam:
     description: str
     positional: bool
 
+    def __hash__(self) -> int:  # the schema is a mapping: hash by what names the parameter
+        return hash((self.name, self.sdk_type, self.required))
+
 
 @dataclass(frozen=True)
 class ToolSpec:
@@ -102,6 +105,9 @@ class ToolSpec:
     cli: Mapping[str, Any] | None
     returns: str = "model"
     input_schema: Mapping[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:  # params hold mappings: hash by what names the tool
+        return hash((self.name, self.method, self.session))
 
     def __post_init__(self) -> None:
         schema: dict[str, Any] = {

@@ -5131,7 +5131,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Place a market order that fills at once at the session price plus a small slippage.",
-        description='In one BacktestSession (its session_id from the tool that created it): Place a market order that fills at once at the session price plus a small slippage.\n\nMoney, prices and quantities are decimal strings, e.g. "0.01".\n\nReturns Order.',
+        description='In one BacktestSession (session_id from create_backtest): Place a market order that fills at once at the session price plus a small slippage.\n\nMoney, prices and quantities are decimal strings, e.g. "0.01".\n\nReturns Order.',
         params=(
             ToolParam(
                 name="session_id",
@@ -5192,7 +5192,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Place a limit order that stays pending until a candle of the session reaches price.",
-        description='In one BacktestSession (its session_id from the tool that created it): Place a limit order that stays pending until a candle of the session reaches price.\n\nMoney, prices and quantities are decimal strings, e.g. "0.01".\n\nReturns Order.',
+        description='In one BacktestSession (session_id from create_backtest): Place a limit order that stays pending until a candle of the session reaches price.\n\nMoney, prices and quantities are decimal strings, e.g. "0.01".\n\nReturns Order.',
         params=(
             ToolParam(
                 name="session_id",
@@ -5270,7 +5270,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Place a stop-loss order that triggers when a candle of the session reaches trigger_price.",
-        description='In one BacktestSession (its session_id from the tool that created it): Place a stop-loss order that triggers when a candle of the session reaches trigger_price.\n\nMoney, prices and quantities are decimal strings, e.g. "0.01".\n\nReturns Order.',
+        description='In one BacktestSession (session_id from create_backtest): Place a stop-loss order that triggers when a candle of the session reaches trigger_price.\n\nMoney, prices and quantities are decimal strings, e.g. "0.01".\n\nReturns Order.',
         params=(
             ToolParam(
                 name="session_id",
@@ -5348,7 +5348,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Place a take-profit order that triggers when a candle of the session reaches trigger_price.",
-        description='In one BacktestSession (its session_id from the tool that created it): Place a take-profit order that triggers when a candle of the session reaches trigger_price.\n\nMoney, prices and quantities are decimal strings, e.g. "0.01".\n\nReturns Order.',
+        description='In one BacktestSession (session_id from create_backtest): Place a take-profit order that triggers when a candle of the session reaches trigger_price.\n\nMoney, prices and quantities are decimal strings, e.g. "0.01".\n\nReturns Order.',
         params=(
             ToolParam(
                 name="session_id",
@@ -5426,7 +5426,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="The session's orders, newest first (filtered and paged here: the sandbox route has no filters).",
-        description="In one BacktestSession (its session_id from the tool that created it): The session's orders, newest first (filtered and paged here: the sandbox route has no filters).\n\nReturns a list of Order.",
+        description="In one BacktestSession (session_id from create_backtest): The session's orders, newest first (filtered and paged here: the sandbox route has no filters).\n\nReturns a list of Order.",
         params=(
             ToolParam(
                 name="session_id",
@@ -5491,7 +5491,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="The session's pending orders, newest first.",
-        description="In one BacktestSession (its session_id from the tool that created it): The session's pending orders, newest first.\n\nReturns a list of Order.",
+        description="In one BacktestSession (session_id from create_backtest): The session's pending orders, newest first.\n\nReturns a list of Order.",
         params=(
             ToolParam(
                 name="session_id",
@@ -5520,7 +5520,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Cancel a pending order of the session.",
-        description="In one BacktestSession (its session_id from the tool that created it): Cancel a pending order of the session.\n\nUnlocks its funds. An unknown order is 404 ORDER_NOT_FOUND and one no longer pending 400 ORDER_NOT_CANCELLABLE, as live (the platform answers both 200 with cancelled false).\n\nReturns nothing on success.",
+        description="In one BacktestSession (session_id from create_backtest): Cancel a pending order of the session.\n\nUnlocks its funds. An unknown order is 404 ORDER_NOT_FOUND and one no longer pending 400 ORDER_NOT_CANCELLABLE, as live (the platform answers both 200 with cancelled false).\n\nReturns nothing on success.",
         params=(
             ToolParam(
                 name="session_id",
@@ -5562,7 +5562,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="The session's executions, newest first (filtered here: the sandbox route has no filters).",
-        description="In one BacktestSession (its session_id from the tool that created it): The session's executions, newest first (filtered here: the sandbox route has no filters).\n\nReturns a list of Trade.",
+        description="In one BacktestSession (session_id from create_backtest): The session's executions, newest first (filtered here: the sandbox route has no filters).\n\nReturns a list of Trade.",
         params=(
             ToolParam(
                 name="session_id",
@@ -5609,7 +5609,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Price of one pair at the session clock.",
-        description='In one BacktestSession (its session_id from the tool that created it): Price of one pair at the session clock.\n\nA pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with price "0").\n\nReturns Price.',
+        description='In one BacktestSession (session_id from create_backtest): Price of one pair at the session clock.\n\nA pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with price "0").\n\nReturns Price.',
         params=(
             ToolParam(
                 name="session_id",
@@ -5652,7 +5652,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Prices of all the session's pairs at the session clock.",
-        description="In one BacktestSession (its session_id from the tool that created it): Prices of all the session's pairs at the session clock.\n\nReturns a list of Price.",
+        description="In one BacktestSession (session_id from create_backtest): Prices of all the session's pairs at the session clock.\n\nReturns a list of Price.",
         params=(
             ToolParam(
                 name="session_id",
@@ -5681,7 +5681,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="24-hour statistics of one pair up to the session clock.",
-        description="In one BacktestSession (its session_id from the tool that created it): 24-hour statistics of one pair up to the session clock.\n\nA pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with {symbol, error}).\n\nReturns Ticker.",
+        description="In one BacktestSession (session_id from create_backtest): 24-hour statistics of one pair up to the session clock.\n\nA pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with {symbol, error}).\n\nReturns Ticker.",
         params=(
             ToolParam(
                 name="session_id",
@@ -5724,7 +5724,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Candles of one pair up to the session clock (never after it).",
-        description="In one BacktestSession (its session_id from the tool that created it): Candles of one pair up to the session clock (never after it).\n\nA pair outside the session, or unknown, is 400 INVALID_SYMBOL.\n\nReturns a list of Candle.",
+        description="In one BacktestSession (session_id from create_backtest): Candles of one pair up to the session clock (never after it).\n\nA pair outside the session, or unknown, is 400 INVALID_SYMBOL.\n\nReturns a list of Candle.",
         params=(
             ToolParam(
                 name="session_id",
@@ -5796,7 +5796,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Balances of the session's wallet.",
-        description="In one BacktestSession (its session_id from the tool that created it): Balances of the session's wallet.\n\nReturns Balance.",
+        description="In one BacktestSession (session_id from create_backtest): Balances of the session's wallet.\n\nReturns Balance.",
         params=(
             ToolParam(
                 name="session_id",
@@ -5825,7 +5825,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Equity, cash and positions of the session at its clock.",
-        description="In one BacktestSession (its session_id from the tool that created it): Equity, cash and positions of the session at its clock.\n\nReturns Portfolio.",
+        description="In one BacktestSession (session_id from create_backtest): Equity, cash and positions of the session at its clock.\n\nReturns Portfolio.",
         params=(
             ToolParam(
                 name="session_id",
@@ -5854,7 +5854,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="backtest",
         group="backtest",
         summary="Open positions at the session clock, with their prices (read from the session's portfolio: its positions route sends no prices).",
-        description="In one BacktestSession (its session_id from the tool that created it): Open positions at the session clock, with their prices (read from the session's portfolio: its positions route sends no prices).\n\nReturns a list of Position.",
+        description="In one BacktestSession (session_id from create_backtest): Open positions at the session clock, with their prices (read from the session's portfolio: its positions route sends no prices).\n\nReturns a list of Position.",
         params=(
             ToolParam(
                 name="session_id",

@@ -122,6 +122,7 @@ def test_tools_schemas_calls_and_errors_over_stdio(mock: MockServer) -> None:
     price = json.loads(out["price"].content[0].text)
     assert price["symbol"] == "BTCUSDT" and price["price"] == price_before
     assert isinstance(price["price"], str) and Decimal(price["price"]) > 0
+    assert out["price"].structured_content == price
 
     # exactly one order placed, as REST shows
     assert out["order"].is_error is False
@@ -135,12 +136,33 @@ def test_tools_schemas_calls_and_errors_over_stdio(mock: MockServer) -> None:
     error = json.loads(out["too_big"].content[0].text)
     assert error["code"] == "INSUFFICIENT_BALANCE" and error["status"] == 400
     assert Decimal(error["required"]) > Decimal(error["available"]) > 0
+    assert out["too_big"].structured_content == error
     assert out["bad"].is_error is True
     assert json.loads(out["bad"].content[0].text)["code"] == "INVALID_ARGUMENTS"
 
     pairs = json.loads(out["pairs"].contents[0].text)
     assert [p["symbol"] for p in pairs][:2] == ["BTCUSDT", "ETHUSDT"] and len(pairs) == 30
     assert mock.credentials()["api_key"] not in stderr
+
+
+def test_resources_the_pairs_and_the_configured_agents_skill(mock: MockServer) -> None:
+    agent_id = mock.exchange.accounts.demo_credentials()["agent_id"]
+    params = server_command(mock)
+    params.env = {**(params.env or {}), "AGENTEXCHANGE_AGENT_ID": agent_id}
+
+    async def script(session: ClientSession) -> Any:
+        listed = await session.list_resources()
+        templates = await session.list_resource_templates()
+        skill = await session.read_resource("agentexchange://skill.md")
+        by_id = await session.read_resource(f"agentexchange://agents/{agent_id}/skill.md")
+        return listed.resources, templates.resource_templates, skill, by_id
+
+    resources, templates, skill, by_id = run_session(params, script)[0]
+    assert [str(r.uri) for r in resources] == ["agentexchange://pairs", "agentexchange://skill.md"]
+    assert [t.uri_template for t in templates] == ["agentexchange://agents/{agent_id}/skill.md"]
+    text = skill.contents[0].text
+    assert skill.contents[0].mime_type == "text/markdown" and text.startswith("#")
+    assert by_id.contents[0].text == text
 
 
 def test_read_only_offers_only_tools_that_change_nothing(mock: MockServer) -> None:

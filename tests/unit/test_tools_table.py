@@ -93,7 +93,7 @@ def test_session_methods_on_routes_no_client_method_calls_are_backtest_tools() -
 def test_tool_names_fit_both_model_apis() -> None:
     # OpenAI and Anthropic both take ^[a-zA-Z0-9_-]{1,64}$
     assert all(re.fullmatch(r"[a-zA-Z0-9_-]{1,64}", t.name) for t in TOOLS)
-    assert len(BY_NAME) == len(TOOLS)
+    assert len(BY_NAME) == len(TOOLS) == len(set(TOOLS))  # hashable, one per name
 
 
 @pytest.mark.parametrize("tool", [t for t in TOOLS if t.session is None], ids=lambda t: t.name)
@@ -177,6 +177,17 @@ def test_schemas_carry_decimals_enums_and_examples() -> None:
 def test_cli_member_is_passed_through_verbatim() -> None:
     for _, op_id, entry in _sdk_methods():
         assert BY_NAME[entry["method"]].cli == entry.get("cli"), op_id
+
+
+def test_every_required_argument_has_an_example_or_an_enum() -> None:
+    # a model (and Pydantic AI's TestModel) needs one to call the tool right the first time
+    missing = [
+        f"{tool.name}.{p.name}"
+        for tool in TOOLS
+        for p in tool.params
+        if p.required and not ({"examples", "enum"} & set(p.schema))
+    ]
+    assert missing == []
 
 
 def test_every_input_schema_is_a_json_schema() -> None:

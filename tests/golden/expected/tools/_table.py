@@ -522,7 +522,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="run",
         group="system",
         summary="Start a run.",
-        description="In one RunSession (its run_id from the tool that created it): Start a run.\n\nReturns Run.",
+        description="In one RunSession (run_id from create_run): Start a run.\n\nReturns Run.",
         params=(
             ToolParam(
                 name="run_id",
@@ -546,7 +546,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="run",
         group="system",
         summary="Advance a run.",
-        description="In one RunSession (its run_id from the tool that created it): Advance a run.\n\nReturns Tick.",
+        description="In one RunSession (run_id from create_run): Advance a run.\n\nReturns Tick.",
         params=(
             ToolParam(
                 name="run_id",
@@ -579,7 +579,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="run",
         group="system",
         summary="Stop a run.",
-        description="In one RunSession (its run_id from the tool that created it): Stop a run.\n\nReturns nothing on success.",
+        description="In one RunSession (run_id from create_run): Stop a run.\n\nReturns nothing on success.",
         params=(
             ToolParam(
                 name="run_id",
@@ -603,7 +603,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="run",
         group="system",
         summary="Quotes at the run's clock.",
-        description="In one RunSession (its run_id from the tool that created it): Quotes at the run's clock.\n\nReturns a list of Quote.",
+        description="In one RunSession (run_id from create_run): Quotes at the run's clock.\n\nReturns a list of Quote.",
         params=(
             ToolParam(
                 name="run_id",
@@ -627,7 +627,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="run",
         group="system",
         summary="The run's things, oldest first.",
-        description="In one RunSession (its run_id from the tool that created it): The run's things, oldest first.\n\nReturns a list of Thing.",
+        description="In one RunSession (run_id from create_run): The run's things, oldest first.\n\nReturns a list of Thing.",
         params=(
             ToolParam(
                 name="run_id",
@@ -678,7 +678,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="run",
         group="system",
         summary="The run's things, oldest first.",
-        description="In one RunSession (its run_id from the tool that created it): The run's things, oldest first.\n\nReturns a list of str.",
+        description="In one RunSession (run_id from create_run): The run's things, oldest first.\n\nReturns a list of str.",
         params=(
             ToolParam(
                 name="run_id",
@@ -711,7 +711,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         session="run",
         group="system",
         summary="Add a thing to the run.",
-        description='In one RunSession (its run_id from the tool that created it): Add a thing to the run.\n\nMoney, prices and quantities are decimal strings, e.g. "0.01".\n\nReturns Inner.',
+        description='In one RunSession (run_id from create_run): Add a thing to the run.\n\nMoney, prices and quantities are decimal strings, e.g. "0.01".\n\nReturns Inner.',
         params=(
             ToolParam(
                 name="run_id",
