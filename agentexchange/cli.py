@@ -1,228 +1,70 @@
-"""The ``agentexchange`` command: ``mock`` (reference exchange) and ``contract`` (schemathesis).
+"""The ``agentexchange`` command: every SDK method a command, and ``mock``, ``contract``, ``mcp``.
 
-The two server-side uses of the project — serve openapi.yaml, and hold a server to it —
-behind one console script (docs/architecture.md "Layers"). The heavy imports happen
-inside each sub-command so ``agentexchange --help`` stays fast and needs no extras
-(docs/architecture.md "Import rules"). Every option carries a help text that says its
-default; ``tests/unit/test_cli.py`` holds that.
+The console script (docs/architecture.md "Command line"): the top-level parser and the
+dispatch. The method commands come from the tool table (``agentexchange.tools.TOOLS``)
+through ``_cli.naming`` and ``_cli.methods``; the server commands from ``_cli.servers``,
+whose extras load only when one runs, so ``agentexchange --help`` stays fast and needs no
+extras (docs/architecture.md "Import rules"). Every option carries a help text that says
+its default; ``tests/unit/test_cli.py`` holds that.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 
-DESCRIPTION = """\
-Tools around the AgentExchange (TradeReady) paper-trading API:
+from . import __version__
+from ._cli import servers
+from ._cli.help import Formatter
+from ._cli.methods import add_method_commands
+from ._cli.naming import Command, commands
+from ._cli.run import run_command
 
+DESCRIPTION = """\
+The AgentExchange (TradeReady) paper-trading API from the shell: every method of the
+Python SDK is a command, with the SDK's retries, idempotent orders and typed errors
+underneath. Credentials come from AGENTEXCHANGE_API_KEY and AGENTEXCHANGE_API_SECRET,
+the server from AGENTEXCHANGE_BASE_URL (default http://localhost:8000). Results are
+tables; --json prints JSON for scripts. An error is one line with its code, exit status 1.
+
+Around the API:
   mock      run a local mock exchange that speaks the API (REST and WebSocket),
             for developing and testing agents without the real platform
   contract  check that a server implements the API correctly (schemathesis)
-
-The Python SDK is a library: from agentexchange import AgentExchangeClient."""
+  mcp       serve every method as a tool to an AI agent (MCP over stdio)"""
 
 EPILOG = """\
 examples:
+  agentexchange price BTCUSDT
+      the last price of a pair
+  agentexchange order buy BTCUSDT 0.01
+      a market order; then 'agentexchange orders' lists it
+  agentexchange portfolio --json
+      the portfolio as JSON, decimals as exact strings
+  agentexchange agents list
+      the account's agents ('agentexchange agents --help' lists the agent commands)
   agentexchange mock
       serve a mock exchange on http://127.0.0.1:8000 and print its demo account
   agentexchange mock --port 0 --seed 7
       serve on a free port, with the market and demo account of seed 7
   agentexchange contract --base-url http://127.0.0.1:8000
       contract-test the server at that address with accounts it registers itself
+  agentexchange mcp --groups market,account
+      an MCP server of the market and account tools, for an AI agent's client
 
 Run 'agentexchange COMMAND --help' for the options of a command. 'mock' needs the
-'mock' extra (pip install 'agentexchange[mock]'), 'contract' the 'contract' extra."""
-
-MOCK_DESCRIPTION = """\
-Run the reference mock exchange: the AgentExchange REST API under /api/v1 and the
-WebSocket at /ws/v1, on one port, in memory, over a simulated market of USDT pairs.
-At start it prints its URL and a demo account (api_key, api_secret, agent_id,
-agent_api_key). The demo keys follow from --seed, so a restart with the same seed
-accepts the same keys. Stop it with Ctrl-C."""
-
-MOCK_EPILOG = """\
-examples:
-  agentexchange mock                            http://127.0.0.1:8000, seed 42
-  agentexchange mock --port 0                   any free port (the URL is printed)
-  agentexchange mock --host 0.0.0.0 --port 9000 reachable from other machines
-  agentexchange mock --tick-interval 0.5 --no-rate-limits --pairs 800
-  agentexchange mock --local-webhooks           webhooks to http://127.0.0.1:PORT/... too
-  agentexchange mock --seed 7 --demo-credentials > demo.json"""
-
-CONTRACT_DESCRIPTION = """\
-Contract-test a server that implements the AgentExchange API against the API
-description (openapi.yaml) with schemathesis: every operation, every check (server
-errors, status codes, headers, response schemas, rejection of invalid input,
-authentication, access to another account's objects, ...), in four phases: the
-document's examples, coverage, fuzzing, and stateful sequences that follow its links.
-
-Without --api-key/--api-secret the run registers an account of its own on the server
-and logs in with it. It always tries to register a second account too, to check that
-one account cannot read another's objects. A summary is printed at the end, each check
-with the responses it judged and the probes it sent; the exit status is 0 only when
-nothing failed and every operation and check actually ran (a check that could not run,
-e.g. for want of a second account, is skipped and fails the run unless allowed)."""
-
-CONTRACT_EPILOG = """\
-examples:
-  agentexchange contract --base-url http://127.0.0.1:8000
-  agentexchange contract --base-url https://api.example.com \\
-      --api-key ak_live_... --api-secret sk_live_... --rate-limit 100/m
-  agentexchange contract --base-url http://127.0.0.1:8000 --seed 7 --max-examples 50
-  agentexchange contract --base-url http://127.0.0.1:8000 \\
-      --allow-skipped object_level_authorization"""
+'mock' extra (pip install 'agentexchange[mock]'), 'contract' the 'contract' extra,
+'mcp' the 'mcp' extra."""
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Keeps the line breaks of descriptions and examples; option help is wrapped."""
+@functools.cache
+def method_commands() -> tuple[Command, ...]:
+    """The command of every tool of the table (read once a process)."""
+    from .tools import TOOLS
 
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, max_help_position=30)
-
-
-def _mock_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "mock",
-        help="run a local mock exchange (REST API and WebSocket)",
-        description=MOCK_DESCRIPTION,
-        epilog=MOCK_EPILOG,
-        formatter_class=_Formatter,
-    )
-    p.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address to listen on; 0.0.0.0 for every interface "
-        "(default: 127.0.0.1, this machine only)",
-    )
-    p.add_argument(
-        "--port",
-        type=int,
-        default=8000,
-        help="port of the REST API and the WebSocket; 0 picks a free one and prints it "
-        "(default: 8000)",
-    )
-    p.add_argument(
-        "--seed",
-        type=int,
-        default=42,
-        metavar="N",
-        help="seed of the simulated market (prices, history) and of the demo account's "
-        "keys: same seed, same market and keys (default: 42)",
-    )
-    p.add_argument(
-        "--pairs",
-        type=int,
-        default=600,
-        metavar="N",
-        help="number of USDT trading pairs, the majors (BTCUSDT, ETHUSDT, ...) first "
-        "(default: 600)",
-    )
-    p.add_argument(
-        "--tick-interval",
-        type=float,
-        default=1.0,
-        metavar="SECONDS",
-        help="every SECONDS of real time, simulated time advances as much: prices move, "
-        "candles close, pending orders fill; 0 freezes the market (default: 1)",
-    )
-    p.add_argument(
-        "--no-rate-limits",
-        action="store_true",
-        help="switch rate limiting off (default: on, with the platform's limits per "
-        "account and minute, e.g. 100 trading requests, then 429 with Retry-After)",
-    )
-    p.add_argument(
-        "--local-webhooks",
-        action="store_true",
-        help="admit webhook subscribers on http, IP addresses and loopback or private "
-        "hosts, e.g. http://127.0.0.1:9000/hook, for local development (default: off, "
-        "the platform's rule: https and a public hostname, else 422)",
-    )
-    p.add_argument(
-        "--demo-credentials",
-        action="store_true",
-        help="only print the demo account of --seed as JSON, then exit (default: off, serve)",
-    )
-    p.add_argument(
-        "--log-level",
-        default="warning",
-        choices=["debug", "info", "warning", "error"],
-        metavar="LEVEL",
-        help="how much the server logs: debug, info, warning or error (default: warning)",
-    )
-
-
-def _contract_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "contract",
-        help="contract-test a server against the API description (openapi.yaml)",
-        description=CONTRACT_DESCRIPTION,
-        epilog=CONTRACT_EPILOG,
-        formatter_class=_Formatter,
-    )
-    p.add_argument(
-        "--base-url",
-        required=True,
-        metavar="URL",
-        help="the server to test, without /api/v1, e.g. http://127.0.0.1:8000 (required)",
-    )
-    p.add_argument(
-        "--api-key",
-        metavar="KEY",
-        help="API key of an existing account to test with (default: none; the run "
-        "registers an account of its own)",
-    )
-    p.add_argument(
-        "--api-secret",
-        metavar="SECRET",
-        help="that account's API secret, used to log in for the operations that need a "
-        "JWT, such as agent management (default: none)",
-    )
-    p.add_argument(
-        "--max-examples",
-        type=int,
-        default=20,
-        metavar="N",
-        help="at most N generated test cases per operation; more finds more and takes "
-        "longer (default: 20)",
-    )
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        metavar="N",
-        help="operations tested in parallel; keep 1 on Python 3.11, where more is "
-        "unreliable (default: 1)",
-    )
-    p.add_argument(
-        "--rate-limit",
-        metavar="RATE",
-        help="at most this many requests per second, minute or hour, e.g. 10/s or 100/m, "
-        "for servers that throttle (default: no limit)",
-    )
-    p.add_argument(
-        "--seed",
-        type=int,
-        default=42,
-        metavar="N",
-        help="seed of the generated test cases; the same seed repeats the same run (default: 42)",
-    )
-    p.add_argument(
-        "--allow-skipped",
-        action="append",
-        metavar="CHECK",
-        help="do not fail the run when CHECK could not run, e.g. object_level_authorization "
-        "on a server where a second account cannot register; repeat for more checks "
-        "(default: none; any skipped check fails the run)",
-    )
-    p.add_argument(
-        "--report-dir",
-        default="reports/contract",
-        metavar="DIR",
-        help="where the reports go: junit.xml, summary.txt, events.ndjson, report.json, "
-        "schemathesis.log and the generated schemathesis.toml (default: reports/contract)",
-    )
+    return commands(TOOLS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -230,27 +72,33 @@ def build_parser() -> argparse.ArgumentParser:
         prog="agentexchange",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=_Formatter,
+        formatter_class=Formatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _mock_parser(sub)
-    _contract_parser(sub)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"agentexchange {__version__}",
+        help="print the version of the SDK and exit",
+    )
+    sub = parser.add_subparsers(dest="command_name", required=True, metavar="COMMAND")
+    servers.add_mock(sub)
+    servers.add_contract(sub)
+    servers.add_mcp(sub)
+    add_method_commands(sub, method_commands())
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "mock":
-        from .mock.cli import run_from_args
-
-        return run_from_args(args)
-    if args.command == "contract":
-        from .contract.runner import run_from_args as run_contract
-
-        return run_contract(args)
-    parser.error(f"unknown command {args.command}")  # pragma: no cover
-    return 2
+    command = getattr(args, "command", None)
+    if isinstance(command, Command):
+        try:
+            return run_command(command, args)
+        except KeyboardInterrupt:  # Ctrl-C during a call: no traceback, the shell's status
+            return 130
+    handler = args.handler
+    return int(handler(args))
 
 
 if __name__ == "__main__":  # pragma: no cover

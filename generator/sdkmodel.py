@@ -45,7 +45,9 @@ PARAM_KEYS = {
     "otherwise",
     "local",
 }
-METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns"}
+# cli: the command line's words for the method, passed through to the tool table (its
+# meaning is the command line's, documented in openapi.yaml's header).
+METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns", "cli"}
 SESSION_METHOD_KEYS = METHOD_KEYS | {"session"}
 RETURN_KEYS = {
     "kind",

@@ -2,13 +2,14 @@
 
 Top level of the mock: it joins the domain (``domain.Exchange``) and the web layer
 (``web.server``) and may import both. The options themselves are declared in
-``agentexchange/cli.py``; ``run_from_args`` runs them. The demo account is printed once
+``agentexchange/_cli/servers.py``; ``run_from_args`` runs them. The demo account is printed once
 to stdout at start — the one place a secret is shown — and never logged.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import sys
@@ -47,10 +48,19 @@ def run_from_args(args: argparse.Namespace) -> int:
 
     from .web.server import bind_socket, build_app, serve  # imports uvicorn
 
+    # The port first: a busy one is one line, before any work (docs/architecture.md "Command line").
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            problem = f"port {args.port} is in use (another server? --port 0 picks a free one)"
+        else:
+            problem = f"cannot listen on {args.host} port {args.port}: {exc.strerror or exc}"
+        print(f"agentexchange mock: {problem}", file=sys.stderr)
+        return 1
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     exchange = Exchange(config)
     app = build_app(exchange, tick_interval=args.tick_interval)
-    sock = bind_socket(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     banner(

@@ -31,7 +31,7 @@ def rendered() -> dict[str, str]:
 def test_matches_expected(rendered: dict[str, str], name: str) -> None:
     path = EXPECTED / name
     if os.environ.get("UPDATE_GOLDEN"):
-        EXPECTED.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(rendered[name], encoding="utf-8")
     assert path.exists(), f"{path} missing: run with UPDATE_GOLDEN=1"
     assert rendered[name] == path.read_text(encoding="utf-8"), (
@@ -95,8 +95,14 @@ def test_generated_fixture_package_imports_and_works(
     for name in ("_convert.py", "_dataclass.py", "exceptions.py"):
         (pkg / name).write_text((root / name).read_text(encoding="utf-8"), encoding="utf-8")
     for name, text in rendered.items():
+        (pkg / name).parent.mkdir(exist_ok=True)
         (pkg / name).write_text(text, encoding="utf-8")
     (pkg / "__init__.py").write_text("", encoding="utf-8")
+    # the tool table runs on its hand-written declarations
+    (pkg / "tools" / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "tools" / "_spec.py").write_text(
+        (root / "tools" / "_spec.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (pkg / "_transport.py").write_text(
         "from dataclasses import dataclass\n"
         "from typing import Any\n"
@@ -281,6 +287,14 @@ def test_generated_fixture_package_imports_and_works(
         added = attached.add_thing("n", "2.50")
         assert (added.id, added.amount) == ("plain", Decimal("2.50"))
         assert t.calls[-1].json == {"name": "n", "amount": "2.50", "kind": "plain"}
+        # the tool table imports and carries the parameters: a decimal is a string with the
+        # decimal pattern, a required one has no default
+        table = importlib.import_module("fixturepkg.tools._table")
+        tools = {tool.name: tool for tool in table.TOOLS}
+        amount = next(p for p in tools["create_thing"].params if p.name == "amount")
+        assert amount.sdk_type == "decimal" and amount.schema["type"] == "string"
+        assert "pattern" in amount.schema and amount.required
+        assert "amount" in tools["create_thing"].input_schema["required"]
     finally:
         sys.path.remove(str(tmp_path))
         for mod in [m for m in sys.modules if m.startswith("fixturepkg")]:

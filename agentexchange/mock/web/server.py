@@ -106,8 +106,12 @@ def bind_socket(host: str, port: int) -> socket.socket:
     """Bind before uvicorn starts, so ``--port 0`` can report the port it got."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()  # a busy port is reported by the caller, without a leaked socket
+        raise
     sock.set_inheritable(True)
     return sock
 
