@@ -25,8 +25,29 @@ from ._table import TOOLS
 
 __all__ = ["GROUPS", "ToolResult", "Toolkit"]
 
-GROUPS: tuple[str, ...] = tuple(dict.fromkeys(t.group for t in TOOLS))
-"""Every group of the table, in the table's order."""
+# The order groups are listed in (help texts, README): what most agents need first.
+_ORDER = (
+    "market",
+    "trading",
+    "account",
+    "analytics",
+    "agents",
+    "strategies",
+    "training",
+    "backtest",
+    "battles",
+    "webhooks",
+    "auth",
+    "system",
+)
+GROUPS: tuple[str, ...] = tuple(
+    sorted(
+        {t.group for t in TOOLS},
+        key=lambda g: (_ORDER.index(g) if g in _ORDER else len(_ORDER), g),
+    )
+)
+"""Every group of the table: market, trading, account, analytics, agents, strategies,
+training, backtest, battles, webhooks, auth, system (a group a new tag brings comes last)."""
 
 _BY_NAME: dict[str, ToolSpec] = {t.name: t for t in TOOLS}
 # Attributes every AgentExchangeError has; the others (required, retry_after, ...) are the
