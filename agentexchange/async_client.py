@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import httpx
 
@@ -225,6 +225,10 @@ class AsyncAgentExchangeClient:
         """Register an account.
 
         Creates an account with its API key and secret (the secret is shown once) and a default agent.
+
+        Args:
+            display_name: Empty -> "Agent".
+            starting_balance: A non-negative decimal number as a string.
         """
         _body: dict[str, Any] = {}
         if display_name is not None:
@@ -283,7 +287,7 @@ class AsyncAgentExchangeClient:
 
     async def get_pairs(
         self,
-        status: str | None = None,
+        status: Literal["active", "inactive"] | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -379,7 +383,7 @@ class AsyncAgentExchangeClient:
     async def get_candles(
         self,
         symbol: str,
-        interval: str,
+        interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"],
         limit: int = 100,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -471,7 +475,7 @@ class AsyncAgentExchangeClient:
     async def get_orderbook(
         self,
         symbol: str,
-        depth: int = 20,
+        depth: Literal[5, 10, 20] = 20,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -623,7 +627,7 @@ class AsyncAgentExchangeClient:
     async def place_market_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -632,7 +636,11 @@ class AsyncAgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a market order that fills immediately at the current price plus a small slippage."""
+        """Place a market order that fills immediately at the current price plus a small slippage.
+
+        Args:
+            quantity: A non-negative decimal number as a string.
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -659,7 +667,7 @@ class AsyncAgentExchangeClient:
     async def place_limit_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         price: Decimal | str | int,
         *,
@@ -669,7 +677,12 @@ class AsyncAgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a limit order that stays pending until the market reaches price."""
+        """Place a limit order that stays pending until the market reaches price.
+
+        Args:
+            quantity: A non-negative decimal number as a string.
+            price: Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -697,7 +710,7 @@ class AsyncAgentExchangeClient:
     async def place_stop_loss(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -707,7 +720,12 @@ class AsyncAgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy)."""
+        """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy).
+
+        Args:
+            quantity: A non-negative decimal number as a string.
+            trigger_price: Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -735,7 +753,7 @@ class AsyncAgentExchangeClient:
     async def place_take_profit(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -745,7 +763,12 @@ class AsyncAgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy)."""
+        """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy).
+
+        Args:
+            quantity: A non-negative decimal number as a string.
+            trigger_price: Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -859,7 +882,8 @@ class AsyncAgentExchangeClient:
 
     async def get_orders(
         self,
-        status: str | None = None,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
@@ -1044,6 +1068,9 @@ class AsyncAgentExchangeClient:
         """Start a fresh trading session.
 
         Closes all positions, cancels all orders and restores the starting balance. Trade history is kept.
+
+        Args:
+            starting_balance: Starting balance of the new session (default the previous one).
         """
         _body: dict[str, Any] = {
             "confirm": True,
@@ -1088,7 +1115,7 @@ class AsyncAgentExchangeClient:
 
     async def switch_account_mode(
         self,
-        mode: str,
+        mode: Literal["live", "backtest"],
         strategy_label: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -1099,6 +1126,9 @@ class AsyncAgentExchangeClient:
         """Set the account's mode label (live or backtest) and an optional strategy label.
 
         The mode is a label the account keeps for itself (as on the real platform it changes no other behaviour).
+
+        Args:
+            strategy_label: Kept while the mode is backtest; cleared (null) by a switch without one.
         """
         _body: dict[str, Any] = {
             "mode": mode,
@@ -1133,6 +1163,10 @@ class AsyncAgentExchangeClient:
         """Set the calling agent's risk limits (effective on its next order).
 
         With an agent key, or an account key / JWT (with X-Agent-Id or for the default agent), as for the account reads; the same limits as update_agent_risk.
+
+        Args:
+            max_position_size_pct: Max single-coin position as % of equity.
+            daily_loss_limit_pct: Daily loss limit as % of starting balance.
         """
         _body: dict[str, Any] = {
             "max_position_size_pct": max_position_size_pct,
@@ -1155,7 +1189,7 @@ class AsyncAgentExchangeClient:
 
     async def get_performance(
         self,
-        period: str = "all",
+        period: Literal["1d", "7d", "30d", "90d", "all"] = "all",
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1182,7 +1216,7 @@ class AsyncAgentExchangeClient:
 
     async def get_portfolio_history(
         self,
-        interval: str | None = None,
+        interval: Literal["1m", "1h", "1d"] | None = None,
         limit: int | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -1289,7 +1323,14 @@ class AsyncAgentExchangeClient:
     async def create_webhook(
         self,
         url: str,
-        events: Sequence[str],
+        events: Sequence[
+            Literal[
+                "backtest.completed",
+                "strategy.test.completed",
+                "strategy.deployed",
+                "battle.completed",
+            ]
+        ],
         description: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -1297,7 +1338,12 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
-        """Subscribe a URL to events; the returned Webhook.secret is shown only this once."""
+        """Subscribe a URL to events; the returned Webhook.secret is shown only this once.
+
+        Args:
+            url: Where deliveries are POSTed. Must be https with a hostname (not an IP address) that resolves only to public addresses, else 422 (the real platform resolves the name when the subscription is made; the mock refuses IP addresses and localhost names then, and resolves before each delivery). http is in the pattern only for the mock's local-subscribers mode (`agentexchange mock --local-webhooks`), which also admits IP addresses and loopback or private hosts.
+            events: The events to deliver (see the callbacks of create_webhook); webhook.test comes from test_webhook whatever this lists.
+        """
         _body: dict[str, Any] = {
             "url": url,
             "events": list_param(events, "events"),
@@ -1368,7 +1414,15 @@ class AsyncAgentExchangeClient:
         webhook_id: str,
         *,
         url: str | None = None,
-        events: Sequence[str] | None = None,
+        events: Sequence[
+            Literal[
+                "backtest.completed",
+                "strategy.test.completed",
+                "strategy.deployed",
+                "battle.completed",
+            ]
+        ]
+        | None = None,
         active: bool | None = None,
         description: str | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -1376,7 +1430,13 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
-        """Change a subscription's URL, events, description, or pause and resume it."""
+        """Change a subscription's URL, events, description, or pause and resume it.
+
+        Args:
+            url: Where deliveries are POSTed. Must be https with a hostname (not an IP address) that resolves only to public addresses, else 422 (the real platform resolves the name when the subscription is made; the mock refuses IP addresses and localhost names then, and resolves before each delivery). http is in the pattern only for the mock's local-subscribers mode (`agentexchange mock --local-webhooks`), which also admits IP addresses and loopback or private hosts.
+            events: The events to deliver (see the callbacks of create_webhook); webhook.test comes from test_webhook whatever this lists.
+            active: false pauses deliveries; true resumes them.
+        """
         _body: dict[str, Any] = {}
         if url is not None:
             _body["url"] = url
@@ -1454,7 +1514,11 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Strategy:
-        """Create a JSON-defined trading strategy."""
+        """Create a JSON-defined trading strategy.
+
+        Args:
+            config: A rule-based strategy, in the real platform's format.
+        """
         _body: dict[str, Any] = {
             "name": name,
             "description": description,
@@ -1499,7 +1563,14 @@ class AsyncAgentExchangeClient:
     async def compare_strategies(
         self,
         strategy_ids: Sequence[str],
-        ranking_metric: str = "sharpe_ratio",
+        ranking_metric: Literal[
+            "sharpe_ratio",
+            "sortino_ratio",
+            "max_drawdown_pct",
+            "win_rate",
+            "roi_pct",
+            "profit_factor",
+        ] = "sharpe_ratio",
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1509,6 +1580,9 @@ class AsyncAgentExchangeClient:
         """Rank 2 to 10 strategies by a metric of their latest completed tests.
 
         Strategies without a completed test are listed last with null metrics; the winner is the first-ranked one with a value.
+
+        Args:
+            ranking_metric: Larger wins, except max_drawdown_pct (smaller wins).
         """
         _body: dict[str, Any] = {
             "strategy_ids": list_param(strategy_ids, "strategy_ids"),
@@ -1619,7 +1693,11 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> StrategyVersion:
-        """Create a new version of a strategy."""
+        """Create a new version of a strategy.
+
+        Args:
+            config: A rule-based strategy, in the real platform's format.
+        """
         _body: dict[str, Any] = {
             "definition": dict(config),
         }
@@ -1750,7 +1828,7 @@ class AsyncAgentExchangeClient:
         start_time: datetime | str,
         end_time: datetime | str,
         symbol: str,
-        interval: str,
+        interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"],
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1763,6 +1841,8 @@ class AsyncAgentExchangeClient:
 
         Args:
             version_id: The version number (StrategyVersion.version).
+            symbol: Test on this pair instead of the definition's pairs.
+            interval: Candle interval instead of the definition's timeframe.
         """
         _body: dict[str, Any] = {
             "version": version_id,
@@ -2100,7 +2180,9 @@ class AsyncAgentExchangeClient:
     async def get_learning_curve(
         self,
         run_id: str,
-        metric: str = "roi_pct",
+        metric: Literal[
+            "roi_pct", "sharpe_ratio", "max_drawdown_pct", "total_trades", "reward_sum"
+        ] = "roi_pct",
         window: int = 10,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -2251,6 +2333,8 @@ class AsyncAgentExchangeClient:
 
         Args:
             display_name: The agent's name (or give name=).
+            starting_balance: A non-negative decimal number as a string.
+            risk_profile: Risk limits to override; omitted ones keep their value.
             name: Seed 004's spelling of display_name (create_agent(name="Momentum Bot v1")).
         """
         _body: dict[str, Any] = {
@@ -2597,7 +2681,12 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> RiskProfile:
-        """Set the agent's risk limits (effective on its next order)."""
+        """Set the agent's risk limits (effective on its next order).
+
+        Args:
+            max_position_size_pct: Max single-coin position as % of equity.
+            daily_loss_limit_pct: Daily loss limit as % of starting balance.
+        """
         _body: dict[str, Any] = {
             "max_position_size_pct": max_position_size_pct,
             "daily_loss_limit_pct": daily_loss_limit_pct,
@@ -2654,8 +2743,8 @@ class AsyncAgentExchangeClient:
         start: datetime | str | None = None,
         end: datetime | str | None = None,
         min_confidence: Decimal | str | int | None = None,
-        direction: str | None = None,
-        pnl_outcome: str = "all",
+        direction: Literal["buy", "sell", "hold"] | None = None,
+        pnl_outcome: Literal["positive", "negative", "all"] = "all",
         limit: int = 200,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -2701,7 +2790,7 @@ class AsyncAgentExchangeClient:
         self,
         agent_id: str,
         feedback_id: str,
-        status: str,
+        status: Literal["submitted", "acknowledged", "in_progress", "resolved", "wont_fix"],
         resolution: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -2759,7 +2848,7 @@ class AsyncAgentExchangeClient:
         end_time: datetime | str,
         starting_balance: Decimal | str | int,
         pairs: Sequence[str] | None = None,
-        candle_interval: int = 60,
+        candle_interval: Literal[60, 300, 900, 3600, 14400, 86400] = 60,
         strategy_label: str = "default",
         *,
         fee_rate: Decimal | str | int | None = None,
@@ -2888,6 +2977,7 @@ class AsyncAgentExchangeClient:
 
         Args:
             session_id: A backtest session of the calling account.
+            steps: Steps to advance; more than remain runs to the end.
         """
         _body: dict[str, Any] = {
             "steps": steps,
@@ -2921,6 +3011,8 @@ class AsyncAgentExchangeClient:
 
         Args:
             session_id: A backtest session of the calling account.
+            steps: Steps to advance; more than remain runs to the end.
+            include_intermediate_trades: true: orders_filled holds the fills of every step of the batch; false: only those of its last step.
         """
         _body: dict[str, Any] = {
             "steps": steps,
@@ -3093,9 +3185,18 @@ class AsyncAgentExchangeClient:
     async def list_backtests(
         self,
         strategy_label: str | None = None,
-        status: str | None = None,
+        status: Literal["created", "running", "completed", "cancelled", "failed"] | None = None,
         agent_id: str | None = None,
-        sort_by: str | None = None,
+        sort_by: Literal[
+            "created_at",
+            "roi_pct",
+            "total_trades",
+            "final_equity",
+            "total_pnl",
+            "started_at",
+            "completed_at",
+        ]
+        | None = None,
         limit: int = 50,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -3171,7 +3272,16 @@ class AsyncAgentExchangeClient:
 
     async def get_best_backtest(
         self,
-        metric: str = "roi_pct",
+        metric: Literal[
+            "roi_pct",
+            "sharpe_ratio",
+            "sortino_ratio",
+            "max_drawdown_pct",
+            "win_rate",
+            "profit_factor",
+            "total_trades",
+            "total_pnl",
+        ] = "roi_pct",
         strategy_label: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -3228,11 +3338,23 @@ class AsyncAgentExchangeClient:
     async def create_battle(
         self,
         name: str,
-        preset: str | None = None,
-        ranking_metric: str = "roi_pct",
+        preset: Literal[
+            "quick_1h",
+            "day_trader",
+            "marathon",
+            "scalper_duel",
+            "survival",
+            "historical_day",
+            "historical_week",
+            "historical_month",
+        ]
+        | None = None,
+        ranking_metric: Literal[
+            "roi_pct", "total_pnl", "sharpe_ratio", "win_rate", "profit_factor"
+        ] = "roi_pct",
         config: Mapping[str, Any] | None = None,
         *,
-        battle_mode: str = "live",
+        battle_mode: Literal["live", "historical"] = "live",
         backtest_config: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -3278,7 +3400,7 @@ class AsyncAgentExchangeClient:
 
     async def list_battles(
         self,
-        status: str | None = None,
+        status: Literal["draft", "active", "completed", "cancelled"] | None = None,
         limit: int = 50,
         offset: int = 0,
         *,
@@ -3336,7 +3458,8 @@ class AsyncAgentExchangeClient:
         battle_id: str,
         name: str | None = None,
         config: Mapping[str, Any] | None = None,
-        ranking_metric: str | None = None,
+        ranking_metric: Literal["roi_pct", "total_pnl", "sharpe_ratio", "win_rate", "profit_factor"]
+        | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -3398,6 +3521,9 @@ class AsyncAgentExchangeClient:
         """Enter an agent of the account in a draft battle.
 
         An agent already in the battle is 409 BATTLE_INVALID_STATE and an unknown agent 404 AGENT_NOT_FOUND (the platform answers 500 to both — a defect).
+
+        Args:
+            agent_id: An agent of the calling account.
         """
         _body: dict[str, Any] = {
             "agent_id": agent_id,
@@ -3633,7 +3759,12 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Battle:
-        """A new draft historical battle replaying a completed battle's span with its participants."""
+        """A new draft historical battle replaying a completed battle's span with its participants.
+
+        Args:
+            override_config: Members of backtest_config to use instead of the source battle's span.
+            agent_ids: The participants; default the source battle's.
+        """
         _body: dict[str, Any] = {}
         if override_config is not None:
             _body["override_config"] = dict(override_config)
@@ -3689,7 +3820,11 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleStep:
-        """Advance an active historical battle by up to 10,000 candles."""
+        """Advance an active historical battle by up to 10,000 candles.
+
+        Args:
+            steps: Steps to advance; more than remain runs to the end.
+        """
         _body: dict[str, Any] = {
             "steps": steps,
         }
@@ -3712,9 +3847,9 @@ class AsyncAgentExchangeClient:
         battle_id: str,
         agent_id: str,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
-        order_type: str = "market",
+        order_type: Literal["market", "limit", "stop_loss", "take_profit"] = "market",
         price: Decimal | str | int | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -3725,6 +3860,11 @@ class AsyncAgentExchangeClient:
         """Place an order for one participant of an active historical battle, at the battle's clock.
 
         Answers 200 (as on the platform); an order the wallet cannot pay is status rejected. A paused participant is 409 BATTLE_INVALID_STATE; an agent that is not a participant 404 BATTLE_NOT_FOUND (the platform answers 500).
+
+        Args:
+            agent_id: The participant placing it (not a participant: 404 BATTLE_NOT_FOUND; the platform answers 500).
+            quantity: A decimal string (a JSON number is 422 here, as on the platform).
+            price: Required for limit, stop_loss and take_profit.
         """
         _body: dict[str, Any] = {
             "agent_id": agent_id,
@@ -4066,6 +4206,7 @@ class AsyncBacktestSession:
 
         Args:
             n: Steps to advance (1 to 100,000).
+            include_intermediate_trades: true: orders_filled holds the fills of every step of the batch; false: only those of its last step.
         """
         session_id = self.session_id
         _body: dict[str, Any] = {
@@ -4120,7 +4261,7 @@ class AsyncBacktestSession:
     async def place_market_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -4128,7 +4269,11 @@ class AsyncBacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a market order that fills at once at the session price plus a small slippage."""
+        """Place a market order that fills at once at the session price plus a small slippage.
+
+        Args:
+            quantity: Base-asset quantity, above 0.
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4162,7 +4307,7 @@ class AsyncBacktestSession:
     async def place_limit_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         price: Decimal | str | int,
         *,
@@ -4171,7 +4316,12 @@ class AsyncBacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a limit order that stays pending until a candle of the session reaches price."""
+        """Place a limit order that stays pending until a candle of the session reaches price.
+
+        Args:
+            quantity: Base-asset quantity, above 0.
+            price: Limit price, or the trigger price of stop_loss / take_profit.
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4207,7 +4357,7 @@ class AsyncBacktestSession:
     async def place_stop_loss(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -4216,7 +4366,12 @@ class AsyncBacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a stop-loss order that triggers when a candle of the session reaches trigger_price."""
+        """Place a stop-loss order that triggers when a candle of the session reaches trigger_price.
+
+        Args:
+            quantity: Base-asset quantity, above 0.
+            trigger_price: Limit price, or the trigger price of stop_loss / take_profit.
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4252,7 +4407,7 @@ class AsyncBacktestSession:
     async def place_take_profit(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -4261,7 +4416,12 @@ class AsyncBacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a take-profit order that triggers when a candle of the session reaches trigger_price."""
+        """Place a take-profit order that triggers when a candle of the session reaches trigger_price.
+
+        Args:
+            quantity: Base-asset quantity, above 0.
+            trigger_price: Limit price, or the trigger price of stop_loss / take_profit.
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4296,7 +4456,8 @@ class AsyncBacktestSession:
 
     async def get_orders(
         self,
-        status: str | None = None,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
@@ -4512,7 +4673,7 @@ class AsyncBacktestSession:
     async def get_candles(
         self,
         symbol: str,
-        interval: str,
+        interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"],
         limit: int = 100,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -4943,7 +5104,11 @@ class AsyncHistoricalBattle:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleStep:
-        """Advance an active historical battle by up to 10,000 candles."""
+        """Advance an active historical battle by up to 10,000 candles.
+
+        Args:
+            steps: Steps to advance; more than remain runs to the end.
+        """
         battle_id = self.battle_id
         _body: dict[str, Any] = {
             "steps": steps,
@@ -4970,9 +5135,9 @@ class AsyncHistoricalBattle:
         self,
         agent_id: str,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
-        order_type: str = "market",
+        order_type: Literal["market", "limit", "stop_loss", "take_profit"] = "market",
         price: Decimal | str | int | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -4980,7 +5145,13 @@ class AsyncHistoricalBattle:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleOrder:
-        """Place an order for one participant at the battle's clock."""
+        """Place an order for one participant at the battle's clock.
+
+        Args:
+            agent_id: The participant placing it (not a participant: 404 BATTLE_NOT_FOUND; the platform answers 500).
+            quantity: A decimal string (a JSON number is 422 here, as on the platform).
+            price: Required for limit, stop_loss and take_profit.
+        """
         battle_id = self.battle_id
         _body: dict[str, Any] = {
             "agent_id": agent_id,

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import httpx
 
@@ -217,6 +217,10 @@ class AgentExchangeClient:
         """Register an account.
 
         Creates an account with its API key and secret (the secret is shown once) and a default agent.
+
+        Args:
+            display_name: Empty -> "Agent".
+            starting_balance: A non-negative decimal number as a string.
         """
         _body: dict[str, Any] = {}
         if display_name is not None:
@@ -275,7 +279,7 @@ class AgentExchangeClient:
 
     def get_pairs(
         self,
-        status: str | None = None,
+        status: Literal["active", "inactive"] | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -371,7 +375,7 @@ class AgentExchangeClient:
     def get_candles(
         self,
         symbol: str,
-        interval: str,
+        interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"],
         limit: int = 100,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -463,7 +467,7 @@ class AgentExchangeClient:
     def get_orderbook(
         self,
         symbol: str,
-        depth: int = 20,
+        depth: Literal[5, 10, 20] = 20,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -615,7 +619,7 @@ class AgentExchangeClient:
     def place_market_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -624,7 +628,11 @@ class AgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a market order that fills immediately at the current price plus a small slippage."""
+        """Place a market order that fills immediately at the current price plus a small slippage.
+
+        Args:
+            quantity: A non-negative decimal number as a string.
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -651,7 +659,7 @@ class AgentExchangeClient:
     def place_limit_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         price: Decimal | str | int,
         *,
@@ -661,7 +669,12 @@ class AgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a limit order that stays pending until the market reaches price."""
+        """Place a limit order that stays pending until the market reaches price.
+
+        Args:
+            quantity: A non-negative decimal number as a string.
+            price: Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -689,7 +702,7 @@ class AgentExchangeClient:
     def place_stop_loss(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -699,7 +712,12 @@ class AgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy)."""
+        """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy).
+
+        Args:
+            quantity: A non-negative decimal number as a string.
+            trigger_price: Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -727,7 +745,7 @@ class AgentExchangeClient:
     def place_take_profit(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -737,7 +755,12 @@ class AgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy)."""
+        """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy).
+
+        Args:
+            quantity: A non-negative decimal number as a string.
+            trigger_price: Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -851,7 +874,8 @@ class AgentExchangeClient:
 
     def get_orders(
         self,
-        status: str | None = None,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
@@ -1036,6 +1060,9 @@ class AgentExchangeClient:
         """Start a fresh trading session.
 
         Closes all positions, cancels all orders and restores the starting balance. Trade history is kept.
+
+        Args:
+            starting_balance: Starting balance of the new session (default the previous one).
         """
         _body: dict[str, Any] = {
             "confirm": True,
@@ -1080,7 +1107,7 @@ class AgentExchangeClient:
 
     def switch_account_mode(
         self,
-        mode: str,
+        mode: Literal["live", "backtest"],
         strategy_label: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -1091,6 +1118,9 @@ class AgentExchangeClient:
         """Set the account's mode label (live or backtest) and an optional strategy label.
 
         The mode is a label the account keeps for itself (as on the real platform it changes no other behaviour).
+
+        Args:
+            strategy_label: Kept while the mode is backtest; cleared (null) by a switch without one.
         """
         _body: dict[str, Any] = {
             "mode": mode,
@@ -1125,6 +1155,10 @@ class AgentExchangeClient:
         """Set the calling agent's risk limits (effective on its next order).
 
         With an agent key, or an account key / JWT (with X-Agent-Id or for the default agent), as for the account reads; the same limits as update_agent_risk.
+
+        Args:
+            max_position_size_pct: Max single-coin position as % of equity.
+            daily_loss_limit_pct: Daily loss limit as % of starting balance.
         """
         _body: dict[str, Any] = {
             "max_position_size_pct": max_position_size_pct,
@@ -1147,7 +1181,7 @@ class AgentExchangeClient:
 
     def get_performance(
         self,
-        period: str = "all",
+        period: Literal["1d", "7d", "30d", "90d", "all"] = "all",
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1174,7 +1208,7 @@ class AgentExchangeClient:
 
     def get_portfolio_history(
         self,
-        interval: str | None = None,
+        interval: Literal["1m", "1h", "1d"] | None = None,
         limit: int | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -1281,7 +1315,14 @@ class AgentExchangeClient:
     def create_webhook(
         self,
         url: str,
-        events: Sequence[str],
+        events: Sequence[
+            Literal[
+                "backtest.completed",
+                "strategy.test.completed",
+                "strategy.deployed",
+                "battle.completed",
+            ]
+        ],
         description: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -1289,7 +1330,12 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
-        """Subscribe a URL to events; the returned Webhook.secret is shown only this once."""
+        """Subscribe a URL to events; the returned Webhook.secret is shown only this once.
+
+        Args:
+            url: Where deliveries are POSTed. Must be https with a hostname (not an IP address) that resolves only to public addresses, else 422 (the real platform resolves the name when the subscription is made; the mock refuses IP addresses and localhost names then, and resolves before each delivery). http is in the pattern only for the mock's local-subscribers mode (`agentexchange mock --local-webhooks`), which also admits IP addresses and loopback or private hosts.
+            events: The events to deliver (see the callbacks of create_webhook); webhook.test comes from test_webhook whatever this lists.
+        """
         _body: dict[str, Any] = {
             "url": url,
             "events": list_param(events, "events"),
@@ -1360,7 +1406,15 @@ class AgentExchangeClient:
         webhook_id: str,
         *,
         url: str | None = None,
-        events: Sequence[str] | None = None,
+        events: Sequence[
+            Literal[
+                "backtest.completed",
+                "strategy.test.completed",
+                "strategy.deployed",
+                "battle.completed",
+            ]
+        ]
+        | None = None,
         active: bool | None = None,
         description: str | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -1368,7 +1422,13 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
-        """Change a subscription's URL, events, description, or pause and resume it."""
+        """Change a subscription's URL, events, description, or pause and resume it.
+
+        Args:
+            url: Where deliveries are POSTed. Must be https with a hostname (not an IP address) that resolves only to public addresses, else 422 (the real platform resolves the name when the subscription is made; the mock refuses IP addresses and localhost names then, and resolves before each delivery). http is in the pattern only for the mock's local-subscribers mode (`agentexchange mock --local-webhooks`), which also admits IP addresses and loopback or private hosts.
+            events: The events to deliver (see the callbacks of create_webhook); webhook.test comes from test_webhook whatever this lists.
+            active: false pauses deliveries; true resumes them.
+        """
         _body: dict[str, Any] = {}
         if url is not None:
             _body["url"] = url
@@ -1446,7 +1506,11 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Strategy:
-        """Create a JSON-defined trading strategy."""
+        """Create a JSON-defined trading strategy.
+
+        Args:
+            config: A rule-based strategy, in the real platform's format.
+        """
         _body: dict[str, Any] = {
             "name": name,
             "description": description,
@@ -1491,7 +1555,14 @@ class AgentExchangeClient:
     def compare_strategies(
         self,
         strategy_ids: Sequence[str],
-        ranking_metric: str = "sharpe_ratio",
+        ranking_metric: Literal[
+            "sharpe_ratio",
+            "sortino_ratio",
+            "max_drawdown_pct",
+            "win_rate",
+            "roi_pct",
+            "profit_factor",
+        ] = "sharpe_ratio",
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1501,6 +1572,9 @@ class AgentExchangeClient:
         """Rank 2 to 10 strategies by a metric of their latest completed tests.
 
         Strategies without a completed test are listed last with null metrics; the winner is the first-ranked one with a value.
+
+        Args:
+            ranking_metric: Larger wins, except max_drawdown_pct (smaller wins).
         """
         _body: dict[str, Any] = {
             "strategy_ids": list_param(strategy_ids, "strategy_ids"),
@@ -1611,7 +1685,11 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> StrategyVersion:
-        """Create a new version of a strategy."""
+        """Create a new version of a strategy.
+
+        Args:
+            config: A rule-based strategy, in the real platform's format.
+        """
         _body: dict[str, Any] = {
             "definition": dict(config),
         }
@@ -1742,7 +1820,7 @@ class AgentExchangeClient:
         start_time: datetime | str,
         end_time: datetime | str,
         symbol: str,
-        interval: str,
+        interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"],
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1755,6 +1833,8 @@ class AgentExchangeClient:
 
         Args:
             version_id: The version number (StrategyVersion.version).
+            symbol: Test on this pair instead of the definition's pairs.
+            interval: Candle interval instead of the definition's timeframe.
         """
         _body: dict[str, Any] = {
             "version": version_id,
@@ -2092,7 +2172,9 @@ class AgentExchangeClient:
     def get_learning_curve(
         self,
         run_id: str,
-        metric: str = "roi_pct",
+        metric: Literal[
+            "roi_pct", "sharpe_ratio", "max_drawdown_pct", "total_trades", "reward_sum"
+        ] = "roi_pct",
         window: int = 10,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -2243,6 +2325,8 @@ class AgentExchangeClient:
 
         Args:
             display_name: The agent's name (or give name=).
+            starting_balance: A non-negative decimal number as a string.
+            risk_profile: Risk limits to override; omitted ones keep their value.
             name: Seed 004's spelling of display_name (create_agent(name="Momentum Bot v1")).
         """
         _body: dict[str, Any] = {
@@ -2589,7 +2673,12 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> RiskProfile:
-        """Set the agent's risk limits (effective on its next order)."""
+        """Set the agent's risk limits (effective on its next order).
+
+        Args:
+            max_position_size_pct: Max single-coin position as % of equity.
+            daily_loss_limit_pct: Daily loss limit as % of starting balance.
+        """
         _body: dict[str, Any] = {
             "max_position_size_pct": max_position_size_pct,
             "daily_loss_limit_pct": daily_loss_limit_pct,
@@ -2646,8 +2735,8 @@ class AgentExchangeClient:
         start: datetime | str | None = None,
         end: datetime | str | None = None,
         min_confidence: Decimal | str | int | None = None,
-        direction: str | None = None,
-        pnl_outcome: str = "all",
+        direction: Literal["buy", "sell", "hold"] | None = None,
+        pnl_outcome: Literal["positive", "negative", "all"] = "all",
         limit: int = 200,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -2693,7 +2782,7 @@ class AgentExchangeClient:
         self,
         agent_id: str,
         feedback_id: str,
-        status: str,
+        status: Literal["submitted", "acknowledged", "in_progress", "resolved", "wont_fix"],
         resolution: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -2751,7 +2840,7 @@ class AgentExchangeClient:
         end_time: datetime | str,
         starting_balance: Decimal | str | int,
         pairs: Sequence[str] | None = None,
-        candle_interval: int = 60,
+        candle_interval: Literal[60, 300, 900, 3600, 14400, 86400] = 60,
         strategy_label: str = "default",
         *,
         fee_rate: Decimal | str | int | None = None,
@@ -2880,6 +2969,7 @@ class AgentExchangeClient:
 
         Args:
             session_id: A backtest session of the calling account.
+            steps: Steps to advance; more than remain runs to the end.
         """
         _body: dict[str, Any] = {
             "steps": steps,
@@ -2913,6 +3003,8 @@ class AgentExchangeClient:
 
         Args:
             session_id: A backtest session of the calling account.
+            steps: Steps to advance; more than remain runs to the end.
+            include_intermediate_trades: true: orders_filled holds the fills of every step of the batch; false: only those of its last step.
         """
         _body: dict[str, Any] = {
             "steps": steps,
@@ -3085,9 +3177,18 @@ class AgentExchangeClient:
     def list_backtests(
         self,
         strategy_label: str | None = None,
-        status: str | None = None,
+        status: Literal["created", "running", "completed", "cancelled", "failed"] | None = None,
         agent_id: str | None = None,
-        sort_by: str | None = None,
+        sort_by: Literal[
+            "created_at",
+            "roi_pct",
+            "total_trades",
+            "final_equity",
+            "total_pnl",
+            "started_at",
+            "completed_at",
+        ]
+        | None = None,
         limit: int = 50,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -3163,7 +3264,16 @@ class AgentExchangeClient:
 
     def get_best_backtest(
         self,
-        metric: str = "roi_pct",
+        metric: Literal[
+            "roi_pct",
+            "sharpe_ratio",
+            "sortino_ratio",
+            "max_drawdown_pct",
+            "win_rate",
+            "profit_factor",
+            "total_trades",
+            "total_pnl",
+        ] = "roi_pct",
         strategy_label: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -3220,11 +3330,23 @@ class AgentExchangeClient:
     def create_battle(
         self,
         name: str,
-        preset: str | None = None,
-        ranking_metric: str = "roi_pct",
+        preset: Literal[
+            "quick_1h",
+            "day_trader",
+            "marathon",
+            "scalper_duel",
+            "survival",
+            "historical_day",
+            "historical_week",
+            "historical_month",
+        ]
+        | None = None,
+        ranking_metric: Literal[
+            "roi_pct", "total_pnl", "sharpe_ratio", "win_rate", "profit_factor"
+        ] = "roi_pct",
         config: Mapping[str, Any] | None = None,
         *,
-        battle_mode: str = "live",
+        battle_mode: Literal["live", "historical"] = "live",
         backtest_config: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -3270,7 +3392,7 @@ class AgentExchangeClient:
 
     def list_battles(
         self,
-        status: str | None = None,
+        status: Literal["draft", "active", "completed", "cancelled"] | None = None,
         limit: int = 50,
         offset: int = 0,
         *,
@@ -3328,7 +3450,8 @@ class AgentExchangeClient:
         battle_id: str,
         name: str | None = None,
         config: Mapping[str, Any] | None = None,
-        ranking_metric: str | None = None,
+        ranking_metric: Literal["roi_pct", "total_pnl", "sharpe_ratio", "win_rate", "profit_factor"]
+        | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -3390,6 +3513,9 @@ class AgentExchangeClient:
         """Enter an agent of the account in a draft battle.
 
         An agent already in the battle is 409 BATTLE_INVALID_STATE and an unknown agent 404 AGENT_NOT_FOUND (the platform answers 500 to both — a defect).
+
+        Args:
+            agent_id: An agent of the calling account.
         """
         _body: dict[str, Any] = {
             "agent_id": agent_id,
@@ -3625,7 +3751,12 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Battle:
-        """A new draft historical battle replaying a completed battle's span with its participants."""
+        """A new draft historical battle replaying a completed battle's span with its participants.
+
+        Args:
+            override_config: Members of backtest_config to use instead of the source battle's span.
+            agent_ids: The participants; default the source battle's.
+        """
         _body: dict[str, Any] = {}
         if override_config is not None:
             _body["override_config"] = dict(override_config)
@@ -3681,7 +3812,11 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleStep:
-        """Advance an active historical battle by up to 10,000 candles."""
+        """Advance an active historical battle by up to 10,000 candles.
+
+        Args:
+            steps: Steps to advance; more than remain runs to the end.
+        """
         _body: dict[str, Any] = {
             "steps": steps,
         }
@@ -3704,9 +3839,9 @@ class AgentExchangeClient:
         battle_id: str,
         agent_id: str,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
-        order_type: str = "market",
+        order_type: Literal["market", "limit", "stop_loss", "take_profit"] = "market",
         price: Decimal | str | int | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -3717,6 +3852,11 @@ class AgentExchangeClient:
         """Place an order for one participant of an active historical battle, at the battle's clock.
 
         Answers 200 (as on the platform); an order the wallet cannot pay is status rejected. A paused participant is 409 BATTLE_INVALID_STATE; an agent that is not a participant 404 BATTLE_NOT_FOUND (the platform answers 500).
+
+        Args:
+            agent_id: The participant placing it (not a participant: 404 BATTLE_NOT_FOUND; the platform answers 500).
+            quantity: A decimal string (a JSON number is 422 here, as on the platform).
+            price: Required for limit, stop_loss and take_profit.
         """
         _body: dict[str, Any] = {
             "agent_id": agent_id,
@@ -4058,6 +4198,7 @@ class BacktestSession:
 
         Args:
             n: Steps to advance (1 to 100,000).
+            include_intermediate_trades: true: orders_filled holds the fills of every step of the batch; false: only those of its last step.
         """
         session_id = self.session_id
         _body: dict[str, Any] = {
@@ -4112,7 +4253,7 @@ class BacktestSession:
     def place_market_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -4120,7 +4261,11 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a market order that fills at once at the session price plus a small slippage."""
+        """Place a market order that fills at once at the session price plus a small slippage.
+
+        Args:
+            quantity: Base-asset quantity, above 0.
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4154,7 +4299,7 @@ class BacktestSession:
     def place_limit_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         price: Decimal | str | int,
         *,
@@ -4163,7 +4308,12 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a limit order that stays pending until a candle of the session reaches price."""
+        """Place a limit order that stays pending until a candle of the session reaches price.
+
+        Args:
+            quantity: Base-asset quantity, above 0.
+            price: Limit price, or the trigger price of stop_loss / take_profit.
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4199,7 +4349,7 @@ class BacktestSession:
     def place_stop_loss(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -4208,7 +4358,12 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a stop-loss order that triggers when a candle of the session reaches trigger_price."""
+        """Place a stop-loss order that triggers when a candle of the session reaches trigger_price.
+
+        Args:
+            quantity: Base-asset quantity, above 0.
+            trigger_price: Limit price, or the trigger price of stop_loss / take_profit.
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4244,7 +4399,7 @@ class BacktestSession:
     def place_take_profit(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -4253,7 +4408,12 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a take-profit order that triggers when a candle of the session reaches trigger_price."""
+        """Place a take-profit order that triggers when a candle of the session reaches trigger_price.
+
+        Args:
+            quantity: Base-asset quantity, above 0.
+            trigger_price: Limit price, or the trigger price of stop_loss / take_profit.
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4288,7 +4448,8 @@ class BacktestSession:
 
     def get_orders(
         self,
-        status: str | None = None,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
@@ -4504,7 +4665,7 @@ class BacktestSession:
     def get_candles(
         self,
         symbol: str,
-        interval: str,
+        interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"],
         limit: int = 100,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -4935,7 +5096,11 @@ class HistoricalBattle:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleStep:
-        """Advance an active historical battle by up to 10,000 candles."""
+        """Advance an active historical battle by up to 10,000 candles.
+
+        Args:
+            steps: Steps to advance; more than remain runs to the end.
+        """
         battle_id = self.battle_id
         _body: dict[str, Any] = {
             "steps": steps,
@@ -4962,9 +5127,9 @@ class HistoricalBattle:
         self,
         agent_id: str,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
-        order_type: str = "market",
+        order_type: Literal["market", "limit", "stop_loss", "take_profit"] = "market",
         price: Decimal | str | int | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -4972,7 +5137,13 @@ class HistoricalBattle:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleOrder:
-        """Place an order for one participant at the battle's clock."""
+        """Place an order for one participant at the battle's clock.
+
+        Args:
+            agent_id: The participant placing it (not a participant: 404 BATTLE_NOT_FOUND; the platform answers 500).
+            quantity: A decimal string (a JSON number is 422 here, as on the platform).
+            price: Required for limit, stop_loss and take_profit.
+        """
         battle_id = self.battle_id
         _body: dict[str, Any] = {
             "agent_id": agent_id,

@@ -92,7 +92,7 @@ def test_generated_fixture_package_imports_and_works(
     pkg = tmp_path / "fixturepkg"
     pkg.mkdir()
     root = Path(__file__).resolve().parents[2] / "agentexchange"
-    for name in ("_convert.py", "_dataclass.py", "exceptions.py"):
+    for name in ("_convert.py", "_dataclass.py", "_jsonable.py", "exceptions.py"):
         (pkg / name).write_text((root / name).read_text(encoding="utf-8"), encoding="utf-8")
     for name, text in rendered.items():
         (pkg / name).write_text(text, encoding="utf-8")
