@@ -1590,8 +1590,11 @@ def raises_of(
     for code in found:
         by_class.setdefault(codes[code].exception, []).append(code)
         if code in errors.refined_by_reason:
+            refined: dict[str, list[str]] = {}
             for reason, exc in errors.reasons:
-                by_class.setdefault(exc, []).append(f"{code} ({reason})")
+                refined.setdefault(exc, []).append(reason)
+            for exc, reasons in refined.items():
+                by_class.setdefault(exc, []).append(f"{code} (reason {', '.join(reasons)})")
     return tuple((exc, tuple(names)) for exc, names in by_class.items())
 
 
