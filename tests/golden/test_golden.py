@@ -48,7 +48,11 @@ def test_sync_and_async_differ_only_by_async(rendered: dict[str, str]) -> None:
     sync, async_ = rendered["client.py"], rendered["async_client.py"]
     # The one async-only parameter (issue 20): max_concurrency, its docstring, its import.
     async_ = re.sub(
-        r"\n            max_concurrency: .*?``DEFAULT_MAX_CONCURRENCY``\.", "", async_, count=1, flags=re.S
+        r"\n            max_concurrency: .*?``DEFAULT_MAX_CONCURRENCY``\.",
+        "",
+        async_,
+        count=1,
+        flags=re.S,
     )
     normalized = (
         # the async transport lives in its own module (asyncio only when used)
