@@ -1372,7 +1372,7 @@ class AsyncAgentExchangeClient:
     ) -> AsyncIterator[Order]:
         """Every item of ``get_orders``, page after page: all orders of the calling agent, filtered.
 
-        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached; ``async for`` over the result.
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
 
         Args:
             status: "pending" | "filled" | "partially_filled" | "cancelled" | "rejected" | "expired". Optional: None sends nothing (the server's default applies).
@@ -5135,7 +5135,7 @@ class AsyncAgentExchangeClient:
     ) -> AsyncIterator[Trade]:
         """Every item of ``get_backtest_trades``, page after page: the trades of a session, with the closing sells at its end.
 
-        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached; ``async for`` over the result.
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
 
         Args:
             session_id: str. A backtest session of the calling account.
@@ -5565,7 +5565,7 @@ class AsyncAgentExchangeClient:
     ) -> AsyncIterator[Battle]:
         """Every item of ``list_battles``, page after page: the account's battles, newest first.
 
-        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached; ``async for`` over the result.
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
 
         Args:
             status: "draft" | "active" | "completed" | "cancelled". Optional: None sends nothing (the server's default applies).
@@ -7225,7 +7225,7 @@ class AsyncBacktestSession:
     ) -> AsyncIterator[Order]:
         """Every item of ``get_orders``, page after page: the session's orders, newest first (filtered and paged here: the sandbox route has no filters).
 
-        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short; ``async for`` over the result.
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short (``async for`` on the async client).
 
         Args:
             status: "pending" | "filled" | "partially_filled" | "cancelled" | "rejected" | "expired". Optional: None sends nothing.
@@ -7955,7 +7955,7 @@ class AsyncBacktestSession:
     ) -> AsyncIterator[Trade]:
         """Every item of ``trades``, page after page: the trades of a session, with the closing sells at its end.
 
-        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached; ``async for`` over the result.
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
 
         Args:
             limit: int. The page size: items asked for per request. From 1 to 10000. Default: 1000.

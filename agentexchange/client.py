@@ -1364,7 +1364,7 @@ class AgentExchangeClient:
     ) -> Iterator[Order]:
         """Every item of ``get_orders``, page after page: all orders of the calling agent, filtered.
 
-        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached; ``for`` over the result.
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
 
         Args:
             status: "pending" | "filled" | "partially_filled" | "cancelled" | "rejected" | "expired". Optional: None sends nothing (the server's default applies).
@@ -5126,7 +5126,7 @@ class AgentExchangeClient:
     ) -> Iterator[Trade]:
         """Every item of ``get_backtest_trades``, page after page: the trades of a session, with the closing sells at its end.
 
-        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached; ``for`` over the result.
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
 
         Args:
             session_id: str. A backtest session of the calling account.
@@ -5555,7 +5555,7 @@ class AgentExchangeClient:
     ) -> Iterator[Battle]:
         """Every item of ``list_battles``, page after page: the account's battles, newest first.
 
-        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached; ``for`` over the result.
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
 
         Args:
             status: "draft" | "active" | "completed" | "cancelled". Optional: None sends nothing (the server's default applies).
@@ -7214,7 +7214,7 @@ class BacktestSession:
     ) -> Iterator[Order]:
         """Every item of ``get_orders``, page after page: the session's orders, newest first (filtered and paged here: the sandbox route has no filters).
 
-        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short; ``for`` over the result.
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short (``async for`` on the async client).
 
         Args:
             status: "pending" | "filled" | "partially_filled" | "cancelled" | "rejected" | "expired". Optional: None sends nothing.
@@ -7943,7 +7943,7 @@ class BacktestSession:
     ) -> Iterator[Trade]:
         """Every item of ``trades``, page after page: the trades of a session, with the closing sells at its end.
 
-        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached; ``for`` over the result.
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
 
         Args:
             limit: int. The page size: items asked for per request. From 1 to 10000. Default: 1000.
