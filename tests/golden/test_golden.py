@@ -68,7 +68,10 @@ def test_sync_and_async_differ_only_by_async(rendered: dict[str, str]) -> None:
         .replace("        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,\n", "")
         .replace("            max_concurrency=max_concurrency,\n", "")
         # an async generator has no `yield from`: the page iterators yield item by item
-        .replace("            for _item in _items:\n                yield _item\n", "            yield from _items\n")
+        .replace(
+            "            for _item in _items:\n                yield _item\n",
+            "            yield from _items\n",
+        )
         .replace("async def", "def")
         .replace("await ", "")
         .replace("AsyncAgentExchangeClient", "AgentExchangeClient")
