@@ -865,9 +865,9 @@ class AsyncAgentExchangeClient:
         """Place a market order that fills immediately at the current price plus a small slippage.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
             extra_query: Query parameters added to (or replacing) what the method sends.
@@ -929,9 +929,9 @@ class AsyncAgentExchangeClient:
         """Place a limit order that stays pending until the market reaches price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
@@ -995,9 +995,9 @@ class AsyncAgentExchangeClient:
         """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy).
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
@@ -1061,9 +1061,9 @@ class AsyncAgentExchangeClient:
         """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy).
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
@@ -6848,7 +6848,7 @@ class AsyncBacktestSession:
         """Place a market order that fills at once at the session price plus a small slippage.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
@@ -6917,7 +6917,7 @@ class AsyncBacktestSession:
         """Place a limit order that stays pending until a candle of the session reaches price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.
@@ -6989,7 +6989,7 @@ class AsyncBacktestSession:
         """Place a stop-loss order that triggers when a candle of the session reaches trigger_price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.
@@ -7061,7 +7061,7 @@ class AsyncBacktestSession:
         """Place a take-profit order that triggers when a candle of the session reaches trigger_price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.

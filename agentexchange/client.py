@@ -857,9 +857,9 @@ class AgentExchangeClient:
         """Place a market order that fills immediately at the current price plus a small slippage.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
             extra_query: Query parameters added to (or replacing) what the method sends.
@@ -921,9 +921,9 @@ class AgentExchangeClient:
         """Place a limit order that stays pending until the market reaches price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
@@ -987,9 +987,9 @@ class AgentExchangeClient:
         """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy).
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
@@ -1053,9 +1053,9 @@ class AgentExchangeClient:
         """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy).
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
@@ -6837,7 +6837,7 @@ class BacktestSession:
         """Place a market order that fills at once at the session price plus a small slippage.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
@@ -6906,7 +6906,7 @@ class BacktestSession:
         """Place a limit order that stays pending until a candle of the session reaches price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.
@@ -6978,7 +6978,7 @@ class BacktestSession:
         """Place a stop-loss order that triggers when a candle of the session reaches trigger_price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.
@@ -7050,7 +7050,7 @@ class BacktestSession:
         """Place a take-profit order that triggers when a candle of the session reaches trigger_price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.
