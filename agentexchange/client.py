@@ -265,7 +265,7 @@ class AgentExchangeClient:
             display_name: str. Empty -> "Agent". Optional: None sends nothing (the server's default applies).
             email: str. Optional: None sends nothing (the server's default applies).
             password: str. Optional: None sends nothing (the server's default applies).
-            starting_balance: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string. Optional: None sends nothing (the server's default applies).
+            starting_balance: Decimal | str | int; a float is refused (it cannot hold the exact amount). Optional: None sends nothing (the server's default applies).
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
             extra_query: Query parameters added to (or replacing) what the method sends.
@@ -3719,7 +3719,7 @@ class AgentExchangeClient:
 
         Args:
             display_name: str. The agent's name (or give name=). Optional: None sends nothing (the server's default applies).
-            starting_balance: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string. Default: '10000.00'.
+            starting_balance: Decimal | str | int; a float is refused (it cannot hold the exact amount). Default: '10000.00'.
             llm_model: str. Optional: None sends nothing (the server's default applies).
             framework: str. Optional: None sends nothing (the server's default applies).
             strategy_tags: Sequence[str]. Optional: None sends nothing (the server's default applies).

@@ -137,6 +137,16 @@ class Registration(Model):
     """A new account, its secret (shown once) and its default agent.
 
     Wire schema: `RegisterResponse`.
+
+    Attributes:
+        account_id: str.
+        api_key: str.
+        api_secret: str.
+        display_name: str.
+        starting_balance: Decimal.
+        agent_id: str or None.
+        agent_api_key: str or None.
+        message: str or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -336,6 +346,12 @@ class AuthToken(Model):
     """A JWT for the account.
 
     Wire schema: `LoginResponse`.
+
+    Attributes:
+        token: str.
+        expires_at: datetime or None.
+        expires_in: int or None. Seconds until expiry (the product docs show it; the real platform omits it).
+        token_type: str or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -471,6 +487,11 @@ class Price(Model):
     """A Price as the API returns it.
 
     Wire schema: `PriceResponse`.
+
+    Attributes:
+        symbol: str.
+        price: Decimal.
+        timestamp: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -592,6 +613,15 @@ class Candle(Model):
     """A Candle as the API returns it.
 
     Wire schema: `CandleItem`.
+
+    Attributes:
+        open_time: datetime. Open time of the candle.
+        open: Decimal.
+        high: Decimal.
+        low: Decimal.
+        close: Decimal.
+        volume: Decimal.
+        trade_count: int or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -782,6 +812,19 @@ class Ticker(Model):
     """A Ticker as the API returns it.
 
     Wire schema: `TickerResponse`.
+
+    Attributes:
+        symbol: str.
+        open: Decimal.
+        high: Decimal.
+        low: Decimal.
+        close: Decimal.
+        volume: Decimal.
+        change_pct: Decimal.
+        quote_volume: Decimal or None.
+        change: Decimal or None.
+        trade_count: int or None.
+        timestamp: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -1049,6 +1092,12 @@ class OrderBook(Model):
     """A OrderBook as the API returns it.
 
     Wire schema: `OrderBookResponse`.
+
+    Attributes:
+        symbol: str.
+        bids: list[list[Decimal]]. [price, quantity] levels, best first.
+        asks: list[list[Decimal]]. [price, quantity] levels, best first.
+        timestamp: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -1178,6 +1227,16 @@ class Pair(Model):
     """A Pair as the API returns it.
 
     Wire schema: `Pair`.
+
+    Attributes:
+        symbol: str.
+        base_asset: str.
+        quote_asset: str.
+        status: str.
+        min_qty: Decimal.
+        step_size: Decimal.
+        min_notional: Decimal.
+        has_price: bool.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -1367,6 +1426,12 @@ class Indicators(Model):
     """Technical indicators of one pair, computed from its recent 1-minute candles.
 
     Wire schema: `IndicatorResponse`.
+
+    Attributes:
+        symbol: str.
+        timestamp: datetime. When the indicators were computed.
+        candles_used: int. Number of 1-minute candles the values were computed from (at most lookback).
+        indicators: dict[str, Decimal]. Indicator name -> value, as JSON numbers (statistics, not money). Names are those of GET /market/indicators/available; an indicator the candles are too few for is left out.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -1496,6 +1561,13 @@ class DataRange(Model):
     """The span of candle history the exchange serves.
 
     Wire schema: `DataRangeResponse`.
+
+    Attributes:
+        earliest: datetime. Open time of the oldest candle served.
+        latest: datetime. Open time of the newest 1-minute candle (the one still forming).
+        total_pairs: int. Number of pairs with candle history.
+        intervals_available: list[str]. Candle intervals that can be asked for.
+        data_gaps: list[dict[str, Any]]. Known holes in the history (always empty on the real platform and on the mock).
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -1652,6 +1724,23 @@ class Order(Model):
     """An order; market orders come back filled, the others pending until the price crosses.
 
     Wire schema: `OrderResponse`.
+
+    Attributes:
+        order_id: str.
+        symbol: str.
+        side: "buy" | "sell".
+        order_type: "market" | "limit" | "stop_loss" | "take_profit".
+        status: "pending" | "filled" | "partially_filled" | "cancelled" | "rejected" | "expired".
+        quantity: Decimal or None.
+        price: Decimal or None.
+        executed_price: Decimal or None.
+        slippage_pct: Decimal or None.
+        fee: Decimal or None.
+        created_at: datetime or None.
+        executed_quantity: Decimal or None.
+        total_cost: Decimal or None.
+        locked_amount: Decimal or None.
+        filled_at: datetime or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -2007,6 +2096,19 @@ class Trade(Model):
     """An execution — your own (get_trade_history) or a public one (get_recent_trades, where side, fee, pnl and order_id are None).
 
     Wire schema: `TradeHistoryItem`.
+
+    Attributes:
+        trade_id: str.
+        symbol: str.
+        side: "buy" | "sell" or None.
+        quantity: Decimal.
+        price: Decimal.
+        fee: Decimal or None.
+        pnl: Decimal or None. Realized PnL of a closing trade; null for opening trades.
+        created_at: datetime.
+        order_id: str or None.
+        total: Decimal or None.
+        is_buyer_maker: bool or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -2285,6 +2387,12 @@ class RiskProfile(Model):
     """A RiskProfile as the API returns it.
 
     Wire schema: `RiskProfile`.
+
+    Attributes:
+        max_position_size_pct: int. Max single-coin position as % of equity.
+        daily_loss_limit_pct: int. Daily loss limit as % of starting balance.
+        max_open_orders: int.
+        max_order_size_pct: int or None. Max order value as % of equity (seed 004's risk_config).
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -2422,6 +2530,12 @@ class AccountMode(Model):
     """The account's mode label and its backtest counts.
 
     Wire schema: `AccountMode`.
+
+    Attributes:
+        mode: "live" | "backtest".
+        active_strategy_label: str or None.
+        active_backtests: int. Backtest sessions of the account running now.
+        total_backtests_completed: int. Backtest sessions of the account that completed.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -2559,6 +2673,10 @@ class Session(Model):
     """A Session as the API returns it.
 
     Wire schema: `Session`.
+
+    Attributes:
+        session_id: str.
+        started_at: datetime.
     """
 
     __slots__ = (
@@ -2661,6 +2779,17 @@ class AccountInfo(Model):
     """A AccountInfo as the API returns it.
 
     Wire schema: `AccountInfo`.
+
+    Attributes:
+        account_id: str.
+        display_name: str.
+        is_active: bool.
+        circuit_breaker_triggered: bool. True while the daily loss limit blocks trading (until 00:00 UTC).
+        created_at: datetime.
+        status: "active" | "suspended" | "closed".
+        starting_balance: Decimal.
+        current_session: Session or None.
+        risk_profile: RiskProfile or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -2883,6 +3012,12 @@ class AssetBalance(Model):
     """A AssetBalance as the API returns it.
 
     Wire schema: `BalanceItem`.
+
+    Attributes:
+        asset: str.
+        available: Decimal.
+        locked: Decimal.
+        total: Decimal.
     """
 
     __slots__ = (
@@ -3014,6 +3149,10 @@ class Balance(Model):
     """A Balance as the API returns it.
 
     Wire schema: `BalanceResponse`.
+
+    Attributes:
+        total_equity_usdt: Decimal or None.
+        balances: list[AssetBalance].
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -3117,6 +3256,17 @@ class Position(Model):
     """A Position as the API returns it.
 
     Wire schema: `PositionItem`.
+
+    Attributes:
+        symbol: str.
+        quantity: Decimal.
+        avg_entry_price: Decimal.
+        current_price: Decimal.
+        unrealized_pnl: Decimal.
+        unrealized_pnl_pct: Decimal or None.
+        asset: str or None.
+        market_value: Decimal.
+        opened_at: datetime or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -3336,6 +3486,20 @@ class Portfolio(Model):
     """A Portfolio as the API returns it.
 
     Wire schema: `PortfolioResponse`.
+
+    Attributes:
+        total_equity: Decimal.
+        starting_balance: Decimal or None.
+        roi_pct: Decimal or None.
+        unrealized_pnl: Decimal.
+        realized_pnl: Decimal.
+        available_cash: Decimal.
+        position_count: int.
+        locked_cash: Decimal or None.
+        total_position_value: Decimal.
+        total_pnl: Decimal.
+        positions: list[Position].
+        timestamp: datetime or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -3622,6 +3786,11 @@ class PnLItem(Model):
     """A PnLItem as the API returns it.
 
     Wire schema: `PnLBySymbol`.
+
+    Attributes:
+        symbol: str.
+        realized: Decimal.
+        unrealized: Decimal.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -3731,6 +3900,18 @@ class PnL(Model):
     """A PnL as the API returns it.
 
     Wire schema: `PnLResponse`.
+
+    Attributes:
+        total_realized: Decimal.
+        total_unrealized: Decimal.
+        by_symbol: list[PnLItem]. Realized and unrealized PnL per symbol.
+        period: "1d" | "7d" | "30d" | "all".
+        total_pnl: Decimal.
+        fees_paid: Decimal.
+        net_pnl: Decimal.
+        winning_trades: int.
+        losing_trades: int.
+        win_rate: Decimal.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -3954,6 +4135,14 @@ class ResetResult(Model):
     """The new trading session after reset_account.
 
     Wire schema: `ResetResponse`.
+
+    Attributes:
+        session_id: str.
+        starting_balance: Decimal.
+        started_at: datetime.
+        previous_session_id: str.
+        ending_equity: Decimal.
+        message: str.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -4139,6 +4328,22 @@ class Performance(Model):
     """A Performance as the API returns it.
 
     Wire schema: `PerformanceResponse`.
+
+    Attributes:
+        sharpe_ratio: Decimal.
+        win_rate: Decimal.
+        max_drawdown_pct: Decimal.
+        total_trades: int.
+        profit_factor: Decimal.
+        period: "1d" | "7d" | "30d" | "90d" | "all".
+        sortino_ratio: Decimal.
+        max_drawdown_duration_days: int.
+        avg_win: Decimal.
+        avg_loss: Decimal.
+        avg_trades_per_day: Decimal.
+        best_trade: Decimal.
+        worst_trade: Decimal.
+        current_streak: int.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -4412,6 +4617,12 @@ class Snapshot(Model):
     """A Snapshot as the API returns it.
 
     Wire schema: `SnapshotItem`.
+
+    Attributes:
+        timestamp: datetime.
+        equity: Decimal.
+        unrealized_pnl: Decimal.
+        realized_pnl: Decimal.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -4545,6 +4756,16 @@ class LeaderboardEntry(Model):
     """A LeaderboardEntry as the API returns it.
 
     Wire schema: `LeaderboardEntry`.
+
+    Attributes:
+        rank: int.
+        display_name: str.
+        roi_pct: Decimal.
+        total_trades: int.
+        account_id: str.
+        agent_id: str or None.
+        sharpe_ratio: Decimal.
+        win_rate: Decimal.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -4738,6 +4959,17 @@ class DeflatedSharpe(Model):
     """The deflated Sharpe ratio of a return series, with the moments it was computed from.
 
     Wire schema: `DeflatedSharpeResponse`.
+
+    Attributes:
+        observed_sharpe: Decimal. Annualised Sharpe ratio of the returns (risk-free rate 0).
+        expected_max_sharpe: Decimal. Expected maximum Sharpe ratio of num_trials independent strategies under the null hypothesis (0 for one trial).
+        deflated_sharpe: Decimal. (observed_sharpe - expected_max_sharpe) / sqrt(Var(SR)).
+        p_value: Decimal. Phi(deflated_sharpe): the probability the Sharpe ratio is not a product of selection.
+        is_significant: bool. p_value > 0.95.
+        num_trials: int.
+        num_returns: int.
+        skewness: Decimal. Skewness of the returns (population).
+        kurtosis: Decimal. Excess kurtosis of the returns (population; normal = 0).
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -4972,6 +5204,15 @@ class Health(Model):
     """The server's health report.
 
     Wire schema: `Health`.
+
+    Attributes:
+        status: "ok" | "degraded" | "unhealthy".
+        redis_connected: bool or None.
+        db_connected: bool or None.
+        ingestion_active: bool or None. Prices are moving on their own (the mock's tick loop runs).
+        stale_pairs: list[str] or None.
+        total_pairs: int or None.
+        checks: dict[str, Any] or None. Probe details (latencies) by name.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -5164,6 +5405,18 @@ class Webhook(Model):
     """A webhook subscription; secret is set only by create_webhook (kept out of repr).
 
     Wire schema: `Webhook`.
+
+    Attributes:
+        id: str.
+        url: str.
+        events: list[str].
+        description: str or None.
+        active: bool. Deliveries are made (false after 10 deliveries in a row failed, or when paused).
+        failure_count: int or None. Deliveries in a row that failed every retry; reset by a delivered one.
+        created_at: datetime.
+        updated_at: datetime or None.
+        last_triggered_at: datetime or None. When the last delivery was made or finally failed.
+        secret: str or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -5423,6 +5676,10 @@ class WebhookTestResult(Model):
     """A WebhookTestResult as the API returns it.
 
     Wire schema: `WebhookTestResult`.
+
+    Attributes:
+        enqueued: int. Deliveries queued (1).
+        webhook_id: str.
     """
 
     __slots__ = (
@@ -5517,6 +5774,18 @@ class Strategy(Model):
     """A strategy; current_definition and latest_test_results come with get_strategy only.
 
     Wire schema: `Strategy`.
+
+    Attributes:
+        strategy_id: str.
+        name: str.
+        description: str or None.
+        current_version: int.
+        status: "draft" | "testing" | "validated" | "deployed" | "archived".
+        deployed_at: datetime or None.
+        created_at: datetime.
+        updated_at: datetime.
+        current_definition: dict[str, Any] or None.
+        latest_test_results: dict[str, Any] or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -5763,6 +6032,16 @@ class StrategyVersion(Model):
     """A StrategyVersion as the API returns it.
 
     Wire schema: `StrategyVersion`.
+
+    Attributes:
+        version_id: str.
+        strategy_id: str.
+        version: int.
+        definition: dict[str, Any].
+        change_notes: str or None.
+        parent_version: int or None.
+        status: str.
+        created_at: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -5966,6 +6245,21 @@ class TestRun(Model):
     """A strategy backtest run; results and recommendations are set once it completed.
 
     Wire schema: `TestRun`.
+
+    Attributes:
+        run_id: str.
+        status: "queued" | "running" | "completed" | "failed" | "cancelled".
+        progress_pct: Decimal.
+        episodes_total: int.
+        episodes_completed: int.
+        strategy_id: str or None.
+        version: int or None.
+        created_at: datetime or None.
+        started_at: datetime or None.
+        completed_at: datetime or None.
+        results: dict[str, Any] or None.
+        recommendations: list[str] or None.
+        config: dict[str, Any] or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -6264,6 +6558,14 @@ class VersionMetrics(Model):
     """A VersionMetrics as the API returns it.
 
     Wire schema: `VersionMetrics`.
+
+    Attributes:
+        version: int.
+        avg_roi_pct: Decimal or None.
+        avg_sharpe: Decimal or None.
+        avg_max_drawdown_pct: Decimal or None.
+        total_trades: int.
+        episodes_completed: int.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -6441,6 +6743,12 @@ class VersionComparison(Model):
     """A VersionComparison as the API returns it.
 
     Wire schema: `VersionComparison`.
+
+    Attributes:
+        v1: VersionMetrics.
+        v2: VersionMetrics.
+        improvements: dict[str, Any].
+        verdict: str.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -6562,6 +6870,15 @@ class ComparisonMetrics(Model):
     """A ComparisonMetrics as the API returns it.
 
     Wire schema: `ComparisonMetrics`.
+
+    Attributes:
+        sharpe_ratio: Decimal or None.
+        sortino_ratio: Decimal or None.
+        max_drawdown_pct: Decimal or None.
+        win_rate: Decimal or None.
+        roi_pct: Decimal or None.
+        profit_factor: Decimal or None.
+        total_trades: int or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -6771,6 +7088,13 @@ class ComparisonDeflatedSharpe(Model):
     """A ComparisonDeflatedSharpe as the API returns it.
 
     Wire schema: `ComparisonDeflatedSharpe`.
+
+    Attributes:
+        p_value: Decimal.
+        is_significant: bool.
+        observed_sharpe: Decimal.
+        deflated_sharpe: Decimal.
+        num_trials: int.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -6934,6 +7258,16 @@ class StrategyRanking(Model):
     """One strategy's place in a comparison.
 
     Wire schema: `StrategyComparisonEntry`.
+
+    Attributes:
+        strategy_id: str.
+        name: str.
+        version: int.
+        status: "draft" | "testing" | "validated" | "deployed" | "archived".
+        rank: int.
+        metrics: ComparisonMetrics. The strategy's latest completed test (null without one); JSON numbers, as the platform sends them.
+        deflated_sharpe: ComparisonDeflatedSharpe or None.
+        has_test_results: bool.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -7127,6 +7461,12 @@ class StrategyComparison(Model):
     """Strategies ranked by one metric of their latest completed tests.
 
     Wire schema: `StrategyComparison`.
+
+    Attributes:
+        strategies: list[StrategyRanking].
+        winner_id: str or None. The first-ranked strategy with test results; null when none has any.
+        ranking_metric: "sharpe_ratio" | "sortino_ratio" | "max_drawdown_pct" | "win_rate" | "roi_pct" | "profit_factor". Larger wins, except max_drawdown_pct (smaller wins).
+        recommendation: str.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -7261,6 +7601,15 @@ class TrainingEpisode(Model):
     """A TrainingEpisode as the API returns it.
 
     Wire schema: `TrainingEpisode`.
+
+    Attributes:
+        episode_number: int.
+        session_id: str or None.
+        roi_pct: Decimal or None.
+        sharpe_ratio: Decimal or None.
+        max_drawdown_pct: Decimal or None.
+        total_trades: int or None.
+        reward_sum: Decimal or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -7463,6 +7812,18 @@ class TrainingRun(Model):
     """A TrainingRun as the API returns it.
 
     Wire schema: `TrainingRun`.
+
+    Attributes:
+        run_id: str.
+        status: "running" | "completed" | "failed".
+        config: dict[str, Any] or None.
+        episodes_total: int or None.
+        episodes_completed: int.
+        started_at: datetime or None.
+        completed_at: datetime or None.
+        learning_curve: dict[str, Any] or None.
+        aggregate_stats: dict[str, Any] or None.
+        episodes: list[TrainingEpisode].
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -7709,6 +8070,14 @@ class TrainingRunMetrics(Model):
     """A TrainingRunMetrics as the API returns it.
 
     Wire schema: `RunMetrics`.
+
+    Attributes:
+        run_id: str.
+        status: str.
+        episodes_completed: int or None.
+        aggregate_stats: dict[str, Any] or None.
+        started_at: str or None.
+        completed_at: str or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -7882,6 +8251,9 @@ class TrainingComparison(Model):
     """A TrainingComparison as the API returns it.
 
     Wire schema: `TrainingComparison`.
+
+    Attributes:
+        runs: list[TrainingRunMetrics].
     """
 
     __slots__ = ("runs",)
@@ -7961,6 +8333,13 @@ class LearningCurve(Model):
     """One metric of a training run, episode by episode, raw and smoothed.
 
     Wire schema: `LearningCurve`.
+
+    Attributes:
+        episode_numbers: list[int].
+        raw_values: list[Decimal].
+        smoothed_values: list[Decimal]. Trailing mean over `window` episodes.
+        metric: str.
+        window: int.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -8102,6 +8481,13 @@ class AgentCredentials(Model):
     """A new agent and its API key (shown once; get_agent_api_key can fetch it again).
 
     Wire schema: `AgentCredentials`.
+
+    Attributes:
+        agent_id: str.
+        api_key: str.
+        display_name: str.
+        starting_balance: Decimal.
+        message: str or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -8247,6 +8633,25 @@ class Agent(Model):
     """A Agent as the API returns it.
 
     Wire schema: `Agent`.
+
+    Attributes:
+        id: str.
+        display_name: str.
+        status: "active" | "paused" | "archived".
+        account_id: str.
+        api_key_preview: str. First 12 characters of the key and "...".
+        starting_balance: Decimal.
+        llm_model: str or None.
+        framework: str or None.
+        strategy_tags: list[str].
+        risk_profile: dict[str, Any].
+        avatar_url: str or None.
+        color: str or None.
+        created_at: datetime.
+        updated_at: datetime.
+        equity: Decimal or None.
+        total_pnl: Decimal or None.
+        total_trades: int or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -8602,6 +9007,10 @@ class AgentList(Model):
     """A AgentList as the API returns it.
 
     Wire schema: `AgentList`.
+
+    Attributes:
+        agents: list[Agent].
+        total: int.
     """
 
     __slots__ = (
@@ -8696,6 +9105,11 @@ class AgentKey(Model):
     """A AgentKey as the API returns it.
 
     Wire schema: `AgentKey`.
+
+    Attributes:
+        agent_id: str.
+        api_key: str.
+        message: str or None.
     """
 
     __slots__ = (
@@ -8811,6 +9225,13 @@ class BacktestCreated(Model):
     """What creating a backtest session answered.
 
     Wire schema: `BacktestCreated`.
+
+    Attributes:
+        session_id: str.
+        status: "created".
+        total_steps: int.
+        estimated_pairs: int. Pairs with data in the range.
+        agent_id: str or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -8956,6 +9377,10 @@ class BacktestStarted(Model):
     """A BacktestStarted as the API returns it.
 
     Wire schema: `BacktestStarted`.
+
+    Attributes:
+        session_id: str.
+        status: "running".
     """
 
     __slots__ = (
@@ -9052,6 +9477,13 @@ class BacktestFill(Model):
     """A pending order a step filled.
 
     Wire schema: `BacktestFill`.
+
+    Attributes:
+        order_id: str.
+        status: "filled" | "rejected".
+        executed_price: Decimal or None.
+        executed_quantity: Decimal or None.
+        fee: Decimal or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -9209,6 +9641,18 @@ class BacktestStep(Model):
     """The session after a step (one candle) or a batch of steps; portfolio is the session's.
 
     Wire schema: `BacktestStep`.
+
+    Attributes:
+        virtual_time: datetime. The session clock after the step.
+        step: int.
+        total_steps: int.
+        progress_pct: Decimal. Percent done, a string here (a number in /status).
+        prices: dict[str, Decimal]. Close of the step's candle per pair of the session.
+        orders_filled: list[BacktestFill]. Pending orders this step filled (for a batch, those of its last step).
+        portfolio: Portfolio.
+        is_complete: bool. true once the last step ran: open positions were closed at the last prices and the session is completed.
+        remaining_steps: int.
+        steps_executed: int or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -9437,6 +9881,12 @@ class BacktestCancelled(Model):
     """A BacktestCancelled as the API returns it.
 
     Wire schema: `BacktestCancelled`.
+
+    Attributes:
+        session_id: str.
+        status: "cancelled".
+        total_trades: int.
+        roi_pct: Decimal.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -9558,6 +10008,32 @@ class BacktestStatus(Model):
     """A backtest session's status and progress (final figures once it finished).
 
     Wire schema: `BacktestStatus`.
+
+    Attributes:
+        session_id: str.
+        status: "created" | "running" | "completed" | "cancelled" | "failed".
+        strategy_label: str.
+        start_time: datetime.
+        end_time: datetime.
+        progress_pct: Decimal or None. A number here (a string in step answers).
+        current_step: int or None.
+        total_steps: int or None.
+        virtual_clock: datetime or None.
+        agent_id: str or None.
+        candle_interval: int or None.
+        starting_balance: Decimal or None.
+        pairs: list[str] or None.
+        final_equity: Decimal or None.
+        total_pnl: Decimal or None.
+        roi_pct: Decimal or None.
+        total_trades: int or None. 0 until the session is completed or cancelled.
+        total_fees: Decimal or None.
+        sharpe_ratio: Decimal or None.
+        max_drawdown_pct: Decimal or None.
+        created_at: datetime.
+        started_at: datetime or None.
+        completed_at: datetime or None.
+        duration_real_sec: Decimal or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -10076,6 +10552,14 @@ class BacktestConfig(Model):
     """A BacktestConfig as the API returns it.
 
     Wire schema: `BacktestConfig`.
+
+    Attributes:
+        start_time: datetime.
+        end_time: datetime.
+        starting_balance: Decimal.
+        candle_interval: str. Seconds, as a string here.
+        pairs: list[str].
+        strategy_label: str.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -10252,6 +10736,14 @@ class BacktestSummary(Model):
     """A BacktestSummary as the API returns it.
 
     Wire schema: `BacktestSummary`.
+
+    Attributes:
+        final_equity: Decimal.
+        total_pnl: Decimal.
+        roi_pct: Decimal. (final equity - starting balance) / starting balance x 100.
+        total_trades: int. The session's own trades plus the closing sells at the end.
+        total_fees: Decimal.
+        duration_real_sec: Decimal.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -10419,6 +10911,20 @@ class BacktestMetrics(Model):
     """Metrics of a finished session (None while it runs).
 
     Wire schema: `BacktestMetrics`.
+
+    Attributes:
+        sharpe_ratio: Decimal or None.
+        sortino_ratio: Decimal or None.
+        max_drawdown_pct: Decimal or None.
+        max_drawdown_duration_days: Decimal or None.
+        win_rate: Decimal or None.
+        profit_factor: Decimal or None.
+        avg_win: Decimal or None.
+        avg_loss: Decimal or None.
+        best_trade: Decimal or None.
+        worst_trade: Decimal or None.
+        avg_trade_duration_minutes: Decimal or None.
+        trades_per_day: Decimal or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -10725,6 +11231,15 @@ class BacktestPairResult(Model):
     """A BacktestPairResult as the API returns it.
 
     Wire schema: `BacktestPairResult`.
+
+    Attributes:
+        symbol: str.
+        trades: int.
+        wins: int.
+        losses: int.
+        net_pnl: Decimal.
+        win_rate: Decimal.
+        total_volume: Decimal.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -10900,6 +11415,14 @@ class BacktestResults(Model):
     """A session's configuration, summary, metrics and per-pair results.
 
     Wire schema: `BacktestResults`.
+
+    Attributes:
+        session_id: str.
+        status: "created" | "running" | "completed" | "cancelled" | "failed".
+        summary: BacktestSummary.
+        metrics: BacktestMetrics.
+        by_pair: list[BacktestPairResult].
+        config: BacktestConfig.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -11054,6 +11577,16 @@ class BacktestComparisonEntry(Model):
     """A BacktestComparisonEntry as the API returns it.
 
     Wire schema: `BacktestComparisonItem`.
+
+    Attributes:
+        session_id: str.
+        strategy_label: str.
+        roi_pct: Decimal.
+        sharpe_ratio: Decimal or None.
+        max_drawdown_pct: Decimal or None.
+        total_trades: int.
+        win_rate: Decimal or None.
+        profit_factor: Decimal or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -11264,6 +11797,13 @@ class BacktestComparison(Model):
     """A BacktestComparison as the API returns it.
 
     Wire schema: `BacktestComparison`.
+
+    Attributes:
+        comparisons: list[BacktestComparisonEntry].
+        best_by_roi: str or None.
+        best_by_sharpe: str or None.
+        best_by_drawdown: str or None.
+        recommendation: str or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -11424,6 +11964,12 @@ class BestBacktest(Model):
     """A BestBacktest as the API returns it.
 
     Wire schema: `BacktestBest`.
+
+    Attributes:
+        session_id: str.
+        strategy_label: str.
+        metric: str.
+        value: str. The metric's value as a decimal string ("N/A" when the session lacks it).
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -11549,6 +12095,17 @@ class StrategySignal(Model):
     """One strategy component's signal in a decision cycle.
 
     Wire schema: `StrategySignal`.
+
+    Attributes:
+        id: str.
+        trace_id: str.
+        strategy_name: str.
+        symbol: str.
+        action: "buy" | "sell" | "hold".
+        confidence: Decimal or None.
+        weight: Decimal or None.
+        signal_data: dict[str, Any].
+        created_at: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -11774,6 +12331,22 @@ class Decision(Model):
     """A decision an agent recorded, with its outcome once known.
 
     Wire schema: `Decision`.
+
+    Attributes:
+        id: str.
+        agent_id: str.
+        trace_id: str or None.
+        decision_type: str. trade, hold, exit, ...
+        symbol: str or None.
+        direction: "buy" | "sell" | "hold".
+        confidence: Decimal or None.
+        reasoning: str or None.
+        market_snapshot: dict[str, Any] or None.
+        risk_assessment: dict[str, Any] or None.
+        order_id: str or None.
+        outcome_pnl: Decimal or None.
+        outcome_recorded_at: datetime or None.
+        created_at: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -12088,6 +12661,19 @@ class ApiCall(Model):
     """An outbound call made during a decision cycle.
 
     Wire schema: `ApiCall`.
+
+    Attributes:
+        id: str.
+        trace_id: str.
+        channel: str. sdk, mcp, rest or db.
+        endpoint: str.
+        method: str or None.
+        status_code: int or None.
+        latency_ms: Decimal.
+        request_size: int or None.
+        response_size: int or None.
+        error: str or None.
+        created_at: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -12342,6 +12928,19 @@ class OrderSummary(Model):
     """The order a decision placed.
 
     Wire schema: `OrderSummary`.
+
+    Attributes:
+        id: str.
+        symbol: str.
+        side: "buy" | "sell".
+        order_type: "market" | "limit" | "stop_loss" | "take_profit".
+        quantity: Decimal or None.
+        executed_price: Decimal or None.
+        executed_qty: Decimal or None.
+        fee: Decimal or None.
+        status: str.
+        created_at: datetime.
+        filled_at: datetime or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -12608,6 +13207,17 @@ class TradeSummary(Model):
     """The fill of a decision's order.
 
     Wire schema: `TradeSummary`.
+
+    Attributes:
+        id: str.
+        symbol: str.
+        side: "buy" | "sell".
+        quantity: Decimal or None.
+        price: Decimal or None.
+        quote_amount: Decimal or None.
+        fee: Decimal or None.
+        realized_pnl: Decimal or None.
+        created_at: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -12844,6 +13454,15 @@ class DecisionTrace(Model):
     """One decision cycle: the signals, the decision, the calls made, the order and its fill.
 
     Wire schema: `DecisionTrace`.
+
+    Attributes:
+        trace_id: str.
+        signals: list[StrategySignal].
+        decision: Decision or None.
+        api_calls: list[ApiCall].
+        order: OrderSummary or None.
+        trade: TradeSummary or None.
+        pnl: Decimal or None. The decision's outcome PnL once its order settled.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -13034,6 +13653,16 @@ class DecisionAnalysis(Model):
     """Win/loss statistics over an agent's decisions, and the decisions.
 
     Wire schema: `DecisionAnalysis`.
+
+    Attributes:
+        total: int.
+        wins: int. Decisions with a positive outcome PnL.
+        losses: int. Decisions with a negative outcome PnL.
+        win_rate: Decimal. wins / total (0 without decisions).
+        avg_pnl: Decimal or None. Mean outcome PnL of the decisions that have one.
+        avg_confidence: Decimal or None.
+        by_direction: dict[str, Any]. The same statistics per direction (buy, sell, hold) that occurs.
+        decisions: list[Decision]. The matching decisions, newest first.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -13239,6 +13868,14 @@ class Feedback(Model):
     """A feedback item of an agent after a status change.
 
     Wire schema: `Feedback`.
+
+    Attributes:
+        id: str.
+        agent_id: str.
+        status: "submitted" | "acknowledged" | "in_progress" | "resolved" | "wont_fix".
+        resolution: str or None.
+        resolved_at: datetime or None. Set when the status becomes resolved.
+        updated: bool.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -13404,6 +14041,16 @@ class BattlePreset(Model):
     """A battle preset (a name for a ready-made config).
 
     Wire schema: `BattlePreset`.
+
+    Attributes:
+        key: str.
+        name: str.
+        description: str.
+        duration_type: "fixed" | "unlimited" | "historical".
+        duration_seconds: int or None.
+        starting_balance: Decimal.
+        allowed_pairs: list[str] or None.
+        best_for: str.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -13599,6 +14246,16 @@ class BattleParticipant(Model):
     """An agent entered in a battle.
 
     Wire schema: `BattleParticipant`.
+
+    Attributes:
+        id: str.
+        battle_id: str.
+        agent_id: str.
+        status: "active" | "paused" | "stopped".
+        snapshot_balance: Decimal or None. The agent's equity when the battle started.
+        final_equity: Decimal or None.
+        final_rank: int or None.
+        joined_at: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -13809,6 +14466,22 @@ class Battle(Model):
     """A battle of the account's agents (live or historical).
 
     Wire schema: `Battle`.
+
+    Attributes:
+        id: str.
+        name: str.
+        status: "draft" | "active" | "completed" | "cancelled".
+        battle_mode: "live" | "historical".
+        ranking_metric: str.
+        config: dict[str, Any].
+        preset: str or None.
+        participant_count: int.
+        participants: list[BattleParticipant].
+        backtest_config: dict[str, Any] or None.
+        account_id: str.
+        started_at: datetime or None.
+        ended_at: datetime or None.
+        created_at: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -14109,6 +14782,21 @@ class BattleStanding(Model):
     """One participant's standing in a battle (rank by the battle's ranking metric).
 
     Wire schema: `BattleLiveParticipant`.
+
+    Attributes:
+        agent_id: str.
+        rank: int or None.
+        display_name: str.
+        current_equity: Decimal. Cash plus open positions at market (the platform counts the cash only — a defect).
+        roi_pct: Decimal.
+        total_pnl: Decimal.
+        total_trades: int or None.
+        win_rate: Decimal or None.
+        sharpe_ratio: Decimal or None.
+        max_drawdown_pct: Decimal or None.
+        status: "active" | "paused" | "stopped".
+        avatar_url: str or None.
+        color: str or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -14396,6 +15084,14 @@ class BattleLive(Model):
     """A battle's standings now.
 
     Wire schema: `BattleLive`.
+
+    Attributes:
+        battle_id: str.
+        status: "draft" | "active" | "completed" | "cancelled".
+        participants: list[BattleStanding].
+        elapsed_minutes: Decimal or None. A JSON number (as on the platform).
+        remaining_minutes: Decimal or None. null for an unlimited or historical battle.
+        updated_at: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -14575,6 +15271,15 @@ class BattleResult(Model):
     """One participant's final place.
 
     Wire schema: `BattleResultParticipant`.
+
+    Attributes:
+        agent_id: str.
+        rank: int.
+        final_equity: Decimal.
+        snapshot_balance: Decimal.
+        status: str.
+        roi_pct: Decimal or None. The ranking figures (ours alone).
+        total_pnl: Decimal or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -14761,6 +15466,14 @@ class BattleResults(Model):
     """A completed battle's ranking.
 
     Wire schema: `BattleResults`.
+
+    Attributes:
+        battle_id: str.
+        name: str.
+        ranking_metric: str.
+        participants: list[BattleResult]. By rank, best first; final equity counts open positions at the last prices.
+        started_at: datetime or None.
+        ended_at: datetime or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -14937,6 +15650,15 @@ class BattleSnapshot(Model):
     """One participant's equity at one moment of a battle.
 
     Wire schema: `BattleSnapshot`.
+
+    Attributes:
+        agent_id: str.
+        timestamp: datetime.
+        equity: Decimal.
+        unrealized_pnl: Decimal or None.
+        realized_pnl: Decimal or None.
+        trade_count: int or None.
+        open_positions: int or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -15136,6 +15858,11 @@ class BattleReplay(Model):
     """A battle's equity snapshots, oldest first.
 
     Wire schema: `BattleReplay`.
+
+    Attributes:
+        battle_id: str.
+        snapshots: list[BattleSnapshot].
+        total: int.
     """
 
     __slots__ = (
@@ -15245,6 +15972,12 @@ class BattleStepParticipant(Model):
     """A BattleStepParticipant as the API returns it.
 
     Wire schema: `BattleStepParticipant`.
+
+    Attributes:
+        agent_id: str.
+        equity: Decimal.
+        pnl: Decimal.
+        trade_count: int.
     """
 
     __slots__ = (
@@ -15366,6 +16099,16 @@ class BattleStep(Model):
     """A historical battle after a step; every participant sees the same prices.
 
     Wire schema: `BattleStep`.
+
+    Attributes:
+        battle_id: str.
+        virtual_time: datetime.
+        step: int.
+        total_steps: int.
+        progress_pct: Decimal. A string here.
+        is_complete: bool. true after the last step; the battle stays active until stop.
+        prices: dict[str, Decimal]. The price every participant sees, per pair.
+        participants: list[BattleStepParticipant].
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -15563,6 +16306,13 @@ class BattleOrder(Model):
     """What placing a historical battle order answered.
 
     Wire schema: `BattleOrder`.
+
+    Attributes:
+        order_id: str.
+        status: "filled" | "pending" | "rejected".
+        executed_price: Decimal or None.
+        executed_qty: Decimal or None.
+        fee: Decimal or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -15712,6 +16462,11 @@ class BattlePrices(Model):
     """A historical battle's prices at its clock.
 
     Wire schema: `BattlePrices`.
+
+    Attributes:
+        battle_id: str.
+        virtual_time: datetime.
+        prices: dict[str, Decimal].
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)

@@ -514,9 +514,28 @@ def _bounds(spec: Spec, schema: Any) -> tuple[Any, Any]:
 
 
 def _description(spec: Spec, schema: Any) -> str | None:
+    """A schema's description, unless it is the wire encoding's: the text of a shared
+    format schema (DecimalString: "A decimal number as a string …") copied into a
+    property says how the wire carries a value the SDK hands over as a Decimal."""
     schema = spec.resolve(schema)
     text = schema.get("description") if isinstance(schema, dict) else None
-    return text.strip() if isinstance(text, str) and text.strip() else None
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return None if text in _format_descriptions(spec) else text.strip()
+
+
+def _format_descriptions(spec: Spec) -> frozenset[str]:
+    """Descriptions of the component schemas that only give a string format."""
+    schemas = (spec.raw.get("components") or {}).get("schemas") or {}
+    return frozenset(
+        str(s["description"])
+        for s in schemas.values()
+        if isinstance(s, dict)
+        and s.get("type") == "string"
+        and "format" in s
+        and "description" in s
+        and "x-sdk-model" not in s
+    )
 
 
 def _wire_kind(spec: Spec, schema: Any) -> str:

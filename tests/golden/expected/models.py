@@ -64,6 +64,10 @@ class AuthToken(Model):
     """A AuthToken as the API returns it.
 
     Wire schema: `Token`.
+
+    Attributes:
+        token: str.
+        expires_at: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -166,6 +170,10 @@ class Inner(Model):
     """A Inner as the API returns it.
 
     Wire schema: `Inner`.
+
+    Attributes:
+        id: str.
+        amount: Decimal or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -266,6 +274,24 @@ class Thing(Model):
     """Every kind of field.
 
     Wire schema: `Thing`.
+
+    Attributes:
+        thing_id: str.
+        is_open: bool.
+        item_count: int.
+        price: Decimal.
+        ratio: Decimal or None.
+        quantity: Decimal or None.
+        created_at: datetime.
+        items: list[Inner].
+        book: list[list[Decimal]].
+        inner: Inner.
+        deep: str or None.
+        tags: list[str] or None.
+        extra: dict[str, Any] or None.
+        flag: bool.
+        note: str or None.
+        secret_code: str or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -608,6 +634,11 @@ class Quote(Model):
     """A Quote as the API returns it.
 
     Wire schema: `Quote`.
+
+    Attributes:
+        symbol: str.
+        price: Decimal.
+        at: datetime.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -721,6 +752,12 @@ class Stats(Model):
     """A Stats as the API returns it.
 
     Wire schema: `Stats`.
+
+    Attributes:
+        values: dict[str, Decimal].
+        labels: dict[str, str] or None.
+        counts: dict[str, int].
+        gaps: list[dict[str, Any]].
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -849,6 +886,10 @@ class Membership(Model):
     """A Membership as the API returns it.
 
     Wire schema: `Membership`.
+
+    Attributes:
+        thing_id: str.
+        group: str or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -947,6 +988,10 @@ class Run(Model):
     """A Run as the API returns it.
 
     Wire schema: `Run`.
+
+    Attributes:
+        run_id: str.
+        steps: int or None.
     """
 
     __slots__ = (
@@ -1045,6 +1090,10 @@ class Wallet(Model):
     """A Wallet as the API returns it.
 
     Wire schema: `Wallet`.
+
+    Attributes:
+        wallet_id: str.
+        total: Decimal or None.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
@@ -1154,6 +1203,11 @@ class Tick(Model):
     """A Tick as the API returns it.
 
     Wire schema: `Tick`.
+
+    Attributes:
+        step: int.
+        is_done: bool.
+        wallet: Wallet.
     """
 
     __slots__ = (  # noqa: RUF023 (field order, as @dataclass writes it)
