@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from agentexchange import AgentExchangeClient, AsyncAgentExchangeClient, exceptions
+from agentexchange import AgentExchangeClient, AsyncAgentExchangeClient, exceptions, models
 from agentexchange.async_client import AsyncBacktestSession
 from agentexchange.client import BacktestSession
 
@@ -93,3 +93,12 @@ def test_constructors_document_every_parameter(cls: type) -> None:
     params = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
     assert found["Args"] == params
     assert {"agent_id", "max_retries", "http_client"} <= set(params)
+
+
+def test_every_model_lists_its_fields_under_attributes() -> None:
+    for name in models.__all__:
+        cls = getattr(models, name)
+        doc = inspect.getdoc(cls) or ""
+        assert sections(doc.replace("Attributes:", "Args:"))["Args"] == list(cls.__slots__), name
+    doc = inspect.getdoc(models.Order) or ""
+    assert 'side: "buy" | "sell".' in doc and "quantity: Decimal or None." in doc
