@@ -9,8 +9,9 @@ unchanged on either. The generator checks that the shared methods agree.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from .models import (
     Balance,
@@ -44,7 +45,9 @@ class TradingAPI(Protocol):
         """Current prices of all pairs in one call."""
         ...
 
-    def get_candles(self, symbol: str, interval: str, limit: int = 100) -> list[Candle]:
+    def get_candles(
+        self, symbol: str, interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"], limit: int = 100
+    ) -> list[Candle]:
         """Historical OHLCV candles."""
         ...
 
@@ -52,12 +55,18 @@ class TradingAPI(Protocol):
         """24-hour ticker statistics."""
         ...
 
-    def place_market_order(self, symbol: str, side: str, quantity: Decimal | str | int) -> Order:
+    def place_market_order(
+        self, symbol: str, side: Literal["buy", "sell"], quantity: Decimal | str | int
+    ) -> Order:
         """Place a market order that fills immediately at the current price plus a small slippage."""
         ...
 
     def place_limit_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int, price: Decimal | str | int
+        self,
+        symbol: str,
+        side: Literal["buy", "sell"],
+        quantity: Decimal | str | int,
+        price: Decimal | str | int,
     ) -> Order:
         """Place a limit order that stays pending until the market reaches price."""
         ...
@@ -65,7 +74,7 @@ class TradingAPI(Protocol):
     def place_stop_loss(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
     ) -> Order:
@@ -75,7 +84,7 @@ class TradingAPI(Protocol):
     def place_take_profit(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
     ) -> Order:
@@ -92,12 +101,24 @@ class TradingAPI(Protocol):
 
     def get_orders(
         self,
-        status: str | None = None,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> list[Order]:
         """All orders of the calling agent, filtered."""
+        ...
+
+    def iter_orders(
+        self,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
+        symbol: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> Iterator[Order]:
+        """Every item of `get_orders`, page after page (an async iterator on the async side)."""
         ...
 
     def get_trade_history(self, symbol: str | None = None, limit: int = 50) -> list[Trade]:
@@ -132,7 +153,9 @@ class AsyncTradingAPI(Protocol):
         """Current prices of all pairs in one call."""
         ...
 
-    async def get_candles(self, symbol: str, interval: str, limit: int = 100) -> list[Candle]:
+    async def get_candles(
+        self, symbol: str, interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"], limit: int = 100
+    ) -> list[Candle]:
         """Historical OHLCV candles."""
         ...
 
@@ -141,13 +164,17 @@ class AsyncTradingAPI(Protocol):
         ...
 
     async def place_market_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int
+        self, symbol: str, side: Literal["buy", "sell"], quantity: Decimal | str | int
     ) -> Order:
         """Place a market order that fills immediately at the current price plus a small slippage."""
         ...
 
     async def place_limit_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int, price: Decimal | str | int
+        self,
+        symbol: str,
+        side: Literal["buy", "sell"],
+        quantity: Decimal | str | int,
+        price: Decimal | str | int,
     ) -> Order:
         """Place a limit order that stays pending until the market reaches price."""
         ...
@@ -155,7 +182,7 @@ class AsyncTradingAPI(Protocol):
     async def place_stop_loss(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
     ) -> Order:
@@ -165,7 +192,7 @@ class AsyncTradingAPI(Protocol):
     async def place_take_profit(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
     ) -> Order:
@@ -182,12 +209,24 @@ class AsyncTradingAPI(Protocol):
 
     async def get_orders(
         self,
-        status: str | None = None,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> list[Order]:
         """All orders of the calling agent, filtered."""
+        ...
+
+    def iter_orders(
+        self,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
+        symbol: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> AsyncIterator[Order]:
+        """Every item of `get_orders`, page after page (an async iterator on the async side)."""
         ...
 
     async def get_trade_history(self, symbol: str | None = None, limit: int = 50) -> list[Trade]:

@@ -19,6 +19,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, object]]] = {
     "async_client.py": ("client.py.jinja", {"is_async": True}),
     "protocols.py": ("protocols.py.jinja", {}),
     "tools/_table.py": ("tools_table.py.jinja", {}),
+    "params.py": ("params.py.jinja", {}),
 }
 
 

@@ -44,10 +44,11 @@ PARAM_KEYS = {
     "fallback",
     "otherwise",
     "local",
+    "enum",
 }
 # cli: the command line's words for the method, passed through to the tool table (its
 # meaning is the command line's, documented in openapi.yaml's header).
-METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns", "cli"}
+METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns", "pages", "cli"}
 SESSION_METHOD_KEYS = METHOD_KEYS | {"session"}
 RETURN_KEYS = {
     "kind",
@@ -120,6 +121,14 @@ class Param:
     otherwise: str | None = None
     # Not sent: the method applies it to the result (returns.where / skip / take).
     local: bool = False
+    # The values the wire schema allows (its enum; of the items for a list): a Literal in
+    # the signature and the docstring's allowed values. Empty: any value of the type.
+    enum: tuple[Any, ...] = ()
+    # The wire schema's bounds (minimum, maximum), for the docstring; None: unbounded.
+    bounds: tuple[Any, Any] = (None, None)
+    # An object parameter whose wire schema lists its properties: the TypedDict of them
+    # (SdkModel.typed_dicts), its annotation instead of Mapping[str, Any].
+    typed_dict: str | None = None
 
     @property
     def optional(self) -> bool:
@@ -189,6 +198,25 @@ class Alternate:
 
 
 @dataclass(frozen=True)
+class Pages:
+    """A list method over limit/offset that gets an iterator over every item (x-sdk pages).
+
+    The iterator takes the method's parameters (``limit`` is the page size, ``offset``
+    where to start) and asks for page after page until one comes back short, or, when the
+    answer carries the number of items in all (``total``: the platform's
+    ``{items, total[, limit, offset]}`` styles), until that many were reached; a
+    ``{items, count}`` answer or a bare array has no total, so a short page ends it.
+    """
+
+    method: str  # the iterator's name
+    total: tuple[str, ...] | None  # the body member with the number of items in all
+    # A method returning a model (AgentList): its list field that holds the page's items,
+    # and that field's model; None for a method returning the list itself.
+    items: str | None = None
+    item_model: str | None = None
+
+
+@dataclass(frozen=True)
 class Method:
     """One SDK method (rendered in both clients)."""
 
@@ -212,6 +240,10 @@ class Method:
     effects: tuple[str, ...] = ()  # "started" | "finished" | "step"
     # requestBody.required is false: an empty body is not sent at all.
     body_optional: bool = False
+    # The exceptions of the operation's documented error codes: (class, codes), in the
+    # order of the responses (see raises_of).
+    raises: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    pages: Pages | None = None  # an iterator over every item, page by page
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -262,6 +294,8 @@ class ModelField:
     equals: Any = None  # equals: the value compared with
     secret: bool = False
     sum: tuple[tuple[str, ...], ...] = ()  # value: when absent, the sum of these members
+    enum: tuple[Any, ...] = ()  # the wire schema's allowed values: a Literal annotation
+    doc: str | None = None  # the wire property's description
 
     @property
     def sum_members(self) -> list[str]:
@@ -328,12 +362,35 @@ class SessionClass:
         return "Async" + self.name
 
 
+@dataclass(frozen=True)
+class DictKey:
+    """One key of a TypedDict parameter, from its wire property."""
+
+    name: str
+    type: str  # str | int | bool | decimal | number | object | list[<type>] | dict:<TypedDict>
+    enum: tuple[Any, ...]
+    required: bool
+    nullable: bool
+    doc: str | None
+
+
+@dataclass(frozen=True)
+class TypedDictSpec:
+    """A TypedDict for an object parameter (risk profile, strategy definition), from the
+    wire schema's properties; named after the component schema, or method + parameter."""
+
+    name: str
+    doc: str | None
+    keys: list[DictKey]
+
+
 @dataclass
 class SdkModel:
     methods: list[Method] = field(default_factory=list)
     models: list[Model] = field(default_factory=list)
     errors: ErrorTables | None = None
     sessions: list[SessionClass] = field(default_factory=list)
+    typed_dicts: list[TypedDictSpec] = field(default_factory=list)
 
     def shared_methods(self, session: SessionClass) -> list[Method]:
         """The clients' methods the session has too (the protocol's surface), in the
@@ -429,6 +486,58 @@ def _schema_type(spec: Spec, schema: Any, where: str) -> str:
             return f"list[{item}]"
         raise VocabularyError(f"{where}: unsupported array items {item!r}; give a type")
     raise VocabularyError(f"{where}: cannot derive a type from the wire schema; give a type")
+
+
+def _enum(spec: Spec, schema: Any) -> tuple[Any, ...]:
+    """The values a wire schema allows (of its items, for an array): its enum without null,
+    when every value is text or every value an integer; else () — any value of the type."""
+    schema = spec.resolve(schema)
+    if not isinstance(schema, dict):
+        return ()
+    if "allOf" in schema and len(schema["allOf"]) == 1:
+        return _enum(spec, schema["allOf"][0])
+    if schema.get("type") == "array":
+        return _enum(spec, schema.get("items", {}))
+    values = tuple(v for v in schema.get("enum") or () if v is not None)
+    if values and (
+        all(isinstance(v, str) for v in values)
+        or all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    ):
+        return values
+    return ()
+
+
+def _bounds(spec: Spec, schema: Any) -> tuple[Any, Any]:
+    """(minimum, maximum) of a numeric wire schema, None where it sets none."""
+    schema = spec.resolve(schema)
+    if not isinstance(schema, dict):
+        return (None, None)
+    return (schema.get("minimum"), schema.get("maximum"))
+
+
+def _description(spec: Spec, schema: Any) -> str | None:
+    """A schema's description, unless it is the wire encoding's: the text of a shared
+    format schema (DecimalString: "A decimal number as a string …") copied into a
+    property says how the wire carries a value the SDK hands over as a Decimal."""
+    schema = spec.resolve(schema)
+    text = schema.get("description") if isinstance(schema, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return None if text in _format_descriptions(spec) else text.strip()
+
+
+def _format_descriptions(spec: Spec) -> frozenset[str]:
+    """Descriptions of the component schemas that only give a string format."""
+    schemas = (spec.raw.get("components") or {}).get("schemas") or {}
+    return frozenset(
+        str(s["description"])
+        for s in schemas.values()
+        if isinstance(s, dict)
+        and s.get("type") == "string"
+        and "format" in s
+        and "description" in s
+        and "x-sdk-model" not in s
+    )
 
 
 def _wire_kind(spec: Spec, schema: Any) -> str:
@@ -587,6 +696,10 @@ def _build_field(spec: Spec, host: Any, name: str, fspec: Any, where: str) -> Mo
     required = found is not None and found[1] and not has_default
     if has_default and default is not None and not _default_fits(ftype, default):
         raise VocabularyError(f"{where}: default {default!r} does not fit type {ftype}")
+    # An explicit type may cover other servers' shapes: then no Literal from this schema.
+    enum = _enum(spec, found[0]) if found is not None and "type" not in fspec else ()
+    if enum and ftype not in {"str", "int", "list[str]", "list[int]"}:
+        enum = ()
     return ModelField(
         name,
         ftype,
@@ -598,6 +711,8 @@ def _build_field(spec: Spec, host: Any, name: str, fspec: Any, where: str) -> Mo
         default,
         secret=secret,
         sum=sums,
+        enum=enum,
+        doc=_description(spec, found[0]) if found is not None else None,
     )
 
 
@@ -648,7 +763,22 @@ def build_methods(spec: Spec, models: list[Model]) -> list[Method]:
             seen[method.name] = op.operation_id
             methods.append(method)
     _check_fallbacks(methods, model_by_name)
+    _check_pages(methods, "x-sdk")
     return [_with_alternate(spec, m) for m in methods]
+
+
+def _check_pages(methods: list[Method], where: str) -> None:
+    """An iterator's name is taken by no method and no other iterator of the class."""
+    names = {m.name for m in methods}
+    for m in methods:
+        if m.pages is None:
+            continue
+        if m.pages.method in names:
+            raise VocabularyError(
+                f"{m.operation_id}: {where} method {m.name}: pages {m.pages.method!r} is "
+                "already a method"
+            )
+        names.add(m.pages.method)
 
 
 def _with_alternate(spec: Spec, m: Method) -> Method:
@@ -868,6 +998,7 @@ def _build_method(
                 f"{where}: returns.also_from_params.{fname}: parameter {pname} ({p.type}) "
                 f"does not fit field type {f.type}"
             )
+    pages = _build_pages(spec, op, entry.get("pages"), where, params, returns, models)
     summary = str(
         entry.get("doc") or op.raw.get("summary") or name.replace("_", " ").capitalize() + "."
     )
@@ -888,7 +1019,71 @@ def _build_method(
         description=description.strip() if isinstance(description, str) else None,
         body_optional=body is not None
         and spec.resolve(op.raw.get("requestBody", {})).get("required") is False,
+        pages=pages,
     )
+
+
+def _success_schema(spec: Spec, op: Operation) -> Any:
+    """The JSON schema of the operation's first 2xx response (None without one)."""
+    for status, raw in (op.raw.get("responses") or {}).items():
+        if str(status).startswith("2"):
+            content = (spec.resolve(raw).get("content") or {}).get("application/json") or {}
+            return spec.resolve(content.get("schema")) if "schema" in content else None
+    return None
+
+
+def _build_pages(
+    spec: Spec,
+    op: Operation,
+    raw: Any,
+    where: str,
+    params: list[Param],
+    returns: Returns,
+    models: dict[str, Model],
+) -> Pages | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not IDENT.match(raw) or keyword.iskeyword(raw):
+        raise VocabularyError(f"{where}: pages must name the iterator method")
+    by_name = {p.name: p for p in params}
+    for needed in ("limit", "offset"):
+        p = by_name.get(needed)
+        if p is None or p.type != "int" or p.required or p.default is None:
+            raise VocabularyError(
+                f"{where}: pages needs int parameters limit and offset with defaults"
+            )
+    items: str | None = None
+    item_model = returns.model
+    if returns.kind == "model" and returns.model in models:
+        lists = [f for f in models[returns.model].fields if f.type.startswith("list[model:")]
+        if len(lists) != 1 or lists[0].kind != "value" or len(lists[0].wires[0]) != 1:
+            raise VocabularyError(
+                f"{where}: pages on a model needs exactly one list-of-model field, read from "
+                "a top-level member"
+            )
+        items, item_model = lists[0].name, lists[0].model_name
+        base: tuple[str, ...] = ()
+    elif returns.kind == "list" and returns.item is None and returns.from_:
+        base = returns.from_[:-1]
+    else:
+        raise VocabularyError(
+            f"{where}: pages needs returns kind list of a model (with from) or a model "
+            "holding the list"
+        )
+    # A server-side total counts what the server pages over: not so when the method pages
+    # or filters locally (the sandbox sends every order and the method slices them).
+    total: tuple[str, ...] | None = (*base, "total")
+    schema = _success_schema(spec, op)
+    found = _member(spec, schema, total) if total and schema is not None else None
+    if (
+        found is None
+        or not found[1]
+        or found[0].get("type") != "integer"
+        or by_name["limit"].local
+        or returns.where
+    ):
+        total = None
+    return Pages(raw, total, items, item_model)
 
 
 def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only: bool) -> Param:
@@ -979,10 +1174,33 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
     if doc is None and targets[0].location != "body":
         doc = op.params[(targets[0].location, targets[0].name)].description
     wire_kind = "other"
-    if targets[0].location == "body":
-        body_schema = _target_schema(spec, op, targets[0])
-        if body_schema is not None:
-            wire_kind = _wire_kind(spec, body_schema)
+    target_schema = _target_schema(spec, op, targets[0])
+    if targets[0].location == "body" and target_schema is not None:
+        wire_kind = _wire_kind(spec, target_schema)
+        if doc is None:
+            doc = _description(spec, target_schema)
+    enum: tuple[Any, ...] = ()
+    bounds: tuple[Any, Any] = (None, None)
+    if target_schema is not None and not spread:
+        enum = _enum(spec, target_schema)
+        bounds = _bounds(spec, target_schema)
+    if enum and ptype not in {"str", "int", "list[str]", "list[int]"}:
+        enum = ()
+    if "enum" in praw:
+        given = praw["enum"]
+        if (
+            not isinstance(given, list)
+            or not given
+            or not all(isinstance(v, str) for v in given)
+            or ptype != "str"
+            or (enum and not set(given) <= set(enum))
+        ):
+            raise VocabularyError(
+                f"{pwhere}: enum is a list of str values, within the wire schema's enum"
+            )
+        enum = tuple(given)
+    if enum and default is not None and not ptype.startswith("list[") and default not in enum:
+        raise VocabularyError(f"{pwhere}: default {default!r} is not one of {list(enum)}")
     fallback = praw.get("fallback")
     if fallback is not None:
         if (
@@ -1006,6 +1224,8 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
         wire_kind,
         (fallback["method"], fallback["field"]) if fallback else None,
         otherwise,
+        enum=enum,
+        bounds=bounds,
     )
 
 
@@ -1014,7 +1234,7 @@ def _build_local_param(praw: dict[str, Any], name: str, pwhere: str, keyword_onl
     skip, take) — for a server that has no such filter, as the platform's sandbox has none."""
     if praw["local"] is not True:
         raise VocabularyError(f"{pwhere}: local must be true")
-    extra = set(praw) - {"name", "local", "type", "default", "keyword_only", "doc"}
+    extra = set(praw) - {"name", "local", "type", "default", "keyword_only", "doc", "enum"}
     if extra:
         raise VocabularyError(f"{pwhere}: a local parameter has no {sorted(extra)}")
     ptype = praw.get("type")
@@ -1031,7 +1251,28 @@ def _build_local_param(praw: dict[str, Any], name: str, pwhere: str, keyword_onl
     doc = praw.get("doc")
     if doc is not None and not isinstance(doc, str):
         raise VocabularyError(f"{pwhere}: doc must be text")
-    return Param(name, ptype, (), False, False, default, keyword_only or kw, False, doc, local=True)
+    enum = praw.get("enum", [])
+    if (
+        not isinstance(enum, list)
+        or not all(isinstance(v, str) for v in enum)
+        or (enum and ptype != "str")
+    ):
+        raise VocabularyError(f"{pwhere}: enum is a list of the str values allowed")
+    if enum and default is not None and default not in enum:
+        raise VocabularyError(f"{pwhere}: default {default!r} is not one of {enum}")
+    return Param(
+        name,
+        ptype,
+        (),
+        False,
+        False,
+        default,
+        keyword_only or kw,
+        False,
+        doc,
+        local=True,
+        enum=tuple(enum),
+    )
 
 
 def _check_number_list(
@@ -1401,6 +1642,7 @@ def _session_methods(
             seen[method.name] = op.operation_id
             out.append(dataclasses.replace(method, session=name, bound=bind))
     _check_fallbacks(out, models)
+    _check_pages(out, "x-sdk-session")
     return [_with_alternate(spec, m) for m in out]
 
 
@@ -1420,7 +1662,9 @@ def _with_effects(m: Method, decl: dict[str, Any], step_model: str) -> Method:
 def _surface(m: Method) -> tuple[Any, ...]:
     """What a caller sees of a method: parameters (name, type, default, keyword-only), the
     kind of value returned and its model or item type."""
-    params = tuple((p.name, p.type, p.required, p.default, p.keyword_only) for p in m.call_params)
+    params = tuple(
+        (p.name, p.type, p.enum, p.required, p.default, p.keyword_only) for p in m.call_params
+    )
     kind = "list" if m.returns.kind in {"list", "map_list", "map_values"} else m.returns.kind
     return params, kind, m.returns.model, m.returns.item
 
@@ -1454,12 +1698,190 @@ def _check_session_returns(
             )
 
 
+# --------------------------------------------------------------------------- raises
+
+CODE_WORD = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{4,}\b")
+
+
+def raises_of(
+    spec: Spec, op: Operation, errors: ErrorTables
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The exception classes an operation's documented error codes map to.
+
+    A code is documented by an error response (status 400 and up) of the operation that
+    names it in its description (or, for a response of its own, as its example's
+    ``error.code``); a response that names none documents every code of its status. A ``refine_by_reason`` code adds the classes
+    of ``x-order-reject-reasons``. Each class comes once, with its codes, in response order.
+    """
+    codes = {c.code: c for c in errors.codes}
+    found: list[str] = []
+    for status, raw in (op.raw.get("responses") or {}).items():
+        if not str(status).isdigit() or int(status) < 400:
+            continue
+        response = spec.resolve(raw)
+        if not isinstance(response, dict):
+            continue
+        named = [w for w in CODE_WORD.findall(str(response.get("description") or "")) if w in codes]
+        if not named and "$ref" not in raw:
+            # An operation's own response: its example's code is specific to it.
+            for media in (response.get("content") or {}).values():
+                example = media.get("example") if isinstance(media, dict) else None
+                error = example.get("error") if isinstance(example, dict) else None
+                if isinstance(error, dict) and error.get("code") in codes:
+                    named.append(error["code"])
+        if not named:
+            named = [c.code for c in errors.codes if c.status == int(status)]
+        for code in named:
+            if code not in found:
+                found.append(code)
+    by_class: dict[str, list[str]] = {}
+    for code in found:
+        by_class.setdefault(codes[code].exception, []).append(code)
+        if code in errors.refined_by_reason:
+            refined: dict[str, list[str]] = {}
+            for reason, exc in errors.reasons:
+                refined.setdefault(exc, []).append(reason)
+            for exc, reasons in refined.items():
+                by_class.setdefault(exc, []).append(f"{code} (reason {', '.join(reasons)})")
+    return tuple((exc, tuple(names)) for exc, names in by_class.items())
+
+
+def _with_raises(spec: Spec, methods: list[Method], errors: ErrorTables) -> list[Method]:
+    ops = {op.operation_id: op for op in spec.operations}
+    return [
+        dataclasses.replace(m, raises=raises_of(spec, ops[m.operation_id], errors)) for m in methods
+    ]
+
+
+# ---------------------------------------------------------------------- typed dicts
+
+
+def _camel(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", text) if part)
+
+
+def _ref_name(node: Any) -> str | None:
+    """The component schema a property refers to ($ref, or allOf of one $ref alone)."""
+    if not isinstance(node, dict):
+        return None
+    if isinstance(node.get("$ref"), str):
+        return str(node["$ref"]).rsplit("/", 1)[-1]
+    parts = node.get("allOf")
+    if isinstance(parts, list) and len(parts) == 1 and not node.get("properties"):
+        return _ref_name(parts[0])
+    return None
+
+
+class _DictBuilder:
+    """TypedDictSpecs by name, each built once, nested objects first."""
+
+    def __init__(self, spec: Spec, taken: set[str]) -> None:
+        self.spec = spec
+        self.taken = taken
+        self.specs: dict[str, TypedDictSpec] = {}
+        self.sources: dict[str, Any] = {}
+
+    def of(self, raw: Any, fallback_name: str, where: str) -> str | None:
+        """The TypedDict of an object schema with properties (None: not such a schema)."""
+        schema = self.spec.resolve(raw)
+        if not isinstance(schema, dict) or (schema.get("type") not in (None, "object")):
+            return None
+        props, required = _properties(self.spec, schema)
+        if not props:
+            return None
+        name = _ref_name(raw) or fallback_name
+        if name in self.sources:
+            if self.sources[name] != (props, required):
+                raise VocabularyError(f"{where}: TypedDict {name} stands for two schemas")
+            return name
+        if name in self.taken or not IDENT.match(name):
+            raise VocabularyError(f"{where}: TypedDict name {name!r} is taken or not a name")
+        self.sources[name] = (props, required)
+        keys = []
+        for key, prop_raw in props.items():
+            prop = self.spec.resolve(prop_raw)
+            keys.append(
+                DictKey(
+                    key,
+                    self.key_type(prop_raw, f"{name}{_camel(key)}", f"{where}.{key}"),
+                    _enum(self.spec, prop),
+                    key in required,
+                    bool(prop.get("nullable", False)) if isinstance(prop, dict) else False,
+                    _description(self.spec, prop),
+                )
+            )
+        self.specs[name] = TypedDictSpec(name, _description(self.spec, schema), keys)
+        return name
+
+    def key_type(self, raw: Any, nested_name: str, where: str) -> str:
+        prop = self.spec.resolve(raw)
+        if not isinstance(prop, dict):
+            return "object"
+        kind = prop.get("type")
+        if kind == "string":
+            return "decimal" if prop.get("format") == "decimal" else "str"
+        if kind in ("integer", "boolean"):
+            return {"integer": "int", "boolean": "bool"}[kind]
+        if kind == "number":
+            return "number"
+        if kind == "array":
+            return f"list[{self.key_type(prop.get('items', {}), nested_name + 'Item', where)}]"
+        nested = self.of(raw, nested_name, where)
+        return f"dict:{nested}" if nested else "object"
+
+
+def build_typed_dicts(
+    spec: Spec, methods: list[Method], sessions: list[SessionClass], models: list[Model]
+) -> tuple[list[Method], list[SessionClass], list[TypedDictSpec]]:
+    """Give every object parameter whose body member lists properties its TypedDict."""
+    builder = _DictBuilder(spec, {m.name for m in models} | {s.name for s in sessions})
+    ops = {op.operation_id: op for op in spec.operations}
+
+    def typed(m: Method) -> Method:
+        params = []
+        for p in m.params:
+            target = p.targets[0] if p.targets else None
+            if p.type == "object" and target is not None and target.location == "body":
+                raw = _raw_member(spec, _body_schema(spec, ops[m.operation_id]), target.key)
+                name = builder.of(
+                    raw,
+                    _camel(m.name) + _camel(p.name),
+                    f"{m.operation_id}: x-sdk method {m.name}: param {p.name}",
+                )
+                p = dataclasses.replace(p, typed_dict=name)
+            params.append(p)
+        return dataclasses.replace(m, params=params)
+
+    methods = [typed(m) for m in methods]
+    sessions = [dataclasses.replace(s, methods=[typed(m) for m in s.methods]) for s in sessions]
+    return methods, sessions, list(builder.specs.values())
+
+
+def _raw_member(spec: Spec, schema: Any, path: tuple[str, ...]) -> Any:
+    """The unresolved schema of a dotted member (its $ref kept), or None."""
+    node: Any = schema
+    raw: Any = None
+    for part in path:
+        props, _ = _properties(spec, node)
+        if part not in props:
+            return None
+        raw = props[part]
+        node = spec.resolve(raw)
+    return raw
+
+
 # ----------------------------------------------------------------------------- all
 
 
 def build(spec: Spec) -> SdkModel:
     models = build_models(spec)
-    methods = build_methods(spec, models)
     errors = build_errors(spec)
-    sessions = build_sessions(spec, models, methods, errors.codes)
-    return SdkModel(methods=methods, models=models, errors=errors, sessions=sessions)
+    methods = _with_raises(spec, build_methods(spec, models), errors)
+    sessions = [
+        dataclasses.replace(s, methods=_with_raises(spec, s.methods, errors))
+        for s in build_sessions(spec, models, methods, errors.codes)
+    ]
+    methods, sessions, typed_dicts = build_typed_dicts(spec, methods, sessions, models)
+    return SdkModel(
+        methods=methods, models=models, errors=errors, sessions=sessions, typed_dicts=typed_dicts
+    )

@@ -519,6 +519,8 @@ def test_pending_orders_lock_funds_list_and_cancel(sdk: Sdk) -> None:
     assert client.get_orders(symbol="ETHUSDT") == []
     everything = client.get_orders(limit=2, offset=0) + client.get_orders(limit=2, offset=2)
     assert len({o.order_id for o in everything}) == 4  # pages do not overlap
+    # The iterator walks the same pages (the driver collects it into a list).
+    assert client.iter_orders(limit=3) == everything
 
     assert client.cancel_order(limit.order_id) is None
     assert client.get_order(limit.order_id).status == "cancelled"
@@ -1158,6 +1160,9 @@ def test_agent_management(sdk: Sdk, mock: MockServer) -> None:
     assert agent_id not in {a.id for a in client.list_agents().agents}
     assert agent_id in {a.id for a in client.list_agents(include_archived=True).agents}
     assert len(client.list_agents(limit=1, offset=0).agents) == 1
+    everyone = client.list_agents(include_archived=True)
+    paged = client.iter_agents(include_archived=True, limit=1)
+    assert [a.id for a in paged] == [a.id for a in everyone.agents] and len(paged) == everyone.total
 
     assert client.delete_agent(clone.agent_id) is None
     with pytest.raises(NotFoundError):
@@ -1291,6 +1296,7 @@ def test_backtest_session_trades_on_history_like_the_live_client(
     ].equity == final
     assert [s.timestamp for s in bt.equity_curve()] == [s.timestamp for s in curve]
     trades = client.get_backtest_trades(sid)
+    assert client.iter_backtest_trades(sid, limit=1) == trades
     assert [t.side for t in trades] == ["buy", "sell"] and bt.trades(limit=1, offset=1)[
         0
     ].side == "sell"
@@ -1372,11 +1378,14 @@ def test_battles_live_and_historical(sdk: Sdk, mock: MockServer) -> None:
     results = client.get_battle_results(live.id)
     assert [r.rank for r in results.participants] == [1, 2]
     assert isinstance(client.get_battle_replay(live.id, limit=10), BattleReplay)
+    replay = client.get_battle_replay(live.id)
+    assert client.iter_battle_replay(live.id, limit=2) == replay.snapshots
     replayed = client.replay_battle(live.id)
     assert replayed.battle_mode == "historical" and replayed.participant_count == 2
     assert client.get_battle(replayed.id).status == "draft"
     assert client.delete_battle(replayed.id) is None
     assert [x.id for x in client.list_battles(status="completed")] == [live.id]
+    assert [x.id for x in client.iter_battles(status="completed", limit=1)] == [live.id]
     with pytest.raises(NotFoundError):
         client.get_battle(replayed.id)
 

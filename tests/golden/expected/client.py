@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import httpx
 
@@ -22,12 +22,14 @@ from ._convert import (
     invalid_response,
     list_param,
     number_list_param,
+    opt_int,
     parse_datetime,
     parse_dict,
     parse_str,
     path_param,
     spread_param,
 )
+from ._pages import check_page_size, next_offset
 from ._transport import Call, RawMethod, RawResponses, SyncTransport, call_options
 from .exceptions import AgentExchangeError
 from .models import (
@@ -76,6 +78,31 @@ class AgentExchangeClient:
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
     ) -> None:
+        """Make a client; nothing is sent until the first call.
+
+        Args:
+            api_key: The account's or an agent's API key (``ak_live_...``), sent as
+                ``X-API-Key``. Default: ``AGENTEXCHANGE_API_KEY``. Public market data
+                needs none.
+            api_secret: The account's API secret (``sk_live_...``); with an account key it
+                lets the client log in for a JWT where a route needs one. Default:
+                ``AGENTEXCHANGE_API_SECRET``.
+            base_url: The server, e.g. ``https://api.tradeready.io`` or a local mock.
+                Default: ``AGENTEXCHANGE_BASE_URL``, then ``http://localhost:8000``.
+            timeout: Seconds for each request (connect, read, write, pool); a call may
+                set its own with ``timeout=``; with your own ``http_client``, its timeout
+                applies. Default: 30.
+            agent_id: The agent an account key trades and reads as (sent as
+                ``X-Agent-Id``). Default: ``AGENTEXCHANGE_AGENT_ID``; none with an agent's
+                own key.
+            max_retries: How many times a failed request is resent: 408, 429, 502, 503 and
+                504, and connections that failed before sending (a POST only when it is
+                safe: ``Retry-After`` or an honoured ``Idempotency-Key``), after 0.5 s·2ⁿ
+                (at most 8 s, or the server's ``Retry-After``). Default: 2.
+            http_client: Your own ``httpx.Client`` (proxies, certificates, limits);
+                the client then never closes it. Default: one of its own, closed by
+                ``close()``.
+        """
         self._transport = SyncTransport(
             api_key=api_key,
             api_secret=api_secret,
@@ -137,7 +164,22 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AuthToken:
-        """Log in."""
+        """Log in.
+
+        Args:
+            key: str.
+            secret: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AuthToken: A AuthToken as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "key": key,
             "secret": secret,
@@ -172,8 +214,19 @@ class AgentExchangeClient:
         Read a thing by id.
 
         Args:
-            thing_id: The id.
-            trace: A trace id for the logs.
+            thing_id: str. The id.
+            trace: str. A trace id for the logs. Optional: None sends nothing (the server's default applies).
+            at: datetime | str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Thing: Every kind of field.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {}
         if at is not None:
@@ -208,7 +261,17 @@ class AgentExchangeClient:
         """The thing as the server sent it.
 
         Args:
-            thing_id: The id.
+            thing_id: str. The id.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            dict[str, Any]: the decoded JSON body.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -238,7 +301,18 @@ class AgentExchangeClient:
         Read a thing by id.
 
         Args:
-            thing_id: The id.
+            thing_id: str. The id.
+            trace: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Inner: A Inner as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         if trace is None:
             # Resolved here rather than left to the server: not every server fills it in.
@@ -269,7 +343,18 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> None:
-        """Delete a thing."""
+        """Delete a thing.
+
+        Args:
+            thing_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         self._transport.request(
             Call(
                 "DELETE",
@@ -279,6 +364,132 @@ class AgentExchangeClient:
                 options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
+
+    def _page_things_page(
+        self,
+        kind: Literal["big", "small"] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> tuple[list[Thing], int | None]:
+        """One page of `page_things`, and the answer's total (None when it has none)."""
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        if kind is not None:
+            _params["kind"] = kind
+        _data = self._transport.request(
+            Call(
+                "GET",
+                "/thing-pages",
+                ("Key",),
+                params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _page = [Thing._from_wire(_item) for _item in _data["things"]]
+            _total = opt_int(_data.get("total"))
+        except _MALFORMED as _exc:
+            raise invalid_response("page_things", _exc) from _exc
+
+        return _page, _total
+
+    def page_things(
+        self,
+        kind: Literal["big", "small"] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Thing]:
+        """Things, a page at a time.
+
+        Args:
+            kind: "big" | "small". What kind of thing. Optional: None sends nothing (the server's default applies).
+            limit: int. From 1 to 50. Default: 20.
+            offset: int. At least 0. Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Thing]: one per item; Thing: Every kind of field.
+
+        Raises:
+            ValidationError: BAD_THING.
+            RiskLimitError: BAD_THING (reason too_big).
+            NotFoundError: NO_THING.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        return (
+            self._page_things_page(
+                kind=kind,
+                limit=limit,
+                offset=offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+        )[0]
+
+    def iter_things(
+        self,
+        kind: Literal["big", "small"] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Iterator[Thing]:
+        """Every item of ``page_things``, page after page: things, a page at a time.
+
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
+
+        Args:
+            kind: "big" | "small". What kind of thing. Optional: None sends nothing (the server's default applies).
+            limit: int. The page size: items asked for per request. From 1 to 50. Default: 20.
+            offset: int. Where to start (items skipped). Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Iterator[Thing]: each Thing once, in the server's order; Thing: Every kind of field.
+
+        Raises:
+            ValidationError: BAD_THING.
+            RiskLimitError: BAD_THING (reason too_big).
+            NotFoundError: NO_THING.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        check_page_size(limit)
+        _offset: int | None = offset
+        while _offset is not None:
+            _items, _total = self._page_things_page(
+                kind=kind,
+                limit=limit,
+                offset=_offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            yield from _items
+            _offset = next_offset(_offset, len(_items), limit, _total)
 
     def list_things(
         self,
@@ -292,7 +503,24 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Thing]:
-        """Things."""
+        """Things.
+
+        Args:
+            pair: Sequence[int].
+            ids: Sequence[str]. Optional: None sends nothing (the server's default applies).
+            limit: int. Default: 10.
+            include_all: bool. Default: False.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Thing]: one per item; Thing: Every kind of field.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _pair = spread_param(pair, 2, "pair")
         _params: dict[str, str] = {
             "mode": "full",
@@ -341,7 +569,29 @@ class AgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Thing:
-        """Create a thing."""
+        """Create a thing.
+
+        Args:
+            name: str.
+            amount: Decimal | str | int; a float is refused (it cannot hold the exact amount).
+            start: datetime | str.
+            end: datetime | str.
+            labels: Sequence[str]. Optional: None sends nothing (the server's default applies).
+            options: Mapping[str, Any]. Optional: None sends nothing (the server's default applies).
+            note: str. Default: 'hello'.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+            idempotency_key: The ``Idempotency-Key`` to send (default: a new one, kept for every retry).
+
+        Returns:
+            Thing: Every kind of field.
+
+        Raises:
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "name": name,
             "amount": decimal_param(amount, "amount"),
@@ -381,7 +631,20 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Quote]:
-        """All quotes."""
+        """All quotes.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Quote]: one per item; Quote: A Quote as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -420,6 +683,20 @@ class AgentExchangeClient:
         """Statistics of a series, in a docstring of two paragraphs.
 
         The second paragraph keeps the docstring's indentation.
+
+        Args:
+            series: Sequence[Decimal | float | str | int].
+            trials: int. Default: 1.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Stats: A Stats as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "series": number_list_param(series, "series"),
@@ -448,7 +725,21 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[str]:
-        """Names."""
+        """Names.
+
+        Args:
+            limit: int. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[str]: the items, in the server's order.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _params: dict[str, str] = {}
         if limit is not None:
             _params["limit"] = str(limit)
@@ -478,7 +769,20 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[datetime]:
-        """Names."""
+        """Names.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[datetime]: the items, in the server's order.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -500,7 +804,20 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Quote]:
-        """Quotes keyed by symbol."""
+        """Quotes keyed by symbol.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Quote]: one per item; Quote: A Quote as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -526,7 +843,20 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> str:
-        """A text document."""
+        """A text document.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            str: the response body as text.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -551,7 +881,22 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Membership:
-        """A thing's membership of a group."""
+        """A thing's membership of a group.
+
+        Args:
+            thing_id: str.
+            group_id: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Membership: A Membership as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         if group_id is None:
             # Without group_id: operation find_membership, which needs none.
             _path = f"/members/{path_param(thing_id)}"
@@ -587,7 +932,23 @@ class AgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Thing:
-        """Reset a thing (an optional body; issue 18)."""
+        """Reset a thing (an optional body; issue 18).
+
+        Args:
+            thing_id: str.
+            note: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+            idempotency_key: The ``Idempotency-Key`` to send (default: a new one, kept for every retry).
+
+        Returns:
+            Thing: Every kind of field.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {}
         if note is not None:
             _body["note"] = note
@@ -617,7 +978,21 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> RunSession:
-        """Create a run."""
+        """Create a run.
+
+        Args:
+            steps: int.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            RunSession: bound to the new session (Run, the creation answer, in `.created`).
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "steps": steps,
         }
@@ -641,6 +1016,12 @@ class AgentExchangeClient:
 
         It is taken as started: ``with`` does not start it again (call
         ``start()`` on one never started) and cancels it on leaving unless it finished.
+
+        Args:
+            run_id: The session's id.
+
+        Returns:
+            RunSession: Bound to that session.
         """
         return RunSession(self._transport, run_id, started=True)
 
@@ -654,6 +1035,7 @@ class _RawAgentExchangeClient(RawResponses):
     get_thing_raw = RawMethod(AgentExchangeClient.get_thing_raw)
     get_thing_inner = RawMethod(AgentExchangeClient.get_thing_inner)
     delete_thing = RawMethod(AgentExchangeClient.delete_thing)
+    page_things = RawMethod(AgentExchangeClient.page_things)
     list_things = RawMethod(AgentExchangeClient.list_things)
     create_thing = RawMethod(AgentExchangeClient.create_thing)
     get_quotes = RawMethod(AgentExchangeClient.get_quotes)
@@ -743,7 +1125,20 @@ class RunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Run:
-        """Start a run."""
+        """Start a run.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Run: A Run as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _data = self._transport.request(
             Call(
@@ -768,7 +1163,21 @@ class RunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Tick:
-        """Advance a run."""
+        """Advance a run.
+
+        Args:
+            n: int. Default: 1.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Tick: A Tick as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _body: dict[str, Any] = {
             "n": n,
@@ -799,7 +1208,17 @@ class RunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> None:
-        """Stop a run."""
+        """Stop a run.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         self._transport.request(
             Call(
@@ -820,7 +1239,20 @@ class RunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Quote]:
-        """Quotes at the run's clock."""
+        """Quotes at the run's clock.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Quote]: one per item; Quote: A Quote as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _data = self._transport.request(
             Call(
@@ -858,7 +1290,23 @@ class RunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Thing]:
-        """The run's things, oldest first."""
+        """The run's things, oldest first.
+
+        Args:
+            status: str. Optional: None sends nothing.
+            offset: int. Default: 0.
+            limit: int. Default: 10.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Thing]: one per item; Thing: Every kind of field.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _data = self._transport.request(
             Call(
@@ -889,7 +1337,21 @@ class RunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[str]:
-        """The run's things, oldest first."""
+        """The run's things, oldest first.
+
+        Args:
+            limit: int. Optional: None sends nothing.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[str]: the items, in the server's order.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _data = self._transport.request(
             Call(
@@ -918,7 +1380,23 @@ class RunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Inner:
-        """Add a thing to the run."""
+        """Add a thing to the run.
+
+        Args:
+            name: str.
+            amount: Decimal | str | int; a float is refused (it cannot hold the exact amount).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Inner: A Inner as the API returns it.
+
+        Raises:
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _body: dict[str, Any] = {
             "name": name,
