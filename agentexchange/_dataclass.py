@@ -20,15 +20,63 @@ model's source what ``@dataclass`` would compute (``__slots__`` in field order,
 To type checkers `frozen_dataclass` is a ``dataclass_transform`` (frozen, keyword-only):
 they see frozen dataclasses, as before. ``tests/unit/test_model_dataclasses.py`` holds
 every model to a real ``@dataclass`` of the same declaration.
+
+Every model (and its unfrozen twin, whose class a fused builder swaps for the model's, so
+both need the same layout) derives from `Model`, which gives ``to_dict()`` / ``to_json()``
+through the one JSON-safe conversion (``_jsonable.jsonable``) and ``from_dict()``, which
+reads that form back through the model's generated ``_from_dict``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, FrozenInstanceError, dataclass, field
-from typing import Any, TypeVar, dataclass_transform
+from typing import Any, ClassVar, Self, TypeVar, cast, dataclass_transform
 
-__all__ = ["DICT_DEFAULT", "LIST_DEFAULT", "frozen_dataclass", "object_setattr"]
+from ._jsonable import jsonable
+
+__all__ = ["DICT_DEFAULT", "LIST_DEFAULT", "Model", "frozen_dataclass", "object_setattr"]
+
+# What a model's generated _from_dict raises on a mapping of the wrong shape.
+_MALFORMED = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, AttributeError)
+
+
+class Model:
+    """Base of every response model: JSON-safe conversion both ways.
+
+    ``to_dict()`` is an object of the fields by Python name, decimals as their exact
+    text, timestamps ISO 8601, nested models as objects; ``from_dict`` reads that form
+    (or its ``json.loads``) back into an equal model: ``Order.from_dict(order.to_dict())
+    == order``. A field typed ``dict[str, Any]`` keeps its content as JSON makes it (a
+    Decimal inside it comes back as text).
+    """
+
+    __slots__ = ()
+
+    _from_dict: ClassVar[Callable[[Mapping[str, Any]], Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as JSON-safe values (``Decimal`` as text, ``datetime`` ISO 8601)."""
+        return cast(dict[str, Any], jsonable(self))
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """``to_dict()`` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The model from ``to_dict()``'s form; a mapping of another shape raises
+        ``ValueError`` naming the model and the field."""
+        if not isinstance(data, Mapping):
+            raise TypeError(f"{cls.__name__}.from_dict needs a mapping, not {type(data).__name__}")
+        try:
+            return cast(Self, cls._from_dict(data))
+        except KeyError as exc:
+            raise ValueError(f"{cls.__name__}.from_dict: missing field {exc.args[0]!r}") from None
+        except _MALFORMED as exc:
+            raise ValueError(f"{cls.__name__}.from_dict: {exc}") from exc
+
 
 _T = TypeVar("_T")
 

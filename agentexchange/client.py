@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import httpx
 
@@ -126,6 +126,31 @@ class AgentExchangeClient:
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
     ) -> None:
+        """Make a client; nothing is sent until the first call.
+
+        Args:
+            api_key: The account's or an agent's API key (``ak_live_...``), sent as
+                ``X-API-Key``. Default: ``AGENTEXCHANGE_API_KEY``. Public market data
+                needs none.
+            api_secret: The account's API secret (``sk_live_...``); with an account key it
+                lets the client log in for a JWT where a route needs one. Default:
+                ``AGENTEXCHANGE_API_SECRET``.
+            base_url: The server, e.g. ``https://api.tradeready.io`` or a local mock.
+                Default: ``AGENTEXCHANGE_BASE_URL``, then ``http://localhost:8000``.
+            timeout: Seconds for each request (connect, read, write, pool); a call may
+                set its own with ``timeout=``; with your own ``http_client``, its timeout
+                applies. Default: 30.
+            agent_id: The agent an account key trades and reads as (sent as
+                ``X-Agent-Id``). Default: ``AGENTEXCHANGE_AGENT_ID``; none with an agent's
+                own key.
+            max_retries: How many times a failed request is resent: 408, 429, 502, 503 and
+                504, and connections that failed before sending (a POST only when it is
+                safe: ``Retry-After`` or an honoured ``Idempotency-Key``), after 0.5 s·2ⁿ
+                (at most 8 s, or the server's ``Retry-After``). Default: 2.
+            http_client: Your own ``httpx.Client`` (proxies, certificates, limits);
+                the client then never closes it. Default: one of its own, closed by
+                ``close()``.
+        """
         self._transport = SyncTransport(
             api_key=api_key,
             api_secret=api_secret,
@@ -188,6 +213,20 @@ class AgentExchangeClient:
         """Is the server up (public, outside /api/v1, not rate limited).
 
         200 while the server serves requests (status ok or degraded); the real platform answers 503 with the same report when a critical service is down.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Health: The server's health report.
+
+        Raises:
+            InvalidSymbolError: PRICE_NOT_AVAILABLE.
+            ServerError: SERVICE_UNAVAILABLE.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -217,6 +256,27 @@ class AgentExchangeClient:
         """Register an account.
 
         Creates an account with its API key and secret (the secret is shown once) and a default agent.
+
+        Args:
+            display_name: str. Empty -> "Agent". Optional: None sends nothing (the server's default applies).
+            email: str. Optional: None sends nothing (the server's default applies).
+            password: str. Optional: None sends nothing (the server's default applies).
+            starting_balance: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Registration: A new account, its secret (shown once) and its default agent.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            ConflictError: BACKTEST_INVALID_STATE, BACKTEST_LIMIT_EXCEEDED, BATTLE_INVALID_STATE, DUPLICATE_ACCOUNT, DUPLICATE_RESOURCE, STRATEGY_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {}
         if display_name is not None:
@@ -254,6 +314,26 @@ class AgentExchangeClient:
         """Exchange the account key and secret for a JWT.
 
         Only the account key works (an agent key gets 404 ACCOUNT_NOT_FOUND). The JWT lasts one hour.
+
+        Args:
+            api_key: str.
+            api_secret: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AuthToken: A JWT for the account.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "api_key": api_key,
@@ -275,7 +355,7 @@ class AgentExchangeClient:
 
     def get_pairs(
         self,
-        status: str | None = None,
+        status: Literal["active", "inactive"] | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -285,7 +365,19 @@ class AgentExchangeClient:
         """List the trading pairs.
 
         Args:
-            status: Only pairs of this status; another value is 422 (the real platform answers it with an empty list, a defect recorded in docs/platform.md).
+            status: "active" | "inactive". Only pairs of this status; another value is 422 (the real platform answers it with an empty list, a defect recorded in docs/platform.md). Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Pair]: one per item; Pair: A Pair as the API returns it.
+
+        Raises:
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {}
         if status is not None:
@@ -316,7 +408,20 @@ class AgentExchangeClient:
         """Current price of one trading pair.
 
         Args:
-            symbol: Trading pair, e.g. BTCUSDT.
+            symbol: str. Trading pair, e.g. BTCUSDT.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Price: A Price as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL, PRICE_NOT_AVAILABLE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -342,6 +447,20 @@ class AgentExchangeClient:
         """Current prices of all pairs in one call.
 
         Use this when scanning many coins; never loop get_price.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Price]: one per item; Price: A Price as the API returns it.
+
+        Raises:
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -371,7 +490,7 @@ class AgentExchangeClient:
     def get_candles(
         self,
         symbol: str,
-        interval: str,
+        interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"],
         limit: int = 100,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -382,7 +501,22 @@ class AgentExchangeClient:
         """Historical OHLCV candles.
 
         Args:
-            symbol: Trading pair, e.g. BTCUSDT.
+            symbol: str. Trading pair, e.g. BTCUSDT.
+            interval: "1m" | "5m" | "15m" | "1h" | "4h" | "1d".
+            limit: int. From 1 to 1000. Default: 100.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Candle]: one per item; Candle: A Candle as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "interval": interval,
@@ -414,7 +548,20 @@ class AgentExchangeClient:
         """24-hour ticker statistics.
 
         Args:
-            symbol: Trading pair, e.g. BTCUSDT.
+            symbol: str. Trading pair, e.g. BTCUSDT.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Ticker: A Ticker as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL, PRICE_NOT_AVAILABLE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -441,7 +588,20 @@ class AgentExchangeClient:
         """Recent public trades.
 
         Args:
-            symbol: Trading pair, e.g. BTCUSDT.
+            symbol: str. Trading pair, e.g. BTCUSDT.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Trade]: one per item; Trade: An execution — your own (get_trade_history) or a public one (get_recent_trades, where side, fee, pnl and order_id are None).
+
+        Raises:
+            ValidationError: INVALID_JSON, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -463,7 +623,7 @@ class AgentExchangeClient:
     def get_orderbook(
         self,
         symbol: str,
-        depth: int = 20,
+        depth: Literal[5, 10, 20] = 20,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -475,7 +635,21 @@ class AgentExchangeClient:
         Use before large orders to estimate slippage.
 
         Args:
-            symbol: Trading pair, e.g. BTCUSDT.
+            symbol: str. Trading pair, e.g. BTCUSDT.
+            depth: 5 | 10 | 20. Default: 20.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            OrderBook: A OrderBook as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL, PRICE_NOT_AVAILABLE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "depth": str(depth),
@@ -502,7 +676,21 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[str]:
-        """Names of the technical indicators that can be computed."""
+        """Names of the technical indicators that can be computed.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[str]: the items, in the server's order.
+
+        Raises:
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -534,9 +722,22 @@ class AgentExchangeClient:
         ValidationError.
 
         Args:
-            symbol: Trading pair, e.g. BTCUSDT.
-            indicators: Names from get_available_indicators(); None = all of them.
-            lookback: Number of 1-minute candles to compute from (14..500).
+            symbol: str. Trading pair, e.g. BTCUSDT.
+            indicators: Sequence[str]. Names from get_available_indicators(); None = all of them. Optional: None sends nothing (the server's default applies).
+            lookback: int. Number of 1-minute candles to compute from (14..500). From 14 to 500. Default: 200.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Indicators: Technical indicators of one pair, computed from its recent 1-minute candles.
+
+        Raises:
+            ValidationError: INVALID_JSON, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "lookback": str(lookback),
@@ -571,7 +772,19 @@ class AgentExchangeClient:
         Symbols that are not trading pairs are left out of the result.
 
         Args:
-            symbols: At most 100 symbols; None = the first 100 pairs.
+            symbols: Sequence[str]. At most 100 symbols; None = the first 100 pairs. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Ticker]: one per item; Ticker: A Ticker as the API returns it.
+
+        Raises:
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {}
         if symbols is not None:
@@ -598,7 +811,21 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> DataRange:
-        """The span of candle history the exchange serves (the window a backtest can use)."""
+        """The span of candle history the exchange serves (the window a backtest can use).
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            DataRange: The span of candle history the exchange serves.
+
+        Raises:
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -615,7 +842,7 @@ class AgentExchangeClient:
     def place_market_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -624,7 +851,34 @@ class AgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a market order that fills immediately at the current price plus a small slippage."""
+        """Place a market order that fills immediately at the current price plus a small slippage.
+
+        Args:
+            symbol: str.
+            side: "buy" | "sell".
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+            idempotency_key: The ``Idempotency-Key`` to send (default: a new one, kept for every retry).
+
+        Returns:
+            Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            InsufficientBalanceError: INSUFFICIENT_BALANCE, ORDER_REJECTED (reason insufficient_balance).
+            OrderError: ORDER_REJECTED, INVALID_QUANTITY, INVALID_ORDER_TYPE.
+            RiskLimitError: ORDER_REJECTED (reason daily_loss_limit, max_open_orders_exceeded, order_too_large, position_limit_exceeded, rate_limit_exceeded), RISK_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT.
+            InvalidSymbolError: INVALID_SYMBOL, PRICE_NOT_AVAILABLE.
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -651,7 +905,7 @@ class AgentExchangeClient:
     def place_limit_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         price: Decimal | str | int,
         *,
@@ -661,7 +915,35 @@ class AgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a limit order that stays pending until the market reaches price."""
+        """Place a limit order that stays pending until the market reaches price.
+
+        Args:
+            symbol: str.
+            side: "buy" | "sell".
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+            idempotency_key: The ``Idempotency-Key`` to send (default: a new one, kept for every retry).
+
+        Returns:
+            Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            InsufficientBalanceError: INSUFFICIENT_BALANCE, ORDER_REJECTED (reason insufficient_balance).
+            OrderError: ORDER_REJECTED, INVALID_QUANTITY, INVALID_ORDER_TYPE.
+            RiskLimitError: ORDER_REJECTED (reason daily_loss_limit, max_open_orders_exceeded, order_too_large, position_limit_exceeded, rate_limit_exceeded), RISK_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT.
+            InvalidSymbolError: INVALID_SYMBOL, PRICE_NOT_AVAILABLE.
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -689,7 +971,7 @@ class AgentExchangeClient:
     def place_stop_loss(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -699,7 +981,35 @@ class AgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy)."""
+        """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy).
+
+        Args:
+            symbol: str.
+            side: "buy" | "sell".
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+            idempotency_key: The ``Idempotency-Key`` to send (default: a new one, kept for every retry).
+
+        Returns:
+            Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            InsufficientBalanceError: INSUFFICIENT_BALANCE, ORDER_REJECTED (reason insufficient_balance).
+            OrderError: ORDER_REJECTED, INVALID_QUANTITY, INVALID_ORDER_TYPE.
+            RiskLimitError: ORDER_REJECTED (reason daily_loss_limit, max_open_orders_exceeded, order_too_large, position_limit_exceeded, rate_limit_exceeded), RISK_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT.
+            InvalidSymbolError: INVALID_SYMBOL, PRICE_NOT_AVAILABLE.
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -727,7 +1037,7 @@ class AgentExchangeClient:
     def place_take_profit(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -737,7 +1047,35 @@ class AgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy)."""
+        """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy).
+
+        Args:
+            symbol: str.
+            side: "buy" | "sell".
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+            idempotency_key: The ``Idempotency-Key`` to send (default: a new one, kept for every retry).
+
+        Returns:
+            Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            InsufficientBalanceError: INSUFFICIENT_BALANCE, ORDER_REJECTED (reason insufficient_balance).
+            OrderError: ORDER_REJECTED, INVALID_QUANTITY, INVALID_ORDER_TYPE.
+            RiskLimitError: ORDER_REJECTED (reason daily_loss_limit, max_open_orders_exceeded, order_too_large, position_limit_exceeded, rate_limit_exceeded), RISK_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT.
+            InvalidSymbolError: INVALID_SYMBOL, PRICE_NOT_AVAILABLE.
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "symbol": symbol,
             "side": side,
@@ -771,7 +1109,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """One order of the calling agent."""
+        """One order of the calling agent.
+
+        Args:
+            order_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -797,6 +1156,24 @@ class AgentExchangeClient:
         """Cancel a pending order.
 
         Unlocks its funds. An order that is no longer pending gets 400 ORDER_NOT_CANCELLABLE.
+
+        Args:
+            order_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            ValidationError: INVALID_JSON, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         self._transport.request(
             Call(
@@ -816,7 +1193,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Order]:
-        """Open (pending) orders of the calling agent."""
+        """Open (pending) orders of the calling agent.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Order]: one per item; Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -838,7 +1233,22 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> None:
-        """Cancel all open orders of the calling agent."""
+        """Cancel all open orders of the calling agent.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         self._transport.request(
             Call(
                 "DELETE",
@@ -851,7 +1261,8 @@ class AgentExchangeClient:
 
     def get_orders(
         self,
-        status: str | None = None,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
@@ -861,7 +1272,29 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Order]:
-        """All orders of the calling agent, filtered."""
+        """All orders of the calling agent, filtered.
+
+        Args:
+            status: "pending" | "filled" | "partially_filled" | "cancelled" | "rejected" | "expired". Optional: None sends nothing (the server's default applies).
+            symbol: str. Optional: None sends nothing (the server's default applies).
+            limit: int. From 1 to 200. Default: 100.
+            offset: int. At least 0. Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Order]: one per item; Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _params: dict[str, str] = {
             "limit": str(limit),
             "offset": str(offset),
@@ -894,7 +1327,27 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Trade]:
-        """Executions of the calling agent."""
+        """Executions of the calling agent.
+
+        Args:
+            symbol: str. Optional: None sends nothing (the server's default applies).
+            limit: int. From 1 to 500. Default: 50.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Trade]: one per item; Trade: An execution — your own (get_trade_history) or a public one (get_recent_trades, where side, fee, pnl and order_id are None).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _params: dict[str, str] = {
             "limit": str(limit),
         }
@@ -922,7 +1375,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AccountInfo:
-        """Account metadata, status and circuit-breaker state."""
+        """Account metadata, status and circuit-breaker state.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AccountInfo: A AccountInfo as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -944,7 +1415,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Balance:
-        """Balances of all held assets."""
+        """Balances of all held assets.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Balance: A Balance as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -966,7 +1455,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Position]:
-        """Open positions with unrealized PnL."""
+        """Open positions with unrealized PnL.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Position]: one per item; Position: A Position as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -988,7 +1495,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Portfolio:
-        """Portfolio summary with equity, cash and ROI."""
+        """Portfolio summary with equity, cash and ROI.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Portfolio: A Portfolio as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1010,7 +1535,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> PnL:
-        """Realized and unrealized PnL, by symbol."""
+        """Realized and unrealized PnL, by symbol.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            PnL: A PnL as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1036,6 +1579,26 @@ class AgentExchangeClient:
         """Start a fresh trading session.
 
         Closes all positions, cancels all orders and restores the starting balance. Trade history is kept.
+
+        Args:
+            starting_balance: Decimal | str | int; a float is refused (it cannot hold the exact amount). Starting balance of the new session (default the previous one). Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            ResetResult: The new trading session after reset_account.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "confirm": True,
@@ -1064,7 +1627,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AccountMode:
-        """The account's mode label and its backtest counts."""
+        """The account's mode label and its backtest counts.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AccountMode: The account's mode label and its backtest counts.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1080,7 +1661,7 @@ class AgentExchangeClient:
 
     def switch_account_mode(
         self,
-        mode: str,
+        mode: Literal["live", "backtest"],
         strategy_label: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -1091,6 +1672,26 @@ class AgentExchangeClient:
         """Set the account's mode label (live or backtest) and an optional strategy label.
 
         The mode is a label the account keeps for itself (as on the real platform it changes no other behaviour).
+
+        Args:
+            mode: "live" | "backtest".
+            strategy_label: str. Kept while the mode is backtest; cleared (null) by a switch without one. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AccountMode: The account's mode label and its backtest counts.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "mode": mode,
@@ -1125,6 +1726,27 @@ class AgentExchangeClient:
         """Set the calling agent's risk limits (effective on its next order).
 
         With an agent key, or an account key / JWT (with X-Agent-Id or for the default agent), as for the account reads; the same limits as update_agent_risk.
+
+        Args:
+            max_position_size_pct: int. Max single-coin position as % of equity. From 1 to 100.
+            daily_loss_limit_pct: int. Daily loss limit as % of starting balance. From 1 to 100.
+            max_open_orders: int. From 1 to 200.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            RiskProfile: A RiskProfile as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "max_position_size_pct": max_position_size_pct,
@@ -1147,14 +1769,33 @@ class AgentExchangeClient:
 
     def get_performance(
         self,
-        period: str = "all",
+        period: Literal["1d", "7d", "30d", "90d", "all"] = "all",
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Performance:
-        """Performance metrics for a period."""
+        """Performance metrics for a period.
+
+        Args:
+            period: "1d" | "7d" | "30d" | "90d" | "all". Default: 'all'.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Performance: A Performance as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _params: dict[str, str] = {
             "period": period,
         }
@@ -1174,7 +1815,7 @@ class AgentExchangeClient:
 
     def get_portfolio_history(
         self,
-        interval: str | None = None,
+        interval: Literal["1m", "1h", "1d"] | None = None,
         limit: int | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -1182,7 +1823,27 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Snapshot]:
-        """Equity time series for charting."""
+        """Equity time series for charting.
+
+        Args:
+            interval: "1m" | "1h" | "1d". Optional: None sends nothing (the server's default applies).
+            limit: int. From 1 to 1000. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Snapshot]: one per item; Snapshot: A Snapshot as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _params: dict[str, str] = {}
         if interval is not None:
             _params["interval"] = interval
@@ -1214,7 +1875,22 @@ class AgentExchangeClient:
         """Agents ranked by ROI.
 
         Args:
-            limit: Number of entries (the real platform ignores it).
+            limit: int. Number of entries (the real platform ignores it). From 1 to 100. Default: 10.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[LeaderboardEntry]: one per item; LeaderboardEntry: A LeaderboardEntry as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "limit": str(limit),
@@ -1255,9 +1931,25 @@ class AgentExchangeClient:
         variance of the trials' Sharpe ratios is taken as 1).
 
         Args:
-            returns: Per-period returns as fractions, oldest first (Decimal, int, str or float: statistics, not money).
-            num_trials: Number of strategy variants tried before choosing this one (1..100000).
-            annualization_factor: Return periods per year (252 daily, 52 weekly, 12 monthly).
+            returns: Sequence[Decimal | float | str | int]. Per-period returns as fractions, oldest first (Decimal, int, str or float: statistics, not money).
+            num_trials: int. Number of strategy variants tried before choosing this one (1..100000). From 1 to 100000.
+            annualization_factor: int. Return periods per year (252 daily, 52 weekly, 12 monthly). From 1 to 525600. Default: 252.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            DeflatedSharpe: The deflated Sharpe ratio of a return series, with the moments it was computed from.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "returns": number_list_param(returns, "returns"),
@@ -1281,7 +1973,14 @@ class AgentExchangeClient:
     def create_webhook(
         self,
         url: str,
-        events: Sequence[str],
+        events: Sequence[
+            Literal[
+                "backtest.completed",
+                "strategy.test.completed",
+                "strategy.deployed",
+                "battle.completed",
+            ]
+        ],
         description: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -1289,7 +1988,29 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
-        """Subscribe a URL to events; the returned Webhook.secret is shown only this once."""
+        """Subscribe a URL to events; the returned Webhook.secret is shown only this once.
+
+        Args:
+            url: str. Where deliveries are POSTed. Must be https with a hostname (not an IP address) that resolves only to public addresses, else 422 (the real platform resolves the name when the subscription is made; the mock refuses IP addresses and localhost names then, and resolves before each delivery). http is in the pattern only for the mock's local-subscribers mode (`agentexchange mock --local-webhooks`), which also admits IP addresses and loopback or private hosts.
+            events: a sequence of "backtest.completed" | "strategy.test.completed" | "strategy.deployed" | "battle.completed". The events to deliver (see the callbacks of create_webhook); webhook.test comes from test_webhook whatever this lists.
+            description: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Webhook: A webhook subscription; secret is set only by create_webhook (kept out of repr).
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "url": url,
             "events": list_param(events, "events"),
@@ -1318,7 +2039,24 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Webhook]:
-        """The account's webhook subscriptions, newest first (without secrets)."""
+        """The account's webhook subscriptions, newest first (without secrets).
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Webhook]: one per item; Webhook: A webhook subscription; secret is set only by create_webhook (kept out of repr).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1341,7 +2079,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
-        """One subscription (without its secret), with its delivery state."""
+        """One subscription (without its secret), with its delivery state.
+
+        Args:
+            webhook_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Webhook: A webhook subscription; secret is set only by create_webhook (kept out of repr).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1360,7 +2119,15 @@ class AgentExchangeClient:
         webhook_id: str,
         *,
         url: str | None = None,
-        events: Sequence[str] | None = None,
+        events: Sequence[
+            Literal[
+                "backtest.completed",
+                "strategy.test.completed",
+                "strategy.deployed",
+                "battle.completed",
+            ]
+        ]
+        | None = None,
         active: bool | None = None,
         description: str | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -1368,7 +2135,33 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Webhook:
-        """Change a subscription's URL, events, description, or pause and resume it."""
+        """Change a subscription's URL, events, description, or pause and resume it.
+
+        Args:
+            webhook_id: str.
+            url: str. Where deliveries are POSTed. Must be https with a hostname (not an IP address) that resolves only to public addresses, else 422 (the real platform resolves the name when the subscription is made; the mock refuses IP addresses and localhost names then, and resolves before each delivery). http is in the pattern only for the mock's local-subscribers mode (`agentexchange mock --local-webhooks`), which also admits IP addresses and loopback or private hosts. Optional: None sends nothing (the server's default applies).
+            events: a sequence of "backtest.completed" | "strategy.test.completed" | "strategy.deployed" | "battle.completed". The events to deliver (see the callbacks of create_webhook); webhook.test comes from test_webhook whatever this lists. Optional: None sends nothing (the server's default applies).
+            active: bool. false pauses deliveries; true resumes them. Optional: None sends nothing (the server's default applies).
+            description: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Webhook: A webhook subscription; secret is set only by create_webhook (kept out of repr).
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {}
         if url is not None:
             _body["url"] = url
@@ -1401,7 +2194,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> None:
-        """Delete a subscription (deliveries already queued for it are dropped)."""
+        """Delete a subscription (deliveries already queued for it are dropped).
+
+        Args:
+            webhook_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         self._transport.request(
             Call(
                 "DELETE",
@@ -1421,7 +2232,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> WebhookTestResult:
-        """Queue a webhook.test delivery to the subscription (check your receiver and its signature check)."""
+        """Queue a webhook.test delivery to the subscription (check your receiver and its signature check).
+
+        Args:
+            webhook_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            WebhookTestResult: A WebhookTestResult as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "POST",
@@ -1446,7 +2278,29 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Strategy:
-        """Create a JSON-defined trading strategy."""
+        """Create a JSON-defined trading strategy.
+
+        Args:
+            name: str.
+            description: str.
+            config: Mapping[str, Any]. A rule-based strategy, in the real platform's format.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Strategy: A strategy; current_definition and latest_test_results come with get_strategy only.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "name": name,
             "description": description,
@@ -1474,7 +2328,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Strategy]:
-        """Strategies owned by this account."""
+        """Strategies owned by this account.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Strategy]: one per item; Strategy: A strategy; current_definition and latest_test_results come with get_strategy only.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1491,7 +2363,14 @@ class AgentExchangeClient:
     def compare_strategies(
         self,
         strategy_ids: Sequence[str],
-        ranking_metric: str = "sharpe_ratio",
+        ranking_metric: Literal[
+            "sharpe_ratio",
+            "sortino_ratio",
+            "max_drawdown_pct",
+            "win_rate",
+            "roi_pct",
+            "profit_factor",
+        ] = "sharpe_ratio",
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1501,6 +2380,28 @@ class AgentExchangeClient:
         """Rank 2 to 10 strategies by a metric of their latest completed tests.
 
         Strategies without a completed test are listed last with null metrics; the winner is the first-ranked one with a value.
+
+        Args:
+            strategy_ids: Sequence[str].
+            ranking_metric: "sharpe_ratio" | "sortino_ratio" | "max_drawdown_pct" | "win_rate" | "roi_pct" | "profit_factor". Larger wins, except max_drawdown_pct (smaller wins). Default: 'sharpe_ratio'.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            StrategyComparison: Strategies ranked by one metric of their latest completed tests.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "strategy_ids": list_param(strategy_ids, "strategy_ids"),
@@ -1529,7 +2430,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Strategy:
-        """One strategy with its current definition and latest test results."""
+        """One strategy with its current definition and latest test results.
+
+        Args:
+            strategy_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Strategy: A strategy; current_definition and latest_test_results come with get_strategy only.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1554,7 +2476,31 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Strategy:
-        """Rename a strategy or change its description."""
+        """Rename a strategy or change its description.
+
+        Args:
+            strategy_id: str.
+            name: str. Optional: None sends nothing (the server's default applies).
+            description: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Strategy: A strategy; current_definition and latest_test_results come with get_strategy only.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {}
         if name is not None:
             _body["name"] = name
@@ -1586,6 +2532,27 @@ class AgentExchangeClient:
         """Archive a strategy (kept and readable, status archived; no longer deployable or testable).
 
         As on the real platform, a soft delete that answers the archived strategy; archiving again answers it again. A deployed strategy must be undeployed first (409).
+
+        Args:
+            strategy_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Strategy: A strategy; current_definition and latest_test_results come with get_strategy only.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE, BACKTEST_LIMIT_EXCEEDED, BATTLE_INVALID_STATE, DUPLICATE_ACCOUNT, DUPLICATE_RESOURCE, STRATEGY_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -1611,7 +2578,31 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> StrategyVersion:
-        """Create a new version of a strategy."""
+        """Create a new version of a strategy.
+
+        Args:
+            strategy_id: str.
+            config: Mapping[str, Any]. A rule-based strategy, in the real platform's format.
+            notes: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            StrategyVersion: A StrategyVersion as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "definition": dict(config),
         }
@@ -1640,7 +2631,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[StrategyVersion]:
-        """All versions of a strategy."""
+        """All versions of a strategy.
+
+        Args:
+            strategy_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[StrategyVersion]: one per item; StrategyVersion: A StrategyVersion as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1664,7 +2676,29 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> StrategyVersion:
-        """One version of a strategy."""
+        """One version of a strategy.
+
+        Args:
+            strategy_id: str.
+            version: int. At least 1.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            StrategyVersion: A StrategyVersion as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1693,7 +2727,27 @@ class AgentExchangeClient:
         The version is required, as on the real platform; deploy_strategy(strategy_id) without one reads the current version first.
 
         Args:
-            version: The version to deploy; default the strategy's current version.
+            strategy_id: str.
+            version: int. The version to deploy; default the strategy's current version. At least 1. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Strategy: A strategy; current_definition and latest_test_results come with get_strategy only.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE, BACKTEST_LIMIT_EXCEEDED, BATTLE_INVALID_STATE, DUPLICATE_ACCOUNT, DUPLICATE_RESOURCE, STRATEGY_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         if version is None:
             # Resolved here rather than left to the server: not every server fills it in.
@@ -1724,7 +2778,26 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> None:
-        """Stop a deployed strategy."""
+        """Stop a deployed strategy.
+
+        Args:
+            strategy_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE, BACKTEST_LIMIT_EXCEEDED, BATTLE_INVALID_STATE, DUPLICATE_ACCOUNT, DUPLICATE_RESOURCE, STRATEGY_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         self._transport.request(
             Call(
                 "POST",
@@ -1742,7 +2815,7 @@ class AgentExchangeClient:
         start_time: datetime | str,
         end_time: datetime | str,
         symbol: str,
-        interval: str,
+        interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"],
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1754,7 +2827,30 @@ class AgentExchangeClient:
         Runs in the background; poll get_test_status. Tests larger than the server's work cap get 400 TEST_LIMIT_EXCEEDED.
 
         Args:
-            version_id: The version number (StrategyVersion.version).
+            strategy_id: str.
+            version_id: int. The version number (StrategyVersion.version). At least 1.
+            start_time: datetime | str.
+            end_time: datetime | str.
+            symbol: str. Test on this pair instead of the definition's pairs.
+            interval: "1m" | "5m" | "15m" | "1h" | "4h" | "1d". Candle interval instead of the definition's timeframe.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TestRun: A strategy backtest run; results and recommendations are set once it completed.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "version": version_id,
@@ -1794,7 +2890,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[TestRun]:
-        """The test runs of a strategy, newest first."""
+        """The test runs of a strategy, newest first.
+
+        Args:
+            strategy_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[TestRun]: one per item; TestRun: A strategy backtest run; results and recommendations are set once it completed.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1818,7 +2935,29 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> TestRun:
-        """One test run of a strategy, with results once completed."""
+        """One test run of a strategy, with results once completed.
+
+        Args:
+            strategy_id: str.
+            test_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TestRun: A strategy backtest run; results and recommendations are set once it completed.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -1851,7 +2990,25 @@ class AgentExchangeClient:
         """Poll the status and progress of a test run.
 
         Args:
-            strategy_id: The run's strategy (TestRun.strategy_id); needed on the real platform, which has no route by run id alone.
+            run_id: str.
+            strategy_id: str. The run's strategy (TestRun.strategy_id); needed on the real platform, which has no route by run id alone. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TestRun: A strategy backtest run; results and recommendations are set once it completed.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         if strategy_id is None:
             # Without strategy_id: operation get_test_status, which needs none.
@@ -1890,7 +3047,25 @@ class AgentExchangeClient:
         """Fetch a test run with its final metrics (results is None until it completed).
 
         Args:
-            strategy_id: The run's strategy (TestRun.strategy_id); needed on the real platform, which has no route by run id alone.
+            run_id: str.
+            strategy_id: str. The run's strategy (TestRun.strategy_id); needed on the real platform, which has no route by run id alone. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TestRun: A strategy backtest run; results and recommendations are set once it completed.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         if strategy_id is None:
             # Without strategy_id: operation get_test_status, which needs none.
@@ -1929,6 +3104,27 @@ class AgentExchangeClient:
         """Cancel a queued or running test run (its worker stops at its next check).
 
         A run that already finished is answered as it is (cancelling twice is harmless), as on the real platform.
+
+        Args:
+            strategy_id: str.
+            test_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TestRun: A strategy backtest run; results and recommendations are set once it completed.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -1961,6 +3157,26 @@ class AgentExchangeClient:
         """The strategy's most recently completed test run, with its results.
 
         404 TEST_RUN_NOT_FOUND while no test of the strategy has completed.
+
+        Args:
+            strategy_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TestRun: A strategy backtest run; results and recommendations are set once it completed.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -1991,7 +3207,29 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> VersionComparison:
-        """Compare the test metrics of two versions."""
+        """Compare the test metrics of two versions.
+
+        Args:
+            strategy_id: str.
+            version_ids: Sequence[int].
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            VersionComparison: A VersionComparison as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _version_ids = spread_param(version_ids, 2, "version_ids")
         _params: dict[str, str] = {
             "v1": str(_version_ids[0]),
@@ -2022,7 +3260,30 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> TrainingRun:
-        """Register a training run (the agent picks its id)."""
+        """Register a training run (the agent picks its id).
+
+        Args:
+            run_id: str.
+            config: Mapping[str, Any]. Optional: None sends nothing (the server's default applies).
+            strategy_id: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TrainingRun: A TrainingRun as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ConflictError: BACKTEST_INVALID_STATE, BACKTEST_LIMIT_EXCEEDED, BATTLE_INVALID_STATE, DUPLICATE_ACCOUNT, DUPLICATE_RESOURCE, STRATEGY_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "run_id": run_id,
         }
@@ -2052,7 +3313,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[TrainingRun]:
-        """Training runs of this account."""
+        """Training runs of this account.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[TrainingRun]: one per item; TrainingRun: A TrainingRun as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -2075,7 +3354,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> TrainingRun:
-        """One training run with its learning curve and episodes."""
+        """One training run with its learning curve and episodes.
+
+        Args:
+            run_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TrainingRun: A TrainingRun as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -2092,7 +3392,9 @@ class AgentExchangeClient:
     def get_learning_curve(
         self,
         run_id: str,
-        metric: str = "roi_pct",
+        metric: Literal[
+            "roi_pct", "sharpe_ratio", "max_drawdown_pct", "total_trades", "reward_sum"
+        ] = "roi_pct",
         window: int = 10,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -2103,8 +3405,26 @@ class AgentExchangeClient:
         """One metric of a training run per episode, raw and as a trailing mean.
 
         Args:
-            metric: An episode metric; episodes that did not report it are left out.
-            window: Episodes in the trailing mean.
+            run_id: str.
+            metric: "roi_pct" | "sharpe_ratio" | "max_drawdown_pct" | "total_trades" | "reward_sum". An episode metric; episodes that did not report it are left out. Default: 'roi_pct'.
+            window: int. Episodes in the trailing mean. From 1 to 100. Default: 10.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            LearningCurve: One metric of a training run, episode by episode, raw and smoothed.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "metric": metric,
@@ -2139,7 +3459,37 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> TrainingRun:
-        """Report one finished episode of a training run."""
+        """Report one finished episode of a training run.
+
+        Args:
+            run_id: str.
+            episode_number: int. At least 1.
+            roi_pct: Decimal | str | int; a float is refused (it cannot hold the exact amount). Optional: None sends nothing (the server's default applies).
+            sharpe_ratio: Decimal | str | int; a float is refused (it cannot hold the exact amount). Optional: None sends nothing (the server's default applies).
+            max_drawdown_pct: Decimal | str | int; a float is refused (it cannot hold the exact amount). Optional: None sends nothing (the server's default applies).
+            total_trades: int. At least 0. Optional: None sends nothing (the server's default applies).
+            reward_sum: Decimal | str | int; a float is refused (it cannot hold the exact amount). Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TrainingRun: A TrainingRun as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE, BACKTEST_LIMIT_EXCEEDED, BATTLE_INVALID_STATE, DUPLICATE_ACCOUNT, DUPLICATE_RESOURCE, STRATEGY_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "episode_number": episode_number,
         }
@@ -2176,7 +3526,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> TrainingRun:
-        """Mark a training run completed."""
+        """Mark a training run completed.
+
+        Args:
+            run_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TrainingRun: A TrainingRun as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "POST",
@@ -2202,7 +3573,24 @@ class AgentExchangeClient:
         """Compare metrics across training runs.
 
         Args:
-            run_ids: Comma-separated run ids.
+            run_ids: Sequence[str]. Comma-separated run ids.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            TrainingComparison: A TrainingComparison as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "run_ids": csv_param(run_ids, "run_ids"),
@@ -2242,8 +3630,31 @@ class AgentExchangeClient:
         Returns the agent's API key (save it; get_agent_api_key can fetch it again).
 
         Args:
-            display_name: The agent's name (or give name=).
-            name: Seed 004's spelling of display_name (create_agent(name="Momentum Bot v1")).
+            display_name: str. The agent's name (or give name=). Optional: None sends nothing (the server's default applies).
+            starting_balance: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string. Default: '10000.00'.
+            llm_model: str. Optional: None sends nothing (the server's default applies).
+            framework: str. Optional: None sends nothing (the server's default applies).
+            strategy_tags: Sequence[str]. Optional: None sends nothing (the server's default applies).
+            risk_profile: Mapping[str, Any]. Risk limits to override; omitted ones keep their value. Optional: None sends nothing (the server's default applies).
+            color: str. Optional: None sends nothing (the server's default applies).
+            name: str. Seed 004's spelling of display_name (create_agent(name="Momentum Bot v1")). Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AgentCredentials: A new agent and its API key (shown once; get_agent_api_key can fetch it again).
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "starting_balance": decimal_param(starting_balance, "starting_balance"),
@@ -2287,7 +3698,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AgentList:
-        """Agents of the account."""
+        """Agents of the account.
+
+        Args:
+            include_archived: bool. Default: False.
+            limit: int. From 1 to 500. Default: 100.
+            offset: int. At least 0. Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AgentList: A AgentList as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _params: dict[str, str] = {
             "include_archived": bool_param(include_archived),
             "limit": str(limit),
@@ -2315,7 +3747,24 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Agent]:
-        """Active agents with equity, PnL and trade count."""
+        """Active agents with equity, PnL and trade count.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Agent]: one per item; Agent: A Agent as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -2338,7 +3787,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Agent:
-        """One agent of the account."""
+        """One agent of the account.
+
+        Args:
+            agent_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Agent: A Agent as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -2370,7 +3840,31 @@ class AgentExchangeClient:
         """Update an agent (partial).
 
         Args:
-            risk_config: Seed 004's risk limits to change, e.g. {"max_order_size_pct": 25, "max_position_size_pct": 20, "daily_loss_limit_pct": 10, "max_open_orders": 20}; omitted ones keep their value.
+            agent_id: str.
+            display_name: str. Optional: None sends nothing (the server's default applies).
+            llm_model: str. Optional: None sends nothing (the server's default applies).
+            framework: str. Optional: None sends nothing (the server's default applies).
+            strategy_tags: Sequence[str]. Optional: None sends nothing (the server's default applies).
+            color: str. Optional: None sends nothing (the server's default applies).
+            risk_config: Mapping[str, Any]. Seed 004's risk limits to change, e.g. {"max_order_size_pct": 25, "max_position_size_pct": 20, "daily_loss_limit_pct": 10, "max_open_orders": 20}; omitted ones keep their value. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Agent: A Agent as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {}
         if display_name is not None:
@@ -2408,7 +3902,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> None:
-        """Delete an agent and all its data (irreversible)."""
+        """Delete an agent and all its data (irreversible).
+
+        Args:
+            agent_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         self._transport.request(
             Call(
                 "DELETE",
@@ -2432,7 +3944,25 @@ class AgentExchangeClient:
         """Clone an agent's configuration into a new agent with a fresh wallet and key.
 
         Args:
-            new_name: Name of the clone (default "<name> (copy)").
+            agent_id: str.
+            new_name: str. Name of the clone (default "<name> (copy)"). Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AgentCredentials: A new agent and its API key (shown once; get_agent_api_key can fetch it again).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {}
         if new_name is not None:
@@ -2466,7 +3996,27 @@ class AgentExchangeClient:
         Closes positions and cancels orders; trade history is kept. An optional body sets a new starting balance (seed 004; extension).
 
         Args:
-            starting_balance: A new starting balance (seed 004); None keeps the agent's.
+            agent_id: str.
+            starting_balance: Decimal | str | int; a float is refused (it cannot hold the exact amount). A new starting balance (seed 004); None keeps the agent's. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Agent: A Agent as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {}
         if starting_balance is not None:
@@ -2494,7 +4044,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Agent:
-        """Archive an agent (its key stops working; data kept)."""
+        """Archive an agent (its key stops working; data kept).
+
+        Args:
+            agent_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Agent: A Agent as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "POST",
@@ -2517,7 +4088,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AgentKey:
-        """The agent's full API key."""
+        """The agent's full API key.
+
+        Args:
+            agent_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AgentKey: A AgentKey as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -2540,7 +4132,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AgentKey:
-        """Issue a new API key for the agent; the old one stops working at once."""
+        """Issue a new API key for the agent; the old one stops working at once.
+
+        Args:
+            agent_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AgentKey: A AgentKey as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "POST",
@@ -2563,7 +4176,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> RiskProfile:
-        """The agent's effective risk limits."""
+        """The agent's effective risk limits.
+
+        Args:
+            agent_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            RiskProfile: A RiskProfile as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -2589,7 +4223,32 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> RiskProfile:
-        """Set the agent's risk limits (effective on its next order)."""
+        """Set the agent's risk limits (effective on its next order).
+
+        Args:
+            agent_id: str.
+            max_position_size_pct: int. Max single-coin position as % of equity. From 1 to 100.
+            daily_loss_limit_pct: int. Daily loss limit as % of starting balance. From 1 to 100.
+            max_open_orders: int. From 1 to 200.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            RiskProfile: A RiskProfile as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "max_position_size_pct": max_position_size_pct,
             "daily_loss_limit_pct": daily_loss_limit_pct,
@@ -2624,7 +4283,25 @@ class AgentExchangeClient:
         A trace id the agent never recorded answers empty lists and nulls, as on the real platform.
 
         Args:
-            trace_id: The id an agent's runtime gave one decision cycle.
+            agent_id: str.
+            trace_id: str. The id an agent's runtime gave one decision cycle.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            DecisionTrace: One decision cycle: the signals, the decision, the calls made, the order and its fill.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -2646,8 +4323,8 @@ class AgentExchangeClient:
         start: datetime | str | None = None,
         end: datetime | str | None = None,
         min_confidence: Decimal | str | int | None = None,
-        direction: str | None = None,
-        pnl_outcome: str = "all",
+        direction: Literal["buy", "sell", "hold"] | None = None,
+        pnl_outcome: Literal["positive", "negative", "all"] = "all",
         limit: int = 200,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -2657,11 +4334,31 @@ class AgentExchangeClient:
         """Win/loss statistics over an agent's decisions, filtered, with the decisions.
 
         Args:
-            start: Decisions made at or after this time.
-            end: Decisions made before this time.
-            min_confidence: Only decisions at least this confident.
-            pnl_outcome: positive or negative outcome PnL only, or all.
-            limit: At most this many decisions (newest first) are analysed.
+            agent_id: str.
+            start: datetime | str. Decisions made at or after this time. Optional: None sends nothing (the server's default applies).
+            end: datetime | str. Decisions made before this time. Optional: None sends nothing (the server's default applies).
+            min_confidence: Decimal | str | int; a float is refused (it cannot hold the exact amount). Only decisions at least this confident. From 0 to 1. Optional: None sends nothing (the server's default applies).
+            direction: "buy" | "sell" | "hold". Optional: None sends nothing (the server's default applies).
+            pnl_outcome: "positive" | "negative" | "all". positive or negative outcome PnL only, or all. Default: 'all'.
+            limit: int. At most this many decisions (newest first) are analysed. From 1 to 500. Default: 200.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            DecisionAnalysis: Win/loss statistics over an agent's decisions, and the decisions.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "pnl_outcome": pnl_outcome,
@@ -2693,7 +4390,7 @@ class AgentExchangeClient:
         self,
         agent_id: str,
         feedback_id: str,
-        status: str,
+        status: Literal["submitted", "acknowledged", "in_progress", "resolved", "wont_fix"],
         resolution: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -2701,7 +4398,32 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Feedback:
-        """Move a feedback item the agent raised to another status (resolved sets resolved_at)."""
+        """Move a feedback item the agent raised to another status (resolved sets resolved_at).
+
+        Args:
+            agent_id: str.
+            feedback_id: str.
+            status: "submitted" | "acknowledged" | "in_progress" | "resolved" | "wont_fix".
+            resolution: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Feedback: A feedback item of an agent after a status change.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "status": status,
         }
@@ -2730,7 +4452,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> str:
-        """A skill.md for an LLM's context, with the agent's key filled in."""
+        """A skill.md for an LLM's context, with the agent's key filled in.
+
+        Args:
+            agent_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            str: the response body as text.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -2751,7 +4494,7 @@ class AgentExchangeClient:
         end_time: datetime | str,
         starting_balance: Decimal | str | int,
         pairs: Sequence[str] | None = None,
-        candle_interval: int = 60,
+        candle_interval: Literal[60, 300, 900, 3600, 14400, 86400] = 60,
         strategy_label: str = "default",
         *,
         fee_rate: Decimal | str | int | None = None,
@@ -2768,14 +4511,34 @@ class AgentExchangeClient:
         create answer (total_steps, estimated_pairs).
 
         Args:
-            start_time: First candle of the replay (aligned to candle_interval).
-            end_time: End of the replay (exclusive).
-            starting_balance: Starting USDT balance.
-            pairs: The pairs to trade; None = every pair with data.
-            candle_interval: Seconds per step.
-            strategy_label: A label for list_backtests / compare_backtests / get_best_backtest.
-            fee_rate: Fee as a fraction (0.001 = 0.1 %, the default).
-            agent_id: Another agent of the account to run it for.
+            start_time: datetime | str. First candle of the replay (aligned to candle_interval).
+            end_time: datetime | str. End of the replay (exclusive).
+            starting_balance: Decimal | str | int; a float is refused (it cannot hold the exact amount). Starting USDT balance.
+            pairs: Sequence[str]. The pairs to trade; None = every pair with data. Optional: None sends nothing (the server's default applies).
+            candle_interval: 60 | 300 | 900 | 3600 | 14400 | 86400. Seconds per step. Default: 60.
+            strategy_label: str. A label for list_backtests / compare_backtests / get_best_backtest. Default: 'default'.
+            fee_rate: Decimal | str | int; a float is refused (it cannot hold the exact amount). Fee as a fraction (0.001 = 0.1 %, the default). Optional: None sends nothing (the server's default applies).
+            agent_id: str. Another agent of the account to run it for. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestSession: bound to the new session (BacktestCreated, the creation answer, in `.created`).
+
+        Raises:
+            ValidationError: BACKTEST_NO_DATA, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: ACCOUNT_NOT_FOUND, AGENT_NOT_FOUND, BACKTEST_NOT_FOUND, BATTLE_NOT_FOUND, FEEDBACK_NOT_FOUND, NOT_FOUND, STRATEGY_NOT_FOUND, TEST_RUN_NOT_FOUND, TRADE_NOT_FOUND, TRAINING_RUN_NOT_FOUND, VERSION_NOT_FOUND, WEBHOOK_NOT_FOUND.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            ConflictError: BACKTEST_LIMIT_EXCEEDED.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "start_time": datetime_param(start_time, "start_time"),
@@ -2817,7 +4580,24 @@ class AgentExchangeClient:
         """Start a created session (its clock at start_time).
 
         Args:
-            session_id: A backtest session of the calling account.
+            session_id: str. A backtest session of the calling account.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestStarted: A BacktestStarted as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -2849,7 +4629,24 @@ class AgentExchangeClient:
         A session not started yet is 404 "not active"; a finished one 409.
 
         Args:
-            session_id: A backtest session of the calling account.
+            session_id: str. A backtest session of the calling account.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestStep: The session after a step (one candle) or a batch of steps; portfolio is the session's.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -2879,7 +4676,26 @@ class AgentExchangeClient:
         As step, N times; orders_filled holds the fills of the last step. More steps than remain run to the end.
 
         Args:
-            session_id: A backtest session of the calling account.
+            session_id: str. A backtest session of the calling account.
+            steps: int. Steps to advance; more than remain runs to the end. From 1 to 10000.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestStep: The session after a step (one candle) or a batch of steps; portfolio is the session's.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "steps": steps,
@@ -2912,7 +4728,27 @@ class AgentExchangeClient:
         """Advance a session by up to 100,000 candles on the fast path (the platform SDK's batch_step_fast).
 
         Args:
-            session_id: A backtest session of the calling account.
+            session_id: str. A backtest session of the calling account.
+            steps: int. Steps to advance; more than remain runs to the end. From 1 to 100000.
+            include_intermediate_trades: bool. true: orders_filled holds the fills of every step of the batch; false: only those of its last step. Default: False.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestStep: The session after a step (one candle) or a batch of steps; portfolio is the session's.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "steps": steps,
@@ -2946,7 +4782,23 @@ class AgentExchangeClient:
         A session that is not running (never started, completed, cancelled) is 404 "not active", as on the platform.
 
         Args:
-            session_id: A backtest session of the calling account.
+            session_id: str. A backtest session of the calling account.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestCancelled: A BacktestCancelled as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -2973,7 +4825,23 @@ class AgentExchangeClient:
         """Status and progress of a session.
 
         Args:
-            session_id: A backtest session of the calling account.
+            session_id: str. A backtest session of the calling account.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestStatus: A backtest session's status and progress (final figures once it finished).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -3000,7 +4868,23 @@ class AgentExchangeClient:
         """Summary, metrics and per-pair results of a session.
 
         Args:
-            session_id: A backtest session of the calling account.
+            session_id: str. A backtest session of the calling account.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestResults: A session's configuration, summary, metrics and per-pair results.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -3028,8 +4912,24 @@ class AgentExchangeClient:
         """Equity snapshots of a session.
 
         Args:
-            session_id: A backtest session of the calling account.
-            interval: Keep every Nth stored snapshot.
+            session_id: str. A backtest session of the calling account.
+            interval: int. Keep every Nth stored snapshot. At least 1. Default: 1.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Snapshot]: one per item; Snapshot: A Snapshot as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "interval": str(interval),
@@ -3062,7 +4962,25 @@ class AgentExchangeClient:
         """The trades of a session, with the closing sells at its end.
 
         Args:
-            session_id: A backtest session of the calling account.
+            session_id: str. A backtest session of the calling account.
+            limit: int. From 1 to 10000. Default: 1000.
+            offset: int. At least 0. Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Trade]: one per item; Trade: An execution — your own (get_trade_history) or a public one (get_recent_trades, where side, fee, pnl and order_id are None).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "limit": str(limit),
@@ -3085,9 +5003,18 @@ class AgentExchangeClient:
     def list_backtests(
         self,
         strategy_label: str | None = None,
-        status: str | None = None,
+        status: Literal["created", "running", "completed", "cancelled", "failed"] | None = None,
         agent_id: str | None = None,
-        sort_by: str | None = None,
+        sort_by: Literal[
+            "created_at",
+            "roi_pct",
+            "total_trades",
+            "final_equity",
+            "total_pnl",
+            "started_at",
+            "completed_at",
+        ]
+        | None = None,
         limit: int = 50,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -3098,8 +5025,26 @@ class AgentExchangeClient:
         """Sessions of the account, newest first (or by sort_by).
 
         Args:
-            agent_id: Only this agent's sessions.
-            sort_by: Descending; sessions without the value last.
+            strategy_label: str. Optional: None sends nothing (the server's default applies).
+            status: "created" | "running" | "completed" | "cancelled" | "failed". Optional: None sends nothing (the server's default applies).
+            agent_id: str. Only this agent's sessions. Optional: None sends nothing (the server's default applies).
+            sort_by: "created_at" | "roi_pct" | "total_trades" | "final_equity" | "total_pnl" | "started_at" | "completed_at". Descending; sessions without the value last. Optional: None sends nothing (the server's default applies).
+            limit: int. From 1 to 200. Default: 50.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[BacktestStatus]: one per item; BacktestStatus: A backtest session's status and progress (final figures once it finished).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "limit": str(limit),
@@ -3142,7 +5087,23 @@ class AgentExchangeClient:
         session, is 404 BACKTEST_NOT_FOUND naming it. Metrics are null for sessions not completed.
 
         Args:
-            session_ids: Comma-separated session ids (2 to 20).
+            session_ids: Sequence[str]. Comma-separated session ids (2 to 20).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestComparison: A BacktestComparison as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "sessions": csv_param(session_ids, "session_ids"),
@@ -3163,7 +5124,16 @@ class AgentExchangeClient:
 
     def get_best_backtest(
         self,
-        metric: str = "roi_pct",
+        metric: Literal[
+            "roi_pct",
+            "sharpe_ratio",
+            "sortino_ratio",
+            "max_drawdown_pct",
+            "win_rate",
+            "profit_factor",
+            "total_trades",
+            "total_pnl",
+        ] = "roi_pct",
         strategy_label: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -3174,7 +5144,24 @@ class AgentExchangeClient:
         """The account's best completed session by a metric.
 
         Args:
-            metric: Highest wins, except max_drawdown_pct (lowest).
+            metric: "roi_pct" | "sharpe_ratio" | "sortino_ratio" | "max_drawdown_pct" | "win_rate" | "profit_factor" | "total_trades" | "total_pnl". Highest wins, except max_drawdown_pct (lowest). Default: 'roi_pct'.
+            strategy_label: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BestBacktest: A BestBacktest as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "metric": metric,
@@ -3203,7 +5190,22 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[BattlePreset]:
-        """The battle presets (ready-made configs) create_battle accepts."""
+        """The battle presets (ready-made configs) create_battle accepts.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[BattlePreset]: one per item; BattlePreset: A battle preset (a name for a ready-made config).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -3220,11 +5222,23 @@ class AgentExchangeClient:
     def create_battle(
         self,
         name: str,
-        preset: str | None = None,
-        ranking_metric: str = "roi_pct",
+        preset: Literal[
+            "quick_1h",
+            "day_trader",
+            "marathon",
+            "scalper_duel",
+            "survival",
+            "historical_day",
+            "historical_week",
+            "historical_month",
+        ]
+        | None = None,
+        ranking_metric: Literal[
+            "roi_pct", "total_pnl", "sharpe_ratio", "win_rate", "profit_factor"
+        ] = "roi_pct",
         config: Mapping[str, Any] | None = None,
         *,
-        battle_mode: str = "live",
+        battle_mode: Literal["live", "historical"] = "live",
         backtest_config: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -3239,9 +5253,27 @@ class AgentExchangeClient:
         participant seeing the same prices.
 
         Args:
-            preset: A preset key (get_battle_presets).
-            config: duration_seconds, starting_balance, allowed_pairs, ... (over the preset).
-            backtest_config: Historical battles: start_time, end_time, candle_interval, pairs.
+            name: str.
+            preset: "quick_1h" | "day_trader" | "marathon" | "scalper_duel" | "survival" | "historical_day" | "historical_week" | "historical_month". A preset key (get_battle_presets). Optional: None sends nothing (the server's default applies).
+            ranking_metric: "roi_pct" | "total_pnl" | "sharpe_ratio" | "win_rate" | "profit_factor". Default: 'roi_pct'.
+            config: Mapping[str, Any]. duration_seconds, starting_balance, allowed_pairs, ... (over the preset). Optional: None sends nothing (the server's default applies).
+            battle_mode: "live" | "historical". Default: 'live'.
+            backtest_config: Mapping[str, Any]. Historical battles: start_time, end_time, candle_interval, pairs. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Battle: A battle of the account's agents (live or historical).
+
+        Raises:
+            ValidationError: BACKTEST_NO_DATA, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "name": name,
@@ -3270,7 +5302,7 @@ class AgentExchangeClient:
 
     def list_battles(
         self,
-        status: str | None = None,
+        status: Literal["draft", "active", "completed", "cancelled"] | None = None,
         limit: int = 50,
         offset: int = 0,
         *,
@@ -3279,7 +5311,26 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Battle]:
-        """The account's battles, newest first."""
+        """The account's battles, newest first.
+
+        Args:
+            status: "draft" | "active" | "completed" | "cancelled". Optional: None sends nothing (the server's default applies).
+            limit: int. From 1 to 200. Default: 50.
+            offset: int. At least 0. Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Battle]: one per item; Battle: A battle of the account's agents (live or historical).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _params: dict[str, str] = {
             "limit": str(limit),
             "offset": str(offset),
@@ -3309,7 +5360,25 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Battle:
-        """One battle with its participants."""
+        """One battle with its participants.
+
+        Args:
+            battle_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Battle: A battle of the account's agents (live or historical).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -3328,14 +5397,38 @@ class AgentExchangeClient:
         battle_id: str,
         name: str | None = None,
         config: Mapping[str, Any] | None = None,
-        ranking_metric: str | None = None,
+        ranking_metric: Literal["roi_pct", "total_pnl", "sharpe_ratio", "win_rate", "profit_factor"]
+        | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Battle:
-        """Rename a draft battle, replace its config or change its ranking metric."""
+        """Rename a draft battle, replace its config or change its ranking metric.
+
+        Args:
+            battle_id: str.
+            name: str. Optional: None sends nothing (the server's default applies).
+            config: Mapping[str, Any]. Optional: None sends nothing (the server's default applies).
+            ranking_metric: "roi_pct" | "total_pnl" | "sharpe_ratio" | "win_rate" | "profit_factor". Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Battle: A battle of the account's agents (live or historical).
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {}
         if name is not None:
             _body["name"] = name
@@ -3366,7 +5459,22 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> None:
-        """Delete a battle; an active one is cancelled instead (kept, status cancelled)."""
+        """Delete a battle; an active one is cancelled instead (kept, status cancelled).
+
+        Args:
+            battle_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         self._transport.request(
             Call(
                 "DELETE",
@@ -3390,6 +5498,28 @@ class AgentExchangeClient:
         """Enter an agent of the account in a draft battle.
 
         An agent already in the battle is 409 BATTLE_INVALID_STATE and an unknown agent 404 AGENT_NOT_FOUND (the platform answers 500 to both — a defect).
+
+        Args:
+            battle_id: str.
+            agent_id: str. An agent of the calling account.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleParticipant: An agent entered in a battle.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "agent_id": agent_id,
@@ -3418,7 +5548,24 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> None:
-        """Take an agent out of a draft battle."""
+        """Take an agent out of a draft battle.
+
+        Args:
+            battle_id: str.
+            agent_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         self._transport.request(
             Call(
                 "DELETE",
@@ -3444,6 +5591,24 @@ class AgentExchangeClient:
         balance (historical). Fewer than 2 participants, or a battle not in draft, is 409
         BATTLE_INVALID_STATE (the platform answers 200 to a second start and moves
         started_at — a defect).
+
+        Args:
+            battle_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Battle: A battle of the account's agents (live or historical).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -3468,7 +5633,27 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleParticipant:
-        """Pause a participant of an active battle; its orders are refused until resume."""
+        """Pause a participant of an active battle; its orders are refused until resume.
+
+        Args:
+            battle_id: str.
+            agent_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleParticipant: An agent entered in a battle.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "POST",
@@ -3492,7 +5677,27 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleParticipant:
-        """Resume a paused participant."""
+        """Resume a paused participant.
+
+        Args:
+            battle_id: str.
+            agent_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleParticipant: An agent entered in a battle.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "POST",
@@ -3515,7 +5720,26 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Battle:
-        """End an active battle now; participants are ranked (fires battle.completed)."""
+        """End an active battle now; participants are ranked (fires battle.completed).
+
+        Args:
+            battle_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Battle: A battle of the account's agents (live or historical).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "POST",
@@ -3541,6 +5765,23 @@ class AgentExchangeClient:
         """The standings now, best first by the ranking metric (in any state).
 
         Equity counts open positions at market (the platform counts cash only — a defect).
+
+        Args:
+            battle_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleLive: A battle's standings now.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -3567,6 +5808,24 @@ class AgentExchangeClient:
         """A completed battle's ranking.
 
         Before completion 409 BATTLE_INVALID_STATE.
+
+        Args:
+            battle_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleResults: A completed battle's ranking.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -3595,6 +5854,26 @@ class AgentExchangeClient:
         """A completed battle's equity snapshots, oldest first.
 
         Before completion 409 BATTLE_INVALID_STATE (the platform answers an empty list; its live battles never have snapshots — a defect).
+
+        Args:
+            battle_id: str.
+            limit: int. From 1 to 100000. Default: 10000.
+            offset: int. At least 0. Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleReplay: A battle's equity snapshots, oldest first.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {
             "limit": str(limit),
@@ -3625,7 +5904,31 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Battle:
-        """A new draft historical battle replaying a completed battle's span with its participants."""
+        """A new draft historical battle replaying a completed battle's span with its participants.
+
+        Args:
+            battle_id: str.
+            override_config: Mapping[str, Any]. Members of backtest_config to use instead of the source battle's span. Optional: None sends nothing (the server's default applies).
+            agent_ids: Sequence[str]. The participants; default the source battle's. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Battle: A battle of the account's agents (live or historical).
+
+        Raises:
+            ValidationError: BACKTEST_NO_DATA, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {}
         if override_config is not None:
             _body["override_config"] = dict(override_config)
@@ -3657,6 +5960,24 @@ class AgentExchangeClient:
         """Advance an active historical battle by one candle, every participant together.
 
         A live battle, or one not active, is 409 BATTLE_INVALID_STATE. After the last step the battle stays active until stop.
+
+        Args:
+            battle_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleStep: A historical battle after a step; every participant sees the same prices.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = self._transport.request(
             Call(
@@ -3681,7 +6002,28 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleStep:
-        """Advance an active historical battle by up to 10,000 candles."""
+        """Advance an active historical battle by up to 10,000 candles.
+
+        Args:
+            battle_id: str.
+            steps: int. Steps to advance; more than remain runs to the end. From 1 to 10000.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleStep: A historical battle after a step; every participant sees the same prices.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "steps": steps,
         }
@@ -3704,9 +6046,9 @@ class AgentExchangeClient:
         battle_id: str,
         agent_id: str,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
-        order_type: str = "market",
+        order_type: Literal["market", "limit", "stop_loss", "take_profit"] = "market",
         price: Decimal | str | int | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -3717,6 +6059,32 @@ class AgentExchangeClient:
         """Place an order for one participant of an active historical battle, at the battle's clock.
 
         Answers 200 (as on the platform); an order the wallet cannot pay is status rejected. A paused participant is 409 BATTLE_INVALID_STATE; an agent that is not a participant 404 BATTLE_NOT_FOUND (the platform answers 500).
+
+        Args:
+            battle_id: str.
+            agent_id: str. The participant placing it (not a participant: 404 BATTLE_NOT_FOUND; the platform answers 500).
+            symbol: str.
+            side: "buy" | "sell".
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A decimal string (a JSON number is 422 here, as on the platform).
+            order_type: "market" | "limit" | "stop_loss" | "take_profit". Default: 'market'.
+            price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Required for limit, stop_loss and take_profit. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleOrder: What placing a historical battle order answered.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "agent_id": agent_id,
@@ -3750,7 +6118,26 @@ class AgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattlePrices:
-        """An active historical battle's prices at its clock (the same for every participant)."""
+        """An active historical battle's prices at its clock (the same for every participant).
+
+        Args:
+            battle_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattlePrices: A historical battle's prices at its clock.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = self._transport.request(
             Call(
                 "GET",
@@ -3769,6 +6156,12 @@ class AgentExchangeClient:
 
         It is taken as started: ``with`` does not start it again (call
         ``start()`` on one never started) and cancels it on leaving unless it finished.
+
+        Args:
+            session_id: The session's id.
+
+        Returns:
+            BacktestSession: Bound to that session.
         """
         return BacktestSession(self._transport, session_id, started=True)
 
@@ -3777,6 +6170,12 @@ class AgentExchangeClient:
 
         It is taken as started: ``with`` does not start it again (call
         ``start()`` on one never started) and cancels it on leaving unless it finished.
+
+        Args:
+            battle_id: The session's id.
+
+        Returns:
+            HistoricalBattle: Bound to that session.
         """
         return HistoricalBattle(self._transport, battle_id, started=True)
 
@@ -3989,7 +6388,27 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BacktestStarted:
-        """Start a created session (its clock at start_time)."""
+        """Start a created session (its clock at start_time).
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestStarted: A BacktestStarted as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _data = self._transport.request(
             Call(
@@ -4017,7 +6436,25 @@ class BacktestSession:
         """Advance the session by n candles (POST step/batch; one call whatever n).
 
         Args:
-            n: Steps to advance (1 to 10,000); more than remain run to the end.
+            n: int. Steps to advance (1 to 10,000); more than remain run to the end. From 1 to 10000. Default: 1.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestStep: The session after a step (one candle) or a batch of steps; portfolio is the session's.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         session_id = self.session_id
         _body: dict[str, Any] = {
@@ -4057,7 +6494,26 @@ class BacktestSession:
         equity snapshot per step); steps_executed says how many steps ran.
 
         Args:
-            n: Steps to advance (1 to 100,000).
+            n: int. Steps to advance (1 to 100,000). From 1 to 100000.
+            include_intermediate_trades: bool. true: orders_filled holds the fills of every step of the batch; false: only those of its last step. Default: False.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestStep: The session after a step (one candle) or a batch of steps; portfolio is the session's.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ConflictError: BACKTEST_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         session_id = self.session_id
         _body: dict[str, Any] = {
@@ -4093,6 +6549,24 @@ class BacktestSession:
         """Cancel a running session, keeping its partial results.
 
         A session that is not running (never started, completed, cancelled) is 404 "not active", as on the platform.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestCancelled: A BacktestCancelled as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         session_id = self.session_id
         _data = self._transport.request(
@@ -4112,7 +6586,7 @@ class BacktestSession:
     def place_market_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -4120,7 +6594,33 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a market order that fills at once at the session price plus a small slippage."""
+        """Place a market order that fills at once at the session price plus a small slippage.
+
+        Args:
+            symbol: str.
+            side: "buy" | "sell".
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            InsufficientBalanceError: INSUFFICIENT_BALANCE, ORDER_REJECTED (reason insufficient_balance).
+            OrderError: ORDER_REJECTED, INVALID_QUANTITY, INVALID_ORDER_TYPE.
+            RiskLimitError: ORDER_REJECTED (reason daily_loss_limit, max_open_orders_exceeded, order_too_large, position_limit_exceeded, rate_limit_exceeded), DAILY_LOSS_LIMIT.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4154,7 +6654,7 @@ class BacktestSession:
     def place_limit_order(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         price: Decimal | str | int,
         *,
@@ -4163,7 +6663,34 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a limit order that stays pending until a candle of the session reaches price."""
+        """Place a limit order that stays pending until a candle of the session reaches price.
+
+        Args:
+            symbol: str.
+            side: "buy" | "sell".
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
+            price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            InsufficientBalanceError: INSUFFICIENT_BALANCE, ORDER_REJECTED (reason insufficient_balance).
+            OrderError: ORDER_REJECTED, INVALID_QUANTITY, INVALID_ORDER_TYPE.
+            RiskLimitError: ORDER_REJECTED (reason daily_loss_limit, max_open_orders_exceeded, order_too_large, position_limit_exceeded, rate_limit_exceeded), DAILY_LOSS_LIMIT.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4199,7 +6726,7 @@ class BacktestSession:
     def place_stop_loss(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -4208,7 +6735,34 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a stop-loss order that triggers when a candle of the session reaches trigger_price."""
+        """Place a stop-loss order that triggers when a candle of the session reaches trigger_price.
+
+        Args:
+            symbol: str.
+            side: "buy" | "sell".
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
+            trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            InsufficientBalanceError: INSUFFICIENT_BALANCE, ORDER_REJECTED (reason insufficient_balance).
+            OrderError: ORDER_REJECTED, INVALID_QUANTITY, INVALID_ORDER_TYPE.
+            RiskLimitError: ORDER_REJECTED (reason daily_loss_limit, max_open_orders_exceeded, order_too_large, position_limit_exceeded, rate_limit_exceeded), DAILY_LOSS_LIMIT.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4244,7 +6798,7 @@ class BacktestSession:
     def place_take_profit(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
         *,
@@ -4253,7 +6807,34 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Order:
-        """Place a take-profit order that triggers when a candle of the session reaches trigger_price."""
+        """Place a take-profit order that triggers when a candle of the session reaches trigger_price.
+
+        Args:
+            symbol: str.
+            side: "buy" | "sell".
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
+            trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            InsufficientBalanceError: INSUFFICIENT_BALANCE, ORDER_REJECTED (reason insufficient_balance).
+            OrderError: ORDER_REJECTED, INVALID_QUANTITY, INVALID_ORDER_TYPE.
+            RiskLimitError: ORDER_REJECTED (reason daily_loss_limit, max_open_orders_exceeded, order_too_large, position_limit_exceeded, rate_limit_exceeded), DAILY_LOSS_LIMIT.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _body: dict[str, Any] = {
             "symbol": symbol,
@@ -4288,7 +6869,8 @@ class BacktestSession:
 
     def get_orders(
         self,
-        status: str | None = None,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
@@ -4298,7 +6880,30 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Order]:
-        """The session's orders, newest first (filtered and paged here: the sandbox route has no filters)."""
+        """The session's orders, newest first (filtered and paged here: the sandbox route has no filters).
+
+        Args:
+            status: "pending" | "filled" | "partially_filled" | "cancelled" | "rejected" | "expired". Optional: None sends nothing.
+            symbol: str. Optional: None sends nothing.
+            limit: int. Default: 100.
+            offset: int. Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Order]: one per item; Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _data = self._transport.request(
             Call(
@@ -4333,7 +6938,26 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Order]:
-        """The session's pending orders, newest first."""
+        """The session's pending orders, newest first.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Order]: one per item; Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _data = self._transport.request(
             Call(
@@ -4363,6 +6987,24 @@ class BacktestSession:
 
         Unlocks its funds. An unknown order is 404 ORDER_NOT_FOUND and one no longer pending
         400 ORDER_NOT_CANCELLABLE, as live (the platform answers both 200 with cancelled false).
+
+        Args:
+            order_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            OrderError: ORDER_NOT_CANCELLABLE.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            OrderNotFoundError: ORDER_NOT_FOUND.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         session_id = self.session_id
         self._transport.request(
@@ -4385,7 +7027,28 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Trade]:
-        """The session's executions, newest first (filtered here: the sandbox route has no filters)."""
+        """The session's executions, newest first (filtered here: the sandbox route has no filters).
+
+        Args:
+            symbol: str. Optional: None sends nothing.
+            limit: int. Default: 50.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Trade]: one per item; Trade: An execution — your own (get_trade_history) or a public one (get_recent_trades, where side, fee, pnl and order_id are None).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _data = self._transport.request(
             Call(
@@ -4420,7 +7083,24 @@ class BacktestSession:
         A pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with price "0").
 
         Args:
-            symbol: Trading pair, e.g. BTCUSDT.
+            symbol: str. Trading pair, e.g. BTCUSDT.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Price: A Price as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         session_id = self.session_id
         _data = self._transport.request(
@@ -4444,7 +7124,26 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Price]:
-        """Prices of all the session's pairs at the session clock."""
+        """Prices of all the session's pairs at the session clock.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Price]: one per item; Price: A Price as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _data = self._transport.request(
             Call(
@@ -4485,7 +7184,24 @@ class BacktestSession:
         A pair outside the session, or unknown, is 400 INVALID_SYMBOL (the platform answers 200 with {symbol, error}).
 
         Args:
-            symbol: Trading pair, e.g. BTCUSDT.
+            symbol: str. Trading pair, e.g. BTCUSDT.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Ticker: A Ticker as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         session_id = self.session_id
         _data = self._transport.request(
@@ -4504,7 +7220,7 @@ class BacktestSession:
     def get_candles(
         self,
         symbol: str,
-        interval: str,
+        interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"],
         limit: int = 100,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -4517,8 +7233,26 @@ class BacktestSession:
         A pair outside the session, or unknown, is 400 INVALID_SYMBOL.
 
         Args:
-            symbol: Trading pair, e.g. BTCUSDT.
-            interval: A label (1m, 5m, 15m, 1h, 4h, 1d) or its seconds ('3600'); echoed as sent.
+            symbol: str. Trading pair, e.g. BTCUSDT.
+            interval: "1m" | "5m" | "15m" | "1h" | "4h" | "1d". A label (1m, 5m, 15m, 1h, 4h, 1d) or its seconds ('3600'); echoed as sent.
+            limit: int. From 1 to 1000. Default: 100.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Candle]: one per item; Candle: A Candle as the API returns it.
+
+        Raises:
+            ValidationError: INVALID_JSON, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         session_id = self.session_id
         _params: dict[str, str] = {
@@ -4547,7 +7281,26 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Balance:
-        """Balances of the session's wallet."""
+        """Balances of the session's wallet.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Balance: A Balance as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _data = self._transport.request(
             Call(
@@ -4570,7 +7323,26 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Portfolio:
-        """Equity, cash and positions of the session at its clock."""
+        """Equity, cash and positions of the session at its clock.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Portfolio: A Portfolio as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _data = self._transport.request(
             Call(
@@ -4593,7 +7365,26 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Position]:
-        """Open positions at the session clock, with their prices (read from the session's portfolio: its positions route sends no prices)."""
+        """Open positions at the session clock, with their prices (read from the session's portfolio: its positions route sends no prices).
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Position]: one per item; Position: A Position as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _data = self._transport.request(
             Call(
@@ -4616,7 +7407,26 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BacktestStatus:
-        """Status and progress of a session."""
+        """Status and progress of a session.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestStatus: A backtest session's status and progress (final figures once it finished).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _data = self._transport.request(
             Call(
@@ -4639,7 +7449,26 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BacktestResults:
-        """Summary, metrics and per-pair results of a session."""
+        """Summary, metrics and per-pair results of a session.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BacktestResults: A session's configuration, summary, metrics and per-pair results.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _data = self._transport.request(
             Call(
@@ -4666,7 +7495,23 @@ class BacktestSession:
         """Equity snapshots of a session.
 
         Args:
-            interval: Keep every Nth stored snapshot.
+            interval: int. Keep every Nth stored snapshot. At least 1. Default: 1.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Snapshot]: one per item; Snapshot: A Snapshot as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         session_id = self.session_id
         _params: dict[str, str] = {
@@ -4696,7 +7541,28 @@ class BacktestSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Trade]:
-        """The trades of a session, with the closing sells at its end."""
+        """The trades of a session, with the closing sells at its end.
+
+        Args:
+            limit: int. From 1 to 10000. Default: 1000.
+            offset: int. At least 0. Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Trade]: one per item; Trade: An execution — your own (get_trade_history) or a public one (get_recent_trades, where side, fee, pnl and order_id are None).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         session_id = self.session_id
         _params: dict[str, str] = {
             "limit": str(limit),
@@ -4807,6 +7673,23 @@ class HistoricalBattle:
         balance (historical). Fewer than 2 participants, or a battle not in draft, is 409
         BATTLE_INVALID_STATE (the platform answers 200 to a second start and moves
         started_at — a defect).
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Battle: A battle of the account's agents (live or historical).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         battle_id = self.battle_id
         _data = self._transport.request(
@@ -4831,7 +7714,25 @@ class HistoricalBattle:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Battle:
-        """End an active battle now; participants are ranked (fires battle.completed)."""
+        """End an active battle now; participants are ranked (fires battle.completed).
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Battle: A battle of the account's agents (live or historical).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         battle_id = self.battle_id
         _data = self._transport.request(
             Call(
@@ -4858,6 +7759,22 @@ class HistoricalBattle:
         """The standings now, best first by the ranking metric (in any state).
 
         Equity counts open positions at market (the platform counts cash only — a defect).
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleLive: A battle's standings now.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         battle_id = self.battle_id
         _data = self._transport.request(
@@ -4884,6 +7801,23 @@ class HistoricalBattle:
         """A completed battle's ranking.
 
         Before completion 409 BATTLE_INVALID_STATE.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleResults: A completed battle's ranking.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         battle_id = self.battle_id
         _data = self._transport.request(
@@ -4907,7 +7841,25 @@ class HistoricalBattle:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleStep:
-        """Advance every participant by one candle."""
+        """Advance every participant by one candle.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleStep: A historical battle after a step; every participant sees the same prices.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         battle_id = self.battle_id
         _data = self._transport.request(
             Call(
@@ -4935,7 +7887,27 @@ class HistoricalBattle:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleStep:
-        """Advance an active historical battle by up to 10,000 candles."""
+        """Advance an active historical battle by up to 10,000 candles.
+
+        Args:
+            steps: int. Steps to advance; more than remain runs to the end. From 1 to 10000.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleStep: A historical battle after a step; every participant sees the same prices.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         battle_id = self.battle_id
         _body: dict[str, Any] = {
             "steps": steps,
@@ -4962,9 +7934,9 @@ class HistoricalBattle:
         self,
         agent_id: str,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
-        order_type: str = "market",
+        order_type: Literal["market", "limit", "stop_loss", "take_profit"] = "market",
         price: Decimal | str | int | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -4972,7 +7944,33 @@ class HistoricalBattle:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattleOrder:
-        """Place an order for one participant at the battle's clock."""
+        """Place an order for one participant at the battle's clock.
+
+        Args:
+            agent_id: str. The participant placing it (not a participant: 404 BATTLE_NOT_FOUND; the platform answers 500).
+            symbol: str.
+            side: "buy" | "sell".
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A decimal string (a JSON number is 422 here, as on the platform).
+            order_type: "market" | "limit" | "stop_loss" | "take_profit". Default: 'market'.
+            price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Required for limit, stop_loss and take_profit. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattleOrder: What placing a historical battle order answered.
+
+        Raises:
+            ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
+            InvalidSymbolError: INVALID_SYMBOL.
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         battle_id = self.battle_id
         _body: dict[str, Any] = {
             "agent_id": agent_id,
@@ -5005,7 +8003,25 @@ class HistoricalBattle:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> BattlePrices:
-        """The prices every participant sees at the battle's clock."""
+        """The prices every participant sees at the battle's clock.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            BattlePrices: A historical battle's prices at its clock.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         battle_id = self.battle_id
         _data = self._transport.request(
             Call(

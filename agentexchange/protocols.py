@@ -10,7 +10,7 @@ unchanged on either. The generator checks that the shared methods agree.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from .models import (
     Balance,
@@ -44,7 +44,9 @@ class TradingAPI(Protocol):
         """Current prices of all pairs in one call."""
         ...
 
-    def get_candles(self, symbol: str, interval: str, limit: int = 100) -> list[Candle]:
+    def get_candles(
+        self, symbol: str, interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"], limit: int = 100
+    ) -> list[Candle]:
         """Historical OHLCV candles."""
         ...
 
@@ -52,12 +54,18 @@ class TradingAPI(Protocol):
         """24-hour ticker statistics."""
         ...
 
-    def place_market_order(self, symbol: str, side: str, quantity: Decimal | str | int) -> Order:
+    def place_market_order(
+        self, symbol: str, side: Literal["buy", "sell"], quantity: Decimal | str | int
+    ) -> Order:
         """Place a market order that fills immediately at the current price plus a small slippage."""
         ...
 
     def place_limit_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int, price: Decimal | str | int
+        self,
+        symbol: str,
+        side: Literal["buy", "sell"],
+        quantity: Decimal | str | int,
+        price: Decimal | str | int,
     ) -> Order:
         """Place a limit order that stays pending until the market reaches price."""
         ...
@@ -65,7 +73,7 @@ class TradingAPI(Protocol):
     def place_stop_loss(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
     ) -> Order:
@@ -75,7 +83,7 @@ class TradingAPI(Protocol):
     def place_take_profit(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
     ) -> Order:
@@ -92,7 +100,8 @@ class TradingAPI(Protocol):
 
     def get_orders(
         self,
-        status: str | None = None,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,
@@ -132,7 +141,9 @@ class AsyncTradingAPI(Protocol):
         """Current prices of all pairs in one call."""
         ...
 
-    async def get_candles(self, symbol: str, interval: str, limit: int = 100) -> list[Candle]:
+    async def get_candles(
+        self, symbol: str, interval: Literal["1m", "5m", "15m", "1h", "4h", "1d"], limit: int = 100
+    ) -> list[Candle]:
         """Historical OHLCV candles."""
         ...
 
@@ -141,13 +152,17 @@ class AsyncTradingAPI(Protocol):
         ...
 
     async def place_market_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int
+        self, symbol: str, side: Literal["buy", "sell"], quantity: Decimal | str | int
     ) -> Order:
         """Place a market order that fills immediately at the current price plus a small slippage."""
         ...
 
     async def place_limit_order(
-        self, symbol: str, side: str, quantity: Decimal | str | int, price: Decimal | str | int
+        self,
+        symbol: str,
+        side: Literal["buy", "sell"],
+        quantity: Decimal | str | int,
+        price: Decimal | str | int,
     ) -> Order:
         """Place a limit order that stays pending until the market reaches price."""
         ...
@@ -155,7 +170,7 @@ class AsyncTradingAPI(Protocol):
     async def place_stop_loss(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
     ) -> Order:
@@ -165,7 +180,7 @@ class AsyncTradingAPI(Protocol):
     async def place_take_profit(
         self,
         symbol: str,
-        side: str,
+        side: Literal["buy", "sell"],
         quantity: Decimal | str | int,
         trigger_price: Decimal | str | int,
     ) -> Order:
@@ -182,7 +197,8 @@ class AsyncTradingAPI(Protocol):
 
     async def get_orders(
         self,
-        status: str | None = None,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
         symbol: str | None = None,
         limit: int = 100,
         offset: int = 0,

@@ -92,14 +92,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 {% for model in sdk.models %}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class {{ model.name }}:
 {% for f in model.fields %}
-{% set annotation = ty.field_type(f.type) ~ (" | None" if f.optional else "") %}
+{% set annotation = ty.field_annotation(f) %}
 {% if f.required %}
 {% set dflt = none %}
 {% elif f.has_default and f.default is not none and f.type.startswith("list[") %}
@@ -123,6 +123,7 @@ class {{ model.name }}:
 {% endfor %}
 
     _from_wire: ClassVar[Callable[[Mapping[str, Any]], {{ model.name }}]]
+    _from_dict: ClassVar[Callable[[Mapping[str, Any]], {{ model.name }}]]
     _make: ClassVar[
         Callable[
             [

@@ -44,6 +44,7 @@ PARAM_KEYS = {
     "fallback",
     "otherwise",
     "local",
+    "enum",
 }
 METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns"}
 SESSION_METHOD_KEYS = METHOD_KEYS | {"session"}
@@ -118,6 +119,11 @@ class Param:
     otherwise: str | None = None
     # Not sent: the method applies it to the result (returns.where / skip / take).
     local: bool = False
+    # The values the wire schema allows (its enum; of the items for a list): a Literal in
+    # the signature and the docstring's allowed values. Empty: any value of the type.
+    enum: tuple[Any, ...] = ()
+    # The wire schema's bounds (minimum, maximum), for the docstring; None: unbounded.
+    bounds: tuple[Any, Any] = (None, None)
 
     @property
     def optional(self) -> bool:
@@ -210,6 +216,9 @@ class Method:
     effects: tuple[str, ...] = ()  # "started" | "finished" | "step"
     # requestBody.required is false: an empty body is not sent at all.
     body_optional: bool = False
+    # The exceptions of the operation's documented error codes: (class, codes), in the
+    # order of the responses (see raises_of).
+    raises: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -260,6 +269,8 @@ class ModelField:
     equals: Any = None  # equals: the value compared with
     secret: bool = False
     sum: tuple[tuple[str, ...], ...] = ()  # value: when absent, the sum of these members
+    enum: tuple[Any, ...] = ()  # the wire schema's allowed values: a Literal annotation
+    doc: str | None = None  # the wire property's description
 
     @property
     def sum_members(self) -> list[str]:
@@ -429,6 +440,39 @@ def _schema_type(spec: Spec, schema: Any, where: str) -> str:
     raise VocabularyError(f"{where}: cannot derive a type from the wire schema; give a type")
 
 
+def _enum(spec: Spec, schema: Any) -> tuple[Any, ...]:
+    """The values a wire schema allows (of its items, for an array): its enum without null,
+    when every value is text or every value an integer; else () — any value of the type."""
+    schema = spec.resolve(schema)
+    if not isinstance(schema, dict):
+        return ()
+    if "allOf" in schema and len(schema["allOf"]) == 1:
+        return _enum(spec, schema["allOf"][0])
+    if schema.get("type") == "array":
+        return _enum(spec, schema.get("items", {}))
+    values = tuple(v for v in schema.get("enum") or () if v is not None)
+    if values and (
+        all(isinstance(v, str) for v in values)
+        or all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    ):
+        return values
+    return ()
+
+
+def _bounds(spec: Spec, schema: Any) -> tuple[Any, Any]:
+    """(minimum, maximum) of a numeric wire schema, None where it sets none."""
+    schema = spec.resolve(schema)
+    if not isinstance(schema, dict):
+        return (None, None)
+    return (schema.get("minimum"), schema.get("maximum"))
+
+
+def _description(spec: Spec, schema: Any) -> str | None:
+    schema = spec.resolve(schema)
+    text = schema.get("description") if isinstance(schema, dict) else None
+    return text.strip() if isinstance(text, str) and text.strip() else None
+
+
 def _wire_kind(spec: Spec, schema: Any) -> str:
     schema = spec.resolve(schema)
     kind = schema.get("type") if isinstance(schema, dict) else None
@@ -585,6 +629,10 @@ def _build_field(spec: Spec, host: Any, name: str, fspec: Any, where: str) -> Mo
     required = found is not None and found[1] and not has_default
     if has_default and default is not None and not _default_fits(ftype, default):
         raise VocabularyError(f"{where}: default {default!r} does not fit type {ftype}")
+    # An explicit type may cover other servers' shapes: then no Literal from this schema.
+    enum = _enum(spec, found[0]) if found is not None and "type" not in fspec else ()
+    if enum and ftype not in {"str", "int", "list[str]", "list[int]"}:
+        enum = ()
     return ModelField(
         name,
         ftype,
@@ -596,6 +644,8 @@ def _build_field(spec: Spec, host: Any, name: str, fspec: Any, where: str) -> Mo
         default,
         secret=secret,
         sum=sums,
+        enum=enum,
+        doc=_description(spec, found[0]) if found is not None else None,
     )
 
 
@@ -977,10 +1027,33 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
     if doc is None and targets[0].location != "body":
         doc = op.params[(targets[0].location, targets[0].name)].description
     wire_kind = "other"
-    if targets[0].location == "body":
-        body_schema = _target_schema(spec, op, targets[0])
-        if body_schema is not None:
-            wire_kind = _wire_kind(spec, body_schema)
+    target_schema = _target_schema(spec, op, targets[0])
+    if targets[0].location == "body" and target_schema is not None:
+        wire_kind = _wire_kind(spec, target_schema)
+        if doc is None:
+            doc = _description(spec, target_schema)
+    enum: tuple[Any, ...] = ()
+    bounds: tuple[Any, Any] = (None, None)
+    if target_schema is not None and not spread:
+        enum = _enum(spec, target_schema)
+        bounds = _bounds(spec, target_schema)
+    if enum and ptype not in {"str", "int", "list[str]", "list[int]"}:
+        enum = ()
+    if "enum" in praw:
+        given = praw["enum"]
+        if (
+            not isinstance(given, list)
+            or not given
+            or not all(isinstance(v, str) for v in given)
+            or ptype != "str"
+            or (enum and not set(given) <= set(enum))
+        ):
+            raise VocabularyError(
+                f"{pwhere}: enum is a list of str values, within the wire schema's enum"
+            )
+        enum = tuple(given)
+    if enum and default is not None and not ptype.startswith("list[") and default not in enum:
+        raise VocabularyError(f"{pwhere}: default {default!r} is not one of {list(enum)}")
     fallback = praw.get("fallback")
     if fallback is not None:
         if (
@@ -1004,6 +1077,8 @@ def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only:
         wire_kind,
         (fallback["method"], fallback["field"]) if fallback else None,
         otherwise,
+        enum=enum,
+        bounds=bounds,
     )
 
 
@@ -1012,7 +1087,7 @@ def _build_local_param(praw: dict[str, Any], name: str, pwhere: str, keyword_onl
     skip, take) — for a server that has no such filter, as the platform's sandbox has none."""
     if praw["local"] is not True:
         raise VocabularyError(f"{pwhere}: local must be true")
-    extra = set(praw) - {"name", "local", "type", "default", "keyword_only", "doc"}
+    extra = set(praw) - {"name", "local", "type", "default", "keyword_only", "doc", "enum"}
     if extra:
         raise VocabularyError(f"{pwhere}: a local parameter has no {sorted(extra)}")
     ptype = praw.get("type")
@@ -1029,7 +1104,28 @@ def _build_local_param(praw: dict[str, Any], name: str, pwhere: str, keyword_onl
     doc = praw.get("doc")
     if doc is not None and not isinstance(doc, str):
         raise VocabularyError(f"{pwhere}: doc must be text")
-    return Param(name, ptype, (), False, False, default, keyword_only or kw, False, doc, local=True)
+    enum = praw.get("enum", [])
+    if (
+        not isinstance(enum, list)
+        or not all(isinstance(v, str) for v in enum)
+        or (enum and ptype != "str")
+    ):
+        raise VocabularyError(f"{pwhere}: enum is a list of the str values allowed")
+    if enum and default is not None and default not in enum:
+        raise VocabularyError(f"{pwhere}: default {default!r} is not one of {enum}")
+    return Param(
+        name,
+        ptype,
+        (),
+        False,
+        False,
+        default,
+        keyword_only or kw,
+        False,
+        doc,
+        local=True,
+        enum=tuple(enum),
+    )
 
 
 def _check_number_list(
@@ -1418,7 +1514,9 @@ def _with_effects(m: Method, decl: dict[str, Any], step_model: str) -> Method:
 def _surface(m: Method) -> tuple[Any, ...]:
     """What a caller sees of a method: parameters (name, type, default, keyword-only), the
     kind of value returned and its model or item type."""
-    params = tuple((p.name, p.type, p.required, p.default, p.keyword_only) for p in m.call_params)
+    params = tuple(
+        (p.name, p.type, p.enum, p.required, p.default, p.keyword_only) for p in m.call_params
+    )
     kind = "list" if m.returns.kind in {"list", "map_list", "map_values"} else m.returns.kind
     return params, kind, m.returns.model, m.returns.item
 
@@ -1452,12 +1550,70 @@ def _check_session_returns(
             )
 
 
+# --------------------------------------------------------------------------- raises
+
+CODE_WORD = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{4,}\b")
+
+
+def raises_of(
+    spec: Spec, op: Operation, errors: ErrorTables
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The exception classes an operation's documented error codes map to.
+
+    A code is documented by an error response (status 400 and up) of the operation that
+    names it in its description (or, for a response of its own, as its example's
+    ``error.code``); a response that names none documents every code of its status. A ``refine_by_reason`` code adds the classes
+    of ``x-order-reject-reasons``. Each class comes once, with its codes, in response order.
+    """
+    codes = {c.code: c for c in errors.codes}
+    found: list[str] = []
+    for status, raw in (op.raw.get("responses") or {}).items():
+        if not str(status).isdigit() or int(status) < 400:
+            continue
+        response = spec.resolve(raw)
+        if not isinstance(response, dict):
+            continue
+        named = [w for w in CODE_WORD.findall(str(response.get("description") or "")) if w in codes]
+        if not named and "$ref" not in raw:
+            # An operation's own response: its example's code is specific to it.
+            for media in (response.get("content") or {}).values():
+                example = media.get("example") if isinstance(media, dict) else None
+                error = example.get("error") if isinstance(example, dict) else None
+                if isinstance(error, dict) and error.get("code") in codes:
+                    named.append(error["code"])
+        if not named:
+            named = [c.code for c in errors.codes if c.status == int(status)]
+        for code in named:
+            if code not in found:
+                found.append(code)
+    by_class: dict[str, list[str]] = {}
+    for code in found:
+        by_class.setdefault(codes[code].exception, []).append(code)
+        if code in errors.refined_by_reason:
+            refined: dict[str, list[str]] = {}
+            for reason, exc in errors.reasons:
+                refined.setdefault(exc, []).append(reason)
+            for exc, reasons in refined.items():
+                by_class.setdefault(exc, []).append(f"{code} (reason {', '.join(reasons)})")
+    return tuple((exc, tuple(names)) for exc, names in by_class.items())
+
+
+def _with_raises(spec: Spec, methods: list[Method], errors: ErrorTables) -> list[Method]:
+    ops = {op.operation_id: op for op in spec.operations}
+    return [
+        dataclasses.replace(m, raises=raises_of(spec, ops[m.operation_id], errors)) for m in methods
+    ]
+
+
 # ----------------------------------------------------------------------------- all
 
 
 def build(spec: Spec) -> SdkModel:
     models = build_models(spec)
-    methods = build_methods(spec, models)
     errors = build_errors(spec)
-    sessions = build_sessions(spec, models, methods, errors.codes)
+    methods = _with_raises(spec, build_methods(spec, models), errors)
+    sessions = [
+        dataclasses.replace(s, methods=_with_raises(spec, s.methods, errors))
+        for s in build_sessions(spec, models, methods, errors.codes)
+    ]
     return SdkModel(methods=methods, models=models, errors=errors, sessions=sessions)

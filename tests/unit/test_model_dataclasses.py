@@ -12,6 +12,7 @@ copying, ``FrozenInstanceError`` on assignment and deletion, slots and match arg
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import inspect
@@ -41,6 +42,9 @@ MODEL_NAMES = list(models.__all__)
 def sample(annotation: str, ns: Any, seed: int) -> Any:
     """A value of the annotated type; models are built from ``ns`` (new or reference)."""
     base = annotation.removesuffix(" | None")
+    if base.startswith("Literal["):  # a field limited to the document's enum: one of them
+        options = ast.literal_eval(f"[{base[8:-1]}]")
+        return options[seed % len(options)]
     if base == "str":
         return f"s{seed}"
     if base == "int":

@@ -78,10 +78,35 @@ class AsyncAgentExchangeClient:
         http_client: httpx.AsyncClient | None = None,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     ) -> None:
-        """``max_concurrency`` bounds this client's requests in flight (a retry's backoff and
-        a login hold no slot); the default ``httpx.AsyncClient``'s pool is sized to match. A
-        call that waits longer than ``timeout`` for a free slot raises ``APITimeoutError``.
-        The bound applies to a caller's own ``http_client`` too (its pool limits stay its own).
+        """Make a client; nothing is sent until the first call.
+
+        Args:
+            api_key: The account's or an agent's API key (``ak_live_...``), sent as
+                ``X-API-Key``. Default: ``AGENTEXCHANGE_API_KEY``. Public market data
+                needs none.
+            api_secret: The account's API secret (``sk_live_...``); with an account key it
+                lets the client log in for a JWT where a route needs one. Default:
+                ``AGENTEXCHANGE_API_SECRET``.
+            base_url: The server, e.g. ``https://api.tradeready.io`` or a local mock.
+                Default: ``AGENTEXCHANGE_BASE_URL``, then ``http://localhost:8000``.
+            timeout: Seconds for each request (connect, read, write, pool); a call may
+                set its own with ``timeout=``; with your own ``http_client``, its timeout
+                applies. Default: 30.
+            agent_id: The agent an account key trades and reads as (sent as
+                ``X-Agent-Id``). Default: ``AGENTEXCHANGE_AGENT_ID``; none with an agent's
+                own key.
+            max_retries: How many times a failed request is resent: 408, 429, 502, 503 and
+                504, and connections that failed before sending (a POST only when it is
+                safe: ``Retry-After`` or an honoured ``Idempotency-Key``), after 0.5 s·2ⁿ
+                (at most 8 s, or the server's ``Retry-After``). Default: 2.
+            http_client: Your own ``httpx.AsyncClient`` (proxies, certificates, limits);
+                the client then never closes it. Default: one of its own, closed by
+                ``close()``.
+            max_concurrency: Bounds this client's requests in flight (a retry's backoff
+                and a login hold no slot); the default ``httpx.AsyncClient``'s pool is
+                sized to match. A call that waits longer than ``timeout`` for a free slot
+                raises ``APITimeoutError``. The bound applies to your own ``http_client``
+                too (its pool limits stay its own). Default: ``DEFAULT_MAX_CONCURRENCY``.
         """
         self._transport = AsyncTransport(
             api_key=api_key,
@@ -145,7 +170,22 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AuthToken:
-        """Log in."""
+        """Log in.
+
+        Args:
+            key: str.
+            secret: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AuthToken: A AuthToken as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "key": key,
             "secret": secret,
@@ -180,8 +220,19 @@ class AsyncAgentExchangeClient:
         Read a thing by id.
 
         Args:
-            thing_id: The id.
-            trace: A trace id for the logs.
+            thing_id: str. The id.
+            trace: str. A trace id for the logs. Optional: None sends nothing (the server's default applies).
+            at: datetime | str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Thing: Every kind of field.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _params: dict[str, str] = {}
         if at is not None:
@@ -216,7 +267,17 @@ class AsyncAgentExchangeClient:
         """The thing as the server sent it.
 
         Args:
-            thing_id: The id.
+            thing_id: str. The id.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            dict[str, Any]: the decoded JSON body.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _data = await self._transport.request(
             Call(
@@ -246,7 +307,18 @@ class AsyncAgentExchangeClient:
         Read a thing by id.
 
         Args:
-            thing_id: The id.
+            thing_id: str. The id.
+            trace: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Inner: A Inner as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         if trace is None:
             # Resolved here rather than left to the server: not every server fills it in.
@@ -277,7 +349,18 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> None:
-        """Delete a thing."""
+        """Delete a thing.
+
+        Args:
+            thing_id: str.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         await self._transport.request(
             Call(
                 "DELETE",
@@ -300,7 +383,24 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Thing]:
-        """Things."""
+        """Things.
+
+        Args:
+            pair: Sequence[int].
+            ids: Sequence[str]. Optional: None sends nothing (the server's default applies).
+            limit: int. Default: 10.
+            include_all: bool. Default: False.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Thing]: one per item; Thing: Every kind of field.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _pair = spread_param(pair, 2, "pair")
         _params: dict[str, str] = {
             "mode": "full",
@@ -349,7 +449,29 @@ class AsyncAgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Thing:
-        """Create a thing."""
+        """Create a thing.
+
+        Args:
+            name: str.
+            amount: Decimal | str | int; a float is refused (it cannot hold the exact amount).
+            start: datetime | str.
+            end: datetime | str.
+            labels: Sequence[str]. Optional: None sends nothing (the server's default applies).
+            options: Mapping[str, Any]. Optional: None sends nothing (the server's default applies).
+            note: str. Default: 'hello'.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+            idempotency_key: The ``Idempotency-Key`` to send (default: a new one, kept for every retry).
+
+        Returns:
+            Thing: Every kind of field.
+
+        Raises:
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "name": name,
             "amount": decimal_param(amount, "amount"),
@@ -389,7 +511,20 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Quote]:
-        """All quotes."""
+        """All quotes.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Quote]: one per item; Quote: A Quote as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = await self._transport.request(
             Call(
                 "GET",
@@ -428,6 +563,20 @@ class AsyncAgentExchangeClient:
         """Statistics of a series, in a docstring of two paragraphs.
 
         The second paragraph keeps the docstring's indentation.
+
+        Args:
+            series: Sequence[Decimal | float | str | int].
+            trials: int. Default: 1.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Stats: A Stats as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
         _body: dict[str, Any] = {
             "series": number_list_param(series, "series"),
@@ -456,7 +605,21 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[str]:
-        """Names."""
+        """Names.
+
+        Args:
+            limit: int. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[str]: the items, in the server's order.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _params: dict[str, str] = {}
         if limit is not None:
             _params["limit"] = str(limit)
@@ -486,7 +649,20 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[datetime]:
-        """Names."""
+        """Names.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[datetime]: the items, in the server's order.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = await self._transport.request(
             Call(
                 "GET",
@@ -508,7 +684,20 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Quote]:
-        """Quotes keyed by symbol."""
+        """Quotes keyed by symbol.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Quote]: one per item; Quote: A Quote as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = await self._transport.request(
             Call(
                 "GET",
@@ -534,7 +723,20 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> str:
-        """A text document."""
+        """A text document.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            str: the response body as text.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _data = await self._transport.request(
             Call(
                 "GET",
@@ -559,7 +761,22 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Membership:
-        """A thing's membership of a group."""
+        """A thing's membership of a group.
+
+        Args:
+            thing_id: str.
+            group_id: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Membership: A Membership as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         if group_id is None:
             # Without group_id: operation find_membership, which needs none.
             _path = f"/members/{path_param(thing_id)}"
@@ -595,7 +812,23 @@ class AsyncAgentExchangeClient:
         extra_body: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Thing:
-        """Reset a thing (an optional body; issue 18)."""
+        """Reset a thing (an optional body; issue 18).
+
+        Args:
+            thing_id: str.
+            note: str. Optional: None sends nothing (the server's default applies).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+            idempotency_key: The ``Idempotency-Key`` to send (default: a new one, kept for every retry).
+
+        Returns:
+            Thing: Every kind of field.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {}
         if note is not None:
             _body["note"] = note
@@ -625,7 +858,21 @@ class AsyncAgentExchangeClient:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncRunSession:
-        """Create a run."""
+        """Create a run.
+
+        Args:
+            steps: int.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AsyncRunSession: bound to the new session (Run, the creation answer, in `.created`).
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         _body: dict[str, Any] = {
             "steps": steps,
         }
@@ -649,6 +896,12 @@ class AsyncAgentExchangeClient:
 
         It is taken as started: ``async with`` does not start it again (call
         ``start()`` on one never started) and cancels it on leaving unless it finished.
+
+        Args:
+            run_id: The session's id.
+
+        Returns:
+            AsyncRunSession: Bound to that session.
         """
         return AsyncRunSession(self._transport, run_id, started=True)
 
@@ -751,7 +1004,20 @@ class AsyncRunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Run:
-        """Start a run."""
+        """Start a run.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Run: A Run as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _data = await self._transport.request(
             Call(
@@ -776,7 +1042,21 @@ class AsyncRunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Tick:
-        """Advance a run."""
+        """Advance a run.
+
+        Args:
+            n: int. Default: 1.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Tick: A Tick as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _body: dict[str, Any] = {
             "n": n,
@@ -807,7 +1087,17 @@ class AsyncRunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> None:
-        """Stop a run."""
+        """Stop a run.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         await self._transport.request(
             Call(
@@ -828,7 +1118,20 @@ class AsyncRunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Quote]:
-        """Quotes at the run's clock."""
+        """Quotes at the run's clock.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Quote]: one per item; Quote: A Quote as the API returns it.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _data = await self._transport.request(
             Call(
@@ -866,7 +1169,23 @@ class AsyncRunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[Thing]:
-        """The run's things, oldest first."""
+        """The run's things, oldest first.
+
+        Args:
+            status: str. Optional: None sends nothing.
+            offset: int. Default: 0.
+            limit: int. Default: 10.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Thing]: one per item; Thing: Every kind of field.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _data = await self._transport.request(
             Call(
@@ -897,7 +1216,21 @@ class AsyncRunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[str]:
-        """The run's things, oldest first."""
+        """The run's things, oldest first.
+
+        Args:
+            limit: int. Optional: None sends nothing.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[str]: the items, in the server's order.
+
+        Raises:
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _data = await self._transport.request(
             Call(
@@ -926,7 +1259,23 @@ class AsyncRunSession:
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Inner:
-        """Add a thing to the run."""
+        """Add a thing to the run.
+
+        Args:
+            name: str.
+            amount: Decimal | str | int; a float is refused (it cannot hold the exact amount).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            Inner: A Inner as the API returns it.
+
+        Raises:
+            TypeError: A float (or bool) given for a decimal parameter, before anything is sent.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
         run_id = self.run_id
         _body: dict[str, Any] = {
             "name": name,
