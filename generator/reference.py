@@ -29,6 +29,9 @@ __all__ = ["Page", "asyncapi_page", "openapi_pages", "reference_pages"]
 
 HTTP_DIR = "reference/http"
 WEBSOCKET_PAGE = "reference/websocket.md"
+# Where the Python API page documents the x-sdk methods (docs/api/client.md); a method
+# that is not there fails the strict build as an unresolved cross-reference.
+SDK_CLIENT = "agentexchange.AgentExchangeClient"
 # Inline objects nested deeper than this are shown as "object" (the documents stop at ~3).
 _MAX_DEPTH = 4
 
@@ -314,9 +317,10 @@ def raw_tag_desc(raw: Mapping[str, Any], name: str) -> str:
 
 
 def _sdk_methods(op: Operation) -> list[str]:
+    """Links (mkdocstrings cross-references) to the client methods that call ``op``."""
     entries = op.x_sdk if isinstance(op.x_sdk, list) else []
     return [
-        f"`{entry['method']}`"
+        f"[`{entry['method']}`][{SDK_CLIENT}.{entry['method']}]"
         for entry in entries
         if isinstance(entry, Mapping) and "method" in entry
     ]

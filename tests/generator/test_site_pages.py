@@ -148,7 +148,10 @@ def test_an_operation_page_shows_its_parts() -> None:
     ]
     trade = pages["reference/http/trade.md"].text
     assert "## `POST /orders/{id}` {#place}" in trade
-    assert "SDK: `place_order`" in trade and "auth: `ApiKeyAuth`" in trade
+    assert (
+        "SDK: [`place_order`][agentexchange.AgentExchangeClient.place_order]" in trade
+        and "auth: `ApiKeyAuth`" in trade
+    )
     assert "| `id` | path | string | yes |" in trade
     assert "**Request body** (application/json, required): [Order](schemas.md#Order)" in trade
     assert '"side": "buy"' in trade  # the example
@@ -180,6 +183,16 @@ def test_every_reference_link_names_a_section_that_exists() -> None:
     ws = asyncapi_page(load_document(ROOT / "asyncapi.yaml"))
     ws_missing = [a for a in re.findall(r"\]\(#([^)]+)\)", ws.text) if a not in _anchors(ws.text)]
     assert ws_missing == [] and "subscribe" in ws.text
+
+
+def test_every_error_code_entry_is_read_whole() -> None:
+    # An unquoted comma in a flow mapping ({description: Missing, unknown, ...}) splits the
+    # description into keys: the error-code table would show "Missing".
+    codes = load_document(ROOT / "openapi.yaml").raw["x-error-codes"]
+    known = {"status", "exception", "description", "refine_by_reason"}
+    assert {code: sorted(set(e) - known) for code, e in codes.items() if set(e) - known} == {}
+    index = openapi_pages(load_document(ROOT / "openapi.yaml"))[0].text
+    assert "| `INVALID_API_KEY` | 401 | `AuthenticationError` | Missing, unknown, archived" in index
 
 
 def test_the_nav_entries_naming_documents_become_their_pages() -> None:
