@@ -24,11 +24,13 @@ from ._convert import (
     list_param,
     number_list_param,
     number_param,
+    opt_int,
     parse_datetime,
     parse_str,
     path_param,
     spread_param,
 )
+from ._pages import check_page_size, next_offset
 from ._transport import Call, RawResponses, call_options
 from .exceptions import AgentExchangeError
 from .models import (
@@ -1267,6 +1269,45 @@ class AsyncAgentExchangeClient:
             )
         )
 
+    async def _get_orders_page(
+        self,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
+        symbol: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> tuple[list[Order], int | None]:
+        """One page of `get_orders`, and the answer's total (None when it has none)."""
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        if status is not None:
+            _params["status"] = status
+        if symbol is not None:
+            _params["symbol"] = symbol
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/trade/orders",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _page = [Order._from_wire(_item) for _item in _data["orders"]]
+            _total = opt_int(_data.get("total"))
+        except _MALFORMED as _exc:
+            raise invalid_response("get_orders", _exc) from _exc
+
+        return _page, _total
+
     async def get_orders(
         self,
         status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
@@ -1303,27 +1344,73 @@ class AsyncAgentExchangeClient:
             RateLimitError: RATE_LIMIT_EXCEEDED.
             APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
-        _params: dict[str, str] = {
-            "limit": str(limit),
-            "offset": str(offset),
-        }
-        if status is not None:
-            _params["status"] = status
-        if symbol is not None:
-            _params["symbol"] = symbol
-        _data = await self._transport.request(
-            Call(
-                "GET",
-                "/api/v1/trade/orders",
-                ("ApiKeyAuth", "BearerAuth"),
-                params=_params,
-                options=call_options(timeout, extra_headers, extra_query, extra_body),
+        return (
+            await self._get_orders_page(
+                status=status,
+                symbol=symbol,
+                limit=limit,
+                offset=offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             )
-        )
-        try:
-            return [Order._from_wire(_item) for _item in _data["orders"]]
-        except _MALFORMED as _exc:
-            raise invalid_response("get_orders", _exc) from _exc
+        )[0]
+
+    async def iter_orders(
+        self,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
+        symbol: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[Order]:
+        """Every item of ``get_orders``, page after page: all orders of the calling agent, filtered.
+
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
+
+        Args:
+            status: "pending" | "filled" | "partially_filled" | "cancelled" | "rejected" | "expired". Optional: None sends nothing (the server's default applies).
+            symbol: str. Optional: None sends nothing (the server's default applies).
+            limit: int. The page size: items asked for per request. From 1 to 200. Default: 100.
+            offset: int. Where to start (items skipped). Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AsyncIterator[Order]: each Order once, in the server's order; Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        check_page_size(limit)
+        _offset: int | None = offset
+        while _offset is not None:
+            _items, _total = await self._get_orders_page(
+                status=status,
+                symbol=symbol,
+                limit=limit,
+                offset=_offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            for _item in _items:
+                yield _item
+            _offset = next_offset(_offset, len(_items), limit, _total)
 
     async def get_trade_history(
         self,
@@ -4956,6 +5043,39 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_backtest_equity_curve", _exc) from _exc
 
+    async def _get_backtest_trades_page(
+        self,
+        session_id: str,
+        limit: int = 1000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> tuple[list[Trade], int | None]:
+        """One page of `get_backtest_trades`, and the answer's total (None when it has none)."""
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/results/trades",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _page = [Trade._from_wire(_item) for _item in _data["trades"]]
+            _total = opt_int(_data.get("total"))
+        except _MALFORMED as _exc:
+            raise invalid_response("get_backtest_trades", _exc) from _exc
+
+        return _page, _total
+
     async def get_backtest_trades(
         self,
         session_id: str,
@@ -4990,23 +5110,69 @@ class AsyncAgentExchangeClient:
             RateLimitError: RATE_LIMIT_EXCEEDED.
             APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
-        _params: dict[str, str] = {
-            "limit": str(limit),
-            "offset": str(offset),
-        }
-        _data = await self._transport.request(
-            Call(
-                "GET",
-                f"/api/v1/backtest/{path_param(session_id)}/results/trades",
-                ("ApiKeyAuth", "BearerAuth"),
-                params=_params,
-                options=call_options(timeout, extra_headers, extra_query, extra_body),
+        return (
+            await self._get_backtest_trades_page(
+                session_id=session_id,
+                limit=limit,
+                offset=offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             )
-        )
-        try:
-            return [Trade._from_wire(_item) for _item in _data["trades"]]
-        except _MALFORMED as _exc:
-            raise invalid_response("get_backtest_trades", _exc) from _exc
+        )[0]
+
+    async def iter_backtest_trades(
+        self,
+        session_id: str,
+        limit: int = 1000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[Trade]:
+        """Every item of ``get_backtest_trades``, page after page: the trades of a session, with the closing sells at its end.
+
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
+
+        Args:
+            session_id: str. A backtest session of the calling account.
+            limit: int. The page size: items asked for per request. From 1 to 10000. Default: 1000.
+            offset: int. Where to start (items skipped). Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AsyncIterator[Trade]: each Trade once, in the server's order; Trade: An execution — your own (get_trade_history) or a public one (get_recent_trades, where side, fee, pnl and order_id are None).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        check_page_size(limit)
+        _offset: int | None = offset
+        while _offset is not None:
+            _items, _total = await self._get_backtest_trades_page(
+                session_id=session_id,
+                limit=limit,
+                offset=_offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            for _item in _items:
+                yield _item
+            _offset = next_offset(_offset, len(_items), limit, _total)
 
     async def list_backtests(
         self,
@@ -5308,6 +5474,41 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("create_battle", _exc) from _exc
 
+    async def _list_battles_page(
+        self,
+        status: Literal["draft", "active", "completed", "cancelled"] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> tuple[list[Battle], int | None]:
+        """One page of `list_battles`, and the answer's total (None when it has none)."""
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        if status is not None:
+            _params["status"] = status
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/battles",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _page = [Battle._from_wire(_item) for _item in _data["battles"]]
+            _total = opt_int(_data.get("total"))
+        except _MALFORMED as _exc:
+            raise invalid_response("list_battles", _exc) from _exc
+
+        return _page, _total
+
     async def list_battles(
         self,
         status: Literal["draft", "active", "completed", "cancelled"] | None = None,
@@ -5339,25 +5540,66 @@ class AsyncAgentExchangeClient:
             RateLimitError: RATE_LIMIT_EXCEEDED.
             APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
-        _params: dict[str, str] = {
-            "limit": str(limit),
-            "offset": str(offset),
-        }
-        if status is not None:
-            _params["status"] = status
-        _data = await self._transport.request(
-            Call(
-                "GET",
-                "/api/v1/battles",
-                ("ApiKeyAuth", "BearerAuth"),
-                params=_params,
-                options=call_options(timeout, extra_headers, extra_query, extra_body),
+        return (
+            await self._list_battles_page(
+                status=status,
+                limit=limit,
+                offset=offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             )
-        )
-        try:
-            return [Battle._from_wire(_item) for _item in _data["battles"]]
-        except _MALFORMED as _exc:
-            raise invalid_response("list_battles", _exc) from _exc
+        )[0]
+
+    async def iter_battles(
+        self,
+        status: Literal["draft", "active", "completed", "cancelled"] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[Battle]:
+        """Every item of ``list_battles``, page after page: the account's battles, newest first.
+
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
+
+        Args:
+            status: "draft" | "active" | "completed" | "cancelled". Optional: None sends nothing (the server's default applies).
+            limit: int. The page size: items asked for per request. From 1 to 200. Default: 50.
+            offset: int. Where to start (items skipped). Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AsyncIterator[Battle]: each Battle once, in the server's order; Battle: A battle of the account's agents (live or historical).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        check_page_size(limit)
+        _offset: int | None = offset
+        while _offset is not None:
+            _items, _total = await self._list_battles_page(
+                status=status,
+                limit=limit,
+                offset=_offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            for _item in _items:
+                yield _item
+            _offset = next_offset(_offset, len(_items), limit, _total)
 
     async def get_battle(
         self,
@@ -6875,6 +7117,49 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("place_take_profit", _exc) from _exc
 
+    async def _get_orders_page(
+        self,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
+        symbol: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> tuple[list[Order], int | None]:
+        """One page of `get_orders`, and the answer's total (None when it has none)."""
+        session_id = self.session_id
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/trade/orders",
+                ("ApiKeyAuth", "BearerAuth"),
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _items = [Order._from_wire(_item) for _item in _data["orders"]]
+            _items.reverse()  # the server sends the oldest first; hand the newest first
+            # The server may not filter (the platform's sandbox does not): filter here.
+            _items = [
+                _i
+                for _i in _items
+                if (status is None or _i.status == status)
+                and (symbol is None or _i.symbol == symbol)
+            ]
+            _items = _items[max(offset, 0) :]
+            if limit is not None:
+                _items = _items[: max(limit, 0)]
+            _page = _items
+            _total = None
+        except _MALFORMED as _exc:
+            raise invalid_response("get_orders", _exc) from _exc
+
+        return _page, _total
+
     async def get_orders(
         self,
         status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
@@ -6912,31 +7197,74 @@ class AsyncBacktestSession:
             RateLimitError: RATE_LIMIT_EXCEEDED.
             APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
-        session_id = self.session_id
-        _data = await self._transport.request(
-            Call(
-                "GET",
-                f"/api/v1/backtest/{path_param(session_id)}/trade/orders",
-                ("ApiKeyAuth", "BearerAuth"),
-                options=call_options(timeout, extra_headers, extra_query, extra_body),
+        return (
+            await self._get_orders_page(
+                status=status,
+                symbol=symbol,
+                limit=limit,
+                offset=offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             )
-        )
-        try:
-            _items = [Order._from_wire(_item) for _item in _data["orders"]]
-            _items.reverse()  # the server sends the oldest first; hand the newest first
-            # The server may not filter (the platform's sandbox does not): filter here.
-            _items = [
-                _i
-                for _i in _items
-                if (status is None or _i.status == status)
-                and (symbol is None or _i.symbol == symbol)
-            ]
-            _items = _items[max(offset, 0) :]
-            if limit is not None:
-                _items = _items[: max(limit, 0)]
-            return _items
-        except _MALFORMED as _exc:
-            raise invalid_response("get_orders", _exc) from _exc
+        )[0]
+
+    async def iter_orders(
+        self,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
+        symbol: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[Order]:
+        """Every item of ``get_orders``, page after page: the session's orders, newest first (filtered and paged here: the sandbox route has no filters).
+
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short (``async for`` on the async client).
+
+        Args:
+            status: "pending" | "filled" | "partially_filled" | "cancelled" | "rejected" | "expired". Optional: None sends nothing.
+            symbol: str. Optional: None sends nothing.
+            limit: int. The page size: items asked for per request. Default: 100.
+            offset: int. Where to start (items skipped). Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AsyncIterator[Order]: each Order once, in the server's order; Order: An order; market orders come back filled, the others pending until the price crosses.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        check_page_size(limit)
+        _offset: int | None = offset
+        while _offset is not None:
+            _items, _total = await self._get_orders_page(
+                status=status,
+                symbol=symbol,
+                limit=limit,
+                offset=_offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            for _item in _items:
+                yield _item
+            _offset = next_offset(_offset, len(_items), limit, _total)
 
     async def get_open_orders(
         self,
@@ -7539,6 +7867,39 @@ class AsyncBacktestSession:
         except _MALFORMED as _exc:
             raise invalid_response("equity_curve", _exc) from _exc
 
+    async def _trades_page(
+        self,
+        limit: int = 1000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> tuple[list[Trade], int | None]:
+        """One page of `trades`, and the answer's total (None when it has none)."""
+        session_id = self.session_id
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/backtest/{path_param(session_id)}/results/trades",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _page = [Trade._from_wire(_item) for _item in _data["trades"]]
+            _total = opt_int(_data.get("total"))
+        except _MALFORMED as _exc:
+            raise invalid_response("trades", _exc) from _exc
+
+        return _page, _total
+
     async def trades(
         self,
         limit: int = 1000,
@@ -7571,24 +7932,65 @@ class AsyncBacktestSession:
             RateLimitError: RATE_LIMIT_EXCEEDED.
             APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
-        session_id = self.session_id
-        _params: dict[str, str] = {
-            "limit": str(limit),
-            "offset": str(offset),
-        }
-        _data = await self._transport.request(
-            Call(
-                "GET",
-                f"/api/v1/backtest/{path_param(session_id)}/results/trades",
-                ("ApiKeyAuth", "BearerAuth"),
-                params=_params,
-                options=call_options(timeout, extra_headers, extra_query, extra_body),
+        return (
+            await self._trades_page(
+                limit=limit,
+                offset=offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             )
-        )
-        try:
-            return [Trade._from_wire(_item) for _item in _data["trades"]]
-        except _MALFORMED as _exc:
-            raise invalid_response("trades", _exc) from _exc
+        )[0]
+
+    async def iter_trades(
+        self,
+        limit: int = 1000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[Trade]:
+        """Every item of ``trades``, page after page: the trades of a session, with the closing sells at its end.
+
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
+
+        Args:
+            limit: int. The page size: items asked for per request. From 1 to 10000. Default: 1000.
+            offset: int. Where to start (items skipped). Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AsyncIterator[Trade]: each Trade once, in the server's order; Trade: An execution — your own (get_trade_history) or a public one (get_recent_trades, where side, fee, pnl and order_id are None).
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            NotFoundError: BACKTEST_NOT_FOUND.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        check_page_size(limit)
+        _offset: int | None = offset
+        while _offset is not None:
+            _items, _total = await self._trades_page(
+                limit=limit,
+                offset=_offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            for _item in _items:
+                yield _item
+            _offset = next_offset(_offset, len(_items), limit, _total)
 
 
 class AsyncHistoricalBattle:

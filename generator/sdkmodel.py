@@ -46,7 +46,7 @@ PARAM_KEYS = {
     "local",
     "enum",
 }
-METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns"}
+METHOD_KEYS = {"method", "doc", "params", "fixed", "idempotent", "returns", "pages"}
 SESSION_METHOD_KEYS = METHOD_KEYS | {"session"}
 RETURN_KEYS = {
     "kind",
@@ -193,6 +193,21 @@ class Alternate:
 
 
 @dataclass(frozen=True)
+class Pages:
+    """A list method over limit/offset that gets an iterator over every item (x-sdk pages).
+
+    The iterator takes the method's parameters (``limit`` is the page size, ``offset``
+    where to start) and asks for page after page until one comes back short, or, when the
+    answer carries the number of items in all (``total``: the platform's
+    ``{items, total[, limit, offset]}`` styles), until that many were reached; a
+    ``{items, count}`` answer or a bare array has no total, so a short page ends it.
+    """
+
+    method: str  # the iterator's name
+    total: tuple[str, ...] | None  # the body member with the number of items in all
+
+
+@dataclass(frozen=True)
 class Method:
     """One SDK method (rendered in both clients)."""
 
@@ -219,6 +234,7 @@ class Method:
     # The exceptions of the operation's documented error codes: (class, codes), in the
     # order of the responses (see raises_of).
     raises: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    pages: Pages | None = None  # an iterator over every item, page by page
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -696,7 +712,22 @@ def build_methods(spec: Spec, models: list[Model]) -> list[Method]:
             seen[method.name] = op.operation_id
             methods.append(method)
     _check_fallbacks(methods, model_by_name)
+    _check_pages(methods, "x-sdk")
     return [_with_alternate(spec, m) for m in methods]
+
+
+def _check_pages(methods: list[Method], where: str) -> None:
+    """An iterator's name is taken by no method and no other iterator of the class."""
+    names = {m.name for m in methods}
+    for m in methods:
+        if m.pages is None:
+            continue
+        if m.pages.method in names:
+            raise VocabularyError(
+                f"{m.operation_id}: {where} method {m.name}: pages {m.pages.method!r} is "
+                "already a method"
+            )
+        names.add(m.pages.method)
 
 
 def _with_alternate(spec: Spec, m: Method) -> Method:
@@ -916,6 +947,7 @@ def _build_method(
                 f"{where}: returns.also_from_params.{fname}: parameter {pname} ({p.type}) "
                 f"does not fit field type {f.type}"
             )
+    pages = _build_pages(spec, op, entry.get("pages"), where, params, returns)
     summary = str(
         entry.get("doc") or op.raw.get("summary") or name.replace("_", " ").capitalize() + "."
     )
@@ -936,7 +968,49 @@ def _build_method(
         description=description.strip() if isinstance(description, str) else None,
         body_optional=body is not None
         and spec.resolve(op.raw.get("requestBody", {})).get("required") is False,
+        pages=pages,
     )
+
+
+def _success_schema(spec: Spec, op: Operation) -> Any:
+    """The JSON schema of the operation's first 2xx response (None without one)."""
+    for status, raw in (op.raw.get("responses") or {}).items():
+        if str(status).startswith("2"):
+            content = (spec.resolve(raw).get("content") or {}).get("application/json") or {}
+            return spec.resolve(content.get("schema")) if "schema" in content else None
+    return None
+
+
+def _build_pages(
+    spec: Spec, op: Operation, raw: Any, where: str, params: list[Param], returns: Returns
+) -> Pages | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not IDENT.match(raw) or keyword.iskeyword(raw):
+        raise VocabularyError(f"{where}: pages must name the iterator method")
+    by_name = {p.name: p for p in params}
+    for needed in ("limit", "offset"):
+        p = by_name.get(needed)
+        if p is None or p.type != "int" or p.required or p.default is None:
+            raise VocabularyError(
+                f"{where}: pages needs int parameters limit and offset with defaults"
+            )
+    if returns.kind != "list" or returns.item is not None or not returns.from_:
+        raise VocabularyError(f"{where}: pages needs returns kind list of a model, with from")
+    # A server-side total counts what the server pages over: not so when the method pages
+    # or filters locally (the sandbox sends every order and the method slices them).
+    total: tuple[str, ...] | None = (*returns.from_[:-1], "total")
+    schema = _success_schema(spec, op)
+    found = _member(spec, schema, total) if total and schema is not None else None
+    if (
+        found is None
+        or not found[1]
+        or found[0].get("type") != "integer"
+        or by_name["limit"].local
+        or returns.where
+    ):
+        total = None
+    return Pages(raw, total)
 
 
 def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only: bool) -> Param:
@@ -1495,6 +1569,7 @@ def _session_methods(
             seen[method.name] = op.operation_id
             out.append(dataclasses.replace(method, session=name, bound=bind))
     _check_fallbacks(out, models)
+    _check_pages(out, "x-sdk-session")
     return [_with_alternate(spec, m) for m in out]
 
 

@@ -81,6 +81,10 @@ def q8(value: Decimal) -> Decimal:
 # --------------------------------------------------------------------------- drivers
 
 
+async def _collect(items: Any) -> list[Any]:
+    return [item async for item in items]
+
+
 class Driver:
     """One client seen synchronously; every call is recorded under the client kind."""
 
@@ -95,6 +99,11 @@ class Driver:
         def call(*args: Any, **kwargs: Any) -> Any:
             EXERCISED[self.kind].add(name)
             result = method(*args, **kwargs)
+            # A page iterator (iter_*) comes back as the list of what it yields.
+            if inspect.isasyncgen(result):
+                return self._run(_collect(result))
+            if inspect.isgenerator(result):
+                return list(result)
             return self._run(result) if self.kind == "async" else result
 
         return call
@@ -204,6 +213,9 @@ def _assert_value(value: Any, hint: Any, where: str) -> None:
         _assert_value(value, non_none[0], where)
         return
     if hint is Any:
+        return
+    if origin is typing.Literal:  # a field the document limits to its enum
+        assert value in typing.get_args(hint), f"{where} = {value!r} is not one of {hint}"
         return
     if origin is list:
         assert isinstance(value, list), f"{where} = {value!r} is not a list"

@@ -519,6 +519,8 @@ def test_pending_orders_lock_funds_list_and_cancel(sdk: Sdk) -> None:
     assert client.get_orders(symbol="ETHUSDT") == []
     everything = client.get_orders(limit=2, offset=0) + client.get_orders(limit=2, offset=2)
     assert len({o.order_id for o in everything}) == 4  # pages do not overlap
+    # The iterator walks the same pages (the driver collects it into a list).
+    assert client.iter_orders(limit=3) == everything
 
     assert client.cancel_order(limit.order_id) is None
     assert client.get_order(limit.order_id).status == "cancelled"
@@ -1291,6 +1293,7 @@ def test_backtest_session_trades_on_history_like_the_live_client(
     ].equity == final
     assert [s.timestamp for s in bt.equity_curve()] == [s.timestamp for s in curve]
     trades = client.get_backtest_trades(sid)
+    assert client.iter_backtest_trades(sid, limit=1) == trades
     assert [t.side for t in trades] == ["buy", "sell"] and bt.trades(limit=1, offset=1)[
         0
     ].side == "sell"
@@ -1377,6 +1380,7 @@ def test_battles_live_and_historical(sdk: Sdk, mock: MockServer) -> None:
     assert client.get_battle(replayed.id).status == "draft"
     assert client.delete_battle(replayed.id) is None
     assert [x.id for x in client.list_battles(status="completed")] == [live.id]
+    assert [x.id for x in client.iter_battles(status="completed", limit=1)] == [live.id]
     with pytest.raises(NotFoundError):
         client.get_battle(replayed.id)
 

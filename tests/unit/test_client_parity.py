@@ -71,6 +71,10 @@ def test_async_methods_are_coroutines_and_sync_are_not() -> None:
         if name == "__init__":
             continue
         assert not inspect.iscoroutinefunction(getattr(AgentExchangeClient, name)), name
+        if name.startswith("iter_"):  # the page iterators: a generator and an async one
+            assert inspect.isgeneratorfunction(getattr(AgentExchangeClient, name)), name
+            assert inspect.isasyncgenfunction(getattr(AsyncAgentExchangeClient, name)), name
+            continue
         coroutine = inspect.iscoroutinefunction(getattr(AsyncAgentExchangeClient, name))
         assert coroutine is (name not in NO_REQUEST), name
 
@@ -88,7 +92,7 @@ def test_session_twins_have_the_same_methods(sync_cls: type, async_cls: type) ->
         if name == "__init__":
             continue
         member = getattr(async_cls, name)
-        if name == "bars":
+        if name == "bars" or name.startswith("iter_"):
             assert inspect.isasyncgenfunction(member) and inspect.isgeneratorfunction(
                 getattr(sync_cls, name)
             )

@@ -1804,10 +1804,12 @@ WITHOUT_REQUEST = {"close", "backtest", "historical_battle", "with_options", "wi
 
 
 def _api_methods(cls: type) -> set[str]:
+    # The page iterators (iter_*) call their list method's requests page after page:
+    # tests/unit/test_pagination.py has their hand-written cases.
     return {
         name
         for name, member in inspect.getmembers(cls, inspect.isfunction)
-        if not name.startswith("_") and name not in WITHOUT_REQUEST
+        if not name.startswith(("_", "iter_")) and name not in WITHOUT_REQUEST
     }
 
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import httpx
 
@@ -23,12 +23,14 @@ from ._convert import (
     invalid_response,
     list_param,
     number_list_param,
+    opt_int,
     parse_datetime,
     parse_dict,
     parse_str,
     path_param,
     spread_param,
 )
+from ._pages import check_page_size, next_offset
 from ._transport import Call, RawResponses, call_options
 from .exceptions import AgentExchangeError
 from .models import (
@@ -370,6 +372,133 @@ class AsyncAgentExchangeClient:
                 options=call_options(timeout, extra_headers, extra_query, extra_body),
             )
         )
+
+    async def _page_things_page(
+        self,
+        kind: Literal["big", "small"] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> tuple[list[Thing], int | None]:
+        """One page of `page_things`, and the answer's total (None when it has none)."""
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        if kind is not None:
+            _params["kind"] = kind
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                "/thing-pages",
+                ("Key",),
+                params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _page = [Thing._from_wire(_item) for _item in _data["things"]]
+            _total = opt_int(_data.get("total"))
+        except _MALFORMED as _exc:
+            raise invalid_response("page_things", _exc) from _exc
+
+        return _page, _total
+
+    async def page_things(
+        self,
+        kind: Literal["big", "small"] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[Thing]:
+        """Things, a page at a time.
+
+        Args:
+            kind: "big" | "small". What kind of thing. Optional: None sends nothing (the server's default applies).
+            limit: int. From 1 to 50. Default: 20.
+            offset: int. At least 0. Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            list[Thing]: one per item; Thing: Every kind of field.
+
+        Raises:
+            ValidationError: BAD_THING.
+            RiskLimitError: BAD_THING (reason too_big).
+            NotFoundError: NO_THING.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        return (
+            await self._page_things_page(
+                kind=kind,
+                limit=limit,
+                offset=offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+        )[0]
+
+    async def iter_things(
+        self,
+        kind: Literal["big", "small"] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[Thing]:
+        """Every item of ``page_things``, page after page: things, a page at a time.
+
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
+
+        Args:
+            kind: "big" | "small". What kind of thing. Optional: None sends nothing (the server's default applies).
+            limit: int. The page size: items asked for per request. From 1 to 50. Default: 20.
+            offset: int. Where to start (items skipped). Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AsyncIterator[Thing]: each Thing once, in the server's order; Thing: Every kind of field.
+
+        Raises:
+            ValidationError: BAD_THING.
+            RiskLimitError: BAD_THING (reason too_big).
+            NotFoundError: NO_THING.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        check_page_size(limit)
+        _offset: int | None = offset
+        while _offset is not None:
+            _items, _total = await self._page_things_page(
+                kind=kind,
+                limit=limit,
+                offset=_offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            for _item in _items:
+                yield _item
+            _offset = next_offset(_offset, len(_items), limit, _total)
 
     async def list_things(
         self,
@@ -915,6 +1044,7 @@ class _RawAsyncAgentExchangeClient(RawResponses):
     get_thing_raw = AsyncRawMethod(AsyncAgentExchangeClient.get_thing_raw)
     get_thing_inner = AsyncRawMethod(AsyncAgentExchangeClient.get_thing_inner)
     delete_thing = AsyncRawMethod(AsyncAgentExchangeClient.delete_thing)
+    page_things = AsyncRawMethod(AsyncAgentExchangeClient.page_things)
     list_things = AsyncRawMethod(AsyncAgentExchangeClient.list_things)
     create_thing = AsyncRawMethod(AsyncAgentExchangeClient.create_thing)
     get_quotes = AsyncRawMethod(AsyncAgentExchangeClient.get_quotes)
