@@ -196,8 +196,20 @@ def test_every_page_loads_in_chromium_without_errors_or_outside_requests(
             assert outside == []
             assert errors == []
             _check_place_market_order(page)
+            _check_search(page)
+            assert outside == [] and errors == []  # the search's fetches and worker too
         finally:
             context.close()
+
+
+def _check_search(page: Page) -> None:
+    """The search runs in the page, from the site's own index: the method is found."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    # Typed key by key: Material searches on keyboard events, not on a set value.
+    page.locator("input.md-search__input").press_sequentially("place_market_order", delay=20)
+    result = page.locator(".md-search-result__item", has_text="place_market_order").first
+    result.wait_for(state="visible", timeout=10_000)
+    page.keyboard.press("Escape")
 
 
 def _check_place_market_order(page: Page) -> None:
