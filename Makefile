@@ -68,7 +68,7 @@ generate: install
 	$(PY) -m generator
 
 # Fails when a generated file differs from what the generator writes, or is untracked.
-GENERATED := agentexchange/client.py agentexchange/async_client.py agentexchange/models.py agentexchange/_errors.py agentexchange/_ws_protocol.py tests/golden/expected
+GENERATED := agentexchange/client.py agentexchange/async_client.py agentexchange/models.py agentexchange/_errors.py agentexchange/_ws_protocol.py agentexchange/params.py agentexchange/protocols.py tests/golden/expected
 check-generated: install
 	$(PY) -m generator --check
 	@untracked="$$(git status --porcelain --untracked-files=all -- $(GENERATED))"; \

@@ -93,6 +93,7 @@ from .models import (
     WebhookTestResult,
     _PriceLayout,
 )
+from .params import BattleHistoricalConfig, RiskProfileInput, StrategyDefinition
 
 __all__ = ["AgentExchangeClient", "BacktestSession", "HistoricalBattle"]
 
@@ -856,9 +857,9 @@ class AgentExchangeClient:
         """Place a market order that fills immediately at the current price plus a small slippage.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
             extra_query: Query parameters added to (or replacing) what the method sends.
@@ -920,9 +921,9 @@ class AgentExchangeClient:
         """Place a limit order that stays pending until the market reaches price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
@@ -986,9 +987,9 @@ class AgentExchangeClient:
         """Place a stop-loss order that triggers when the price reaches trigger_price (falls to it for a sell, rises to it for a buy).
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
@@ -1052,9 +1053,9 @@ class AgentExchangeClient:
         """Place a take-profit order that triggers when the price reaches trigger_price (rises to it for a sell, falls to it for a buy).
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
-            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). A non-negative decimal number as a string.
+            quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
@@ -2357,7 +2358,7 @@ class AgentExchangeClient:
         self,
         name: str,
         description: str,
-        config: Mapping[str, Any],
+        config: StrategyDefinition,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -2369,7 +2370,7 @@ class AgentExchangeClient:
         Args:
             name: str.
             description: str.
-            config: Mapping[str, Any]. A rule-based strategy, in the real platform's format.
+            config: StrategyDefinition. A rule-based strategy, in the real platform's format.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
             extra_query: Query parameters added to (or replacing) what the method sends.
@@ -2656,7 +2657,7 @@ class AgentExchangeClient:
     def create_version(
         self,
         strategy_id: str,
-        config: Mapping[str, Any],
+        config: StrategyDefinition,
         notes: str | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -2668,7 +2669,7 @@ class AgentExchangeClient:
 
         Args:
             strategy_id: str.
-            config: Mapping[str, Any]. A rule-based strategy, in the real platform's format.
+            config: StrategyDefinition. A rule-based strategy, in the real platform's format.
             notes: str. Optional: None sends nothing (the server's default applies).
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
@@ -3702,7 +3703,7 @@ class AgentExchangeClient:
         llm_model: str | None = None,
         framework: str | None = None,
         strategy_tags: Sequence[str] | None = None,
-        risk_profile: Mapping[str, Any] | None = None,
+        risk_profile: RiskProfileInput | None = None,
         color: str | None = None,
         *,
         name: str | None = None,
@@ -3721,7 +3722,7 @@ class AgentExchangeClient:
             llm_model: str. Optional: None sends nothing (the server's default applies).
             framework: str. Optional: None sends nothing (the server's default applies).
             strategy_tags: Sequence[str]. Optional: None sends nothing (the server's default applies).
-            risk_profile: Mapping[str, Any]. Risk limits to override; omitted ones keep their value. Optional: None sends nothing (the server's default applies).
+            risk_profile: RiskProfileInput. Risk limits to override; omitted ones keep their value. Optional: None sends nothing (the server's default applies).
             color: str. Optional: None sends nothing (the server's default applies).
             name: str. Seed 004's spelling of display_name (create_agent(name="Momentum Bot v1")). Optional: None sends nothing (the server's default applies).
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
@@ -3917,7 +3918,7 @@ class AgentExchangeClient:
         framework: str | None = None,
         strategy_tags: Sequence[str] | None = None,
         color: str | None = None,
-        risk_config: Mapping[str, Any] | None = None,
+        risk_config: RiskProfileInput | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3932,7 +3933,7 @@ class AgentExchangeClient:
             framework: str. Optional: None sends nothing (the server's default applies).
             strategy_tags: Sequence[str]. Optional: None sends nothing (the server's default applies).
             color: str. Optional: None sends nothing (the server's default applies).
-            risk_config: Mapping[str, Any]. Seed 004's risk limits to change, e.g. {"max_order_size_pct": 25, "max_position_size_pct": 20, "daily_loss_limit_pct": 10, "max_open_orders": 20}; omitted ones keep their value. Optional: None sends nothing (the server's default applies).
+            risk_config: RiskProfileInput. Seed 004's risk limits to change, e.g. {"max_order_size_pct": 25, "max_position_size_pct": 20, "daily_loss_limit_pct": 10, "max_open_orders": 20}; omitted ones keep their value. Optional: None sends nothing (the server's default applies).
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
             extra_query: Query parameters added to (or replacing) what the method sends.
@@ -5403,7 +5404,7 @@ class AgentExchangeClient:
         config: Mapping[str, Any] | None = None,
         *,
         battle_mode: Literal["live", "historical"] = "live",
-        backtest_config: Mapping[str, Any] | None = None,
+        backtest_config: BattleHistoricalConfig | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -5422,7 +5423,7 @@ class AgentExchangeClient:
             ranking_metric: "roi_pct" | "total_pnl" | "sharpe_ratio" | "win_rate" | "profit_factor". Default: 'roi_pct'.
             config: Mapping[str, Any]. duration_seconds, starting_balance, allowed_pairs, ... (over the preset). Optional: None sends nothing (the server's default applies).
             battle_mode: "live" | "historical". Default: 'live'.
-            backtest_config: Mapping[str, Any]. Historical battles: start_time, end_time, candle_interval, pairs. Optional: None sends nothing (the server's default applies).
+            backtest_config: BattleHistoricalConfig. Historical battles: start_time, end_time, candle_interval, pairs. Optional: None sends nothing (the server's default applies).
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
             extra_headers: Headers added to (or replacing) what the method sends.
             extra_query: Query parameters added to (or replacing) what the method sends.
@@ -6836,7 +6837,7 @@ class BacktestSession:
         """Place a market order that fills at once at the session price plus a small slippage.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
@@ -6905,7 +6906,7 @@ class BacktestSession:
         """Place a limit order that stays pending until a candle of the session reaches price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.
@@ -6977,7 +6978,7 @@ class BacktestSession:
         """Place a stop-loss order that triggers when a candle of the session reaches trigger_price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.
@@ -7049,7 +7050,7 @@ class BacktestSession:
         """Place a take-profit order that triggers when a candle of the session reaches trigger_price.
 
         Args:
-            symbol: str.
+            symbol: str. Trading pair, e.g. BTCUSDT.
             side: "buy" | "sell".
             quantity: Decimal | str | int; a float is refused (it cannot hold the exact amount). Base-asset quantity, above 0.
             trigger_price: Decimal | str | int; a float is refused (it cannot hold the exact amount). Limit price, or the trigger price of stop_loss / take_profit.

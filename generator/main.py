@@ -17,6 +17,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, object]]] = {
     "client.py": ("client.py.jinja", {"is_async": False}),
     "async_client.py": ("client.py.jinja", {"is_async": True}),
     "protocols.py": ("protocols.py.jinja", {}),
+    "params.py": ("params.py.jinja", {}),
 }
 
 

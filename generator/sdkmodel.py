@@ -124,6 +124,9 @@ class Param:
     enum: tuple[Any, ...] = ()
     # The wire schema's bounds (minimum, maximum), for the docstring; None: unbounded.
     bounds: tuple[Any, Any] = (None, None)
+    # An object parameter whose wire schema lists its properties: the TypedDict of them
+    # (SdkModel.typed_dicts), its annotation instead of Mapping[str, Any].
+    typed_dict: str | None = None
 
     @property
     def optional(self) -> bool:
@@ -353,12 +356,35 @@ class SessionClass:
         return "Async" + self.name
 
 
+@dataclass(frozen=True)
+class DictKey:
+    """One key of a TypedDict parameter, from its wire property."""
+
+    name: str
+    type: str  # str | int | bool | decimal | number | object | list[<type>] | dict:<TypedDict>
+    enum: tuple[Any, ...]
+    required: bool
+    nullable: bool
+    doc: str | None
+
+
+@dataclass(frozen=True)
+class TypedDictSpec:
+    """A TypedDict for an object parameter (risk profile, strategy definition), from the
+    wire schema's properties; named after the component schema, or method + parameter."""
+
+    name: str
+    doc: str | None
+    keys: list[DictKey]
+
+
 @dataclass
 class SdkModel:
     methods: list[Method] = field(default_factory=list)
     models: list[Model] = field(default_factory=list)
     errors: ErrorTables | None = None
     sessions: list[SessionClass] = field(default_factory=list)
+    typed_dicts: list[TypedDictSpec] = field(default_factory=list)
 
     def shared_methods(self, session: SessionClass) -> list[Method]:
         """The clients' methods the session has too (the protocol's surface), in the
@@ -1680,6 +1706,123 @@ def _with_raises(spec: Spec, methods: list[Method], errors: ErrorTables) -> list
     ]
 
 
+# ---------------------------------------------------------------------- typed dicts
+
+
+def _camel(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", text) if part)
+
+
+def _ref_name(node: Any) -> str | None:
+    """The component schema a property refers to ($ref, or allOf of one $ref alone)."""
+    if not isinstance(node, dict):
+        return None
+    if isinstance(node.get("$ref"), str):
+        return str(node["$ref"]).rsplit("/", 1)[-1]
+    parts = node.get("allOf")
+    if isinstance(parts, list) and len(parts) == 1 and not node.get("properties"):
+        return _ref_name(parts[0])
+    return None
+
+
+class _DictBuilder:
+    """TypedDictSpecs by name, each built once, nested objects first."""
+
+    def __init__(self, spec: Spec, taken: set[str]) -> None:
+        self.spec = spec
+        self.taken = taken
+        self.specs: dict[str, TypedDictSpec] = {}
+        self.sources: dict[str, Any] = {}
+
+    def of(self, raw: Any, fallback_name: str, where: str) -> str | None:
+        """The TypedDict of an object schema with properties (None: not such a schema)."""
+        schema = self.spec.resolve(raw)
+        if not isinstance(schema, dict) or (schema.get("type") not in (None, "object")):
+            return None
+        props, required = _properties(self.spec, schema)
+        if not props:
+            return None
+        name = _ref_name(raw) or fallback_name
+        if name in self.sources:
+            if self.sources[name] != (props, required):
+                raise VocabularyError(f"{where}: TypedDict {name} stands for two schemas")
+            return name
+        if name in self.taken or not IDENT.match(name):
+            raise VocabularyError(f"{where}: TypedDict name {name!r} is taken or not a name")
+        self.sources[name] = (props, required)
+        keys = []
+        for key, prop_raw in props.items():
+            prop = self.spec.resolve(prop_raw)
+            keys.append(
+                DictKey(
+                    key,
+                    self.key_type(prop_raw, f"{name}{_camel(key)}", f"{where}.{key}"),
+                    _enum(self.spec, prop),
+                    key in required,
+                    bool(prop.get("nullable", False)) if isinstance(prop, dict) else False,
+                    _description(self.spec, prop),
+                )
+            )
+        self.specs[name] = TypedDictSpec(name, _description(self.spec, schema), keys)
+        return name
+
+    def key_type(self, raw: Any, nested_name: str, where: str) -> str:
+        prop = self.spec.resolve(raw)
+        if not isinstance(prop, dict):
+            return "object"
+        kind = prop.get("type")
+        if kind == "string":
+            return "decimal" if prop.get("format") == "decimal" else "str"
+        if kind in ("integer", "boolean"):
+            return {"integer": "int", "boolean": "bool"}[kind]
+        if kind == "number":
+            return "number"
+        if kind == "array":
+            return f"list[{self.key_type(prop.get('items', {}), nested_name + 'Item', where)}]"
+        nested = self.of(raw, nested_name, where)
+        return f"dict:{nested}" if nested else "object"
+
+
+def build_typed_dicts(
+    spec: Spec, methods: list[Method], sessions: list[SessionClass], models: list[Model]
+) -> tuple[list[Method], list[SessionClass], list[TypedDictSpec]]:
+    """Give every object parameter whose body member lists properties its TypedDict."""
+    builder = _DictBuilder(spec, {m.name for m in models} | {s.name for s in sessions})
+    ops = {op.operation_id: op for op in spec.operations}
+
+    def typed(m: Method) -> Method:
+        params = []
+        for p in m.params:
+            target = p.targets[0] if p.targets else None
+            if p.type == "object" and target is not None and target.location == "body":
+                raw = _raw_member(spec, _body_schema(spec, ops[m.operation_id]), target.key)
+                name = builder.of(
+                    raw,
+                    _camel(m.name) + _camel(p.name),
+                    f"{m.operation_id}: x-sdk method {m.name}: param {p.name}",
+                )
+                p = dataclasses.replace(p, typed_dict=name)
+            params.append(p)
+        return dataclasses.replace(m, params=params)
+
+    methods = [typed(m) for m in methods]
+    sessions = [dataclasses.replace(s, methods=[typed(m) for m in s.methods]) for s in sessions]
+    return methods, sessions, list(builder.specs.values())
+
+
+def _raw_member(spec: Spec, schema: Any, path: tuple[str, ...]) -> Any:
+    """The unresolved schema of a dotted member (its $ref kept), or None."""
+    node: Any = schema
+    raw: Any = None
+    for part in path:
+        props, _ = _properties(spec, node)
+        if part not in props:
+            return None
+        raw = props[part]
+        node = spec.resolve(raw)
+    return raw
+
+
 # ----------------------------------------------------------------------------- all
 
 
@@ -1691,4 +1834,7 @@ def build(spec: Spec) -> SdkModel:
         dataclasses.replace(s, methods=_with_raises(spec, s.methods, errors))
         for s in build_sessions(spec, models, methods, errors.codes)
     ]
-    return SdkModel(methods=methods, models=models, errors=errors, sessions=sessions)
+    methods, sessions, typed_dicts = build_typed_dicts(spec, methods, sessions, models)
+    return SdkModel(
+        methods=methods, models=models, errors=errors, sessions=sessions, typed_dicts=typed_dicts
+    )

@@ -529,6 +529,36 @@ CASES = [
 ]
 
 
+# issue 19: pages, enum
+CASES += [
+    (
+        "pages on a method without offset",
+        lambda r: _sdk(r, "/things", "get").update(pages="iter_things"),
+        "list_things.*pages needs int parameters limit and offset",
+    ),
+    (
+        "pages named like a method",
+        lambda r: _sdk(r, "/thing-pages", "get").update(pages="list_things"),
+        "page_things.*pages 'list_things' is already a method",
+    ),
+    (
+        "pages not a name",
+        lambda r: _sdk(r, "/thing-pages", "get").update(pages=["iter"]),
+        "page_things.*pages must name the iterator method",
+    ),
+    (
+        "enum outside the wire schema's",
+        lambda r: _sdk(r, "/thing-pages", "get")["params"][0].update(enum=["big", "huge"]),
+        "page_things.*param kind: enum is a list of str values, within the wire schema's enum",
+    ),
+    (
+        "default outside the enum",
+        lambda r: _sdk(r, "/thing-pages", "get")["params"][0].update(default="huge"),
+        "page_things.*param kind: default 'huge' is not one of",
+    ),
+]
+
+
 def _decl(raw: dict[str, Any]) -> dict[str, Any]:
     decl: dict[str, Any] = raw["x-sdk-sessions"]["RunSession"]
     return decl
