@@ -57,6 +57,7 @@ from .models import (
     BattlePrices,
     BattleReplay,
     BattleResults,
+    BattleSnapshot,
     BattleStep,
     BestBacktest,
     Candle,
@@ -3783,6 +3784,40 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("create_agent", _exc) from _exc
 
+    async def _list_agents_page(
+        self,
+        include_archived: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> tuple[AgentList, int | None]:
+        """One page of `list_agents`, and the answer's total (None when it has none)."""
+        _params: dict[str, str] = {
+            "include_archived": bool_param(include_archived),
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                "/api/v1/agents",
+                ("BearerAuth", "ApiKeyAuth"),
+                params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _page = AgentList._from_wire(_data)
+            _total = opt_int(_data.get("total"))
+        except _MALFORMED as _exc:
+            raise invalid_response("list_agents", _exc) from _exc
+
+        return _page, _total
+
     async def list_agents(
         self,
         include_archived: bool = False,
@@ -3816,24 +3851,69 @@ class AsyncAgentExchangeClient:
             RateLimitError: RATE_LIMIT_EXCEEDED.
             APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
-        _params: dict[str, str] = {
-            "include_archived": bool_param(include_archived),
-            "limit": str(limit),
-            "offset": str(offset),
-        }
-        _data = await self._transport.request(
-            Call(
-                "GET",
-                "/api/v1/agents",
-                ("BearerAuth", "ApiKeyAuth"),
-                params=_params,
-                options=call_options(timeout, extra_headers, extra_query, extra_body),
+        return (
+            await self._list_agents_page(
+                include_archived=include_archived,
+                limit=limit,
+                offset=offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             )
-        )
-        try:
-            return AgentList._from_wire(_data)
-        except _MALFORMED as _exc:
-            raise invalid_response("list_agents", _exc) from _exc
+        )[0]
+
+    async def iter_agents(
+        self,
+        include_archived: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[Agent]:
+        """Every item of ``list_agents``, page after page: agents of the account.
+
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
+
+        Args:
+            include_archived: bool. Default: False.
+            limit: int. The page size: items asked for per request. From 1 to 500. Default: 100.
+            offset: int. Where to start (items skipped). Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AsyncIterator[Agent]: each Agent once, in the server's order; Agent: A Agent as the API returns it.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            PermissionDeniedError: PERMISSION_DENIED, ACCOUNT_SUSPENDED.
+            RiskLimitError: DAILY_LOSS_LIMIT.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        check_page_size(limit)
+        _offset: int | None = offset
+        while _offset is not None:
+            _result, _total = await self._list_agents_page(
+                include_archived=include_archived,
+                limit=limit,
+                offset=_offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            _items = _result.agents
+            for _item in _items:
+                yield _item
+            _offset = next_offset(_offset, len(_items), limit, _total)
 
     async def get_agents_overview(
         self,
@@ -6091,6 +6171,39 @@ class AsyncAgentExchangeClient:
         except _MALFORMED as _exc:
             raise invalid_response("get_battle_results", _exc) from _exc
 
+    async def _get_battle_replay_page(
+        self,
+        battle_id: str,
+        limit: int = 10000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> tuple[BattleReplay, int | None]:
+        """One page of `get_battle_replay`, and the answer's total (None when it has none)."""
+        _params: dict[str, str] = {
+            "limit": str(limit),
+            "offset": str(offset),
+        }
+        _data = await self._transport.request(
+            Call(
+                "GET",
+                f"/api/v1/battles/{path_param(battle_id)}/replay",
+                ("ApiKeyAuth", "BearerAuth"),
+                params=_params,
+                options=call_options(timeout, extra_headers, extra_query, extra_body),
+            )
+        )
+        try:
+            _page = BattleReplay._from_wire(_data)
+            _total = opt_int(_data.get("total"))
+        except _MALFORMED as _exc:
+            raise invalid_response("get_battle_replay", _exc) from _exc
+
+        return _page, _total
+
     async def get_battle_replay(
         self,
         battle_id: str,
@@ -6126,23 +6239,69 @@ class AsyncAgentExchangeClient:
             RateLimitError: RATE_LIMIT_EXCEEDED.
             APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
         """
-        _params: dict[str, str] = {
-            "limit": str(limit),
-            "offset": str(offset),
-        }
-        _data = await self._transport.request(
-            Call(
-                "GET",
-                f"/api/v1/battles/{path_param(battle_id)}/replay",
-                ("ApiKeyAuth", "BearerAuth"),
-                params=_params,
-                options=call_options(timeout, extra_headers, extra_query, extra_body),
+        return (
+            await self._get_battle_replay_page(
+                battle_id=battle_id,
+                limit=limit,
+                offset=offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             )
-        )
-        try:
-            return BattleReplay._from_wire(_data)
-        except _MALFORMED as _exc:
-            raise invalid_response("get_battle_replay", _exc) from _exc
+        )[0]
+
+    async def iter_battle_replay(
+        self,
+        battle_id: str,
+        limit: int = 10000,
+        offset: int = 0,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[BattleSnapshot]:
+        """Every item of ``get_battle_replay``, page after page: a completed battle's equity snapshots, oldest first.
+
+        Asks for ``limit`` items at a time from ``offset`` on, until a page comes back short or the answer's total is reached (``async for`` on the async client).
+
+        Args:
+            battle_id: str.
+            limit: int. The page size: items asked for per request. From 1 to 100000. Default: 10000.
+            offset: int. Where to start (items skipped). Default: 0.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+            extra_headers: Headers added to (or replacing) what the method sends.
+            extra_query: Query parameters added to (or replacing) what the method sends.
+            extra_body: JSON members merged over the body the method sends.
+
+        Returns:
+            AsyncIterator[BattleSnapshot]: each BattleSnapshot once, in the server's order; BattleSnapshot: One participant's equity at one moment of a battle.
+
+        Raises:
+            AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
+            NotFoundError: BATTLE_NOT_FOUND.
+            ConflictError: BATTLE_INVALID_STATE.
+            ValidationError: VALIDATION_ERROR.
+            RateLimitError: RATE_LIMIT_EXCEEDED.
+            APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
+        """
+        check_page_size(limit)
+        _offset: int | None = offset
+        while _offset is not None:
+            _result, _total = await self._get_battle_replay_page(
+                battle_id=battle_id,
+                limit=limit,
+                offset=_offset,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            _items = _result.snapshots
+            for _item in _items:
+                yield _item
+            _offset = next_offset(_offset, len(_items), limit, _total)
 
     async def replay_battle(
         self,

@@ -9,6 +9,7 @@ unchanged on either. The generator checks that the shared methods agree.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from typing import Literal, Protocol, runtime_checkable
 
@@ -109,6 +110,17 @@ class TradingAPI(Protocol):
         """All orders of the calling agent, filtered."""
         ...
 
+    def iter_orders(
+        self,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
+        symbol: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> Iterator[Order]:
+        """Every item of `get_orders`, page after page (an async iterator on the async side)."""
+        ...
+
     def get_trade_history(self, symbol: str | None = None, limit: int = 50) -> list[Trade]:
         """Executions of the calling agent."""
         ...
@@ -204,6 +216,17 @@ class AsyncTradingAPI(Protocol):
         offset: int = 0,
     ) -> list[Order]:
         """All orders of the calling agent, filtered."""
+        ...
+
+    def iter_orders(
+        self,
+        status: Literal["pending", "filled", "partially_filled", "cancelled", "rejected", "expired"]
+        | None = None,
+        symbol: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> AsyncIterator[Order]:
+        """Every item of `get_orders`, page after page (an async iterator on the async side)."""
         ...
 
     async def get_trade_history(self, symbol: str | None = None, limit: int = 50) -> list[Trade]:

@@ -208,6 +208,10 @@ class Pages:
 
     method: str  # the iterator's name
     total: tuple[str, ...] | None  # the body member with the number of items in all
+    # A method returning a model (AgentList): its list field that holds the page's items,
+    # and that field's model; None for a method returning the list itself.
+    items: str | None = None
+    item_model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -973,7 +977,7 @@ def _build_method(
                 f"{where}: returns.also_from_params.{fname}: parameter {pname} ({p.type}) "
                 f"does not fit field type {f.type}"
             )
-    pages = _build_pages(spec, op, entry.get("pages"), where, params, returns)
+    pages = _build_pages(spec, op, entry.get("pages"), where, params, returns, models)
     summary = str(
         entry.get("doc") or op.raw.get("summary") or name.replace("_", " ").capitalize() + "."
     )
@@ -1008,7 +1012,13 @@ def _success_schema(spec: Spec, op: Operation) -> Any:
 
 
 def _build_pages(
-    spec: Spec, op: Operation, raw: Any, where: str, params: list[Param], returns: Returns
+    spec: Spec,
+    op: Operation,
+    raw: Any,
+    where: str,
+    params: list[Param],
+    returns: Returns,
+    models: dict[str, Model],
 ) -> Pages | None:
     if raw is None:
         return None
@@ -1021,11 +1031,27 @@ def _build_pages(
             raise VocabularyError(
                 f"{where}: pages needs int parameters limit and offset with defaults"
             )
-    if returns.kind != "list" or returns.item is not None or not returns.from_:
-        raise VocabularyError(f"{where}: pages needs returns kind list of a model, with from")
+    items: str | None = None
+    item_model = returns.model
+    if returns.kind == "model" and returns.model in models:
+        lists = [f for f in models[returns.model].fields if f.type.startswith("list[model:")]
+        if len(lists) != 1 or lists[0].kind != "value" or len(lists[0].wires[0]) != 1:
+            raise VocabularyError(
+                f"{where}: pages on a model needs exactly one list-of-model field, read from "
+                "a top-level member"
+            )
+        items, item_model = lists[0].name, lists[0].model_name
+        base: tuple[str, ...] = ()
+    elif returns.kind == "list" and returns.item is None and returns.from_:
+        base = returns.from_[:-1]
+    else:
+        raise VocabularyError(
+            f"{where}: pages needs returns kind list of a model (with from) or a model "
+            "holding the list"
+        )
     # A server-side total counts what the server pages over: not so when the method pages
     # or filters locally (the sandbox sends every order and the method slices them).
-    total: tuple[str, ...] | None = (*returns.from_[:-1], "total")
+    total: tuple[str, ...] | None = (*base, "total")
     schema = _success_schema(spec, op)
     found = _member(spec, schema, total) if total and schema is not None else None
     if (
@@ -1036,7 +1062,7 @@ def _build_pages(
         or returns.where
     ):
         total = None
-    return Pages(raw, total)
+    return Pages(raw, total, items, item_model)
 
 
 def _build_param(spec: Spec, op: Operation, praw: Any, where: str, keyword_only: bool) -> Param:

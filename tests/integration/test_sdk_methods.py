@@ -1160,6 +1160,9 @@ def test_agent_management(sdk: Sdk, mock: MockServer) -> None:
     assert agent_id not in {a.id for a in client.list_agents().agents}
     assert agent_id in {a.id for a in client.list_agents(include_archived=True).agents}
     assert len(client.list_agents(limit=1, offset=0).agents) == 1
+    everyone = client.list_agents(include_archived=True)
+    paged = client.iter_agents(include_archived=True, limit=1)
+    assert [a.id for a in paged] == [a.id for a in everyone.agents] and len(paged) == everyone.total
 
     assert client.delete_agent(clone.agent_id) is None
     with pytest.raises(NotFoundError):
@@ -1375,6 +1378,8 @@ def test_battles_live_and_historical(sdk: Sdk, mock: MockServer) -> None:
     results = client.get_battle_results(live.id)
     assert [r.rank for r in results.participants] == [1, 2]
     assert isinstance(client.get_battle_replay(live.id, limit=10), BattleReplay)
+    replay = client.get_battle_replay(live.id)
+    assert client.iter_battle_replay(live.id, limit=2) == replay.snapshots
     replayed = client.replay_battle(live.id)
     assert replayed.battle_mode == "historical" and replayed.participant_count == 2
     assert client.get_battle(replayed.id).status == "draft"

@@ -140,6 +140,30 @@ def test_without_a_total_a_short_page_is_the_last() -> None:
     assert pager.offsets() == [0, 100, 200]  # the empty third page ends it
 
 
+def agent(i: int) -> dict[str, Any]:
+    return {
+        "id": f"a1b2c3d4-e5f6-7890-abcd-{i:012d}",
+        "account_id": "550e8400-e29b-41d4-a716-446655440000",
+        "display_name": f"bot-{i}",
+        "api_key_preview": "ak_live_...",
+        "starting_balance": "10000.00",
+        "strategy_tags": [],
+        "risk_profile": {},
+        "status": "active",
+        "created_at": "2026-11-23T10:00:00Z",
+        "updated_at": "2026-11-23T10:00:00Z",
+    }
+
+
+def test_a_method_answering_a_model_pages_over_its_list_field() -> None:
+    # list_agents answers AgentList {agents, total}: iter_agents yields the Agents.
+    pager = Pager(agent, "agents", 5)
+    with sync_client(pager) as client:
+        got = list(client.iter_agents(limit=2))
+    assert [a.display_name for a in got] == [f"bot-{i}" for i in range(5)]
+    assert pager.offsets() == [0, 2, 4]
+
+
 def test_the_session_pages_locally_over_the_sandbox_list() -> None:
     # The sandbox route has no paging: every call answers every order, oldest first; the
     # session method reverses and slices, and the iterator walks those slices.
