@@ -1,5 +1,6 @@
 # agentexchange — every target bootstraps what it needs itself: .venv for everything,
-# node_modules only for the spec linters (`lint-spec`, part of `make test`).
+# node_modules only for the spec linters (`lint-spec`, part of `make test`), Debian's chromium
+# only for the docs browser test (`make chromium`, part of `make test`).
 # Two commands matter on a fresh machine: `make demo` (Python only) and `make test`.
 
 PYTHON ?= python3
@@ -16,7 +17,7 @@ BASE_URL ?=
 API_KEY ?=
 API_SECRET ?=
 
-.PHONY: install demo test generate check-generated lint lint-spec typecheck mock contract contract-proxy bench pytest soak
+.PHONY: install demo test generate check-generated lint lint-spec typecheck mock contract contract-proxy bench pytest soak docs chromium
 
 install: $(PY_STAMP)
 
@@ -24,7 +25,7 @@ $(PY_STAMP): pyproject.toml setup.py
 	@test -x $(PY) || { echo "==> creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
 	@echo "==> upgrading pip"
 	@$(PY) -m pip install --quiet --upgrade pip
-	@echo "==> installing agentexchange (editable) with the mock, contract and dev extras into $(VENV) (about a minute on a fresh machine)"
+	@echo "==> installing agentexchange (editable) with the mock, contract, docs and dev extras into $(VENV) (about a minute on a fresh machine)"
 	@$(PY) -m pip install --quiet --progress-bar off -e '.[dev]'
 	@echo "==> Python dependencies installed"
 	@touch $@
@@ -43,8 +44,24 @@ demo: install
 # Everything CI checks. Cheap static checks first, then the test suite.
 test: install lint-spec lint check-generated typecheck pytest
 
-pytest: install
-	$(PY) -m pytest -q
+pytest: install chromium
+	AGENTEXCHANGE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q
+
+# The reference site, offline: MkDocs Material + mkdocstrings over the generated code, the
+# README's guides and openapi.yaml / asyncapi.yaml rendered to Markdown by the generator
+# (generator/site.py, at build time). Output: build/site (open build/site/index.html).
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
+	@echo "==> the site is in build/site (serve it: $(PY) -m http.server -d build/site)"
+
+# The docs browser test (tests/docs, part of `make test`) drives Debian's chromium package;
+# installed here when missing (as root, else through sudo). Playwright downloads nothing.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+chromium:
+	@test -x $(CHROMIUM) || { echo "==> installing Debian's chromium for the docs browser test"; \
+		$(SUDO) apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q --no-install-recommends chromium >/dev/null; }; }
 
 # Regenerate the clients, models and tables from openapi.yaml (and asyncapi.yaml).
 generate: install
