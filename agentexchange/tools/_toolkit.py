@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._jsonable import jsonable
@@ -63,7 +63,7 @@ class ToolResult:
         ok: the call succeeded.
         value: the SDK's result as JSON-safe values (decimals as strings, datetimes ISO
             8601, models as objects of their fields); ``None`` on failure or for a method
-            that returns nothing.
+            that returns nothing. Left out of ``repr``: it may hold a secret.
         error: on failure, a JSON-safe dict: ``code`` (the API's error code, or
             ``INVALID_ARGUMENTS`` / ``UNKNOWN_TOOL`` / an SDK code such as
             ``CONNECTION_ERROR``), ``message``, ``status`` (HTTP status; 0 when no response
@@ -72,7 +72,9 @@ class ToolResult:
     """
 
     ok: bool
-    value: Any = None
+    # Out of repr: a value may hold a secret (register's api_secret, a login's token), and
+    # a model's own repr hides its secret fields, which a JSON-safe dict no longer marks.
+    value: Any = field(default=None, repr=False)
     error: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:

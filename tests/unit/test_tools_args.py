@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from agentexchange.exceptions import InsufficientBalanceError, RateLimitError
+from agentexchange.models import Registration
 from agentexchange.tools import Toolkit, ToolResult
 
 RUN = "2b7e1f4c-8d3a-4c5e-9f6b-0a1d2c3e4f5a"
@@ -187,6 +188,24 @@ def test_sdk_errors_become_structured_results_with_the_exceptions_fields() -> No
 def test_a_fault_below_is_one_line_never_a_traceback() -> None:
     error = error_of(call("get_price", {"symbol": "BTCUSDT"}, KeyError("boom"))[0])
     assert error == {"code": "TOOL_ERROR", "message": "'boom'", "status": 0, "type": "KeyError"}
+
+
+def test_a_result_holding_a_secret_keeps_it_out_of_repr() -> None:
+    # register answers the account's secret; a result logged with %r must not show it.
+    secret = "sk_live_9b1d3f5a7c2e4b6d8f0a1c3e5b7d9f2a"
+    reply = Registration(
+        account_id=RUN,
+        api_key="ak_live_4f9c2e7b1d8a6f3e5c0b9a7d2e4f6a8c",
+        api_secret=secret,
+        display_name="bot",
+        starting_balance=Decimal("10000"),
+        agent_id=SESSION,
+        agent_api_key="ak_live_0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d",
+        message="Save your API secret now.",
+    )
+    result, _ = call("register", {"display_name": "bot"}, reply)
+    assert result.ok and result.value["api_secret"] == secret  # the model still gets it
+    assert secret not in repr(result) and "ak_live_" not in repr(result)
 
 
 def test_unknown_tools_and_tools_outside_the_selection_are_errors() -> None:
