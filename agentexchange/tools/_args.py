@@ -110,8 +110,9 @@ def check(value: Any, schema: Mapping[str, Any], field: str) -> Any:
             raise ArgumentError(field, "must be a JSON object") from None
     if allowed and not any(_is(value, t) for t in allowed if t != "null"):
         raise ArgumentError(field, f"must be {' or '.join(allowed)}, not {_json_name(value)}")
-    if isinstance(value, float) and "integer" in allowed and "number" not in allowed:
-        value = int(value)  # 5.0 from a JSON parser that reads every number as a float
+    # 5.0 from a JSON parser that reads every number as a float: an int once checked (the
+    # checks' messages show the number as sent, not 1e308 spelt out in 309 digits)
+    as_int = isinstance(value, float) and "integer" in allowed and "number" not in allowed
     enum = schema.get("enum")
     if enum is not None and value not in enum:
         raise ArgumentError(field, f"must be one of {enum}, not {value!r}")
@@ -119,6 +120,7 @@ def check(value: Any, schema: Mapping[str, Any], field: str) -> Any:
         _check_string(value, schema, field)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         _check_number(value, schema, field)
+        return int(value) if as_int else value
     elif isinstance(value, list | tuple):
         return _check_array(value, schema, field)
     elif isinstance(value, Mapping):

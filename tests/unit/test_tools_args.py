@@ -110,6 +110,9 @@ def test_null_or_missing_optional_arguments_leave_the_sdk_default() -> None:
     # a whole number read as a float (5.0) is the integer
     _, client = call("get_candles", {"symbol": "BTCUSDT", "interval": "1h", "limit": 5.0}, [])
     assert client.calls[0][2]["limit"] == 5 and type(client.calls[0][2]["limit"]) is int
+    # out of bounds, it is named as sent (not 1e308 written out in 309 digits)
+    huge = error_of(call("get_candles", {"symbol": "BTCUSDT", "interval": "1h", "limit": 1e308})[0])
+    assert huge["message"] == "limit: must be at most 1000, not 1e+308"
     assert (
         error_of(call("get_candles", {"symbol": "BTCUSDT", "interval": "1h", "limit": 5.5})[0])[
             "field"
