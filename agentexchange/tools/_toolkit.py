@@ -225,9 +225,9 @@ def _failure(exc: Exception) -> ToolResult:
         }
         for key, value in vars(exc).items():
             if key not in _BASE_FIELDS and not key.startswith("_") and value is not None:
-                error[key] = jsonable(value)
+                error[key] = _readable(value)
         if exc.details:
-            error["details"] = jsonable(exc.details)
+            error["details"] = _readable(exc.details)
         if exc.request_id:
             error["request_id"] = exc.request_id
         return ToolResult(False, error=error)
@@ -238,3 +238,13 @@ def _failure(exc: Exception) -> ToolResult:
         False,
         error={"code": code, "message": str(exc), "status": 0, "type": type(exc).__name__},
     )
+
+
+def _readable(value: Any) -> Any:
+    """An error's field as JSON-safe values; one JSON has no form for (a NaN the server
+    put in ``details``, read as ``Decimal("NaN")``) becomes its text, so the error still
+    reaches the model instead of raising out of `call`."""
+    try:
+        return jsonable(value)
+    except (TypeError, ValueError):
+        return str(value)

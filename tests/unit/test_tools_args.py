@@ -188,6 +188,23 @@ def test_sdk_errors_become_structured_results_with_the_exceptions_fields() -> No
     assert (error["code"], error["retry_after"]) == ("RATE_LIMIT_EXCEEDED", 2.5)
 
 
+def test_an_error_whose_details_json_cannot_hold_is_still_a_result() -> None:
+    # A server's details with a NaN (read as Decimal("NaN")): the error reaches the model.
+    broke = InsufficientBalanceError(
+        "no funds",
+        code="INSUFFICIENT_BALANCE",
+        status_code=400,
+        details={"asset": "USDT", "required": "NaN", "available": "5"},
+    )
+    error = error_of(call("get_price", {"symbol": "BTCUSDT"}, broke)[0])
+    assert (error["code"], error["required"], error["available"]) == (
+        "INSUFFICIENT_BALANCE",
+        "NaN",
+        "5",
+    )
+    assert error["details"] == {"asset": "USDT", "required": "NaN", "available": "5"}
+
+
 def test_a_fault_below_is_one_line_never_a_traceback() -> None:
     error = error_of(call("get_price", {"symbol": "BTCUSDT"}, KeyError("boom"))[0])
     assert error == {"code": "TOOL_ERROR", "message": "'boom'", "status": 0, "type": "KeyError"}
