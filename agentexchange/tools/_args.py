@@ -106,7 +106,7 @@ def check(value: Any, schema: Mapping[str, Any], field: str) -> Any:
     if "object" in allowed and isinstance(value, str) and "string" not in allowed:
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
             raise ArgumentError(field, "must be a JSON object") from None
     if allowed and not any(_is(value, t) for t in allowed if t != "null"):
         raise ArgumentError(field, f"must be {' or '.join(allowed)}, not {_json_name(value)}")

@@ -205,6 +205,14 @@ def test_an_error_whose_details_json_cannot_hold_is_still_a_result() -> None:
     assert error["details"] == {"asset": "USDT", "required": "NaN", "available": "5"}
 
 
+def test_json_text_nested_too_deep_for_the_parser_is_an_invalid_argument() -> None:
+    config = {"pairs": ["BTCUSDT"], "filters": "[" * 100_000}  # json.loads: RecursionError
+    for sent in ("[" * 100_000, config):
+        arguments = {"name": "dip", "description": "d", "config": sent}
+        result, client = call("create_strategy", arguments)
+        assert error_of(result)["code"] == "INVALID_ARGUMENTS" and client.calls == []
+
+
 def test_a_fault_below_is_one_line_never_a_traceback() -> None:
     error = error_of(call("get_price", {"symbol": "BTCUSDT"}, KeyError("boom"))[0])
     assert error == {"code": "TOOL_ERROR", "message": "'boom'", "status": 0, "type": "KeyError"}
