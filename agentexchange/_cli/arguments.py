@@ -66,8 +66,8 @@ def _json_text(text: str) -> Any:
             raise argparse.ArgumentTypeError(f"cannot read {text[1:]}: {exc.strerror}") from None
     try:
         return json.loads(source)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not JSON: {text!r}") from None
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
+        raise argparse.ArgumentTypeError(f"not JSON: {text[:40]!r}") from None
 
 
 def _number(text: str) -> int | float:

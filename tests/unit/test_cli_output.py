@@ -117,6 +117,8 @@ def test_bad_text_is_refused_by_argparse() -> None:
         _parse("get_orders", ["--limit", "five"])
     with pytest.raises(argparse.ArgumentError, match="not JSON"):
         _parse("create_strategy", ["s", "d", "{nope"])
+    with pytest.raises(argparse.ArgumentError, match="not JSON"):  # too deep for json.loads
+        _parse("create_strategy", ["s", "d", "[" * 100_000])
     with pytest.raises(argparse.ArgumentError, match="invalid choice"):
         _parse("place_market_order", ["hold", "BTCUSDT", "1"])
 
