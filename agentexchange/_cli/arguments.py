@@ -64,6 +64,8 @@ def _json_text(text: str) -> Any:
             source = Path(text[1:]).read_text(encoding="utf-8")
         except OSError as exc:
             raise argparse.ArgumentTypeError(f"cannot read {text[1:]}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise argparse.ArgumentTypeError(f"cannot read {text[1:]}: not UTF-8 text") from None
     try:
         return json.loads(source)
     except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
