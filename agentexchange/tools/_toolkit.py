@@ -94,14 +94,16 @@ class Toolkit:
     Args:
         client: an `AgentExchangeClient` (use `call`) or an `AsyncAgentExchangeClient`
             (use `acall`).
-        groups: the groups to offer (see `GROUPS`), e.g. ``["market", "account"]``;
-            ``None`` = all of them.
+        groups: the groups to offer (see `GROUPS`), e.g. ``["market", "account"]`` (or
+            ``"market,account"``); ``None`` = all of them.
         read_only: offer only the tools that change nothing.
     """
 
     def __init__(
         self, client: Any, groups: Iterable[str] | None = None, read_only: bool = False
     ) -> None:
+        if isinstance(groups, str):  # "market" is one group, not six letters
+            groups = [g.strip() for g in groups.split(",") if g.strip()]
         chosen = None if groups is None else list(groups)
         if chosen is not None:
             unknown = [g for g in chosen if g not in GROUPS]
