@@ -205,6 +205,18 @@ def test_an_error_whose_details_json_cannot_hold_is_still_a_result() -> None:
     assert error["details"] == {"asset": "USDT", "required": "NaN", "available": "5"}
 
 
+def test_a_huge_bad_value_is_quoted_cut_in_the_error() -> None:
+    arguments = {"symbol": "x" * 1_000_000, "side": "buy", "quantity": "1"}
+    message = error_of(call("place_market_order", arguments)[0])["message"]
+    assert message.startswith("symbol: 'xxx") and "x... does not match ^" in message
+    assert len(message) < 120
+    side = error_of(
+        call("place_market_order", {**arguments, "symbol": "BTCUSDT", "side": "b" * 9999})[0]
+    )
+    assert "not 'bbb" in side["message"] and side["message"].endswith("b...")
+    assert len(side["message"]) < 120
+
+
 def test_json_text_nested_too_deep_for_the_parser_is_an_invalid_argument() -> None:
     config = {"pairs": ["BTCUSDT"], "filters": "[" * 100_000}  # json.loads: RecursionError
     for sent in ("[" * 100_000, config):
