@@ -180,7 +180,10 @@ def parse_decimal(value: Any) -> Decimal:
     if isinstance(value, Decimal):  # the transport decodes JSON numbers as Decimal
         return value
     if isinstance(value, str):
-        return Decimal(value)
+        try:
+            return Decimal(value)
+        except InvalidOperation:  # its own text is "[<class 'decimal.ConversionSyntax'>]"
+            raise ValueError(f"expected a decimal, got {value[:40]!r}") from None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"expected a decimal, got {type(value).__name__}")
     # str() of a float is its shortest round-tripping repr: 0.1 -> '0.1', not 0.1000000000000000055...

@@ -655,7 +655,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            OrderBook: A OrderBook as the API returns it.
+            OrderBook: An OrderBook as the API returns it.
 
         Raises:
             ValidationError: INVALID_JSON, VALIDATION_ERROR.
@@ -1481,7 +1481,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            AccountInfo: A AccountInfo as the API returns it.
+            AccountInfo: An AccountInfo as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -3841,7 +3841,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            AgentList: A AgentList as the API returns it.
+            AgentList: An AgentList as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -3888,7 +3888,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            AsyncIterator[Agent]: each Agent once, in the server's order; Agent: A Agent as the API returns it.
+            AsyncIterator[Agent]: each Agent once, in the server's order; Agent: An Agent as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -3932,7 +3932,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            list[Agent]: one per item; Agent: A Agent as the API returns it.
+            list[Agent]: one per item; Agent: An Agent as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -3973,7 +3973,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Agent: A Agent as the API returns it.
+            Agent: An Agent as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -4029,7 +4029,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Agent: A Agent as the API returns it.
+            Agent: An Agent as the API returns it.
 
         Raises:
             ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
@@ -4180,7 +4180,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Agent: A Agent as the API returns it.
+            Agent: An Agent as the API returns it.
 
         Raises:
             ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
@@ -4230,7 +4230,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Agent: A Agent as the API returns it.
+            Agent: An Agent as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -4274,7 +4274,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            AgentKey: A AgentKey as the API returns it.
+            AgentKey: An AgentKey as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -4318,7 +4318,7 @@ class AsyncAgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            AgentKey: A AgentKey as the API returns it.
+            AgentKey: An AgentKey as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.

@@ -647,7 +647,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            OrderBook: A OrderBook as the API returns it.
+            OrderBook: An OrderBook as the API returns it.
 
         Raises:
             ValidationError: INVALID_JSON, VALIDATION_ERROR.
@@ -1472,7 +1472,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            AccountInfo: A AccountInfo as the API returns it.
+            AccountInfo: An AccountInfo as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -3832,7 +3832,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            AgentList: A AgentList as the API returns it.
+            AgentList: An AgentList as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -3879,7 +3879,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Iterator[Agent]: each Agent once, in the server's order; Agent: A Agent as the API returns it.
+            Iterator[Agent]: each Agent once, in the server's order; Agent: An Agent as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -3922,7 +3922,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            list[Agent]: one per item; Agent: A Agent as the API returns it.
+            list[Agent]: one per item; Agent: An Agent as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -3963,7 +3963,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Agent: A Agent as the API returns it.
+            Agent: An Agent as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -4019,7 +4019,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Agent: A Agent as the API returns it.
+            Agent: An Agent as the API returns it.
 
         Raises:
             ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
@@ -4170,7 +4170,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Agent: A Agent as the API returns it.
+            Agent: An Agent as the API returns it.
 
         Raises:
             ValidationError: INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR.
@@ -4220,7 +4220,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Agent: A Agent as the API returns it.
+            Agent: An Agent as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -4264,7 +4264,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            AgentKey: A AgentKey as the API returns it.
+            AgentKey: An AgentKey as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.
@@ -4308,7 +4308,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            AgentKey: A AgentKey as the API returns it.
+            AgentKey: An AgentKey as the API returns it.
 
         Raises:
             AuthenticationError: INVALID_API_KEY, INVALID_TOKEN.

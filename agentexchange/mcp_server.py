@@ -106,8 +106,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    """Serve until the client closes stdin; 0 then, 1 (one line on stderr) on a bad option
-    or a missing extra."""
+    """Serve until the client closes stdin; 0 then, 1 (one line on stderr) on a bad option,
+    a missing extra or a base URL the client refuses."""
     logging.basicConfig(
         stream=sys.stderr,
         level=getattr(logging, str(args.log_level).upper()),
@@ -137,9 +137,16 @@ def run_from_args(args: argparse.Namespace) -> int:
             return 1
     try:
         anyio.run(_serve, groups, bool(args.read_only))
+    except _Misconfigured as exc:
+        print(f"agentexchange mcp: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:  # pragma: no cover - interactive stop
         pass
     return 0
+
+
+class _Misconfigured(Exception):
+    """The environment gives the client something it refuses (a base URL that is no URL)."""
 
 
 async def _serve(groups: list[str] | None, read_only: bool) -> None:
@@ -148,7 +155,11 @@ async def _serve(groups: list[str] | None, read_only: bool) -> None:
     from . import AsyncAgentExchangeClient
     from .tools import Toolkit
 
-    async with AsyncAgentExchangeClient() as client:
+    try:
+        client = AsyncAgentExchangeClient()
+    except ValueError as exc:  # AGENTEXCHANGE_BASE_URL: one line, not a traceback
+        raise _Misconfigured(str(exc)) from None
+    async with client:
         toolkit = Toolkit(client, groups=groups, read_only=read_only)
         server = build_server(toolkit)
         log.info("serving %d tools", len(toolkit.tools))

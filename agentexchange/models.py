@@ -1089,7 +1089,7 @@ Ticker._make = _Ticker_make
 
 @frozen_dataclass()
 class OrderBook(Model):
-    """A OrderBook as the API returns it.
+    """An OrderBook as the API returns it.
 
     Wire schema: `OrderBookResponse`.
 
@@ -2776,7 +2776,7 @@ Session._make = _Session_make
 
 @frozen_dataclass()
 class AccountInfo(Model):
-    """A AccountInfo as the API returns it.
+    """An AccountInfo as the API returns it.
 
     Wire schema: `AccountInfo`.
 
@@ -3009,7 +3009,7 @@ AccountInfo._make = _AccountInfo_make
 
 @frozen_dataclass()
 class AssetBalance(Model):
-    """A AssetBalance as the API returns it.
+    """An AssetBalance as the API returns it.
 
     Wire schema: `BalanceItem`.
 
@@ -8630,7 +8630,7 @@ AgentCredentials._make = _AgentCredentials_make
 
 @frozen_dataclass()
 class Agent(Model):
-    """A Agent as the API returns it.
+    """An Agent as the API returns it.
 
     Wire schema: `Agent`.
 
@@ -9004,7 +9004,7 @@ Agent._make = _Agent_make
 
 @frozen_dataclass()
 class AgentList(Model):
-    """A AgentList as the API returns it.
+    """An AgentList as the API returns it.
 
     Wire schema: `AgentList`.
 
@@ -9102,7 +9102,7 @@ AgentList._make = _AgentList_make
 
 @frozen_dataclass("api_key")
 class AgentKey(Model):
-    """A AgentKey as the API returns it.
+    """An AgentKey as the API returns it.
 
     Wire schema: `AgentKey`.
 

@@ -315,7 +315,7 @@ class ModelField:
 @dataclass(frozen=True)
 class Model:
     name: str
-    doc: str | None
+    doc: str  # x-sdk doc, else "A(n) <Name> as the API returns it."
     schema_name: str
     fields: list[ModelField]
 
@@ -603,7 +603,7 @@ def build_models(spec: Spec) -> list[Model]:
             _build_field(spec, schema, fname, fspec or {}, f"{where}.fields.{fname}")
             for fname, fspec in fields_raw.items()
         ]
-        models.append(Model(name, ext.get("doc"), schema_name, fields))
+        models.append(Model(name, ext.get("doc") or _fallback_doc(name), schema_name, fields))
     known = {m.name for m in models}
     for m in models:
         for f in m.fields:
@@ -714,6 +714,12 @@ def _build_field(spec: Spec, host: Any, name: str, fspec: Any, where: str) -> Mo
         enum=enum,
         doc=_description(spec, found[0]) if found is not None else None,
     )
+
+
+def _fallback_doc(name: str) -> str:
+    """A model's docstring when its x-sdk entry gives none ("An Order as the API returns it.")."""
+    article = "An" if name[:1] in "AEIOU" else "A"
+    return f"{article} {name} as the API returns it."
 
 
 def _valid_field_type(t: Any) -> bool:

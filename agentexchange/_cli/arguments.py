@@ -3,7 +3,8 @@
 docs/architecture.md "Command line". Each parameter's JSON Schema (the tool table's)
 decides its shape on the command line: an enum lists its choices, a boolean option is
 ``--flag`` / ``--no-flag``, an array takes several values (or one comma-separated), an
-object is JSON text (or ``@file.json``), an integer is checked by argparse. Decimals
+object is JSON text (or ``@file.json``), an integer is checked by argparse; a credential
+(``FROM_ENVIRONMENT``) is read from its environment variable, never typed. Decimals
 stay the exact text typed: the ``Toolkit`` validates every argument against the schema
 and turns decimal strings into ``Decimal`` — the command line does not check them twice.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -19,11 +21,16 @@ from typing import Any
 
 from .naming import Command, ParamLike
 
-__all__ = ["DEST_PREFIX", "add_arguments", "arguments_of", "option_name"]
+__all__ = ["DEST_PREFIX", "FROM_ENVIRONMENT", "add_arguments", "arguments_of", "option_name"]
 
 # Parameters live under their own prefix in the namespace, so a parameter may share a
 # name with a common option (--json, --base-url) or argparse's own attributes.
 DEST_PREFIX = "param_"
+
+# Parameters that are credentials (login's key and secret) are no argument or option: typed,
+# they would stay in the shell's history and every process list (docs/decisions.md
+# "Command line"). They come from the SDK's own environment variables instead.
+FROM_ENVIRONMENT = {"api_key": "AGENTEXCHANGE_API_KEY", "api_secret": "AGENTEXCHANGE_API_SECRET"}
 
 
 def option_name(param: str) -> str:
@@ -57,10 +64,12 @@ def _json_text(text: str) -> Any:
             source = Path(text[1:]).read_text(encoding="utf-8")
         except OSError as exc:
             raise argparse.ArgumentTypeError(f"cannot read {text[1:]}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise argparse.ArgumentTypeError(f"cannot read {text[1:]}: not UTF-8 text") from None
     try:
         return json.loads(source)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not JSON: {text!r}") from None
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
+        raise argparse.ArgumentTypeError(f"not JSON: {text[:40]!r}") from None
 
 
 def _number(text: str) -> int | float:
@@ -158,9 +167,10 @@ def add_arguments(parser: argparse.ArgumentParser, command: Command) -> None:
     """The command's positionals (in its order), then an option for every other parameter."""
     by_name = {param.name: param for param in command.tool.params}
     for name in command.positionals:
-        _add(parser, by_name[name], positional=True)
+        if name not in FROM_ENVIRONMENT:
+            _add(parser, by_name[name], positional=True)
     for param in command.tool.params:
-        if param.name not in command.positionals:
+        if param.name not in command.positionals and param.name not in FROM_ENVIRONMENT:
             _add(parser, param, positional=False)
 
 
@@ -168,7 +178,10 @@ def arguments_of(command: Command, namespace: argparse.Namespace) -> dict[str, A
     """The tool arguments the user gave (an option left out is left out: its default applies)."""
     arguments: dict[str, Any] = {}
     for param in command.tool.params:
-        value = getattr(namespace, DEST_PREFIX + param.name, None)
+        if param.name in FROM_ENVIRONMENT:
+            value = os.environ.get(FROM_ENVIRONMENT[param.name]) or None
+        else:
+            value = getattr(namespace, DEST_PREFIX + param.name, None)
         if value is None:
             continue
         if isinstance(value, list):

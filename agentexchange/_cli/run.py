@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from .arguments import arguments_of
+from .arguments import FROM_ENVIRONMENT, arguments_of
 from .naming import Command
 from .output import render, render_json
 
@@ -55,6 +55,15 @@ def run_command(command: Command, namespace: argparse.Namespace, out: TextIO | N
     from ..tools import Toolkit
 
     arguments = arguments_of(command, namespace)
+    unset = [
+        FROM_ENVIRONMENT[param.name]
+        for param in command.tool.params
+        if param.name in FROM_ENVIRONMENT and param.required and param.name not in arguments
+    ]
+    if unset:  # login's key and secret: said as the variables to set, not as api_key
+        message = f"this command needs credentials: set {' and '.join(unset)}"
+        print(error_line({"code": "MISSING_CREDENTIALS", "message": message}), file=sys.stderr)
+        return 1
     try:
         client = AgentExchangeClient(base_url=namespace.base_url)
     except ValueError as exc:  # the address, from --base-url or AGENTEXCHANGE_BASE_URL

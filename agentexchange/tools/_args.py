@@ -77,7 +77,7 @@ def _to_sdk(value: Any, sdk_type: str, field: str) -> Any:
         try:
             return Decimal(value)
         except (InvalidOperation, TypeError, ValueError):
-            raise ArgumentError(field, f"{value!r} is not a decimal number") from None
+            raise ArgumentError(field, f"{_shown(value)} is not a decimal number") from None
     if sdk_type == "datetime":
         return _datetime(value, field)
     if sdk_type.startswith("list["):
@@ -90,7 +90,7 @@ def _datetime(value: Any, field: str) -> datetime:
         return datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise ArgumentError(
-            field, f"{value!r} is not an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z"
+            field, f"{_shown(value)} is not an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z"
         ) from None
 
 
@@ -106,19 +106,21 @@ def check(value: Any, schema: Mapping[str, Any], field: str) -> Any:
     if "object" in allowed and isinstance(value, str) and "string" not in allowed:
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
             raise ArgumentError(field, "must be a JSON object") from None
     if allowed and not any(_is(value, t) for t in allowed if t != "null"):
         raise ArgumentError(field, f"must be {' or '.join(allowed)}, not {_json_name(value)}")
-    if isinstance(value, float) and "integer" in allowed and "number" not in allowed:
-        value = int(value)  # 5.0 from a JSON parser that reads every number as a float
+    # 5.0 from a JSON parser that reads every number as a float: an int once checked (the
+    # checks' messages show the number as sent, not 1e308 spelt out in 309 digits)
+    as_int = isinstance(value, float) and "integer" in allowed and "number" not in allowed
     enum = schema.get("enum")
     if enum is not None and value not in enum:
-        raise ArgumentError(field, f"must be one of {enum}, not {value!r}")
+        raise ArgumentError(field, f"must be one of {enum}, not {_shown(value)}")
     if isinstance(value, str):
         _check_string(value, schema, field)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         _check_number(value, schema, field)
+        return int(value) if as_int else value
     elif isinstance(value, list | tuple):
         return _check_array(value, schema, field)
     elif isinstance(value, Mapping):
@@ -132,6 +134,13 @@ def _is(value: Any, json_type: str) -> bool:
     if json_type == "integer" and isinstance(value, float):
         return value.is_integer()
     return isinstance(value, _JSON_TYPES.get(json_type, ()))
+
+
+def _shown(value: Any) -> str:
+    """The value as an error message quotes it: cut, so a model that sent a megabyte does
+    not get it back."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _json_name(value: Any) -> str:
@@ -153,7 +162,7 @@ def _check_string(value: str, schema: Mapping[str, Any], field: str) -> None:
         if compiled is None:
             compiled = _patterns[pattern] = re.compile(pattern)
         if compiled.search(value) is None:
-            raise ArgumentError(field, f"{value!r} does not match {pattern}")
+            raise ArgumentError(field, f"{_shown(value)} does not match {pattern}")
     fmt = schema.get("format")
     if fmt == "date-time":
         _datetime(value, field)
@@ -161,7 +170,7 @@ def _check_string(value: str, schema: Mapping[str, Any], field: str) -> None:
         try:
             uuid.UUID(value)
         except ValueError:
-            raise ArgumentError(field, f"{value!r} is not a UUID") from None
+            raise ArgumentError(field, f"{_shown(value)} is not a UUID") from None
 
 
 def _check_number(value: float, schema: Mapping[str, Any], field: str) -> None:

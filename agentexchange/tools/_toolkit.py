@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._jsonable import jsonable
@@ -63,7 +63,7 @@ class ToolResult:
         ok: the call succeeded.
         value: the SDK's result as JSON-safe values (decimals as strings, datetimes ISO
             8601, models as objects of their fields); ``None`` on failure or for a method
-            that returns nothing.
+            that returns nothing. Left out of ``repr``: it may hold a secret.
         error: on failure, a JSON-safe dict: ``code`` (the API's error code, or
             ``INVALID_ARGUMENTS`` / ``UNKNOWN_TOOL`` / an SDK code such as
             ``CONNECTION_ERROR``), ``message``, ``status`` (HTTP status; 0 when no response
@@ -72,7 +72,9 @@ class ToolResult:
     """
 
     ok: bool
-    value: Any = None
+    # Out of repr: a value may hold a secret (register's api_secret, a login's token), and
+    # a model's own repr hides its secret fields, which a JSON-safe dict no longer marks.
+    value: Any = field(default=None, repr=False)
     error: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,14 +94,16 @@ class Toolkit:
     Args:
         client: an `AgentExchangeClient` (use `call`) or an `AsyncAgentExchangeClient`
             (use `acall`).
-        groups: the groups to offer (see `GROUPS`), e.g. ``["market", "account"]``;
-            ``None`` = all of them.
+        groups: the groups to offer (see `GROUPS`), e.g. ``["market", "account"]`` (or
+            ``"market,account"``); ``None`` = all of them.
         read_only: offer only the tools that change nothing.
     """
 
     def __init__(
         self, client: Any, groups: Iterable[str] | None = None, read_only: bool = False
     ) -> None:
+        if isinstance(groups, str):  # "market" is one group, not six letters
+            groups = [g.strip() for g in groups.split(",") if g.strip()]
         chosen = None if groups is None else list(groups)
         if chosen is not None:
             unknown = [g for g in chosen if g not in GROUPS]
@@ -223,9 +227,9 @@ def _failure(exc: Exception) -> ToolResult:
         }
         for key, value in vars(exc).items():
             if key not in _BASE_FIELDS and not key.startswith("_") and value is not None:
-                error[key] = jsonable(value)
+                error[key] = _readable(value)
         if exc.details:
-            error["details"] = jsonable(exc.details)
+            error["details"] = _readable(exc.details)
         if exc.request_id:
             error["request_id"] = exc.request_id
         return ToolResult(False, error=error)
@@ -236,3 +240,13 @@ def _failure(exc: Exception) -> ToolResult:
         False,
         error={"code": code, "message": str(exc), "status": 0, "type": type(exc).__name__},
     )
+
+
+def _readable(value: Any) -> Any:
+    """An error's field as JSON-safe values; one JSON has no form for (a NaN the server
+    put in ``details``, read as ``Decimal("NaN")``) becomes its text, so the error still
+    reaches the model instead of raising out of `call`."""
+    try:
+        return jsonable(value)
+    except (TypeError, ValueError):
+        return str(value)

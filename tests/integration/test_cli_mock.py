@@ -137,6 +137,27 @@ def test_agent_commands_use_the_account_secret(
     assert json.loads(out)  # the demo account has its agent
 
 
+def test_login_reads_the_key_and_secret_from_the_environment_never_from_arguments(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = _run(["auth", "login", "--json"], capsys)
+    assert (status, err) == (0, "")
+    assert json.loads(out)["token_type"] == "Bearer"
+    # typed, the secret would stay in the shell's history and the process list: refused
+    with pytest.raises(SystemExit) as usage:
+        main(["auth", "login", env["AGENTEXCHANGE_API_KEY"], env["AGENTEXCHANGE_API_SECRET"]])
+    assert usage.value.code == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
+    # without them: which variables to set, in one line
+    monkeypatch.delenv("AGENTEXCHANGE_API_SECRET")
+    status, out, err = _run(["auth", "login"], capsys)
+    assert (status, out) == (1, "")
+    assert err == (
+        "agentexchange: MISSING_CREDENTIALS: this command needs credentials: "
+        "set AGENTEXCHANGE_API_SECRET\n"
+    )
+
+
 def test_the_console_script_as_a_process(env: dict[str, str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "agentexchange", "price", "ETHUSDT", "--json"],

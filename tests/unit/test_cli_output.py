@@ -112,11 +112,17 @@ def test_typed_text_becomes_the_tool_arguments(tmp_path: Path) -> None:
     }
 
 
-def test_bad_text_is_refused_by_argparse() -> None:
+def test_bad_text_is_refused_by_argparse(tmp_path: Path) -> None:
     with pytest.raises(argparse.ArgumentError, match="invalid int value"):
         _parse("get_orders", ["--limit", "five"])
     with pytest.raises(argparse.ArgumentError, match="not JSON"):
         _parse("create_strategy", ["s", "d", "{nope"])
+    binary = tmp_path / "config.bin"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(argparse.ArgumentError, match=r"cannot read .*config\.bin: not UTF-8 text"):
+        _parse("create_strategy", ["s", "d", f"@{binary}"])
+    with pytest.raises(argparse.ArgumentError, match="not JSON"):  # too deep for json.loads
+        _parse("create_strategy", ["s", "d", "[" * 100_000])
     with pytest.raises(argparse.ArgumentError, match="invalid choice"):
         _parse("place_market_order", ["hold", "BTCUSDT", "1"])
 

@@ -102,3 +102,16 @@ def test_every_model_lists_its_fields_under_attributes() -> None:
         assert sections(doc.replace("Attributes:", "Args:"))["Args"] == list(cls.__slots__), name
     doc = inspect.getdoc(models.Order) or ""
     assert 'side: "buy" | "sell".' in doc and "quantity: Decimal or None." in doc
+
+
+def test_a_model_the_document_says_nothing_of_is_named_with_its_article() -> None:
+    # The fallback summary, where the x-sdk entry has no doc: "An Agent", never "A Agent".
+    firsts = {
+        name: (inspect.getdoc(getattr(models, name)) or "?").splitlines()[0]
+        for name in models.__all__
+    }
+    fallbacks = {n: f for n, f in firsts.items() if f.endswith(" as the API returns it.")}
+    assert fallbacks["Agent"] == "An Agent as the API returns it."
+    for name, first in fallbacks.items():
+        article = "An" if name[0] in "AEIOU" else "A"
+        assert first == f"{article} {name} as the API returns it.", name

@@ -1,8 +1,10 @@
 """`agentexchange mcp` without its extra (issue 16): one line saying what to install, exit
-status 1 — the parser and the module import nothing of ``mcp`` until the server starts."""
+status 1 — the parser and the module import nothing of ``mcp`` until the server starts.
+A base URL the client refuses is one line and status 1 too, not a traceback."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +42,20 @@ def test_the_parser_loads_no_mcp() -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_base_url_that_is_no_url_is_one_line_and_status_1() -> None:
+    env = {**os.environ, "AGENTEXCHANGE_BASE_URL": "localhost:8000"}
+    done = subprocess.run(
+        [sys.executable, "-m", "agentexchange", "mcp"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.strip().splitlines() == [
+        "agentexchange mcp: base_url must start with http:// or https://, got 'localhost:8000'"
+    ]

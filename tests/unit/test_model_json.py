@@ -76,6 +76,9 @@ def test_from_dict_of_the_wrong_shape_is_a_clear_error() -> None:
         Order.from_dict(data)
     with pytest.raises(ValueError, match=r"Order.from_dict: .*decimal"):
         Order.from_dict({**Order._from_wire(WIRE_ORDER).to_dict(), "fee": [1]})
+    # text that is no decimal says what it got (not decimal's "[<class 'ConversionSyntax'>]")
+    with pytest.raises(ValueError, match=r"^Order.from_dict: expected a decimal, got 'abc'$"):
+        Order.from_dict({**Order._from_wire(WIRE_ORDER).to_dict(), "fee": "abc"})
     with pytest.raises(TypeError, match="needs a mapping"):
         Order.from_dict(["not", "a", "mapping"])  # type: ignore[arg-type]
 

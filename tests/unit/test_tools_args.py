@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from agentexchange.exceptions import InsufficientBalanceError, RateLimitError
+from agentexchange.models import Registration
 from agentexchange.tools import Toolkit, ToolResult
 
 RUN = "2b7e1f4c-8d3a-4c5e-9f6b-0a1d2c3e4f5a"
@@ -109,6 +110,9 @@ def test_null_or_missing_optional_arguments_leave_the_sdk_default() -> None:
     # a whole number read as a float (5.0) is the integer
     _, client = call("get_candles", {"symbol": "BTCUSDT", "interval": "1h", "limit": 5.0}, [])
     assert client.calls[0][2]["limit"] == 5 and type(client.calls[0][2]["limit"]) is int
+    # out of bounds, it is named as sent (not 1e308 written out in 309 digits)
+    huge = error_of(call("get_candles", {"symbol": "BTCUSDT", "interval": "1h", "limit": 1e308})[0])
+    assert huge["message"] == "limit: must be at most 1000, not 1e+308"
     assert (
         error_of(call("get_candles", {"symbol": "BTCUSDT", "interval": "1h", "limit": 5.5})[0])[
             "field"
@@ -184,9 +188,64 @@ def test_sdk_errors_become_structured_results_with_the_exceptions_fields() -> No
     assert (error["code"], error["retry_after"]) == ("RATE_LIMIT_EXCEEDED", 2.5)
 
 
+def test_an_error_whose_details_json_cannot_hold_is_still_a_result() -> None:
+    # A server's details with a NaN (read as Decimal("NaN")): the error reaches the model.
+    broke = InsufficientBalanceError(
+        "no funds",
+        code="INSUFFICIENT_BALANCE",
+        status_code=400,
+        details={"asset": "USDT", "required": "NaN", "available": "5"},
+    )
+    error = error_of(call("get_price", {"symbol": "BTCUSDT"}, broke)[0])
+    assert (error["code"], error["required"], error["available"]) == (
+        "INSUFFICIENT_BALANCE",
+        "NaN",
+        "5",
+    )
+    assert error["details"] == {"asset": "USDT", "required": "NaN", "available": "5"}
+
+
+def test_a_huge_bad_value_is_quoted_cut_in_the_error() -> None:
+    arguments = {"symbol": "x" * 1_000_000, "side": "buy", "quantity": "1"}
+    message = error_of(call("place_market_order", arguments)[0])["message"]
+    assert message.startswith("symbol: 'xxx") and "x... does not match ^" in message
+    assert len(message) < 120
+    side = error_of(
+        call("place_market_order", {**arguments, "symbol": "BTCUSDT", "side": "b" * 9999})[0]
+    )
+    assert "not 'bbb" in side["message"] and side["message"].endswith("b...")
+    assert len(side["message"]) < 120
+
+
+def test_json_text_nested_too_deep_for_the_parser_is_an_invalid_argument() -> None:
+    config = {"pairs": ["BTCUSDT"], "filters": "[" * 100_000}  # json.loads: RecursionError
+    for sent in ("[" * 100_000, config):
+        arguments = {"name": "dip", "description": "d", "config": sent}
+        result, client = call("create_strategy", arguments)
+        assert error_of(result)["code"] == "INVALID_ARGUMENTS" and client.calls == []
+
+
 def test_a_fault_below_is_one_line_never_a_traceback() -> None:
     error = error_of(call("get_price", {"symbol": "BTCUSDT"}, KeyError("boom"))[0])
     assert error == {"code": "TOOL_ERROR", "message": "'boom'", "status": 0, "type": "KeyError"}
+
+
+def test_a_result_holding_a_secret_keeps_it_out_of_repr() -> None:
+    # register answers the account's secret; a result logged with %r must not show it.
+    secret = "sk_live_9b1d3f5a7c2e4b6d8f0a1c3e5b7d9f2a"
+    reply = Registration(
+        account_id=RUN,
+        api_key="ak_live_4f9c2e7b1d8a6f3e5c0b9a7d2e4f6a8c",
+        api_secret=secret,
+        display_name="bot",
+        starting_balance=Decimal("10000"),
+        agent_id=SESSION,
+        agent_api_key="ak_live_0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d",
+        message="Save your API secret now.",
+    )
+    result, _ = call("register", {"display_name": "bot"}, reply)
+    assert result.ok and result.value["api_secret"] == secret  # the model still gets it
+    assert secret not in repr(result) and "ak_live_" not in repr(result)
 
 
 def test_unknown_tools_and_tools_outside_the_selection_are_errors() -> None:

@@ -18,7 +18,7 @@ import anyio
 import yaml
 from mcp import Client
 
-from agentexchange._cli.arguments import DEST_PREFIX
+from agentexchange._cli.arguments import DEST_PREFIX, FROM_ENVIRONMENT
 from agentexchange.cli import build_parser, method_commands
 from agentexchange.mcp_server import build_server
 from agentexchange.tools import Toolkit
@@ -80,5 +80,7 @@ def test_every_method_of_the_document_is_a_tool_an_mcp_tool_and_a_command() -> N
         assert name in tools, f"{name}: not in the toolkit"
         assert name in mcp, f"{name}: not in the MCP server's tool list"
         assert name in cli, f"{name}: no agentexchange command"
-        assert cli[name] == {p.name for p in tools[name].params}, f"{name}: command parameters"
+        # every parameter, but a credential: the environment's (login's key and secret)
+        typed = {p.name for p in tools[name].params} - set(FROM_ENVIRONMENT)
+        assert cli[name] == typed, f"{name}: command parameters"
     assert set(tools) == mcp == set(cli) == set(methods)

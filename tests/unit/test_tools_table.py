@@ -328,6 +328,10 @@ def test_toolkit_selects_by_group_and_read_only() -> None:
     assert read_only.get("get_portfolio") and read_only.get("place_market_order") is None
     with pytest.raises(ValueError, match="unknown tool groups \\['marketing'\\]"):
         Toolkit(None, groups=["marketing"])
+    # a string is a group (or several, comma-separated), not its letters
+    assert Toolkit(None, groups="market").tools == market.tools
+    both = Toolkit(None, groups="market, account").tools
+    assert {t.group for t in both} == {"market", "account"}
 
 
 # ------------------------------------------------------------------- import rules

@@ -175,7 +175,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            AuthToken: A AuthToken as the API returns it.
+            AuthToken: An AuthToken as the API returns it.
 
         Raises:
             APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
@@ -309,7 +309,7 @@ class AgentExchangeClient:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Inner: A Inner as the API returns it.
+            Inner: An Inner as the API returns it.
 
         Raises:
             APIConnectionError: No answer: the connection failed (``APITimeoutError``: it timed out).
@@ -1391,7 +1391,7 @@ class RunSession:
             extra_body: JSON members merged over the body the method sends.
 
         Returns:
-            Inner: A Inner as the API returns it.
+            Inner: An Inner as the API returns it.
 
         Raises:
             TypeError: A float (or bool) given for a decimal parameter, before anything is sent.

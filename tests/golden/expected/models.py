@@ -61,7 +61,7 @@ __all__ = [
 
 @frozen_dataclass("token")
 class AuthToken(Model):
-    """A AuthToken as the API returns it.
+    """An AuthToken as the API returns it.
 
     Wire schema: `Token`.
 
@@ -167,7 +167,7 @@ AuthToken._make = _AuthToken_make
 
 @frozen_dataclass()
 class Inner(Model):
-    """A Inner as the API returns it.
+    """An Inner as the API returns it.
 
     Wire schema: `Inner`.
 
