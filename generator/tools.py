@@ -24,8 +24,8 @@ from .sdkmodel import Method, Param, SdkModel, SessionClass, VocabularyError, _t
 # "analytics", registration and login are "auth", the health probe is "system".
 GROUP_OF_TAG = {"trade": "trading", "metrics": "analytics", "health": "system"}
 
-# A decimal argument is a JSON string in this form (the document's DecimalString).
-DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
+# A decimal argument without a pattern of its own takes the document's DecimalString's.
+DECIMAL_SCHEMA = {"$ref": "#/components/schemas/DecimalString"}
 
 # Keys of a wire schema carried into a tool schema as they are.
 _CARRIED = (
@@ -258,6 +258,10 @@ def _schema_example(schema: dict[str, Any] | None) -> Any:
     return None
 
 
+def _decimal_pattern(spec: Spec) -> str:
+    return str(spec.resolve(DECIMAL_SCHEMA)["pattern"])
+
+
 def _merged(spec: Spec, schema: Any) -> dict[str, Any]:
     """A schema with its `$ref` followed and a lone `allOf` folded into it."""
     schema = dict(spec.resolve(schema))
@@ -297,7 +301,7 @@ def _schema_for(
         return {"type": "boolean"}
     if ptype == "decimal":
         pattern = wire.get("pattern") if wire.get("type") == "string" else None
-        out: dict[str, Any] = {"type": "string", "pattern": pattern or DECIMAL_PATTERN}
+        out: dict[str, Any] = {"type": "string", "pattern": pattern or _decimal_pattern(spec)}
         example = _schema_example(wire)
         out["examples"] = [str(example) if example is not None else "0.01"]
         return out
@@ -386,7 +390,7 @@ def _member_schema(spec: Spec, wire: Any, where: str) -> dict[str, Any]:
     elif kind in {"string", "integer", "number", "boolean"}:
         out = {"type": kind}
         if kind == "string" and wire.get("format") == "decimal":
-            out["pattern"] = wire.get("pattern", DECIMAL_PATTERN)
+            out["pattern"] = wire.get("pattern") or _decimal_pattern(spec)
         for key in _CARRIED:
             if key in wire and key not in out and (key != "format" or wire[key] in _FORMATS):
                 out[key] = wire[key]

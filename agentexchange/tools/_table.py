@@ -61,13 +61,13 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
-                    "description": "A non-negative decimal number as a string.",
+                    "description": "A non-negative decimal number as a string; an exponent has at most three digits.",
                 },
                 required=False,
                 default=None,
-                description="A non-negative decimal number as a string.",
+                description="A non-negative decimal number as a string; an exponent has at most three digits.",
                 positional=True,
             ),
         ),
@@ -490,7 +490,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Base-asset quantity, above 0.",
                 },
@@ -542,7 +542,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Base-asset quantity, above 0.",
                 },
@@ -556,7 +556,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["64000.00"],
                     "description": "Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.",
                 },
@@ -608,7 +608,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Base-asset quantity, above 0.",
                 },
@@ -622,7 +622,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["64000.00"],
                     "description": "Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.",
                 },
@@ -674,7 +674,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Base-asset quantity, above 0.",
                 },
@@ -688,7 +688,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["64000.00"],
                     "description": "Limit price, or the trigger price of stop_loss / take_profit. Required for those types, forbidden for market.",
                 },
@@ -977,7 +977,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Starting balance of the new session (default the previous one).",
                 },
@@ -2674,7 +2674,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                 },
                 required=False,
@@ -2687,7 +2687,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                 },
                 required=False,
@@ -2700,7 +2700,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                 },
                 required=False,
@@ -2722,7 +2722,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                 },
                 required=False,
@@ -2826,14 +2826,14 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
-                    "description": "A non-negative decimal number as a string.",
+                    "description": "A non-negative decimal number as a string; an exponent has at most three digits.",
                     "default": "10000.00",
                 },
                 required=False,
                 default="10000.00",
-                description="A non-negative decimal number as a string.",
+                description="A non-negative decimal number as a string; an exponent has at most three digits.",
                 positional=True,
             ),
             ToolParam(
@@ -3199,7 +3199,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "A new starting balance (seed 004); None keeps the agent's.",
                 },
@@ -3492,7 +3492,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Only decisions at least this confident.",
                 },
@@ -3678,7 +3678,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["10000"],
                     "description": "Starting USDT balance.",
                 },
@@ -3734,7 +3734,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Fee as a fraction (0.001 = 0.1 %, the default).",
                 },
@@ -5195,7 +5195,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Base-asset quantity, above 0.",
                 },
@@ -5261,7 +5261,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Base-asset quantity, above 0.",
                 },
@@ -5275,7 +5275,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Limit price, or the trigger price of stop_loss / take_profit.",
                 },
@@ -5344,7 +5344,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Base-asset quantity, above 0.",
                 },
@@ -5358,7 +5358,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Limit price, or the trigger price of stop_loss / take_profit.",
                 },
@@ -5427,7 +5427,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Base-asset quantity, above 0.",
                 },
@@ -5441,7 +5441,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                     "description": "Limit price, or the trigger price of stop_loss / take_profit.",
                 },

@@ -291,7 +291,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                 },
                 required=True,
@@ -782,7 +782,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 sdk_type="decimal",
                 schema={
                     "type": "string",
-                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+                    "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$",
                     "examples": ["0.01"],
                 },
                 required=True,
