@@ -262,7 +262,9 @@ def _mcp_tool(types: Any, tool: ToolSpec) -> Any:
 
 
 def _agent_id() -> str | None:
-    return os.environ.get("AGENTEXCHANGE_AGENT_ID") or None
+    from ._transport import ENV_AGENT_ID
+
+    return os.environ.get(ENV_AGENT_ID) or None
 
 
 async def _read(toolkit: Toolkit, uri: str) -> tuple[str, str]:

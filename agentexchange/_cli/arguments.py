@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from .._transport import ENV_API_KEY, ENV_API_SECRET
 from .naming import Command, ParamLike
 
 __all__ = ["DEST_PREFIX", "FROM_ENVIRONMENT", "add_arguments", "arguments_of", "option_name"]
@@ -30,7 +31,7 @@ DEST_PREFIX = "param_"
 # Parameters that are credentials (login's key and secret) are no argument or option: typed,
 # they would stay in the shell's history and every process list (docs/decisions.md
 # "Command line"). They come from the SDK's own environment variables instead.
-FROM_ENVIRONMENT = {"api_key": "AGENTEXCHANGE_API_KEY", "api_secret": "AGENTEXCHANGE_API_SECRET"}
+FROM_ENVIRONMENT = {"api_key": ENV_API_KEY, "api_secret": ENV_API_SECRET}
 
 
 def option_name(param: str) -> str:

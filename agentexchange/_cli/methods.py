@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from .._transport import ENV_AGENT_ID, ENV_API_KEY, ENV_API_SECRET
 from .arguments import add_arguments
 from .help import ParagraphFormatter
 from .naming import Command
@@ -48,8 +49,8 @@ def _description(command: Command) -> str:
     tool = command.tool
     text = tool.description or tool.summary
     return (
-        f"{text}\n\nCredentials come from AGENTEXCHANGE_API_KEY and AGENTEXCHANGE_API_SECRET "
-        "(and AGENTEXCHANGE_AGENT_ID to act as one agent of the account). "
+        f"{text}\n\nCredentials come from {ENV_API_KEY} and {ENV_API_SECRET} "
+        f"(and {ENV_AGENT_ID} to act as one agent of the account). "
         f"The SDK method: {tool.method}."
     )
 

@@ -178,3 +178,22 @@ def test_a_busy_port_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert captured.out == ""
     assert captured.err.count("\n") == 1
     assert captured.err.startswith(f"agentexchange mock: port {port} is in use")
+
+
+def test_a_reader_that_goes_away_is_no_traceback() -> None:
+    """`agentexchange ... | head -1`: the pipe closes before the command writes."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the command starts
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "agentexchange", "mock", "--seed", "7", "--demo-credentials"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr, done.stderr
