@@ -140,8 +140,12 @@ class Toolkit:
         tool, kwargs = prepared
         try:
             function = self._function(tool, kwargs)
-            if inspect.iscoroutinefunction(function):
-                raise TypeError(f"{tool.name}: the client is asynchronous; use await acall()")
+        except Exception as exc:
+            return _failure(exc)
+        if inspect.iscoroutinefunction(function):
+            # The program's mistake, not the model's: raised to the developer, not answered.
+            raise TypeError(f"{tool.name}: the client is asynchronous; use await acall()")
+        try:
             value = function(**kwargs)
         except Exception as exc:
             return _failure(exc)
