@@ -122,19 +122,13 @@ def run_from_args(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    from .tools import GROUPS
+    from .tools import select_groups
 
-    groups = None
-    if args.groups:
-        groups = [g.strip() for g in str(args.groups).split(",") if g.strip()]
-        unknown = [g for g in groups if g not in GROUPS]
-        if unknown:
-            print(
-                f"agentexchange mcp: unknown group {unknown[0]!r}; the groups are "
-                f"{', '.join(GROUPS)}",
-                file=sys.stderr,
-            )
-            return 1
+    try:
+        groups = select_groups(str(args.groups)) if args.groups else None
+    except ValueError as exc:
+        print(f"agentexchange mcp: {exc}", file=sys.stderr)
+        return 1
     try:
         anyio.run(_serve, groups, bool(args.read_only))
     except _Misconfigured as exc:
@@ -246,11 +240,13 @@ def build_server(toolkit: Toolkit) -> Any:
 
 
 def _mcp_tool(types: Any, tool: ToolSpec) -> Any:
+    from .tools._formats import plain
+
     return types.Tool(
         name=tool.name,
         title=tool.summary,
         description=tool.description,
-        input_schema=json.loads(json.dumps(tool.input_schema)),
+        input_schema=plain(tool.input_schema),
         annotations=types.ToolAnnotations(
             title=tool.summary,
             read_only_hint=tool.read_only,

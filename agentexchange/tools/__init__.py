@@ -20,6 +20,15 @@ from __future__ import annotations
 
 from ._spec import NO_DEFAULT, ToolParam, ToolSpec
 from ._table import TOOLS
-from ._toolkit import GROUPS, Toolkit, ToolResult
+from ._toolkit import GROUPS, Toolkit, ToolResult, select_groups
 
-__all__ = ["GROUPS", "NO_DEFAULT", "TOOLS", "ToolParam", "ToolResult", "ToolSpec", "Toolkit"]
+__all__ = [
+    "GROUPS",
+    "NO_DEFAULT",
+    "TOOLS",
+    "ToolParam",
+    "ToolResult",
+    "ToolSpec",
+    "Toolkit",
+    "select_groups",
+]

@@ -48,7 +48,7 @@ def anthropic_tool(tool: ToolSpec) -> dict[str, Any]:
     return {
         "name": tool.name,
         "description": tool.description,
-        "input_schema": _plain(tool.input_schema),
+        "input_schema": plain(tool.input_schema),
     }
 
 
@@ -115,10 +115,10 @@ def strict_schema(schema: Mapping[str, Any], nullable: bool = False) -> dict[str
     return out
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A deep copy in plain dicts and lists (the table's mappings are shared)."""
     if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     return value

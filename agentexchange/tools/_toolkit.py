@@ -88,6 +88,20 @@ class ToolResult:
         return json.dumps(self.value if self.ok else self.error, ensure_ascii=False)
 
 
+def select_groups(groups: Iterable[str] | str | None) -> list[str] | None:
+    """The tool groups asked for (a string is one group or several, comma-separated), or
+    None for all; a group that does not exist is a ValueError naming it."""
+    if isinstance(groups, str):  # "market" is one group, not six letters
+        groups = [g.strip() for g in groups.split(",") if g.strip()]
+    if groups is None:
+        return None
+    chosen = list(groups)
+    unknown = [g for g in chosen if g not in GROUPS]
+    if unknown:
+        raise ValueError(f"unknown tool groups {unknown}; the groups are {list(GROUPS)}")
+    return chosen
+
+
 class Toolkit:
     """The SDK's methods as tools for a model, over one client.
 
@@ -102,13 +116,7 @@ class Toolkit:
     def __init__(
         self, client: Any, groups: Iterable[str] | None = None, read_only: bool = False
     ) -> None:
-        if isinstance(groups, str):  # "market" is one group, not six letters
-            groups = [g.strip() for g in groups.split(",") if g.strip()]
-        chosen = None if groups is None else list(groups)
-        if chosen is not None:
-            unknown = [g for g in chosen if g not in GROUPS]
-            if unknown:
-                raise ValueError(f"unknown tool groups {unknown}; the groups are {list(GROUPS)}")
+        chosen = select_groups(groups)
         self.client = client
         self.tools: tuple[ToolSpec, ...] = tuple(
             t

@@ -188,5 +188,5 @@ def test_a_bad_group_is_one_line_and_exit_status_1() -> None:
     assert proc.returncode == 1 and proc.stdout == ""
     assert (
         proc.stderr.strip().splitlines() == [proc.stderr.strip()]
-        and "unknown group 'marketing'" in proc.stderr
+        and "unknown tool groups ['marketing']" in proc.stderr
     )
