@@ -204,6 +204,11 @@ def _param(spec: Spec, op: Operation, p: Param, where: str) -> ToolParamRow:
     schema = _schema_for(
         spec, p.type, wire, where + f": param {p.name}", spread=len(p.targets) if p.spread else 0
     )
+    if p.enum:
+        # The values the SDK's Literal allows (the IR's: the wire's enum, or the x-sdk
+        # ``enum:`` narrowing it or naming a local parameter's), not read again here.
+        holder = schema["items"] if p.type.startswith("list[") else schema
+        holder["enum"] = list(p.enum)
     if example is not None and "examples" not in schema and "enum" not in schema:
         schema["examples"] = [_example_for(p.type, example)]
     description = " ".join((p.doc or (wire or {}).get("description") or "").split())

@@ -5485,7 +5485,17 @@ TOOLS: tuple[ToolSpec, ...] = (
             ToolParam(
                 name="status",
                 sdk_type="str",
-                schema={"type": "string"},
+                schema={
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "filled",
+                        "partially_filled",
+                        "cancelled",
+                        "rejected",
+                        "expired",
+                    ],
+                },
                 required=False,
                 default=None,
                 description="",
@@ -5800,7 +5810,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                 schema={
                     "type": "string",
                     "pattern": "^(1m|5m|15m|1h|4h|1d|60|300|900|3600|14400|86400)$",
-                    "examples": ["1m"],
+                    "enum": ["1m", "5m", "15m", "1h", "4h", "1d"],
                     "description": "A label (1m, 5m, 15m, 1h, 4h, 1d) or its seconds ('3600'); echoed as sent.",
                 },
                 required=True,

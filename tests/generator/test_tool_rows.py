@@ -102,3 +102,18 @@ CASES = [
 def test_tool_vocabulary_error(mutate: Any, pattern: str) -> None:
     with pytest.raises(VocabularyError, match=pattern):
         rows(mutate)
+
+
+def test_a_parameters_allowed_values_are_the_sdks_not_read_again_from_the_wire() -> None:
+    """The tool offers what the method's Literal takes: the wire's enum, or the x-sdk
+    ``enum:`` narrowing it (a model must not be offered a value the SDK refuses)."""
+
+    def schema_of_kind(tools: dict[str, Tool]) -> dict[str, Any]:
+        (kind,) = [p for p in tools["page_things"].params if p.name == "kind"]
+        return dict(kind.schema)
+
+    assert schema_of_kind(rows())["enum"] == ["big", "small"]
+    narrowed = rows(
+        lambda r: _op(r, "/thing-pages", "get")["x-sdk"][0]["params"][0].update({"enum": ["big"]})
+    )
+    assert schema_of_kind(narrowed)["enum"] == ["big"]
