@@ -453,9 +453,7 @@ def prepare_battle(case: Case[Any]) -> None:
     if headers is None or own is None:
         return
     operation = case.operation
-    prepared = _run_battles(operation).prepare(
-        str(operation.definition.raw.get("operationId")), headers, own
-    )
+    prepared = _run_battles(operation).prepare(str(operation_id), headers, own)
     if prepared is None:
         return
     path = {**(case.path_parameters or {}), BATTLE_ID: prepared.battle_id}
